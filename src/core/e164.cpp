@@ -1,0 +1,1 @@
+#include "core/e164.h"

@@ -1,0 +1,38 @@
+// SMS encoding and segmentation (contract §9): Telnyx's reduced GSM-7 set (escape characters
+// count 2 septets), UCS-2 (characters outside the BMP count 2 UTF-16 units), parts 160/153 and
+// 70/67, at most 10 parts. Invalid UTF-8 is a reported error, never a crash.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include "core/expected.h"
+
+namespace harness::core {
+
+enum class Encoding { Gsm7, Ucs2 };
+enum class EncodingPreference { Auto, Gsm7, Ucs2 };   // request field "encoding"
+
+constexpr int kMaxParts = 10;
+
+struct Segmentation {
+  Encoding encoding = Encoding::Gsm7;
+  int units = 0;       // GSM-7 septets or UTF-16 code units
+  int parts = 0;       // may exceed kMaxParts: the caller decides (40302)
+  int num_chars = 0;   // Unicode code points (contract §12)
+};
+
+struct SegmentError {
+  enum class Kind { InvalidUtf8, NotGsm7 };
+  Kind kind;
+  size_t byte_offset = 0;   // where the problem starts
+  std::string detail;       // e.g. "invalid UTF-8 at byte 7", "character 'Ç' (U+00C7) is not in GSM-7"
+};
+
+Expected<Segmentation, SegmentError> segment(std::string_view utf8,
+                                             EncodingPreference pref = EncodingPreference::Auto);
+// Septets of one code point in Telnyx GSM-7: 1 basic, 2 escape, 0 not representable.
+int gsm7_septets(char32_t cp);
+// Wire value of an encoding: "GSM-7" / "UCS-2" (contract §12).
+std::string_view encoding_name(Encoding e);
+
+}  // namespace harness::core

@@ -1,0 +1,1 @@
+#include "core/send_request.h"

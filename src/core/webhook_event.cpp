@@ -1,0 +1,1 @@
+#include "core/webhook_event.h"
