@@ -1,0 +1,61 @@
+// The seam between the message store / HTTP layer and the webhook engine.
+//  - The HTTP layer, after accepting an outbound message, hands the engine an OutboundContext.
+//  - The engine advances the message through the store (MessageLifecycle) when each event fires,
+//    so GET /v2/messages/{id} shows the same state the webhooks carry (contract §3.3, §7).
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+#include "core/clock.h"
+#include "core/errors.h"
+#include "core/message.h"
+
+namespace harness::mock {
+
+// Where a message's events go (contract §7.6): per-message URLs first, then the profile's when
+// use_profile_webhooks is true. The engine applies the precedence and failover rules.
+struct WebhookRouting {
+  std::optional<std::string> message_url;
+  std::optional<std::string> message_failover_url;
+  bool use_profile_webhooks = true;
+  std::optional<std::string> profile_url;
+  std::optional<std::string> profile_failover_url;
+  std::string webhook_api_version = "2";          // "1" -> HMAC with v1_secret
+  std::optional<std::string> v1_secret;
+};
+
+struct OutboundContext {
+  std::string tenant_id;
+  core::Message message;                          // as returned by the POST (status queued)
+  WebhookRouting routing;
+  std::optional<std::string> final_status;        // from the scenario / magic numbers
+  std::vector<int> final_errors;
+};
+
+struct InboundContext {
+  std::string tenant_id;
+  core::Message message;                          // direction inbound, already stored
+  WebhookRouting routing;                         // the receiving number's profile
+};
+
+// Implemented by the store. Applies a status change to every recipient of the message and
+// returns the message as GET would now return it (nullopt if it no longer exists).
+class MessageLifecycle {
+ public:
+  virtual ~MessageLifecycle() = default;
+  virtual std::optional<core::Message> advance(const std::string& tenant_id,
+                                               const std::string& message_id,
+                                               const std::string& status,
+                                               const std::vector<core::ErrorObject>& errors,
+                                               core::TimePoint at) = 0;
+};
+
+// Implemented by the webhook engine.
+class WebhookSink {
+ public:
+  virtual ~WebhookSink() = default;
+  virtual void on_outbound_accepted(const OutboundContext& ctx) = 0;
+  virtual void on_inbound(const InboundContext& ctx) = 0;
+};
+
+}  // namespace harness::mock
