@@ -1,0 +1,96 @@
+// telnyx-mock configuration: YAML -> immutable structs, parsed once at start-up. Owns the schema
+// (tenants with API keys, messaging profiles and owned numbers; server-wide settings) and the
+// embedded default (open mode). Every error names file, line and column.
+//
+//   settings:
+//     retention_days: 10            # GET /v2/messages/{id} window (contract §3.5)
+//     max_messages: 100000          # message store cap, oldest evicted first
+//     max_journal: 10000            # request journal cap, oldest evicted first
+//     payload_max_bytes: 1048576    # larger bodies -> 413
+//     retry_after: true             # send Retry-After with 429 (contract §12)
+//     open_mode_numbers: 3          # numbers given to each open-mode tenant
+//     profile_requires_whitelist: true   # POST /messaging_profiles needs whitelisted_destinations
+//     error_status: {40300: 403}    # HTTP status per 403xx code (default 400, contract §12)
+//   tenants:
+//     - name: acme
+//       api_keys: [KEYacme]
+//       numbers: ["+13125550100"]   # owned, on no profile
+//       profiles:
+//         - name: main
+//           id: 400176aa-1b2c-4d3e-9f00-11aa22bb33cc   # optional; seeded otherwise
+//           enabled: true
+//           webhook_url: http://127.0.0.1:9000/hooks
+//           webhook_failover_url: null
+//           webhook_api_version: "2"
+//           v1_secret: s3cr3t
+//           whitelisted_destinations: [US, CA]
+//           alpha_sender: ACME
+//           numbers: ["+13125550147"]
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+#include "core/expected.h"
+
+namespace harness::mock {
+
+struct ProfileConfig {
+  std::optional<std::string> id;
+  std::string name;
+  bool enabled = true;
+  std::optional<std::string> webhook_url;
+  std::optional<std::string> webhook_failover_url;
+  std::string webhook_api_version = "2";
+  std::optional<std::string> v1_secret;
+  std::vector<std::string> whitelisted_destinations{"*"};
+  std::optional<std::string> alpha_sender;
+  std::vector<std::string> numbers;
+};
+
+struct TenantConfig {
+  std::string name;
+  std::vector<std::string> api_keys;
+  std::vector<ProfileConfig> profiles;
+  std::vector<std::string> numbers;
+};
+
+struct Settings {
+  int64_t retention_seconds = 10 * 24 * 3600;
+  size_t max_messages = 100000;
+  size_t max_journal = 10000;
+  size_t payload_max_bytes = 1024 * 1024;
+  bool retry_after = true;
+  int open_mode_numbers = 3;
+  bool profile_requires_whitelist = true;
+  std::map<int, int> error_status;             // 403xx code -> HTTP status
+  std::optional<std::string> webhook_signing_key;  // base64 Ed25519 seed or PEM
+
+  // HTTP status for an error code: override, else the catalogue's, else 400.
+  int status_for(int code, int catalogue_status) const;
+};
+
+struct MockConfig {
+  Settings settings;
+  std::vector<TenantConfig> tenants;
+  bool open_mode() const { return tenants.empty(); }
+};
+
+struct ConfigError {
+  std::string file;
+  int line = 0;        // 1-based; 0 when unknown
+  int column = 0;      // 1-based
+  std::string message;
+  std::string to_string() const;   // "file:line:column: message"
+};
+
+// `file` is used in error messages only ("<inline>" for text given directly).
+core::Expected<MockConfig, ConfigError> parse_config(std::string_view yaml,
+                                                     std::string_view file = "<inline>");
+core::Expected<MockConfig, ConfigError> load_config_file(const std::string& path);
+// The embedded default: no tenants (open mode), default settings.
+MockConfig default_config();
+
+}  // namespace harness::mock

@@ -1,0 +1,85 @@
+// The in-process telnyx-mock: owns the configuration, the state store, the HTTP surface and the
+// control API, and exposes the seams other parts plug into (scenario interceptor, webhook sink,
+// fault executor, control-API registration). The `telnyx-mock` binary is a thin main() around
+// this class; tests, the load generator and the client library use it directly.
+//
+// Typical use in a test:
+//   harness::mock::MockServer srv({});           // 127.0.0.1, ephemeral port, open mode
+//   ASSERT_FALSE(srv.start());                   // nullopt = started
+//   httplib::Client c(srv.base_url());           // "http://127.0.0.1:<port>"
+//   ... srv.stop();                               // also done by the destructor
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include "config/config.h"
+#include "control/control_api.h"
+#include "core/clock.h"
+#include "core/signing.h"
+#include "http/fault_executor.h"
+#include "scenario/decision.h"
+#include "store/store.h"
+#include "webhook/hooks.h"
+
+namespace harness::mock {
+
+struct TlsOptions {
+  std::string cert_path;   // PEM certificate
+  std::string key_path;    // PEM private key
+};
+
+struct MockServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;                        // 0 = ephemeral; read the bound one with port()
+  std::string config_yaml;             // YAML text; empty = embedded default (open mode)
+  std::string config_path;             // YAML file; wins over config_yaml when set
+  uint64_t seed = 1;                   // inventory, open-mode tenants, ids, webhook key
+  int threads = 64;                    // worker pool; each keep-alive connection holds one
+  std::string admin_token;             // when set, /_mock/* needs "Authorization: Bearer <token>"
+  core::Clock* clock = nullptr;        // not owned; nullptr = system clock
+  std::optional<TlsOptions> tls;       // serve HTTPS instead of HTTP
+};
+
+class HttpFront;   // http/api.h: the request pipeline (routing, auth, interceptor, handlers)
+
+class MockServer {
+ public:
+  explicit MockServer(MockServerOptions opts);
+  ~MockServer();
+  MockServer(const MockServer&) = delete;
+  MockServer& operator=(const MockServer&) = delete;
+
+  // Loads the configuration, binds and serves on a background thread. Returns nullopt once
+  // listening, or a one-line reason (config error with file:line:column, bind failure, TLS).
+  std::optional<std::string> start();
+  // Stops accepting, finishes in-flight requests and joins. Idempotent.
+  void stop();
+  // Blocks until stop() is called from elsewhere (signal handler thread, control API).
+  void wait();
+
+  int port() const;                    // bound port (valid after start)
+  const std::string& host() const;
+  std::string base_url() const;        // "http://127.0.0.1:41233" (https with TLS), no "/v2"
+  // The machine-readable start-up line printed by the binary:
+  // telnyx-mock listening {"host":...,"port":...,"url":...,"webhook_public_key":...}
+  std::string startup_line() const;
+
+  // Seams. May be set before or after start(); a request in flight keeps the one it saw.
+  void set_interceptor(std::shared_ptr<RequestInterceptor> interceptor);
+  void set_webhook_sink(std::shared_ptr<WebhookSink> sink);
+  void set_fault_executor(std::shared_ptr<FaultExecutor> executor);
+
+  ControlApi& control();               // add /_mock/* routes and reset hooks
+  Store& store();                      // also the MessageLifecycle the webhook engine advances
+  const MockConfig& config() const;    // valid after start()
+  core::Clock& clock();
+  // The Ed25519 key pair webhooks are signed with (contract §7.4); seeded unless configured.
+  const core::Ed25519KeyPair& webhook_keys() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace harness::mock

@@ -1,0 +1,55 @@
+// The request journal behind GET /_mock/requests: one entry per request on the API surface and
+// the control API, bounded (max_journal, oldest evicted first). Thread-safe.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+#include "core/json.h"
+
+namespace harness::mock {
+
+struct JournalEntry {
+  uint64_t seq = 0;
+  std::string time;              // RFC 3339
+  std::string request_id;
+  std::string method;
+  std::string path;
+  std::string query;             // raw, decoded "a=b&c=d" as received
+  std::string route;             // route template, e.g. "/v2/messages/{id}"; "" when unmatched
+  int status = 0;
+  std::string api_key;
+  std::string tenant;
+  std::optional<int> error_code;
+  std::optional<std::string> message_id;
+  std::string rule;              // scenario rule that decided ("" = none)
+};
+core::json to_json(const JournalEntry& e);
+
+struct JournalFilter {
+  std::optional<std::string> path;      // exact path, or prefix when it ends with '*'
+  std::optional<int> status;
+  std::optional<std::string> api_key;
+  std::optional<std::string> method;
+  size_t limit = 100;                   // newest first
+};
+
+class Journal {
+ public:
+  explicit Journal(size_t cap) : cap_(cap) {}
+  void append(JournalEntry e);
+  std::vector<JournalEntry> query(const JournalFilter& f) const;
+  size_t size() const;
+  uint64_t total() const;               // ever appended (including evicted)
+  void clear();
+
+ private:
+  size_t cap_;
+  mutable std::mutex mu_;
+  std::deque<JournalEntry> entries_;
+  uint64_t next_seq_ = 1;
+};
+
+}  // namespace harness::mock

@@ -1,0 +1,158 @@
+// The mock's state: tenants (one per API key in open mode), their messaging profiles, owned
+// numbers and number orders, and every message. Thread-safe (one mutex; critical sections only
+// copy or update small structs, never serialise JSON or do I/O). Implements MessageLifecycle so
+// the webhook engine moves messages through queued -> sending -> sent -> final, and GET
+// /v2/messages/{id} shows the same state the webhooks carry (contract §3.3).
+//
+// Not owned here: HTTP parsing and validation (http/), webhook delivery (webhook/), journal of
+// requests (store/journal.h).
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+#include "config/config.h"
+#include "core/clock.h"
+#include "core/message.h"
+#include "core/numbers.h"
+#include "core/profile.h"
+#include "core/rng.h"
+#include "webhook/hooks.h"
+
+namespace harness::mock {
+
+struct ProfileFilter {
+  std::optional<std::string> name_eq;        // filter[name] / filter[name][eq]
+  std::optional<std::string> name_contains;  // filter[name][contains]
+};
+
+// What the send path needs to know about a `from` number.
+struct NumberView {
+  core::PhoneNumber number;
+  std::optional<core::MessagingProfile> profile;   // the profile it is assigned to
+};
+
+enum class OrderProblem { None, AlreadyOwned, UnknownProfile };
+struct OrderResult {
+  OrderProblem problem = OrderProblem::None;
+  size_t index = 0;                 // which phone_numbers[] entry failed
+  core::NumberOrder order;
+};
+
+class Store final : public MessageLifecycle {
+ public:
+  Store(const MockConfig& config, uint64_t seed, const core::Clock& clock);
+
+  // Back to the configured state: configured tenants only, no messages, no orders.
+  void reset();
+  // Without a webhook engine nobody advances messages; then reads apply a time-based default
+  // lifecycle (sending +100 ms, sent +500 ms, final +1 s) so GET still shows progress.
+  void set_auto_lifecycle(bool on);
+
+  // API key -> tenant id. Open mode: any key starting with "KEY" gets its own tenant on first
+  // use. nullopt -> 401 / 10009.
+  std::optional<std::string> authenticate(std::string_view api_key);
+  std::optional<std::string> organization_id(const std::string& tenant) const;
+
+  // ---- messaging profiles (contract §8.2); creation order ----
+  std::vector<core::MessagingProfile> list_profiles(const std::string& tenant,
+                                                    const ProfileFilter& f) const;
+  std::optional<core::MessagingProfile> get_profile(const std::string& tenant,
+                                                    const std::string& id) const;
+  // Fills id, organization_id, created_at, updated_at.
+  core::MessagingProfile create_profile(const std::string& tenant, core::MessagingProfile p);
+  std::optional<core::MessagingProfile> update_profile(
+      const std::string& tenant, const std::string& id,
+      const std::function<void(core::MessagingProfile&)>& edit);
+  // Unassigns its numbers. Returns the deleted profile.
+  std::optional<core::MessagingProfile> delete_profile(const std::string& tenant,
+                                                       const std::string& id);
+
+  // ---- owned numbers (contract §8.3) ----
+  std::vector<core::PhoneNumber> list_numbers(const std::string& tenant) const;
+  std::vector<core::PhoneNumber> numbers_on_profile(const std::string& tenant,
+                                                    const std::string& profile_id) const;
+  std::optional<core::PhoneNumber> get_number(const std::string& tenant, const std::string& id) const;
+  std::optional<NumberView> find_number(const std::string& tenant, std::string_view e164) const;
+  // profile_id: nullopt = unassign. nullopt result: unknown number. Caller checks the profile.
+  std::optional<core::PhoneNumber> set_number_profile(const std::string& tenant,
+                                                      const std::string& number_id,
+                                                      const std::optional<std::string>& profile_id);
+  bool is_owned(std::string_view e164) const;   // by any tenant (inventory excludes these)
+
+  // ---- number orders ----
+  OrderResult create_order(const std::string& tenant, const std::vector<std::string>& numbers,
+                           const std::optional<std::string>& profile_id,
+                           const std::optional<std::string>& customer_reference);
+  std::optional<core::NumberOrder> get_order(const std::string& tenant, const std::string& id) const;
+  std::vector<core::NumberOrder> list_orders(const std::string& tenant) const;
+
+  // ---- messages ----
+  std::string new_message_id();
+  // Stores an accepted outbound (or inbound) message; evicts the oldest beyond max_messages.
+  // final_status / final_errors drive the auto lifecycle only.
+  void put_message(const std::string& tenant, const core::Message& m,
+                   std::optional<std::string> final_status = std::nullopt,
+                   std::vector<int> final_errors = {});
+  // nullopt when unknown, of another tenant, or older than the retention.
+  std::optional<core::Message> get_message(const std::string& tenant, const std::string& id) const;
+  // Newest first; tenant "" = all tenants.
+  std::vector<std::pair<std::string, core::Message>> recent_messages(const std::string& tenant,
+                                                                     size_t limit) const;
+  size_t message_count() const;
+  std::map<std::string, uint64_t> messages_by_status() const;
+
+  // MessageLifecycle: sets every recipient's status; sent_at on "sent"; completed_at, cost and
+  // errors on a terminal status.
+  std::optional<core::Message> advance(const std::string& tenant_id, const std::string& message_id,
+                                       const std::string& status,
+                                       const std::vector<core::ErrorObject>& errors,
+                                       core::TimePoint at) override;
+
+ private:
+  struct Tenant {
+    std::string id;
+    std::string organization_id;
+    std::vector<core::MessagingProfile> profiles;
+    std::vector<core::PhoneNumber> numbers;
+    std::vector<core::NumberOrder> orders;
+  };
+  struct StoredMessage {
+    std::string tenant;
+    core::Message message;
+    core::TimePoint created;
+    std::optional<std::string> final_status;
+    std::vector<int> final_errors;
+  };
+
+  Tenant& tenant_locked(const std::string& id);
+  const Tenant* find_tenant_locked(const std::string& id) const;
+  void build_configured_locked();
+  Tenant& create_open_tenant_locked(const std::string& key);
+  core::PhoneNumber make_number_locked(Tenant& t, const std::string& e164,
+                                       const std::optional<std::string>& profile_id);
+  std::string now_str() const;
+  void apply_status(core::Message& m, const std::string& status,
+                    const std::vector<core::ErrorObject>& errors, core::TimePoint at) const;
+  void auto_advance(StoredMessage& sm) const;
+
+  const MockConfig& config_;
+  const uint64_t seed_;
+  const core::Clock& clock_;
+  mutable std::mutex mu_;
+  core::Rng rng_;
+  bool auto_lifecycle_ = true;
+  std::unordered_map<std::string, std::string> key_to_tenant_;
+  std::unordered_map<std::string, Tenant> tenants_;
+  std::unordered_map<std::string, std::string> owned_;   // e164 -> tenant id
+  mutable std::unordered_map<std::string, StoredMessage> messages_;
+  std::deque<std::string> message_order_;                // insertion order, for eviction
+};
+
+}  // namespace harness::mock
