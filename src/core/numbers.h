@@ -1,6 +1,7 @@
 // Numbers (contract §8.3): owned phone numbers, their messaging settings, available numbers
 // and number orders.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,15 @@ struct MessagingFeature {                          // features.sms / features.mm
   bool operator==(const MessagingFeature& o) const;
 };
 
+// health (contract §8.3): modelled so a round trip keeps it; the mock reports a healthy number.
+struct MessagingHealth {
+  int64_t message_count = 0;
+  double inbound_outbound_ratio = 0.0;
+  double success_ratio = 1.0;
+  double spam_ratio = 0.0;
+  bool operator==(const MessagingHealth& o) const;
+};
+
 struct MessagingSettings {
   std::string record_type = "messaging_settings";
   std::string id;
@@ -44,6 +54,7 @@ struct MessagingSettings {
   std::string country_code = "US";
   std::optional<MessagingFeature> sms;             // features.sms (null when absent)
   std::optional<MessagingFeature> mms;             // features.mms
+  MessagingHealth health;
   std::optional<std::string> organization_id;
   std::vector<std::string> tags;
   std::string created_at;
@@ -106,6 +117,8 @@ void to_json(json& j, const PhoneNumber& p);
 void from_json(const json& j, PhoneNumber& p);
 void to_json(json& j, const MessagingFeature& f);
 void from_json(const json& j, MessagingFeature& f);
+void to_json(json& j, const MessagingHealth& h);
+void from_json(const json& j, MessagingHealth& h);
 void to_json(json& j, const MessagingSettings& s);
 void from_json(const json& j, MessagingSettings& s);
 void to_json(json& j, const RegionInfo& r);

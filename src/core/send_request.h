@@ -4,6 +4,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 #include "core/errors.h"
 #include "core/expected.h"
@@ -38,5 +39,9 @@ struct RequestProblem {
 Expected<SendRequest, RequestProblem> decode_send_request(const json& body);
 // Parses raw bytes first: malformed JSON -> 400 / 10015; non-object -> 400 / 10015.
 Expected<SendRequest, RequestProblem> decode_send_request(std::string_view raw_body);
+// Raw-body overloads for std::string and literals: without them such calls would be ambiguous
+// between the json and string_view overloads (json converts implicitly from strings).
+Expected<SendRequest, RequestProblem> decode_send_request(const std::string& raw_body);
+Expected<SendRequest, RequestProblem> decode_send_request(const char* raw_body);
 
 }  // namespace harness::core
