@@ -47,6 +47,8 @@ struct Decision {
   Headers headers;                           // sent with Respond, and added to Pass responses
   FaultKind fault = FaultKind::None;
   std::chrono::milliseconds delay{0};        // applied before whatever follows
+  // Timeout: how long the parked connection is held at most if the client never gives up.
+  std::chrono::milliseconds hang_cap{30000};
   std::string rule;                          // name of the rule that decided ("" = none)
   // For an accepted message: the outcome the webhook engine should give it (e.g. from a magic
   // number or the scenario's webhooks.outcomes). Empty = engine default.

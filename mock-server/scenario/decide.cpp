@@ -1,0 +1,233 @@
+#include "scenario/decide.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/errors.h"
+#include "scenario/glob.h"
+#include "scenario/magic_numbers.h"
+
+namespace harness::mock::scenario {
+namespace {
+
+const std::string* find_pair(const std::vector<std::pair<std::string, std::string>>& v, std::string_view name) {
+  for (const auto& [k, val] : v)
+    if (k == name) return &val;
+  return nullptr;
+}
+
+bool field_globs_match(const std::vector<FieldGlob>& globs, const RequestView& req) {
+  for (const auto& g : globs) {
+    auto v = select_key(g.field, req);
+    if (!v || !glob_match(g.glob, *v)) return false;
+  }
+  return true;
+}
+
+void apply_action(const Action& a, Decision& d) {
+  d.delay = a.delay;
+  switch (a.kind) {
+    case Action::Kind::Pass:
+      d.kind = Decision::Kind::Pass;
+      break;
+    case Action::Kind::Respond:
+      d.kind = Decision::Kind::Respond;
+      d.status = a.status;
+      d.error_code = a.error;
+      if (a.body) d.body = *a.body;
+      else if (a.error) d.body = core::error_body(*a.error, a.detail.value_or(""));
+      d.headers.insert(d.headers.end(), a.headers.begin(), a.headers.end());
+      break;
+    case Action::Kind::Fault:
+      d.kind = Decision::Kind::Fault;
+      d.fault = a.fault;
+      break;
+  }
+}
+
+std::string bucket_key(const RateLimit& rl, const RequestView& req) {
+  switch (rl.per) {
+    case RateLimit::Per::ApiKey:
+      return req.api_key;
+    case RateLimit::Per::Profile:
+      // The profile is known before routing only when the body names it; otherwise the sender
+      // number stands in for it (one profile owns each number).
+      if (auto p = body_field(req, "messaging_profile_id")) return "profile:" + *p;
+      return req.api_key + "|from:" + body_field(req, "from").value_or("");
+    case RateLimit::Per::From:
+      return req.api_key + "|" + body_field(req, "from").value_or("");
+  }
+  return {};
+}
+
+int64_t ceil_seconds(double s) { return std::max<int64_t>(0, static_cast<int64_t>(std::ceil(s - 1e-9))); }
+
+// Token buckets (contract §5.1, §12). All matching limits must have a token; the 429 reports the
+// first empty one, a pass reports the tightest one.
+void apply_rate_limits(const Scenario& sc, const RequestView& req, ScenarioState& st, core::TimePoint now,
+                       Decision& d) {
+  struct Hit { size_t index; Bucket* b; };
+  std::vector<Hit> hits;
+  for (size_t i = 0; i < sc.rate_limits.size(); ++i) {
+    const RateLimit& rl = sc.rate_limits[i];
+    if (!matches(rl.match, req)) continue;
+    auto& map = st.buckets[i];
+    auto [it, inserted] = map.try_emplace(bucket_key(rl, req));
+    Bucket& b = it->second;
+    if (inserted) {
+      b.tokens = rl.burst;
+    } else if (now > b.last) {
+      const double dt = std::chrono::duration<double>(now - b.last).count();
+      b.tokens = std::min(rl.burst, b.tokens + dt * rl.rate_per_second);
+    }
+    b.last = std::max(b.last, now);
+    hits.push_back({i, &b});
+  }
+  for (const auto& h : hits) {
+    if (h.b->tokens >= 1.0) continue;
+    const RateLimit& rl = sc.rate_limits[h.index];
+    const int64_t wait = std::max<int64_t>(1, ceil_seconds((1.0 - h.b->tokens) / rl.rate_per_second));
+    d.kind = Decision::Kind::Respond;
+    d.status = 429;
+    d.error_code = 10011;
+    d.body = core::error_body(10011);
+    d.rule = "rate_limit:" + std::to_string(h.index + 1);
+    d.headers.emplace_back("x-ratelimit-limit", std::to_string(static_cast<int64_t>(rl.burst)));
+    d.headers.emplace_back("x-ratelimit-remaining", "0");
+    d.headers.emplace_back("x-ratelimit-reset", std::to_string(wait));
+    if (rl.retry_after) d.headers.emplace_back("Retry-After", std::to_string(wait));
+    return;
+  }
+  const Hit* tightest = nullptr;
+  for (auto& h : hits) {
+    h.b->tokens -= 1.0;
+    if (!tightest || h.b->tokens < tightest->b->tokens) tightest = &h;
+  }
+  if (tightest) {
+    const RateLimit& rl = sc.rate_limits[tightest->index];
+    const double t = tightest->b->tokens;
+    d.headers.emplace_back("x-ratelimit-limit", std::to_string(static_cast<int64_t>(rl.burst)));
+    d.headers.emplace_back("x-ratelimit-remaining", std::to_string(static_cast<int64_t>(std::floor(t))));
+    d.headers.emplace_back("x-ratelimit-reset", std::to_string(ceil_seconds((rl.burst - t) / rl.rate_per_second)));
+  }
+}
+
+void apply_outcome(const Scenario& sc, const RequestView& req, Decision& d) {
+  if (d.final_status) return;
+  auto field_ok = [&](const std::optional<std::string>& glob, std::string_view field) {
+    if (!glob) return true;
+    auto v = body_field(req, field);
+    return v && glob_match(*glob, *v);
+  };
+  for (const auto& o : sc.webhooks.outcomes) {
+    if (field_ok(o.to, "to") && field_ok(o.from, "from") && field_ok(o.text, "text")) {
+      d.final_status = o.status;
+      d.final_errors = o.errors;
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+void ScenarioState::reset(const Scenario& sc) {
+  const core::Rng root(sc.seed);
+  rules.clear();
+  rules.reserve(sc.rules.size());
+  for (const auto& r : sc.rules) rules.push_back(RuleState{root.fork(r.name), {}, {}});
+  machines.clear();
+  buckets.assign(sc.rate_limits.size(), {});
+}
+
+bool is_send(const RequestView& req) {
+  return req.method == "POST" && req.path.compare(0, 12, "/v2/messages") == 0;
+}
+
+std::optional<std::string> body_field(const RequestView& req, std::string_view dotted) {
+  if (!req.body || !req.body->is_object()) return std::nullopt;
+  const core::json* j = req.body;
+  while (!dotted.empty()) {
+    const size_t dot = dotted.find('.');
+    const std::string part(dotted.substr(0, dot));
+    if (!j->is_object()) return std::nullopt;
+    auto it = j->find(part);
+    if (it == j->end()) return std::nullopt;
+    j = &*it;
+    dotted = dot == std::string_view::npos ? std::string_view{} : dotted.substr(dot + 1);
+  }
+  if (j->is_string()) return j->get<std::string>();
+  if (j->is_null()) return std::nullopt;
+  return j->dump();
+}
+
+std::optional<std::string> select_key(const KeySelector& k, const RequestView& req) {
+  switch (k.source) {
+    case KeySelector::Source::Global: return std::string();
+    case KeySelector::Source::ApiKey: return req.api_key;
+    case KeySelector::Source::Method: return req.method;
+    case KeySelector::Source::Path: return req.path;
+    case KeySelector::Source::Body: return body_field(req, k.name);
+    case KeySelector::Source::Header:
+      if (auto* v = find_pair(req.headers, k.name)) return *v;
+      return std::nullopt;
+    case KeySelector::Source::Query:
+      if (auto* v = find_pair(req.query, k.name)) return *v;
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+bool matches(const Match& m, const RequestView& req) {
+  if (m.method && *m.method != req.method) return false;
+  if (m.path && !glob_match(*m.path, req.path)) return false;
+  if (m.api_key && !glob_match(*m.api_key, req.api_key)) return false;
+  return field_globs_match(m.query, req) && field_globs_match(m.headers, req) && field_globs_match(m.body, req);
+}
+
+Decision decide(const Scenario& sc, const RequestView& req, ScenarioState& st, core::TimePoint now) {
+  Decision d;
+  for (size_t i = 0; i < sc.rules.size(); ++i) {
+    const Rule& r = sc.rules[i];
+    if (!matches(r.match, req)) continue;
+    auto key = select_key(r.per, req);
+    if (!key) continue;  // the per-field is absent: this rule cannot keep a counter for it
+    const std::string machine_key = r.machine + "|" + *key;
+    if (r.when_state) {
+      auto it = st.machines.find(machine_key);
+      const std::string& cur = it == st.machines.end() ? std::string(ScenarioState::kInitialState) : it->second;
+      if (cur != *r.when_state) continue;
+    }
+    RuleState& rs = st.rules[i];
+    if (rs.per_key.size() >= ScenarioState::kMaxKeysPerRule && !rs.per_key.count(*key)) rs.per_key.clear();
+    RuleCounters& kc = rs.per_key[*key];
+    ++kc.matched;
+    ++rs.total.matched;
+    const uint64_t n = kc.matched;
+    const uint64_t after = r.after.value_or(0);
+    if (n <= after) continue;
+    if (r.every && (n - after) % *r.every != 0) continue;
+    if (r.times && kc.fired >= *r.times) continue;
+    if (r.probability && !rs.rng.chance(*r.probability)) continue;
+    const Action& a = r.sequence.empty() ? r.action
+                                         : r.sequence[std::min<uint64_t>(kc.fired, r.sequence.size() - 1)];
+    ++kc.fired;
+    ++rs.total.fired;
+    if (r.set_state) st.machines[machine_key] = *r.set_state;
+    d.rule = r.name;
+    apply_action(a, d);
+    break;
+  }
+  const bool send = is_send(req);
+  if (d.kind == Decision::Kind::Pass && sc.magic_numbers && send) {
+    if (auto to = body_field(req, "to"))
+      if (const MagicNumber* m = find_magic_number(*to)) apply_magic_number(*m, d);
+  }
+  if (d.kind == Decision::Kind::Pass) apply_rate_limits(sc, req, st, now, d);
+  if (d.kind == Decision::Kind::Fault && d.fault == FaultKind::Timeout) d.hang_cap = sc.faults.timeout_cap;
+  if (send && (d.kind == Decision::Kind::Pass ||
+               (d.kind == Decision::Kind::Fault && d.fault == FaultKind::AcceptThenDrop)))
+    apply_outcome(sc, req, d);
+  return d;
+}
+
+}  // namespace harness::mock::scenario

@@ -1,0 +1,179 @@
+#include "scenario/engine.h"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+
+namespace harness::mock::scenario {
+
+ScenarioEngine::ScenarioEngine(core::Clock& clock)
+    : clock_(clock), faults_(std::make_shared<SocketFaultExecutor>()) {
+  load(Scenario{});
+}
+
+ScenarioEngine::~ScenarioEngine() {
+  {
+    std::lock_guard<std::mutex> lk(watch_mu_);
+    stopping_ = true;
+  }
+  watch_cv_.notify_all();
+  if (watcher_.joinable()) watcher_.join();
+}
+
+void ScenarioEngine::load(Scenario sc) {
+  auto shared = std::make_shared<const Scenario>(std::move(sc));
+  verdicts_.set_settings(shared->verdicts);
+  faults_->set_timeout_cap(shared->faults.timeout_cap);
+  std::atomic_store(&active_, std::make_shared<Active>(std::move(shared)));
+  reloads_.fetch_add(1);
+}
+
+std::optional<ParseError> ScenarioEngine::load_yaml(std::string_view yaml, const std::string& source) {
+  auto parsed = parse_scenario(yaml, source);
+  if (!parsed) return parsed.error();
+  load(std::move(parsed).value());
+  return std::nullopt;
+}
+
+std::optional<ParseError> ScenarioEngine::load_file(const std::string& path) {
+  auto parsed = load_scenario_file(path);
+  if (!parsed) return parsed.error();
+  load(std::move(parsed).value());
+  return std::nullopt;
+}
+
+std::shared_ptr<const Scenario> ScenarioEngine::current() const { return active()->sc; }
+
+Decision ScenarioEngine::on_request(const RequestView& req) {
+  const core::TimePoint now = clock_.now();
+  verdicts_.on_request(req, now);
+  auto a = active();   // keeps this scenario alive for the whole decision
+  std::lock_guard<std::mutex> lk(a->mu);
+  return decide(*a->sc, req, a->state, now);
+}
+
+void ScenarioEngine::on_completed(const RequestView& req, const Decision& d, int status,
+                                  const std::optional<std::string>& message_id) {
+  verdicts_.on_completed(req, d, status, message_id, clock_.now());
+}
+
+void ScenarioEngine::reset() {
+  auto a = active();
+  {
+    std::lock_guard<std::mutex> lk(a->mu);
+    a->state.reset(*a->sc);
+  }
+  verdicts_.reset();
+}
+
+core::json ScenarioEngine::report() const {
+  auto a = active();
+  core::json rules = core::json::array();
+  {
+    std::lock_guard<std::mutex> lk(a->mu);
+    for (size_t i = 0; i < a->sc->rules.size(); ++i)
+      rules.push_back({{"name", a->sc->rules[i].name},
+                       {"matched", a->state.rules[i].total.matched},
+                       {"fired", a->state.rules[i].total.fired}});
+  }
+  // Built-in deciders (magic numbers, rate limits) have no matcher: matched == fired.
+  for (const auto& [name, n] : verdicts_.decided_by_rule())
+    if (name.rfind("magic:", 0) == 0 || name.rfind("rate_limit:", 0) == 0)
+      rules.push_back({{"name", name}, {"matched", n}, {"fired", n}});
+  const auto& f = faults_->stats();
+  return {{"scenario", {{"name", a->sc->name}, {"source", a->sc->source}}},
+          {"verdicts", verdicts_.to_json()},
+          {"rules", rules},
+          {"faults", {{"parked_now", faults_->parked()},
+                      {"timeouts", f.timeouts.load()},
+                      {"connection_resets", f.resets.load()},
+                      {"empty_responses", f.empty.load()},
+                      {"malformed_responses", f.malformed.load()},
+                      {"dropped_after_accept", f.dropped.load()},
+                      {"overflow", f.overflow.load()}}}};
+}
+
+VerifyResult ScenarioEngine::verify(const core::json& expect) const { return verify_expectations(expect, report()); }
+
+void ScenarioEngine::watch(const std::string& path, std::chrono::milliseconds interval) {
+  std::lock_guard<std::mutex> lk(watch_mu_);
+  if (watcher_.joinable()) return;  // one watched file per engine
+  watcher_ = std::thread([this, path, interval] { watch_loop(path, interval); });
+}
+
+void ScenarioEngine::watch_loop(std::string path, std::chrono::milliseconds interval) {
+  auto stamp = [&path]() -> std::pair<int64_t, int64_t> {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return {-1, -1};
+    return {static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, static_cast<int64_t>(st.st_size)};
+  };
+  auto last = stamp();
+  std::unique_lock<std::mutex> lk(watch_mu_);
+  while (!stopping_) {
+    // A condition-variable wait (not a sleep) so the destructor stops the watcher at once.
+    watch_cv_.wait_for(lk, interval, [this] { return stopping_; });
+    if (stopping_) break;
+    const auto now = stamp();
+    if (now == last || now.first < 0) continue;
+    last = now;
+    lk.unlock();
+    auto err = load_file(path);
+    lk.lock();
+    if (err) {
+      last_watch_error_ = err->to_string();
+      std::fprintf(stderr, "telnyx-mock: scenario not reloaded, the previous one stays: %s\n", last_watch_error_.c_str());
+    } else {
+      last_watch_error_.clear();
+    }
+  }
+}
+
+namespace {
+core::json error_json(const ParseError& e) {
+  return {{"error", e.to_string()}, {"source", e.source}, {"line", e.line}, {"column", e.column}, {"message", e.message}};
+}
+}  // namespace
+
+ControlReply ScenarioEngine::get_scenario() const {
+  auto sc = current();
+  core::json rules = core::json::array();
+  for (const auto& r : sc->rules) rules.push_back(r.name);
+  core::json j{{"name", sc->name}, {"description", sc->description}, {"source", sc->source}, {"seed", sc->seed},
+               {"magic_numbers", sc->magic_numbers}, {"rules", rules}, {"yaml", sc->text}};
+  std::lock_guard<std::mutex> lk(watch_mu_);
+  if (!last_watch_error_.empty()) j["watch_error"] = last_watch_error_;
+  return {200, j.dump()};
+}
+
+ControlReply ScenarioEngine::put_scenario(std::string_view yaml) {
+  if (auto err = load_yaml(yaml, "<request>")) return {400, error_json(*err).dump()};
+  auto sc = current();
+  return {200, core::json{{"loaded", sc->name}, {"rules", sc->rules.size()}}.dump()};
+}
+
+ControlReply ScenarioEngine::delete_scenario() {
+  load(Scenario{});
+  return {200, R"({"loaded":"default","rules":0})"};
+}
+
+ControlReply ScenarioEngine::get_report() const { return {200, report().dump(2)}; }
+
+ControlReply ScenarioEngine::post_verify(std::string_view body) const {
+  std::string error;
+  auto expect = parse_expectations(body, error);
+  if (!expect) return {400, core::json{{"error", error}}.dump()};
+  const VerifyResult r = verify(*expect);
+  if (r.bad_request) return {400, core::json{{"error", *r.bad_request}}.dump()};
+  core::json j{{"ok", r.ok}, {"failures", r.failures}};
+  return {r.ok ? 200 : 409, j.dump(2)};
+}
+
+std::optional<core::json> parse_expectations(std::string_view body, std::string& error) {
+  auto j = core::json::parse(body.begin(), body.end(), nullptr, false);
+  if (!j.is_discarded()) return j;
+  auto y = parse_yaml_as_json(body, error);
+  if (!y) error = "expectations are neither JSON nor YAML: " + error;
+  return y;
+}
+
+}  // namespace harness::mock::scenario

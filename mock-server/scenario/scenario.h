@@ -1,0 +1,140 @@
+// The scenario model: one YAML file parsed once into immutable plain structs (STYLE rule 5).
+// Owns: the shape of rules (match, selectors, actions), rate limits, verdict settings, and the
+// `webhooks:` / `inbound:` sections, which it validates but does not act on (the webhook engine
+// reads WebhookSettings / InboundBurst). Does not own: parsing (loader.h), decisions (decide.h).
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+#include "scenario/decision.h"
+
+namespace harness::mock::scenario {
+
+using Millis = std::chrono::milliseconds;
+
+// A field selector: "api_key", "method", "path", "body.to", "header.x-tenant", "query.page".
+// Empty = one global key.
+struct KeySelector {
+  enum class Source { Global, ApiKey, Method, Path, Body, Header, Query };
+  Source source = Source::Global;
+  std::string name;      // body field path (dotted), header name (lower-case) or query name
+  std::string text;      // as written, for reports
+};
+
+struct FieldGlob {
+  KeySelector field;     // Body / Header / Query
+  std::string glob;      // '*' any run, '?' one char, '\' escapes
+};
+
+struct Match {
+  std::optional<std::string> method;   // upper-case, exact
+  std::optional<std::string> path;     // glob
+  std::optional<std::string> api_key;  // glob
+  std::vector<FieldGlob> query;
+  std::vector<FieldGlob> headers;
+  std::vector<FieldGlob> body;         // a missing body field never matches
+};
+
+struct Action {
+  enum class Kind { Pass, Respond, Fault };
+  Kind kind = Kind::Pass;
+  int status = 200;
+  std::optional<int> error;            // Telnyx code -> full envelope (core::error_body)
+  std::optional<std::string> detail;   // argument for the catalogue's detail template
+  std::optional<std::string> body;     // custom body, overrides the envelope
+  Headers headers;
+  FaultKind fault = FaultKind::None;
+  Millis delay{0};
+};
+
+struct Rule {
+  std::string name;
+  Match match;
+  KeySelector per;                     // counters, sequences and states are kept per key value
+  std::vector<Action> sequence;        // non-empty: one step per firing, the last step repeats
+  Action action;                       // used when sequence is empty
+  std::optional<uint64_t> after;       // fire only once more than N requests matched
+  std::optional<uint64_t> every;       // fire on every Nth matching request
+  std::optional<uint64_t> times;       // fire at most N times
+  std::optional<double> probability;   // drawn from this rule's own stream (seed + rule name)
+  std::string machine = "default";     // state machine name (WireMock's scenarioName)
+  std::optional<std::string> when_state;
+  std::optional<std::string> set_state;
+};
+
+struct RateLimit {
+  enum class Per { ApiKey, Profile, From };
+  Per per = Per::ApiKey;
+  double rate_per_second = 50;
+  double burst = 50;
+  Match match;                         // default: POST /v2/messages*
+  bool retry_after = true;             // contract §12: switchable
+};
+
+// --- consumed by the webhook engine ------------------------------------------------------------
+struct OutcomeRule {
+  std::optional<std::string> to, from, text;   // globs on the request fields
+  std::string status = "delivered";            // terminal status (contract §3.3)
+  std::vector<int> errors;                     // 40xxx delivery codes
+};
+
+struct ChaosSettings {
+  double duplicate = 0, reorder = 0, bad_signature = 0, stale_timestamp = 0;
+  Millis delay_min{0}, delay_max{0};
+};
+
+struct DeliverySettings {
+  Millis timeout{2000};
+  int attempts_per_url = 3;
+  std::vector<Millis> backoff{Millis(1000), Millis(5000)};
+};
+
+struct WebhookSettings {
+  std::vector<OutcomeRule> outcomes;           // first match wins; default delivered
+  Millis sent_after{20};
+  Millis finalized_after{150};
+  ChaosSettings chaos;
+  DeliverySettings delivery;
+  bool sign_ed25519 = true;
+  bool sign_hmac = false;
+};
+
+// An inbound burst: `count` message.received events to `to` (a number owned by a profile).
+struct InboundBurst {
+  std::string to;
+  std::string from = "+15005559999";
+  std::string text = "inbound";
+  uint64_t count = 1;
+  Millis start_after{0};
+  double rate_per_second = 0;                  // 0 = all at once
+};
+
+// --- verdicts ---------------------------------------------------------------------------------
+struct VerdictSettings {
+  Millis duplicate_window{std::chrono::minutes(10)};
+  bool idempotency_key = false;                // also flag messages sharing an Idempotency-Key
+};
+
+struct FaultSettings {
+  Millis timeout_cap{std::chrono::seconds(30)};  // server-side cap for `fault: timeout`
+};
+
+struct Scenario {
+  std::string name = "default";
+  std::string description;
+  uint64_t seed = 0;
+  std::string source;                          // file name, or "<request>" for PUT
+  std::string text;                            // the YAML as loaded (GET /_mock/scenario)
+  bool magic_numbers = true;
+  std::vector<Rule> rules;
+  std::vector<RateLimit> rate_limits;
+  WebhookSettings webhooks;
+  std::vector<InboundBurst> inbound;
+  VerdictSettings verdicts;
+  FaultSettings faults;
+};
+
+}  // namespace harness::mock::scenario
