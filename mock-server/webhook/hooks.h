@@ -50,6 +50,24 @@ class MessageLifecycle {
                                                core::TimePoint at) = 0;
 };
 
+// POST /_mock/inbound and scenario inbound bursts (contract §7.3): what arrives from the carrier.
+struct InboundRequest {
+  std::string from;
+  std::string to;
+  std::string text;
+  std::vector<std::string> media_urls;
+};
+
+// Implemented by the store: finds the tenant and profile that own `to`, stores the inbound
+// message (direction inbound, so GET /v2/messages/{id} finds it) and returns the context for the
+// message.received event; nullopt when nobody owns `to` (404, code 10005).
+class InboundDirectory {
+ public:
+  virtual ~InboundDirectory() = default;
+  virtual std::optional<InboundContext> accept_inbound(const InboundRequest& req,
+                                                       core::TimePoint at) = 0;
+};
+
 // Implemented by the webhook engine.
 class WebhookSink {
  public:

@@ -1,0 +1,493 @@
+#include "webhook/engine.h"
+
+#include <sstream>
+#include "core/e164.h"
+#include "core/errors.h"
+#include "core/ids.h"
+
+namespace harness::mock {
+
+// One outbound message on its way through the lifecycle. Steps run strictly one after the other
+// (each schedules the next), so the store never sees `finalized` before `sent`.
+struct WebhookEngine::Flow {
+  std::string tenant_id;
+  std::string message_id;
+  std::shared_ptr<const WebhookSettings> settings;
+  std::vector<LifecycleStep> steps;
+  std::vector<std::string> chain;
+  SignatureKind signature = SignatureKind::None;
+  std::optional<std::string> v1_secret;
+  core::Rng rng;                       // this message's stream: Rng(seed).fork(message id)
+  bool reorder = false;
+  std::mutex mu;
+  std::shared_ptr<Delivery> held_sent; // reorder: waits for message.finalized's first attempt
+};
+
+// One copy of one event on its way through the URL chain (a chaos duplicate is a second copy
+// with the same event id and its own attempts).
+struct WebhookEngine::Delivery {
+  std::string tenant_id;
+  std::string message_id;
+  std::string event_id;
+  std::string event_type;
+  std::string data_json;
+  std::vector<std::string> chain;
+  SignatureKind signature = SignatureKind::None;
+  std::optional<std::string> v1_secret;
+  std::shared_ptr<const WebhookSettings> settings;
+  EventChaos chaos;
+  std::vector<std::string> chaos_names;
+  int attempts_done = 0;               // touched only by the attempt task (one at a time)
+  std::shared_ptr<Delivery> then;      // started after this copy's first attempt (reorder)
+};
+
+std::string ShutdownReport::summary() const {
+  std::ostringstream os;
+  os << "webhooks: " << stats.events_delivered << " delivered, " << stats.events_failed
+     << " failed after all attempts, " << stats.events_dropped << " dropped by chaos, "
+     << stats.queue_overflow << " refused (queue full), " << stats.events_abandoned
+     << " not delivered at shutdown (" << abandoned_tasks << " pending tasks)";
+  return os.str();
+}
+
+WebhookEngine::WebhookEngine(MessageLifecycle& lifecycle, const core::Clock& clock,
+                             core::Ed25519KeyPair key, EngineOptions options)
+    : lifecycle_(lifecycle),
+      clock_(clock),
+      key_(key),
+      options_(options),
+      log_(options.log_capacity),
+      poster_(options.max_idle_per_destination, options.ca_cert_file),
+      settings_(std::make_shared<const WebhookSettings>()),
+      scheduler_(options.workers, options.queue_capacity) {}
+
+WebhookEngine::~WebhookEngine() { shutdown(); }
+
+void WebhookEngine::set_settings(WebhookSettings s) {
+  auto next = std::make_shared<const WebhookSettings>(std::move(s));
+  {
+    std::lock_guard<std::mutex> lock(settings_mu_);
+    settings_ = next;
+  }
+  // A new generation cancels the bursts of the previous scenario.
+  const uint64_t gen = ++burst_generation_;
+  for (size_t b = 0; b < next->inbound.size(); ++b) schedule_burst(gen, b, 0, next);
+}
+
+std::shared_ptr<const WebhookSettings> WebhookEngine::settings() const {
+  std::lock_guard<std::mutex> lock(settings_mu_);
+  return settings_;
+}
+
+void WebhookEngine::set_inbound_directory(InboundDirectory* directory) {
+  directory_.store(directory);
+}
+
+// ---- outbound --------------------------------------------------------------------------------
+
+void WebhookEngine::on_outbound_accepted(const OutboundContext& ctx) {
+  auto flow = std::make_shared<Flow>();
+  flow->tenant_id = ctx.tenant_id;
+  flow->message_id = ctx.message.id;
+  flow->settings = settings();
+  flow->steps = outbound_lifecycle(flow->settings->timing, ctx.final_status, ctx.final_errors);
+  flow->chain = delivery_chain(ctx.routing);
+  flow->signature = signature_kind(flow->settings->signing, ctx.routing);
+  flow->v1_secret = ctx.routing.v1_secret;
+  flow->rng = core::Rng(flow->settings->seed).fork("message/" + ctx.message.id);
+  bool has_sent = false;
+  for (const auto& st : flow->steps) has_sent = has_sent || st.event == EventKind::Sent;
+  flow->reorder = has_sent && !flow->chain.empty() && plan_reorder(flow->settings->chaos, flow->rng);
+  if (flow->reorder) log_.count_chaos(ChaosKind::Reorder);
+
+  const bool admitted = scheduler_.admit(
+      flow->steps.front().after, [this, flow] { run_step(flow, 0); },
+      [this, flow] { abandon_flow(flow, 0); });
+  if (!admitted) {
+    // Never silent: every event this message would have produced is recorded as refused.
+    for (const auto& st : flow->steps) {
+      if (!st.event) continue;
+      Delivery d;
+      d.tenant_id = flow->tenant_id;
+      d.message_id = flow->message_id;
+      d.event_type = std::string(event_type_name(*st.event));
+      d.signature = flow->signature;
+      record_without_attempt(d, AttemptOutcome::Overflow, "queue full");
+    }
+  }
+}
+
+void WebhookEngine::run_step(const std::shared_ptr<Flow>& flow, size_t index) {
+  const LifecycleStep& step = flow->steps[index];
+  const core::TimePoint at = clock_.now();
+  auto message = lifecycle_.advance(flow->tenant_id, flow->message_id, step.status, step.errors, at);
+  if (!message) return;   // deleted or reset meanwhile: nothing left to report
+  if (step.event) emit(flow, *step.event, *message, at);
+  if (index + 1 < flow->steps.size()) {
+    const bool ok = scheduler_.follow(
+        flow->steps[index + 1].after, [this, flow, index] { run_step(flow, index + 1); },
+        [this, flow, index] { abandon_flow(flow, index + 1); });
+    if (!ok) abandon_flow(flow, index + 1);
+  }
+}
+
+void WebhookEngine::abandon_flow(const std::shared_ptr<Flow>& flow, size_t from_index) {
+  if (flow->chain.empty()) return;
+  for (size_t i = from_index; i < flow->steps.size(); ++i) {
+    if (!flow->steps[i].event) continue;
+    Delivery d;
+    d.tenant_id = flow->tenant_id;
+    d.message_id = flow->message_id;
+    d.event_type = std::string(event_type_name(*flow->steps[i].event));
+    d.signature = flow->signature;
+    record_without_attempt(d, AttemptOutcome::Abandoned, "shutdown");
+  }
+  std::shared_ptr<Delivery> held;
+  {
+    std::lock_guard<std::mutex> lock(flow->mu);
+    held = std::move(flow->held_sent);
+  }
+  if (held) record_without_attempt(*held, AttemptOutcome::Abandoned, "shutdown");
+}
+
+void WebhookEngine::emit(const std::shared_ptr<Flow>& flow, EventKind kind,
+                         const core::Message& payload, core::TimePoint at) {
+  if (flow->chain.empty()) {
+    log_.count_no_url();   // contract §7.6: no URL -> no webhook
+    return;
+  }
+  const std::string type(event_type_name(kind));
+  core::Rng event_rng = flow->rng.fork(type);
+  core::Rng id_rng = event_rng.fork("id");
+  auto d = std::make_shared<Delivery>();
+  d->tenant_id = flow->tenant_id;
+  d->message_id = flow->message_id;
+  d->event_id = core::uuid_v4(id_rng);
+  d->event_type = type;
+  d->data_json = event_data_json(kind, d->event_id, core::format_rfc3339(at), payload);
+  d->chain = flow->chain;
+  d->signature = flow->signature;
+  d->v1_secret = flow->v1_secret;
+  d->settings = flow->settings;
+  d->chaos = plan_event_chaos(flow->settings->chaos, event_rng.fork("chaos"));
+  d->chaos_names = d->chaos.names();
+  if (flow->reorder) d->chaos_names.emplace_back(chaos_name(ChaosKind::Reorder));
+
+  if (flow->reorder && kind == EventKind::Sent) {
+    std::lock_guard<std::mutex> lock(flow->mu);
+    flow->held_sent = d;   // released by message.finalized's first attempt
+    return;
+  }
+  if (flow->reorder && kind == EventKind::Finalized) {
+    std::lock_guard<std::mutex> lock(flow->mu);
+    d->then = std::move(flow->held_sent);
+  }
+  start_delivery(d);
+}
+
+// ---- delivery --------------------------------------------------------------------------------
+
+void WebhookEngine::start_delivery(const std::shared_ptr<Delivery>& d) {
+  if (d->chaos.drop) log_.count_chaos(ChaosKind::Drop);
+  if (d->chaos.duplicate) log_.count_chaos(ChaosKind::Duplicate);
+  if (d->chaos.bad_signature) log_.count_chaos(ChaosKind::BadSignature);
+  if (d->chaos.stale_timestamp) log_.count_chaos(ChaosKind::StaleTimestamp);
+  if (d->chaos.extra_delay.count() > 0) log_.count_chaos(ChaosKind::Delay);
+  if (d->chaos.drop) {
+    record_without_attempt(*d, AttemptOutcome::Dropped, "dropped by chaos");
+    after_first_attempt(d);   // a held message.sent still goes out (after the lost finalized)
+    return;
+  }
+  log_.count_scheduled(d->chaos.duplicate ? 2 : 1);
+  schedule_attempt(d, d->chaos.extra_delay);
+  if (d->chaos.duplicate) {
+    auto copy = std::make_shared<Delivery>(*d);
+    copy->then.reset();
+    copy->attempts_done = 0;
+    schedule_attempt(copy, d->chaos.extra_delay);
+  }
+}
+
+void WebhookEngine::schedule_attempt(const std::shared_ptr<Delivery>& d, WebhookDuration delay) {
+  const bool ok = scheduler_.follow(
+      delay, [this, d] { attempt(d); },
+      [this, d] {
+        record_without_attempt(*d, AttemptOutcome::Abandoned, "shutdown");
+        if (d->then) record_without_attempt(*d->then, AttemptOutcome::Abandoned, "shutdown");
+      });
+  if (!ok) {
+    record_without_attempt(*d, AttemptOutcome::Abandoned, "shutdown");
+    if (d->then) record_without_attempt(*d->then, AttemptOutcome::Abandoned, "shutdown");
+  }
+}
+
+void WebhookEngine::attempt(const std::shared_ptr<Delivery>& d) {
+  const DeliverySettings& ds = d->settings->delivery;
+  const auto step = next_attempt(ds, d->chain.size(), d->attempts_done);
+  if (!step) return;   // cannot happen: exhaustion is handled below
+  const int number = ++d->attempts_done;
+  const std::string& url = d->chain[step->url_index];
+  const std::string body = envelope_body(d->data_json, number, url);
+
+  PostResult result;
+  if (auto split = split_url(url)) {
+    const int64_t now_unix = core::unix_seconds(clock_.now());
+    const HeaderList headers =
+        attempt_headers(d->signature, key_, d->v1_secret, ds.user_agent, body, now_unix, d->chaos,
+                        d->settings->chaos.stale_by);
+    result = poster_.post(*split, headers, body, ds.timeout);
+  } else {
+    result.error = "invalid url";
+  }
+
+  const auto next = result.ok() ? std::nullopt : next_attempt(ds, d->chain.size(), number);
+  AttemptRecord r;
+  r.tenant_id = d->tenant_id;
+  r.event_id = d->event_id;
+  r.event_type = d->event_type;
+  r.message_id = d->message_id;
+  r.url = url;
+  r.attempt = number;
+  r.http_status = result.http_status;
+  r.latency_ms = result.latency_ms;
+  r.error = result.error;
+  r.signature = std::string(signature_kind_name(d->signature));
+  r.chaos = d->chaos_names;
+  r.final = result.ok() || !next;
+  r.outcome = result.ok() ? AttemptOutcome::Delivered : AttemptOutcome::Failed;
+  r.at = core::format_rfc3339(clock_.now());
+  log_.record(std::move(r));
+
+  if (number == 1) after_first_attempt(d);
+  if (next) schedule_attempt(d, next->delay);
+}
+
+void WebhookEngine::after_first_attempt(const std::shared_ptr<Delivery>& d) {
+  if (d->then) {
+    auto then = std::move(d->then);
+    start_delivery(then);
+  }
+}
+
+void WebhookEngine::record_without_attempt(const Delivery& d, AttemptOutcome outcome,
+                                           std::string error) {
+  AttemptRecord r;
+  r.tenant_id = d.tenant_id;
+  r.event_id = d.event_id;
+  r.event_type = d.event_type;
+  r.message_id = d.message_id;
+  r.signature = std::string(signature_kind_name(d.signature));
+  r.chaos = d.chaos_names;
+  r.error = std::move(error);
+  r.final = true;
+  r.outcome = outcome;
+  r.at = core::format_rfc3339(clock_.now());
+  log_.record(std::move(r));
+}
+
+// ---- inbound ---------------------------------------------------------------------------------
+
+void WebhookEngine::on_inbound(const InboundContext& ctx) {
+  auto flow = std::make_shared<Flow>();
+  flow->tenant_id = ctx.tenant_id;
+  flow->message_id = ctx.message.id;
+  flow->settings = settings();
+  flow->chain = delivery_chain(ctx.routing);
+  flow->signature = signature_kind(flow->settings->signing, ctx.routing);
+  flow->v1_secret = ctx.routing.v1_secret;
+  flow->rng = core::Rng(flow->settings->seed).fork("inbound/" + ctx.message.id);
+  const core::Message message = ctx.message;
+  const bool admitted = scheduler_.admit(
+      WebhookDuration{0}, [this, flow, message] { emit(flow, EventKind::Received, message, clock_.now()); },
+      [this, flow] {
+        Delivery d;
+        d.tenant_id = flow->tenant_id;
+        d.message_id = flow->message_id;
+        d.event_type = std::string(event_type_name(EventKind::Received));
+        record_without_attempt(d, AttemptOutcome::Abandoned, "shutdown");
+      });
+  if (!admitted) {
+    Delivery d;
+    d.tenant_id = flow->tenant_id;
+    d.message_id = flow->message_id;
+    d.event_type = std::string(event_type_name(EventKind::Received));
+    d.signature = flow->signature;
+    record_without_attempt(d, AttemptOutcome::Overflow, "queue full");
+  }
+}
+
+namespace {
+
+ControlReply error_reply(int status, int code, std::string_view detail,
+                         std::optional<std::string> pointer = std::nullopt) {
+  return ControlReply{status, core::error_body(code, detail, std::move(pointer))};
+}
+
+bool is_sender_address(const std::string& s) {
+  auto kind = core::classify_address(s);
+  return kind == core::AddressKind::E164 || kind == core::AddressKind::ShortCode ||
+         kind == core::AddressKind::Alphanumeric;
+}
+
+}  // namespace
+
+ControlReply WebhookEngine::handle_inbound_post(const std::string& body) {
+  const core::json j = core::json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return error_reply(400, 10015, "The request body must be a JSON object.");
+  }
+  InboundRequest req;
+  for (const char* field : {"from", "to"}) {
+    if (!j.contains(field) || j[field].is_null()) {
+      return error_reply(422, 10004, std::string("The '") + field + "' field is required.",
+                         std::string("/") + field);
+    }
+    if (!j[field].is_string()) {
+      return error_reply(422, 10015, std::string("'") + field + "' must be a string.",
+                         std::string("/") + field);
+    }
+  }
+  req.from = j["from"].get<std::string>();
+  req.to = j["to"].get<std::string>();
+  if (auto problem = core::e164_problem(req.to)) {
+    return error_reply(422, 10002, "'to' " + *problem, std::string("/to"));
+  }
+  if (!is_sender_address(req.from)) {
+    return error_reply(422, 10002, "'from' is not a phone number, short code or sender ID.",
+                       std::string("/from"));
+  }
+  if (j.contains("text") && !j["text"].is_null()) {
+    if (!j["text"].is_string()) {
+      return error_reply(422, 10015, "'text' must be a string.", std::string("/text"));
+    }
+    req.text = j["text"].get<std::string>();
+  }
+  if (j.contains("media_urls") && !j["media_urls"].is_null()) {
+    const auto& m = j["media_urls"];
+    if (!m.is_array()) {
+      return error_reply(422, 10015, "'media_urls' must be an array of URLs.",
+                         std::string("/media_urls"));
+    }
+    for (size_t i = 0; i < m.size(); ++i) {
+      if (!m[i].is_string() || !split_url(m[i].get<std::string>())) {
+        return error_reply(422, 10015, "'media_urls' must hold http(s) URLs.",
+                           "/media_urls/" + std::to_string(i));
+      }
+      req.media_urls.push_back(m[i].get<std::string>());
+    }
+    if (req.media_urls.size() > 10) {
+      return error_reply(422, 40317, "At most 10 media URLs.", std::string("/media_urls"));
+    }
+  }
+  if (req.text.empty() && req.media_urls.empty()) {
+    return error_reply(422, 40316, "Provide 'text' or 'media_urls'.", std::string("/text"));
+  }
+  InboundDirectory* dir = directory_.load();
+  if (dir == nullptr) {
+    return error_reply(500, 10007, "Inbound messages are not available in this server.");
+  }
+  auto ctx = dir->accept_inbound(req, clock_.now());
+  if (!ctx) {
+    return error_reply(404, 10005, "No messaging profile owns " + req.to + ".",
+                       std::string("/to"));
+  }
+  on_inbound(*ctx);
+  core::json out = {{"data", ctx->message}};
+  return ControlReply{200, out.dump()};
+}
+
+void WebhookEngine::schedule_burst(uint64_t generation, size_t burst_index, uint64_t i,
+                                   std::shared_ptr<const WebhookSettings> s) {
+  if (burst_index >= s->inbound.size()) return;
+  const InboundBurst& b = s->inbound[burst_index];
+  if (i >= b.count) return;
+  WebhookDuration delay{0};
+  if (i == 0) {
+    delay = b.start_after;
+  } else if (b.rate_per_second > 0) {
+    delay = std::chrono::duration_cast<WebhookDuration>(
+        std::chrono::duration<double>(1.0 / b.rate_per_second));
+  }
+  // One task per message, each scheduling the next: a burst of a million holds one queue slot.
+  auto task = [this, generation, burst_index, i, s] {
+    if (burst_generation_.load() != generation) return;   // scenario replaced
+    const InboundBurst& burst = s->inbound[burst_index];
+    InboundRequest req{burst.from, burst.to, burst.text, {}};
+    const std::string index = std::to_string(i + 1);
+    for (size_t pos = req.text.find("{i}"); pos != std::string::npos;
+         pos = req.text.find("{i}", pos + index.size())) {
+      req.text.replace(pos, 3, index);
+    }
+    if (InboundDirectory* dir = directory_.load()) {
+      if (auto ctx = dir->accept_inbound(req, clock_.now())) on_inbound(*ctx);
+    }
+    schedule_burst(generation, burst_index, i + 1, s);
+  };
+  if (i == 0) scheduler_.admit(delay, task); else scheduler_.follow(delay, task);
+}
+
+// ---- views -----------------------------------------------------------------------------------
+
+core::json WebhookEngine::webhooks_json(const AttemptFilter& f) const {
+  core::json data = core::json::array();
+  for (const auto& r : log_.query(f)) data.push_back(r);
+  core::json stats = log_.stats();
+  stats["queue_pending"] = scheduler_.pending();
+  stats["queue_capacity"] = scheduler_.capacity();
+  stats["in_flight"] = scheduler_.running();
+  core::json meta = {{"returned", data.size()},
+                     {"stored", log_.size()},
+                     {"capacity", log_.capacity()}};
+  return core::json{{"data", std::move(data)}, {"meta", std::move(meta)}, {"stats", std::move(stats)}};
+}
+
+core::json WebhookEngine::keys_json() const {
+  return core::json{{"data",
+                     {{"record_type", "webhook_public_key"},
+                      {"algorithm", "ed25519"},
+                      {"public_key", key_.public_key_base64()},
+                      {"public_key_pem", core::public_key_pem(key_)}}}};
+}
+
+std::string WebhookEngine::metrics_text() const {
+  const WebhookStats s = log_.stats();
+  std::ostringstream os;
+  os << "# HELP telnyx_mock_webhook_events_total Webhook event copies by final outcome.\n"
+     << "# TYPE telnyx_mock_webhook_events_total counter\n";
+  const std::pair<const char*, uint64_t> events[] = {
+      {"scheduled", s.events_scheduled}, {"delivered", s.events_delivered},
+      {"failed", s.events_failed},       {"dropped", s.events_dropped},
+      {"abandoned", s.events_abandoned}, {"no_url", s.events_no_url},
+      {"overflow", s.queue_overflow}};
+  for (const auto& [name, v] : events) {
+    os << "telnyx_mock_webhook_events_total{outcome=\"" << name << "\"} " << v << "\n";
+  }
+  os << "# HELP telnyx_mock_webhook_attempts_total Webhook HTTP attempts.\n"
+     << "# TYPE telnyx_mock_webhook_attempts_total counter\n"
+     << "telnyx_mock_webhook_attempts_total{result=\"ok\"} " << (s.attempts - s.attempts_failed)
+     << "\n"
+     << "telnyx_mock_webhook_attempts_total{result=\"failed\"} " << s.attempts_failed << "\n"
+     << "# HELP telnyx_mock_webhook_queue_overflow_total Events refused because the queue was full.\n"
+     << "# TYPE telnyx_mock_webhook_queue_overflow_total counter\n"
+     << "telnyx_mock_webhook_queue_overflow_total " << s.queue_overflow << "\n"
+     << "# HELP telnyx_mock_webhook_chaos_total Chaos injected, by kind.\n"
+     << "# TYPE telnyx_mock_webhook_chaos_total counter\n";
+  for (int k = 0; k < kChaosKinds; ++k) {
+    os << "telnyx_mock_webhook_chaos_total{kind=\"" << chaos_name(static_cast<ChaosKind>(k))
+       << "\"} " << s.chaos[static_cast<size_t>(k)] << "\n";
+  }
+  os << "# HELP telnyx_mock_webhook_queue_pending Scheduled webhook tasks not yet run.\n"
+     << "# TYPE telnyx_mock_webhook_queue_pending gauge\n"
+     << "telnyx_mock_webhook_queue_pending " << scheduler_.pending() << "\n";
+  return os.str();
+}
+
+ShutdownReport WebhookEngine::shutdown() {
+  ShutdownReport rep;
+  rep.abandoned_tasks = scheduler_.stop();
+  poster_.close_idle();
+  rep.stats = log_.stats();
+  return rep;
+}
+
+}  // namespace harness::mock
