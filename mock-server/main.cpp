@@ -1,6 +1,68 @@
-// Placeholder telnyx-mock: the real server is being built in this folder.
+// telnyx-mock: parses flags, builds the MockServer, prints the start-up line, waits for
+// SIGINT/SIGTERM. Everything else lives in mock_lib.
+#include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
-int main() {
-  std::puts("telnyx-mock: placeholder binary; the faithful mock server is not built yet.");
+#include <iostream>
+#include <pthread.h>
+#include <thread>
+#include "mock_server.h"
+
+int main(int argc, char** argv) {
+  harness::mock::MockServerOptions opts;
+  opts.port = 12111;   // contract §12: the deprecated telnyx-mock's port, so SDK setups work
+  opts.threads = 64;
+  std::string log_level = "info", tls_cert, tls_key;
+
+  CLI::App app{"telnyx-mock: a stateful fake of the Telnyx Messaging API v2"};
+  app.add_option("--host", opts.host, "Address to listen on")->capture_default_str();
+  app.add_option("--port", opts.port, "Port; 0 picks a free one (see the start-up line)")
+      ->check(CLI::Range(0, 65535))->capture_default_str();
+  app.add_option("--config", opts.config_path, "YAML configuration (tenants, settings)")->check(CLI::ExistingFile);
+  app.add_option("--seed", opts.seed, "Seed for inventory, ids, open-mode numbers and the webhook key")->capture_default_str();
+  app.add_option("--log-level", log_level, "error | warn | info | debug")
+      ->check(CLI::IsMember({"error", "warn", "info", "debug"}))->capture_default_str();
+  app.add_option("--threads", opts.threads, "Worker threads (each keep-alive connection holds one)")
+      ->check(CLI::Range(2, 4096))->capture_default_str();
+  app.add_option("--admin-token", opts.admin_token, "Bearer token required on /_mock/*");
+  app.add_option("--tls-cert", tls_cert, "PEM certificate: serve HTTPS")->check(CLI::ExistingFile);
+  app.add_option("--tls-key", tls_key, "PEM private key for --tls-cert")->check(CLI::ExistingFile);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // One line, non-zero exit.
+    std::cerr << "telnyx-mock: " << e.what() << " (see --help)\n";
+    return 2;
+  }
+  if (tls_cert.empty() != tls_key.empty()) {
+    std::cerr << "telnyx-mock: --tls-cert and --tls-key go together\n";
+    return 2;
+  }
+  if (!tls_cert.empty()) opts.tls = harness::mock::TlsOptions{tls_cert, tls_key};
+
+  // Block the stop signals in every thread; one thread waits for them (no async handler).
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+
+  harness::mock::MockServer server(opts);
+  if (auto err = server.start()) {
+    std::cerr << "telnyx-mock: " << *err << "\n";
+    return 1;
+  }
+  std::cout << server.startup_line() << std::endl;
+  if (log_level == "debug" || log_level == "info") {
+    std::cerr << "telnyx-mock: " << (server.config().open_mode() ? "open mode (any Bearer KEY... key)" : "configured tenants")
+              << ", control API at " << server.base_url() << "/_mock/, metrics at /metrics\n";
+  }
+
+  int sig = 0;
+  sigwait(&sigs, &sig);
+  if (log_level != "error") std::cerr << "telnyx-mock: signal " << sig << ", shutting down\n";
+  server.stop();
   return 0;
 }

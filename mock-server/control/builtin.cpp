@@ -1,0 +1,86 @@
+#include "control/builtin.h"
+
+#include <cstdlib>
+#include "core/json.h"
+
+namespace harness::mock {
+namespace {
+
+void reply(httplib::Response& res, const core::json& j, int status = 200) {
+  res.status = status;
+  res.set_content(j.dump(), "application/json");
+}
+
+void bad_param(httplib::Response& res, const std::string& name, const std::string& detail) {
+  core::json err = {{"code", "10015"}, {"title", "Bad Request"}, {"detail", detail},
+                    {"source", {{"parameter", name}}}};
+  reply(res, core::json{{"errors", core::json::array({err})}}, 400);
+}
+
+// Non-negative integer query parameter; false after answering 400.
+bool uint_param(const httplib::Request& req, httplib::Response& res, const char* name, long max,
+                std::optional<long>& out) {
+  if (!req.has_param(name)) return true;
+  const std::string v = req.get_param_value(name);
+  char* end = nullptr;
+  const long n = std::strtol(v.c_str(), &end, 10);
+  if (v.empty() || *end != '\0' || n < 0 || n > max) {
+    bad_param(res, name, std::string(name) + " must be an integer from 0 to " + std::to_string(max) + ".");
+    return false;
+  }
+  out = n;
+  return true;
+}
+
+}  // namespace
+
+void register_builtin_control(const BuiltinDeps& d) {
+  ControlApi& api = d.control;
+  api.add("GET", "/_mock/?", [&api](const httplib::Request&, httplib::Response& res, const std::smatch&) {
+    reply(res, {{"data", {{"routes", api.describe()}}}});
+  });
+  api.add("GET", "/_mock/health", [&store = d.store](const httplib::Request&, httplib::Response& res, const std::smatch&) {
+    reply(res, {{"data", {{"status", "ok"}, {"messages", store.message_count()}}}});
+  });
+  api.add("POST", "/_mock/reset", [d](const httplib::Request&, httplib::Response& res, const std::smatch&) {
+    d.store.reset();
+    d.journal.clear();
+    d.metrics.clear();
+    d.control.run_reset_hooks();
+    reply(res, {{"data", {{"reset", true}}}});
+  });
+  api.add("GET", "/_mock/requests", [&journal = d.journal](const httplib::Request& req, httplib::Response& res, const std::smatch&) {
+    JournalFilter f;
+    if (req.has_param("path")) f.path = req.get_param_value("path");
+    if (req.has_param("api_key")) f.api_key = req.get_param_value("api_key");
+    if (req.has_param("method")) f.method = req.get_param_value("method");
+    std::optional<long> status, limit;
+    if (!uint_param(req, res, "status", 999, status) || !uint_param(req, res, "limit", 100000, limit)) return;
+    if (status) f.status = static_cast<int>(*status);
+    if (limit) f.limit = static_cast<size_t>(*limit);
+    core::json items = core::json::array();
+    for (const auto& e : journal.query(f)) items.push_back(to_json(e));
+    reply(res, {{"data", std::move(items)}, {"meta", {{"journal_size", journal.size()}, {"total", journal.total()}}}});
+  });
+  api.add("GET", "/_mock/messages", [&store = d.store](const httplib::Request& req, httplib::Response& res, const std::smatch&) {
+    std::optional<long> limit;
+    if (!uint_param(req, res, "limit", 100000, limit)) return;
+    std::string tenant;
+    if (req.has_param("api_key")) {
+      auto t = store.authenticate(req.get_param_value("api_key"));
+      if (!t) return reply(res, {{"data", core::json::array()}});
+      tenant = *t;
+    }
+    core::json items = core::json::array();
+    for (const auto& [t, m] : store.recent_messages(tenant, limit ? static_cast<size_t>(*limit) : 100)) {
+      core::json j = m;
+      items.push_back({{"tenant", t}, {"message", std::move(j)}});
+    }
+    reply(res, {{"data", std::move(items)}});
+  });
+  api.add("GET", "/_mock/keys", [pk = d.public_key_base64](const httplib::Request&, httplib::Response& res, const std::smatch&) {
+    reply(res, {{"data", {{"webhook_public_key", pk()}, {"algorithm", "ed25519"}}}});
+  });
+}
+
+}  // namespace harness::mock

@@ -1,0 +1,64 @@
+#include "control/metrics.h"
+
+#include <sstream>
+#include "store/journal.h"
+#include "store/store.h"
+
+namespace harness::mock {
+namespace {
+
+// Label values escape backslash, double quote and newline (exposition format).
+std::string label(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') { out += "\\n"; continue; }
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+void Metrics::count_request(const std::string& route, const std::string& method, int status) {
+  std::string key;
+  key.reserve(method.size() + 1 + route.size());
+  key.append(method).append(" ").append(route);
+  std::lock_guard<std::mutex> lk(mu_);
+  ++requests_[{std::move(key), status}];
+}
+
+void Metrics::clear() {
+  std::lock_guard<std::mutex> lk(mu_);
+  requests_.clear();
+}
+
+std::string Metrics::render(const Store& store, const Journal& journal) const {
+  std::ostringstream os;
+  os << "# HELP telnyx_mock_requests_total HTTP requests served, by route template and status.\n"
+     << "# TYPE telnyx_mock_requests_total counter\n";
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    for (const auto& [k, n] : requests_) {
+      os << "telnyx_mock_requests_total{route=\"" << label(k.first) << "\",status=\"" << k.second
+         << "\"} " << n << '\n';
+    }
+  }
+  os << "# HELP telnyx_mock_messages Stored messages by current status.\n"
+     << "# TYPE telnyx_mock_messages gauge\n";
+  for (const auto& [status, n] : store.messages_by_status()) {
+    os << "telnyx_mock_messages{status=\"" << label(status) << "\"} " << n << '\n';
+  }
+  os << "# HELP telnyx_mock_messages_stored Messages currently held (bounded by max_messages).\n"
+     << "# TYPE telnyx_mock_messages_stored gauge\n"
+     << "telnyx_mock_messages_stored " << store.message_count() << '\n'
+     << "# HELP telnyx_mock_journal_entries Request journal entries held (bounded by max_journal).\n"
+     << "# TYPE telnyx_mock_journal_entries gauge\n"
+     << "telnyx_mock_journal_entries " << journal.size() << '\n'
+     << "# HELP telnyx_mock_journal_appended_total Requests ever journaled.\n"
+     << "# TYPE telnyx_mock_journal_appended_total counter\n"
+     << "telnyx_mock_journal_appended_total " << journal.total() << '\n';
+  return os.str();
+}
+
+}  // namespace harness::mock

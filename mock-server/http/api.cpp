@@ -1,0 +1,386 @@
+#include "http/api.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <thread>
+#include "core/errors.h"
+#include "core/ids.h"
+#include "http/socket_server.h"
+
+namespace harness::mock {
+namespace {
+
+constexpr auto kMaxDelay = std::chrono::seconds(30);   // a scenario delay never holds a worker longer
+constexpr const char* kJson = "application/json";
+
+std::string new_request_id() {
+  static std::atomic<uint64_t> streams{0};
+  thread_local core::Rng rng(core::stable_hash("request-id") + streams.fetch_add(1));
+  return core::uuid_v4(rng);
+}
+
+// "Bearer <token>" (scheme case-insensitive). "" when missing or malformed.
+std::string bearer_token(const httplib::Request& req) {
+  const auto& h = req.get_header_value("Authorization");
+  if (h.size() < 8) return {};
+  std::string scheme = h.substr(0, 7);
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (scheme != "bearer ") return {};
+  std::string token = h.substr(7);
+  while (!token.empty() && token.front() == ' ') token.erase(token.begin());
+  while (!token.empty() && token.back() == ' ') token.pop_back();
+  if (token.find_first_of(" \t") != std::string::npos) return {};
+  return token;
+}
+
+std::string raw_query(const httplib::Request& req) {
+  std::string q;
+  for (const auto& [k, v] : req.params) {
+    if (!q.empty()) q += '&';
+    q.append(k).append("=").append(v);
+  }
+  return q;
+}
+
+int default_code_for_status(int status) {
+  switch (status) {
+    case 401: return 10009;
+    case 403: return 10010;
+    case 404: return 10005;
+    case 415: return 10014;
+    case 429: return 10011;
+    default: return status >= 500 ? 10007 : 10015;
+  }
+}
+
+}  // namespace
+
+HttpFront::HttpFront(const MockConfig& config, Store& store, Journal& journal, ControlApi& control,
+                     Metrics& metrics, const core::Clock& clock, const Inventory& inventory,
+                     std::string admin_token)
+    : config_(config), store_(store), journal_(journal), control_(control), metrics_(metrics),
+      clock_(clock), inventory_(inventory), admin_token_(std::move(admin_token)) {
+  const std::string id = "([^/]+)";
+  add_route("/v2/messages", "POST", &HttpFront::send_generic);
+  add_route("/v2/messages/long_code", "POST", &HttpFront::send_long_code);
+  add_route("/v2/messages/short_code", "POST", &HttpFront::send_short_code);
+  add_route("/v2/messages/number_pool", "POST", &HttpFront::send_number_pool);
+  add_route("/v2/messages/alphanumeric_sender_id", "POST", &HttpFront::send_alphanumeric);
+  add_route("/v2/messages/{id}", "GET", &HttpFront::get_message);
+  add_route("/v2/messaging_profiles", "GET", &HttpFront::list_profiles);
+  add_route("/v2/messaging_profiles", "POST", &HttpFront::create_profile);
+  add_route("/v2/messaging_profiles/{id}", "GET", &HttpFront::get_profile);
+  add_route("/v2/messaging_profiles/{id}", "PATCH", &HttpFront::update_profile);
+  add_route("/v2/messaging_profiles/{id}", "DELETE", &HttpFront::delete_profile);
+  add_route("/v2/messaging_profiles/{id}/phone_numbers", "GET", &HttpFront::profile_numbers);
+  add_route("/v2/available_phone_numbers", "GET", &HttpFront::available_numbers);
+  add_route("/v2/number_orders", "POST", &HttpFront::create_order);
+  add_route("/v2/number_orders", "GET", &HttpFront::list_orders);
+  add_route("/v2/number_orders/{id}", "GET", &HttpFront::get_order);
+  add_route("/v2/phone_numbers", "GET", &HttpFront::list_phone_numbers);
+  add_route("/v2/phone_numbers/{id}", "GET", &HttpFront::get_phone_number);
+  add_route("/v2/phone_numbers/{id}/messaging", "GET", &HttpFront::get_number_messaging);
+  add_route("/v2/phone_numbers/{id}/messaging", "PATCH", &HttpFront::patch_number_messaging);
+  (void)id;
+}
+
+void HttpFront::add_route(const std::string& tmpl, const std::string& method, Handler h) {
+  for (auto& r : routes_) {
+    if (r.tmpl == tmpl) {
+      r.methods.emplace_back(method, h);
+      return;
+    }
+  }
+  Route r;
+  r.tmpl = tmpl;
+  r.literal = tmpl.find('{') == std::string::npos;
+  if (!r.literal) {
+    std::string pattern;
+    for (size_t i = 0; i < tmpl.size(); ++i) {
+      if (tmpl[i] == '{') {
+        pattern += "([^/]+)";
+        i = tmpl.find('}', i);
+      } else {
+        pattern += tmpl[i];
+      }
+    }
+    r.re = std::regex(pattern);
+  }
+  r.methods.emplace_back(method, h);
+  // Literal routes are matched before patterns (so /v2/messages/long_code is not an {id}).
+  routes_.insert(r.literal ? routes_.begin() : routes_.end(), std::move(r));
+}
+
+void HttpFront::install(httplib::Server& svr) {
+  auto h = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
+  svr.Get(".*", h).Post(".*", h).Put(".*", h).Patch(".*", h).Delete(".*", h).Options(".*", h);
+  // Errors raised by httplib itself (413 payload too large, 400 unparsable request line, ...):
+  // give them the Telnyx envelope; responses our handlers built already have a body.
+  svr.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    ApiContext ctx{req, res, new_request_id(), {}, {}, {}, {}, nullptr, {}, {}, {}};
+    const int status = res.status;
+    std::string detail;
+    if (status == 413) detail = "Request body exceeds " + std::to_string(config_.settings.payload_max_bytes) + " bytes.";
+    error(ctx, default_code_for_status(status), detail, std::nullopt, std::nullopt, status);
+    res.set_header("x-request-id", ctx.request_id);
+    JournalEntry e;
+    e.time = core::format_rfc3339(clock_.now());
+    e.request_id = ctx.request_id;
+    e.method = req.method;
+    e.path = req.path;
+    e.status = status;
+    e.error_code = ctx.error_code;
+    journal_.append(std::move(e));
+    metrics_.count_request("unmatched", req.method, status);
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  svr.set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+    ApiContext ctx{req, res, new_request_id(), {}, {}, {}, {}, nullptr, {}, {}, {}};
+    error(ctx, 10007, "Internal error in the mock.", std::nullopt, std::nullopt, 500);
+    res.set_header("x-request-id", ctx.request_id);
+  });
+}
+
+void HttpFront::handle(const httplib::Request& req, httplib::Response& res) {
+  ApiContext ctx{req, res, new_request_id(), bearer_token(req), {}, {}, {}, nullptr, {}, {}, {}};
+  const bool control = req.path.compare(0, 6, "/_mock") == 0 &&
+                       (req.path.size() == 6 || req.path[6] == '/');
+  if (control || req.path == "/metrics") {
+    try {
+      handle_control(ctx);
+    } catch (const std::exception& e) {
+      error(ctx, 10007, std::string("Control handler failed: ") + e.what(), std::nullopt, std::nullopt, 500);
+    }
+    res.set_header("x-request-id", ctx.request_id);
+    metrics_.count_request(control ? "/_mock" : "/metrics", req.method, res.status);
+    return;
+  }
+  auto icpt = std::atomic_load(&interceptor_);
+  try {
+    handle_api(ctx);
+  } catch (const std::exception&) {
+    error(ctx, 10007, "Internal error in the mock.", std::nullopt, std::nullopt, 500);
+  }
+  finish(ctx, icpt);
+}
+
+void HttpFront::handle_control(ApiContext& ctx) {
+  if (ctx.req.path == "/metrics") {
+    if (ctx.req.method != "GET" && ctx.req.method != "HEAD") {
+      ctx.res.set_header("Allow", "GET");
+      error(ctx, 10015, "Method " + ctx.req.method + " is not allowed on /metrics.", std::nullopt, std::nullopt, 405);
+      return;
+    }
+    ctx.res.set_content(metrics_.render(store_, journal_), "text/plain; version=0.0.4");
+    return;
+  }
+  if (!admin_token_.empty() && ctx.api_key != admin_token_) {
+    error(ctx, 10009, "The control API needs the admin token as a Bearer token.");
+    return;
+  }
+  switch (control_.dispatch(ctx.req, ctx.res)) {
+    case ControlApi::Match::Found:
+      if (ctx.res.get_header_value("Content-Type").empty()) ctx.res.set_header("Content-Type", kJson);
+      break;
+    case ControlApi::Match::WrongMethod:
+      error(ctx, 10015, "Method " + ctx.req.method + " is not allowed on " + ctx.req.path + ".",
+            std::nullopt, std::nullopt, 405);
+      break;
+    case ControlApi::Match::NoRoute:
+      error(ctx, 10005, "No control route " + ctx.req.path + ".");
+      break;
+  }
+}
+
+void HttpFront::handle_api(ApiContext& ctx) {
+  const auto& req = ctx.req;
+  // Parse the body once: the interceptor and the handler share it.
+  core::json parsed;
+  if (!req.body.empty()) {
+    parsed = core::json::parse(req.body, nullptr, false);
+    if (!parsed.is_discarded()) ctx.body = &parsed;
+  }
+
+  auto icpt = std::atomic_load(&interceptor_);
+  if (icpt) {
+    RequestView v;
+    v.method = req.method;
+    v.path = req.path;
+    v.query.assign(req.params.begin(), req.params.end());
+    for (const auto& [k, val] : req.headers) {
+      std::string lk = k;
+      std::transform(lk.begin(), lk.end(), lk.begin(), [](unsigned char c) { return std::tolower(c); });
+      v.headers.emplace_back(std::move(lk), val);
+    }
+    v.api_key = ctx.api_key;
+    v.body = ctx.body;
+    v.raw_body = req.body;
+    ctx.decision = icpt->on_request(v);
+    if (ctx.decision.delay.count() > 0) {
+      std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(ctx.decision.delay, kMaxDelay));
+    }
+    if (ctx.decision.kind == Decision::Kind::Respond) {
+      for (const auto& [k, val] : ctx.decision.headers) ctx.res.set_header(k, val);
+      if (ctx.decision.error_code && ctx.decision.body.empty()) {
+        error(ctx, *ctx.decision.error_code, {}, std::nullopt, std::nullopt, ctx.decision.status);
+      } else {
+        ctx.res.status = ctx.decision.status;
+        ctx.res.set_content(ctx.decision.body, kJson);
+      }
+      return;
+    }
+    if (ctx.decision.kind == Decision::Kind::Fault && ctx.decision.fault != FaultKind::AcceptThenDrop) {
+      run_fault(ctx, ctx.decision.fault);
+      return;
+    }
+  }
+
+  // Route: unknown path -> 404 / 10005; known path, other method -> 405 with the envelope.
+  Handler handler = nullptr;
+  const Route* found = nullptr;
+  for (const auto& r : routes_) {
+    if (r.literal ? req.path == r.tmpl : std::regex_match(req.path, ctx.m, r.re)) {
+      found = &r;
+      break;
+    }
+  }
+  if (!found) {
+    error(ctx, 10005, "The requested resource or URL could not be found.");
+    return;
+  }
+  ctx.route = found->tmpl;
+  const std::string& method = req.method == "HEAD" ? std::string("GET") : req.method;
+  std::string allow;
+  for (const auto& [mth, h] : found->methods) {
+    if (mth == method) handler = h;
+    allow += allow.empty() ? mth : ", " + mth;
+  }
+  if (!handler) {
+    ctx.res.set_header("Allow", allow);
+    error(ctx, 10015, "Method " + req.method + " is not allowed on " + found->tmpl + ".",
+          std::nullopt, std::nullopt, 405);
+    return;
+  }
+
+  // Auth (contract §2, §12): missing, malformed or unknown key -> 401 / 10009.
+  auto tenant = store_.authenticate(ctx.api_key);
+  if (!tenant) {
+    error(ctx, 10009, ctx.api_key.empty() ? "Missing or malformed Authorization header (expected 'Bearer <API key>')."
+                                          : "The API key is not valid.");
+    return;
+  }
+  ctx.tenant = std::move(*tenant);
+  (this->*handler)(ctx);
+
+  if (ctx.decision.kind == Decision::Kind::Fault) {
+    run_fault(ctx, FaultKind::AcceptThenDrop);
+  } else {
+    for (const auto& [k, val] : ctx.decision.headers) ctx.res.set_header(k, val);
+  }
+  ctx.body = nullptr;   // `parsed` dies here
+}
+
+void HttpFront::run_fault(ApiContext& ctx, FaultKind kind) {
+  auto ex = std::atomic_load(&faults_);
+  const int sock = SocketServer::current_socket();
+  if (ex && sock != kNoSocket && ex->execute(kind, sock)) {
+    ctx.res.set_header("Connection", "close");
+    return;
+  }
+  // No executor (or TLS, where the socket is not ours): say so instead of pretending.
+  error(ctx, 10007, "fault not available", std::nullopt, std::nullopt, 500);
+}
+
+void HttpFront::finish(ApiContext& ctx, const std::shared_ptr<RequestInterceptor>& icpt) {
+  ctx.res.set_header("x-request-id", ctx.request_id);
+  const std::string& route = ctx.route.empty() ? std::string("unmatched") : ctx.route;
+  metrics_.count_request(route, ctx.req.method, ctx.res.status);
+  JournalEntry e;
+  e.time = core::format_rfc3339(clock_.now());
+  e.request_id = ctx.request_id;
+  e.method = ctx.req.method;
+  e.path = ctx.req.path;
+  e.query = raw_query(ctx.req);
+  e.route = ctx.route;
+  e.status = ctx.res.status;
+  e.api_key = ctx.api_key;
+  e.tenant = ctx.tenant;
+  e.error_code = ctx.error_code;
+  e.message_id = ctx.message_id;
+  e.rule = ctx.decision.rule;
+  journal_.append(std::move(e));
+  if (icpt) {
+    RequestView v;
+    v.method = ctx.req.method;
+    v.path = ctx.req.path;
+    v.api_key = ctx.api_key;
+    v.raw_body = ctx.req.body;
+    icpt->on_completed(v, ctx.decision, ctx.res.status, ctx.message_id);
+  }
+}
+
+// ---- response helpers ----
+
+void HttpFront::error(ApiContext& ctx, int code, const std::string& detail,
+                      std::optional<std::string> pointer, std::optional<std::string> parameter,
+                      int status) {
+  core::ErrorObject e = core::make_error_object(code, {}, std::move(pointer));
+  if (!detail.empty()) e.detail = detail;
+  if (parameter) e.source_parameter = std::move(parameter);
+  if (status == 0) {
+    const core::ErrorInfo* info = core::find_error(code);
+    status = config_.settings.status_for(code, info ? info->http_status : 400);
+  }
+  core::json j;
+  to_json(j, core::ErrorEnvelope{{std::move(e)}});
+  ctx.error_code = code;
+  ctx.res.status = status;
+  ctx.res.set_content(j.dump(), kJson);
+}
+
+void HttpFront::send_data(ApiContext& ctx, const core::json& data, int status) {
+  core::json j = core::json::object();
+  j["data"] = data;
+  ctx.res.status = status;
+  ctx.res.set_content(j.dump(), kJson);
+}
+
+void HttpFront::send_list(ApiContext& ctx, const core::json& items, const core::PageMeta& meta) {
+  core::json j = core::json::object();
+  j["data"] = items;
+  j["meta"] = meta;
+  ctx.res.status = 200;
+  ctx.res.set_content(j.dump(), kJson);
+}
+
+std::optional<std::string> HttpFront::param(const ApiContext& ctx, const char* name) {
+  if (!ctx.req.has_param(name)) return std::nullopt;
+  return ctx.req.get_param_value(name);
+}
+
+bool HttpFront::page(ApiContext& ctx, core::PageRequest& out) {
+  const auto num = param(ctx, "page[number]");
+  const auto size = param(ctx, "page[size]");
+  auto r = core::parse_page(num ? std::optional<std::string_view>(*num) : std::nullopt,
+                            size ? std::optional<std::string_view>(*size) : std::nullopt);
+  if (!r) {
+    error(ctx, 10015, r.error().parameter + " " + r.error().detail, std::nullopt, r.error().parameter, 400);
+    return false;
+  }
+  out = r.value();
+  return true;
+}
+
+bool HttpFront::require_object(ApiContext& ctx) {
+  if (ctx.body && ctx.body->is_object()) return true;
+  error(ctx, 10015, ctx.req.body.empty() ? "The request body is empty; a JSON object is expected."
+                                         : (ctx.body ? "The request body must be a JSON object."
+                                                     : "The request body is not valid JSON."),
+        std::nullopt, std::nullopt, 400);
+  return false;
+}
+
+}  // namespace harness::mock

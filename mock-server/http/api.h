@@ -1,0 +1,137 @@
+// The request pipeline of telnyx-mock and the Telnyx API handlers. Every request enters
+// HttpFront::handle (one catch-all route per method): control API (/_mock/*), /metrics, or the
+// API surface. For the API: the scenario interceptor decides first (delay, respond, fault or
+// pass), then the route table (unknown path -> 404 / 10005, wrong method -> 405), then Bearer
+// auth (401 / 10009), then the handler. Every response gets Content-Type application/json and
+// x-request-id, is journaled and counted.
+//
+// Handlers live in send.cpp (messages) and management.cpp (profiles, numbers, orders).
+#pragma once
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+#include <httplib.h>
+#include "config/config.h"
+#include "control/control_api.h"
+#include "control/metrics.h"
+#include "core/clock.h"
+#include "core/json.h"
+#include "core/pagination.h"
+#include "http/fault_executor.h"
+#include "scenario/decision.h"
+#include "store/inventory.h"
+#include "store/journal.h"
+#include "store/store.h"
+#include "webhook/hooks.h"
+
+namespace harness::mock {
+
+// One API request being served.
+struct ApiContext {
+  const httplib::Request& req;
+  httplib::Response& res;
+  std::string request_id;
+  std::string api_key;
+  std::string tenant;
+  std::string route;                        // template, e.g. "/v2/messages/{id}"
+  std::smatch m;                            // path captures
+  const core::json* body = nullptr;         // parsed body; nullptr when empty or not JSON
+  std::optional<std::string> message_id;    // set when a message was created
+  std::optional<int> error_code;            // set when an error envelope was sent
+  Decision decision;
+};
+
+enum class SendKind { Generic, LongCode, ShortCode, NumberPool, Alphanumeric };
+
+class HttpFront {
+ public:
+  HttpFront(const MockConfig& config, Store& store, Journal& journal, ControlApi& control,
+            Metrics& metrics, const core::Clock& clock, const Inventory& inventory,
+            std::string admin_token);
+
+  // Registers the catch-all routes and the error/exception handlers on `svr`.
+  void install(httplib::Server& svr);
+
+  void set_interceptor(std::shared_ptr<RequestInterceptor> i) { std::atomic_store(&interceptor_, std::move(i)); }
+  void set_webhook_sink(std::shared_ptr<WebhookSink> s) { std::atomic_store(&sink_, std::move(s)); }
+  void set_fault_executor(std::shared_ptr<FaultExecutor> f) { std::atomic_store(&faults_, std::move(f)); }
+
+ private:
+  using Handler = void (HttpFront::*)(ApiContext&);
+  struct Route {
+    std::string tmpl;                       // metrics label and journal route
+    bool literal = true;
+    std::regex re;
+    std::vector<std::pair<std::string, Handler>> methods;
+  };
+
+  void add_route(const std::string& tmpl, const std::string& method, Handler h);
+  void handle(const httplib::Request& req, httplib::Response& res);
+  void handle_api(ApiContext& ctx);
+  void handle_control(ApiContext& ctx);
+  void finish(ApiContext& ctx, const std::shared_ptr<RequestInterceptor>& icpt);
+  void run_fault(ApiContext& ctx, FaultKind kind);
+
+ public:
+  // ---- response helpers (used by handlers and the control API) ----
+  // Telnyx error envelope; status from the catalogue and the 403xx overrides unless given.
+  void error(ApiContext& ctx, int code, const std::string& detail = {},
+             std::optional<std::string> pointer = std::nullopt,
+             std::optional<std::string> parameter = std::nullopt, int status = 0);
+  void send_data(ApiContext& ctx, const core::json& data, int status = 200);
+  void send_list(ApiContext& ctx, const core::json& items, const core::PageMeta& meta);
+  // page[number] / page[size]; false after sending the 400 when invalid.
+  bool page(ApiContext& ctx, core::PageRequest& out);
+  static std::optional<std::string> param(const ApiContext& ctx, const char* name);
+
+ private:
+  // ---- handlers ----
+  void send_generic(ApiContext& ctx) { send(ctx, SendKind::Generic); }
+  void send_long_code(ApiContext& ctx) { send(ctx, SendKind::LongCode); }
+  void send_short_code(ApiContext& ctx) { send(ctx, SendKind::ShortCode); }
+  void send_number_pool(ApiContext& ctx) { send(ctx, SendKind::NumberPool); }
+  void send_alphanumeric(ApiContext& ctx) { send(ctx, SendKind::Alphanumeric); }
+  void send(ApiContext& ctx, SendKind kind);
+  void get_message(ApiContext& ctx);
+
+  void list_profiles(ApiContext& ctx);
+  void create_profile(ApiContext& ctx);
+  void get_profile(ApiContext& ctx);
+  void update_profile(ApiContext& ctx);
+  void delete_profile(ApiContext& ctx);
+  void profile_numbers(ApiContext& ctx);
+
+  void available_numbers(ApiContext& ctx);
+  void create_order(ApiContext& ctx);
+  void get_order(ApiContext& ctx);
+  void list_orders(ApiContext& ctx);
+  void list_phone_numbers(ApiContext& ctx);
+  void get_phone_number(ApiContext& ctx);
+  void get_number_messaging(ApiContext& ctx);
+  void patch_number_messaging(ApiContext& ctx);
+
+  // Applies JSON profile fields to `p`; false after sending the error.
+  bool apply_profile_fields(ApiContext& ctx, const core::json& body, core::MessagingProfile& p);
+  // Requires a JSON object body; false after sending the 400.
+  bool require_object(ApiContext& ctx);
+  core::json messaging_settings(const core::PhoneNumber& n) const;
+
+  const MockConfig& config_;
+  Store& store_;
+  Journal& journal_;
+  ControlApi& control_;
+  Metrics& metrics_;
+  const core::Clock& clock_;
+  const Inventory& inventory_;
+  std::string admin_token_;
+  std::vector<Route> routes_;
+  std::shared_ptr<RequestInterceptor> interceptor_;
+  std::shared_ptr<WebhookSink> sink_;
+  std::shared_ptr<FaultExecutor> faults_;
+};
+
+}  // namespace harness::mock

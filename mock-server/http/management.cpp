@@ -1,0 +1,340 @@
+// Management endpoints (contract §8): messaging profiles, available numbers, number orders,
+// owned phone numbers and their messaging settings. Query names are the SDK's deepObject
+// spellings (filter[name][contains], filter[phone_number][starts_with], page[number], ...).
+#include <algorithm>
+#include <cctype>
+#include "core/e164.h"
+#include "http/api.h"
+
+namespace harness::mock {
+namespace {
+
+template <class T, class F>
+core::json page_items(const std::vector<T>& all, const core::PageRequest& pr, F&& to_item) {
+  core::json items = core::json::array();
+  const auto [b, e] = core::page_slice(pr, all.size());
+  for (size_t i = b; i < e; ++i) items.push_back(to_item(all[i]));
+  return items;
+}
+
+bool valid_destination(const std::string& d) {
+  return d == "*" || (d.size() == 2 && std::isupper(static_cast<unsigned char>(d[0])) &&
+                      std::isupper(static_cast<unsigned char>(d[1])));
+}
+
+}  // namespace
+
+// Returns false after sending the error. Unknown fields are ignored (contract §2).
+bool HttpFront::apply_profile_fields(ApiContext& ctx, const core::json& b, core::MessagingProfile& p) {
+  auto bad = [&](const std::string& field, const std::string& want) {
+    error(ctx, 10015, "'" + field + "' must be " + want + ".", "/" + field, std::nullopt, 400);
+    return false;
+  };
+  auto opt_string = [&](const char* f, std::optional<std::string>& dst) {
+    if (!b.contains(f)) return true;
+    const auto& v = b[f];
+    if (v.is_null()) { dst.reset(); return true; }
+    if (!v.is_string()) return bad(f, "a string or null");
+    dst = v.get<std::string>();
+    return true;
+  };
+  auto boolean = [&](const char* f, bool& dst) {
+    if (!b.contains(f)) return true;
+    if (!b[f].is_boolean()) return bad(f, "true or false");
+    dst = b[f].get<bool>();
+    return true;
+  };
+  if (b.contains("name")) {
+    if (!b["name"].is_string() || b["name"].get<std::string>().empty()) return bad("name", "a non-empty string");
+    p.name = b["name"].get<std::string>();
+  }
+  if (b.contains("webhook_api_version")) {
+    const auto& v = b["webhook_api_version"];
+    if (!v.is_string() || (v != "1" && v != "2" && v != "2010-04-01")) return bad("webhook_api_version", "\"1\", \"2\" or \"2010-04-01\"");
+    p.webhook_api_version = v.get<std::string>();
+  }
+  if (b.contains("whitelisted_destinations")) {
+    const auto& v = b["whitelisted_destinations"];
+    if (!v.is_array()) return bad("whitelisted_destinations", "an array of ISO 3166-1 alpha-2 codes or [\"*\"]");
+    std::vector<std::string> list;
+    for (const auto& d : v) {
+      if (!d.is_string() || !valid_destination(d.get<std::string>())) {
+        return bad("whitelisted_destinations", "an array of ISO 3166-1 alpha-2 codes or [\"*\"]");
+      }
+      list.push_back(d.get<std::string>());
+    }
+    p.whitelisted_destinations = std::move(list);
+  }
+  if (b.contains("number_pool_settings")) {
+    const auto& v = b["number_pool_settings"];
+    if (v.is_null()) {
+      p.number_pool_settings.reset();
+    } else {
+      if (!v.is_object()) return bad("number_pool_settings", "an object or null");
+      try {
+        p.number_pool_settings = v.get<core::NumberPoolSettings>();
+      } catch (const std::exception&) {
+        return bad("number_pool_settings", "{long_code_weight, toll_free_weight, skip_unhealthy, ...}");
+      }
+    }
+  }
+  return opt_string("webhook_url", p.webhook_url) && opt_string("webhook_failover_url", p.webhook_failover_url) &&
+         opt_string("alpha_sender", p.alpha_sender) && opt_string("v1_secret", p.v1_secret) &&
+         opt_string("daily_spend_limit", p.daily_spend_limit) && boolean("enabled", p.enabled) &&
+         boolean("daily_spend_limit_enabled", p.daily_spend_limit_enabled) &&
+         boolean("mms_fall_back_to_sms", p.mms_fall_back_to_sms) && boolean("mms_transcoding", p.mms_transcoding) &&
+         boolean("mobile_only", p.mobile_only) && boolean("smart_encoding", p.smart_encoding);
+}
+
+void HttpFront::list_profiles(ApiContext& ctx) {
+  core::PageRequest pr;
+  if (!page(ctx, pr)) return;
+  ProfileFilter f;
+  f.name_eq = param(ctx, "filter[name][eq]");
+  if (!f.name_eq) f.name_eq = param(ctx, "filter[name]");
+  f.name_contains = param(ctx, "filter[name][contains]");
+  auto all = store_.list_profiles(ctx.tenant, f);
+  send_list(ctx, page_items(all, pr, [](const core::MessagingProfile& p) { return core::json(p); }),
+            core::page_meta(pr, all.size()));
+}
+
+void HttpFront::create_profile(ApiContext& ctx) {
+  if (!require_object(ctx)) return;
+  const auto& b = *ctx.body;
+  if (!b.contains("name")) {
+    error(ctx, 10004, "The 'name' parameter is required.", "/name");
+    return;
+  }
+  if (config_.settings.profile_requires_whitelist && !b.contains("whitelisted_destinations")) {
+    error(ctx, 10004, "The 'whitelisted_destinations' parameter is required.", "/whitelisted_destinations");
+    return;
+  }
+  core::MessagingProfile p;
+  p.whitelisted_destinations = {"*"};
+  if (!apply_profile_fields(ctx, b, p)) return;
+  send_data(ctx, store_.create_profile(ctx.tenant, std::move(p)));
+}
+
+void HttpFront::get_profile(ApiContext& ctx) {
+  const std::string id = ctx.m[1];
+  if (auto p = store_.get_profile(ctx.tenant, id)) return send_data(ctx, *p);
+  error(ctx, 10005, "Messaging profile " + id + " was not found.");
+}
+
+void HttpFront::update_profile(ApiContext& ctx) {
+  const std::string id = ctx.m[1];
+  auto current = store_.get_profile(ctx.tenant, id);
+  if (!current) return error(ctx, 10005, "Messaging profile " + id + " was not found.");
+  if (!require_object(ctx)) return;
+  // Validate on a copy first so a bad field changes nothing.
+  core::MessagingProfile edited = *current;
+  if (!apply_profile_fields(ctx, *ctx.body, edited)) return;
+  auto updated = store_.update_profile(ctx.tenant, id, [&](core::MessagingProfile& p) {
+    const auto created = p.created_at;
+    p = edited;
+    p.created_at = created;
+  });
+  if (!updated) return error(ctx, 10005, "Messaging profile " + id + " was not found.");
+  send_data(ctx, *updated);
+}
+
+void HttpFront::delete_profile(ApiContext& ctx) {
+  const std::string id = ctx.m[1];
+  if (auto p = store_.delete_profile(ctx.tenant, id)) return send_data(ctx, *p);
+  error(ctx, 10005, "Messaging profile " + id + " was not found.");
+}
+
+core::json HttpFront::messaging_settings(const core::PhoneNumber& n) const {
+  core::MessagingSettings s;
+  s.id = n.id;
+  s.phone_number = n.phone_number;
+  s.messaging_profile_id = n.messaging_profile_id;
+  s.type = core::is_short_code(n.phone_number) ? "short-code" : "long-code";
+  s.country_code = n.country_iso_alpha2;
+  s.sms = core::MessagingFeature{};
+  s.mms = core::MessagingFeature{};
+  s.tags = n.tags;
+  s.created_at = n.created_at;
+  s.updated_at = n.updated_at;
+  return s;
+}
+
+void HttpFront::profile_numbers(ApiContext& ctx) {
+  const std::string id = ctx.m[1];
+  if (!store_.get_profile(ctx.tenant, id)) return error(ctx, 10005, "Messaging profile " + id + " was not found.");
+  core::PageRequest pr;
+  if (!page(ctx, pr)) return;
+  auto all = store_.numbers_on_profile(ctx.tenant, id);
+  send_list(ctx, page_items(all, pr, [this](const core::PhoneNumber& n) {
+              core::json j = messaging_settings(n);
+              j["record_type"] = "messaging_phone_number";
+              return j;
+            }),
+            core::page_meta(pr, all.size()));
+}
+
+void HttpFront::available_numbers(ApiContext& ctx) {
+  InventoryQuery q;
+  if (auto v = param(ctx, "filter[country_code]")) {
+    q.country_code = *v;
+    std::transform(q.country_code.begin(), q.country_code.end(), q.country_code.begin(),
+                   [](unsigned char c) { return std::toupper(c); });
+  }
+  q.ndc = param(ctx, "filter[national_destination_code]");
+  q.locality = param(ctx, "filter[locality]");
+  q.administrative_area = param(ctx, "filter[administrative_area]");
+  q.phone_number_type = param(ctx, "filter[phone_number_type]");
+  if (!q.phone_number_type) q.phone_number_type = param(ctx, "filter[number_type]");
+  q.starts_with = param(ctx, "filter[phone_number][starts_with]");
+  q.ends_with = param(ctx, "filter[phone_number][ends_with]");
+  q.contains = param(ctx, "filter[phone_number][contains]");
+  // Features arrive comma-separated (the SDK's arrayFormat) or as repeated filter[features][].
+  auto add_features = [&](const std::string& v) {
+    size_t start = 0;
+    while (start <= v.size()) {
+      size_t end = v.find(',', start);
+      if (end == std::string::npos) end = v.size();
+      if (end > start) q.features.push_back(v.substr(start, end - start));
+      start = end + 1;
+    }
+  };
+  for (const char* key : {"filter[features]", "filter[features][]"}) {
+    const size_t n = ctx.req.get_param_value_count(key);
+    for (size_t i = 0; i < n; ++i) add_features(ctx.req.get_param_value(key, i));
+  }
+  if (auto v = param(ctx, "filter[limit]")) {
+    char* end = nullptr;
+    const long lim = std::strtol(v->c_str(), &end, 10);
+    if (v->empty() || *end != '\0' || lim < 1 || lim > 250) {
+      error(ctx, 10015, "filter[limit] must be an integer from 1 to 250.", std::nullopt, "filter[limit]", 400);
+      return;
+    }
+    q.limit = static_cast<size_t>(lim);
+  }
+  auto found = inventory_.search(q, [this](const std::string& num) { return store_.is_owned(num); });
+  core::json items = core::json::array();
+  for (const auto& a : found) items.push_back(a);
+  core::json meta = {{"total_results", found.size()}, {"best_effort_results", 0}};
+  core::json j = {{"data", std::move(items)}, {"meta", meta}, {"metadata", meta}};
+  ctx.res.set_content(j.dump(), "application/json");
+}
+
+void HttpFront::create_order(ApiContext& ctx) {
+  if (!require_object(ctx)) return;
+  const auto& b = *ctx.body;
+  if (!b.contains("phone_numbers")) return error(ctx, 10004, "The 'phone_numbers' parameter is required.", "/phone_numbers");
+  const auto& list = b["phone_numbers"];
+  if (!list.is_array() || list.empty()) {
+    return error(ctx, 10015, "'phone_numbers' must be a non-empty array of {phone_number}.", "/phone_numbers",
+                 std::nullopt, 400);
+  }
+  std::vector<std::string> numbers;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const std::string ptr = "/phone_numbers/" + std::to_string(i) + "/phone_number";
+    if (!list[i].is_object() || !list[i].contains("phone_number")) {
+      return error(ctx, 10004, "Each entry needs a 'phone_number'.", ptr);
+    }
+    const auto& v = list[i]["phone_number"];
+    if (!v.is_string()) return error(ctx, 10015, "'phone_number' must be a string.", ptr, std::nullopt, 400);
+    if (auto why = core::e164_problem(v.get<std::string>())) {
+      return error(ctx, 10016, "Phone number " + *why + ".", ptr, std::nullopt, 422);
+    }
+    numbers.push_back(v.get<std::string>());
+  }
+  std::optional<std::string> profile_id, reference;
+  for (auto [field, dst] : {std::pair<const char*, std::optional<std::string>*>{"messaging_profile_id", &profile_id},
+                            {"customer_reference", &reference}}) {
+    if (!b.contains(field) || b[field].is_null()) continue;
+    if (!b[field].is_string()) return error(ctx, 10015, std::string("'") + field + "' must be a string.", std::string("/") + field, std::nullopt, 400);
+    *dst = b[field].get<std::string>();
+  }
+  auto r = store_.create_order(ctx.tenant, numbers, profile_id, reference);
+  switch (r.problem) {
+    case OrderProblem::UnknownProfile:
+      return error(ctx, 10017, "Messaging profile " + *profile_id + " does not exist.", "/messaging_profile_id",
+                   std::nullopt, 422);
+    case OrderProblem::AlreadyOwned:
+      return error(ctx, 10012, "Phone number " + numbers[r.index] + " is not available.",
+                   "/phone_numbers/" + std::to_string(r.index) + "/phone_number", std::nullopt, 422);
+    case OrderProblem::None:
+      break;
+  }
+  send_data(ctx, r.order);
+}
+
+void HttpFront::get_order(ApiContext& ctx) {
+  const std::string id = ctx.m[1];
+  if (auto o = store_.get_order(ctx.tenant, id)) return send_data(ctx, *o);
+  error(ctx, 10005, "Number order " + id + " was not found.");
+}
+
+void HttpFront::list_orders(ApiContext& ctx) {
+  core::PageRequest pr;
+  if (!page(ctx, pr)) return;
+  auto all = store_.list_orders(ctx.tenant);
+  send_list(ctx, page_items(all, pr, [](const core::NumberOrder& o) { return core::json(o); }),
+            core::page_meta(pr, all.size()));
+}
+
+void HttpFront::list_phone_numbers(ApiContext& ctx) {
+  core::PageRequest pr;
+  if (!page(ctx, pr)) return;
+  auto all = store_.list_numbers(ctx.tenant);
+  if (auto f = param(ctx, "filter[phone_number]")) {
+    std::string want;
+    for (char c : *f) {
+      if (std::isdigit(static_cast<unsigned char>(c))) want += c;
+    }
+    if (want.size() < 3) {
+      return error(ctx, 10015, "filter[phone_number] needs at least 3 digits.", std::nullopt,
+                   "filter[phone_number]", 400);
+    }
+    all.erase(std::remove_if(all.begin(), all.end(),
+                             [&](const core::PhoneNumber& n) { return n.phone_number.find(want) == std::string::npos; }),
+              all.end());
+  }
+  if (auto s = param(ctx, "filter[status]")) {
+    all.erase(std::remove_if(all.begin(), all.end(), [&](const core::PhoneNumber& n) { return n.status != *s; }),
+              all.end());
+  }
+  send_list(ctx, page_items(all, pr, [](const core::PhoneNumber& n) { return core::json(n); }),
+            core::page_meta(pr, all.size()));
+}
+
+void HttpFront::get_phone_number(ApiContext& ctx) {
+  const std::string id = ctx.m[1];
+  if (auto n = store_.get_number(ctx.tenant, id)) return send_data(ctx, *n);
+  error(ctx, 10005, "Phone number " + id + " was not found.");
+}
+
+void HttpFront::get_number_messaging(ApiContext& ctx) {
+  const std::string id = ctx.m[1];
+  if (auto n = store_.get_number(ctx.tenant, id)) return send_data(ctx, messaging_settings(*n));
+  error(ctx, 10005, "Phone number " + id + " was not found.");
+}
+
+void HttpFront::patch_number_messaging(ApiContext& ctx) {
+  const std::string id = ctx.m[1];
+  auto n = store_.get_number(ctx.tenant, id);
+  if (!n) return error(ctx, 10005, "Phone number " + id + " was not found.");
+  if (!require_object(ctx)) return;
+  const auto& b = *ctx.body;
+  // contract §8.3: omitted or null keeps the profile, "" unassigns it.
+  if (b.contains("messaging_profile_id") && !b["messaging_profile_id"].is_null()) {
+    const auto& v = b["messaging_profile_id"];
+    if (!v.is_string()) return error(ctx, 10015, "'messaging_profile_id' must be a string.", "/messaging_profile_id", std::nullopt, 400);
+    std::optional<std::string> target;
+    if (!v.get<std::string>().empty()) {
+      target = v.get<std::string>();
+      if (!store_.get_profile(ctx.tenant, *target)) {
+        return error(ctx, 10017, "Messaging profile " + *target + " does not exist.", "/messaging_profile_id",
+                     std::nullopt, 422);
+      }
+    }
+    n = store_.set_number_profile(ctx.tenant, id, target);
+    if (!n) return error(ctx, 10005, "Phone number " + id + " was not found.");
+  }
+  send_data(ctx, messaging_settings(*n));
+}
+
+}  // namespace harness::mock

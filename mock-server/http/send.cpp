@@ -1,0 +1,228 @@
+// POST /v2/messages (+ long_code, short_code, number_pool, alphanumeric_sender_id) and
+// GET /v2/messages/{id}. Validation order follows what a caller fixes first: body shape, required
+// fields, addresses, sender ownership, profile state, destination, content, size (contract §3, §4).
+#include <algorithm>
+#include "core/e164.h"
+#include "core/encoding.h"
+#include "core/send_request.h"
+#include "http/api.h"
+
+namespace harness::mock {
+namespace {
+
+// Invented carrier names, chosen by a stable hash of the destination.
+constexpr const char* kCarriers[] = {"Example Mobile", "Sample Wireless", "Demo Cellular"};
+
+const char* endpoint_name(SendKind k) {
+  switch (k) {
+    case SendKind::LongCode: return "long_code";
+    case SendKind::ShortCode: return "short_code";
+    case SendKind::NumberPool: return "number_pool";
+    case SendKind::Alphanumeric: return "alphanumeric_sender_id";
+    default: return "messages";
+  }
+}
+
+bool allowed_destination(const core::MessagingProfile& p, const std::string& region) {
+  for (const auto& d : p.whitelisted_destinations) {
+    if (d == "*" || d == region) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void HttpFront::send(ApiContext& ctx, SendKind kind) {
+  if (!ctx.body) {
+    error(ctx, 10015, ctx.req.body.empty() ? "The request body is empty; a JSON object is expected."
+                                           : "The request body is not valid JSON.",
+          std::nullopt, std::nullopt, 400);
+    return;
+  }
+  auto decoded = core::decode_send_request(*ctx.body);
+  if (!decoded) {
+    const auto& p = decoded.error();
+    core::json j;
+    to_json(j, core::ErrorEnvelope{{p.error}});
+    ctx.error_code = std::atoi(p.error.code.c_str());
+    ctx.res.status = p.http_status;
+    ctx.res.set_content(j.dump(), "application/json");
+    return;
+  }
+  const core::SendRequest& r = decoded.value();
+  auto missing = [&](const char* field) {
+    error(ctx, 10004, std::string("The '") + field + "' parameter is required for /v2/messages/" +
+                          endpoint_name(kind) + ".",
+          std::string("/") + field);
+  };
+  const bool pool = kind == SendKind::NumberPool || (kind == SendKind::Generic && !r.from);
+  if ((kind == SendKind::LongCode || kind == SendKind::ShortCode || kind == SendKind::Alphanumeric) && !r.from) return missing("from");
+  if ((kind == SendKind::NumberPool || kind == SendKind::Alphanumeric) && !r.messaging_profile_id) return missing("messaging_profile_id");
+  if (kind == SendKind::Generic && !r.from && !r.messaging_profile_id) return missing("from");
+  if (kind == SendKind::Alphanumeric && (!r.text || r.text->empty())) return missing("text");
+
+  // Destination address.
+  const auto to_kind = core::classify_address(r.to);
+  if (to_kind != core::AddressKind::E164 && to_kind != core::AddressKind::ShortCode) {
+    auto why = core::e164_problem(r.to);
+    error(ctx, 40310, "'" + r.to + "' is not a valid destination" + (why ? ": " + *why : std::string(".")), "/to");
+    return;
+  }
+
+  // Sender: a number owned by the tenant and on a profile, an alphanumeric ID, or the pool.
+  std::optional<core::MessagingProfile> profile;
+  std::string from;
+  if (pool) {
+    profile = store_.get_profile(ctx.tenant, *r.messaging_profile_id);
+    if (!profile) {
+      error(ctx, 10017, "Messaging profile " + *r.messaging_profile_id + " does not exist.",
+            "/messaging_profile_id", std::nullopt, 422);
+      return;
+    }
+    auto numbers = store_.numbers_on_profile(ctx.tenant, profile->id);
+    if (numbers.empty()) {
+      error(ctx, 40321, "The messaging profile has no numbers to send from.", "/messaging_profile_id");
+      return;
+    }
+    // Sticky per destination: the same recipient always hears from the same pool number.
+    from = numbers[core::stable_hash(r.to) % numbers.size()].phone_number;
+  } else {
+    from = *r.from;
+    const auto from_kind = core::classify_address(from);
+    if (kind == SendKind::Alphanumeric || from_kind == core::AddressKind::Alphanumeric) {
+      if (auto why = core::alphanumeric_sender_problem(from)) {
+        error(ctx, 40325, "'" + from + "' is not a valid alphanumeric sender ID: " + *why, "/from");
+        return;
+      }
+      if (!r.messaging_profile_id) return missing("messaging_profile_id");
+      profile = store_.get_profile(ctx.tenant, *r.messaging_profile_id);
+      if (!profile) {
+        error(ctx, 10017, "Messaging profile " + *r.messaging_profile_id + " does not exist.",
+              "/messaging_profile_id", std::nullopt, 422);
+        return;
+      }
+      if (!profile->alpha_sender) {
+        error(ctx, 40306, "The messaging profile has no alphanumeric sender configured.", "/from");
+        return;
+      }
+      if (*profile->alpha_sender != from) {
+        error(ctx, 40307, "'" + from + "' does not match the profile's alphanumeric sender.", "/from");
+        return;
+      }
+    } else {
+      const bool kind_ok = from_kind != core::AddressKind::Invalid &&
+                           !(kind == SendKind::LongCode && from_kind != core::AddressKind::E164) &&
+                           !(kind == SendKind::ShortCode && from_kind != core::AddressKind::ShortCode);
+      auto nv = kind_ok ? store_.find_number(ctx.tenant, from) : std::nullopt;
+      if (!nv || !nv->profile ||
+          (r.messaging_profile_id && *r.messaging_profile_id != nv->profile->id)) {
+        error(ctx, 40305, "'" + from + "' is not a number on the sending messaging profile.", "/from");
+        return;
+      }
+      profile = std::move(nv->profile);
+    }
+  }
+
+  if (!profile->enabled) {
+    error(ctx, 40312, "Messaging profile " + profile->id + " is disabled.");
+    return;
+  }
+  if (profile->whitelisted_destinations.empty()) {
+    error(ctx, 40331, "The messaging profile has no whitelisted destinations.");
+    return;
+  }
+  std::string region = to_kind == core::AddressKind::ShortCode ? "US" : core::region_of(r.to);
+  if (!allowed_destination(*profile, region)) {
+    error(ctx, 40309, "Destination region '" + (region.empty() ? std::string("unknown") : region) +
+                          "' is not in the profile's whitelisted_destinations.", "/to");
+    return;
+  }
+
+  // Content.
+  const bool has_text = r.text && !r.text->empty();
+  if (!has_text && r.media_urls.empty()) {
+    error(ctx, 40316, "Provide 'text' or 'media_urls'.");
+    return;
+  }
+  if (r.type && *r.type == "SMS" && !r.media_urls.empty()) {
+    error(ctx, 40304, "type SMS cannot carry media_urls.", "/media_urls");
+    return;
+  }
+  if (r.media_urls.size() > 10) {
+    error(ctx, 40317, "At most 10 media URLs are allowed.", "/media_urls");
+    return;
+  }
+  const std::string type = r.type ? *r.type : (r.media_urls.empty() ? "SMS" : "MMS");
+  core::EncodingPreference pref = core::EncodingPreference::Auto;
+  if (r.encoding == "gsm7") pref = core::EncodingPreference::Gsm7;
+  if (r.encoding == "ucs2") pref = core::EncodingPreference::Ucs2;
+  core::Segmentation seg;
+  if (has_text) {
+    auto s = core::segment(*r.text, pref);
+    if (!s) {
+      // contract §12: encoding=gsm7 with unencodable text -> 400 / 10015.
+      error(ctx, 10015, s.error().detail, "/text", std::nullopt, 400);
+      return;
+    }
+    seg = s.value();
+    if (type == "SMS" && seg.parts > core::kMaxParts) {
+      error(ctx, 40302, "The text needs " + std::to_string(seg.parts) + " parts; at most " +
+                            std::to_string(core::kMaxParts) + " are allowed.", "/text");
+      return;
+    }
+  }
+
+  core::Message m;
+  m.id = store_.new_message_id();
+  m.type = type;
+  m.messaging_profile_id = profile->id;
+  m.organization_id = profile->organization_id;
+  m.from = core::MessageAddress{from, std::nullopt, std::string("Telnyx"), std::string("Wireless")};
+  m.to.push_back(core::MessageAddress{r.to, std::string("queued"),
+                                      std::string(kCarriers[core::stable_hash(r.to) % 3]),
+                                      std::string("Wireless")});
+  m.text = r.text ? r.text : std::optional<std::string>(std::string());
+  m.subject = r.subject;
+  for (const auto& url : r.media_urls) m.media.push_back(core::MediaItem{url, std::nullopt, std::nullopt, std::nullopt});
+  m.encoding = std::string(core::encoding_name(seg.encoding));
+  m.parts = type == "MMS" ? 1 : std::max(seg.parts, 1);
+  m.num_chars = seg.num_chars;
+  m.received_at = core::format_rfc3339(clock_.now());
+  m.tags = r.tags;
+  m.webhook_url = r.webhook_url;
+  m.webhook_failover_url = r.webhook_failover_url;
+  store_.put_message(ctx.tenant, m, ctx.decision.final_status, ctx.decision.final_errors);
+  ctx.message_id = m.id;
+
+  core::json data = m;
+  send_data(ctx, data);
+
+  if (auto sink = std::atomic_load(&sink_)) {
+    OutboundContext oc;
+    oc.tenant_id = ctx.tenant;
+    oc.message = std::move(m);
+    oc.routing.message_url = r.webhook_url;
+    oc.routing.message_failover_url = r.webhook_failover_url;
+    oc.routing.use_profile_webhooks = r.use_profile_webhooks;
+    oc.routing.profile_url = profile->webhook_url;
+    oc.routing.profile_failover_url = profile->webhook_failover_url;
+    oc.routing.webhook_api_version = profile->webhook_api_version;
+    oc.routing.v1_secret = profile->v1_secret;
+    oc.final_status = ctx.decision.final_status;
+    oc.final_errors = ctx.decision.final_errors;
+    sink->on_outbound_accepted(oc);
+  }
+}
+
+void HttpFront::get_message(ApiContext& ctx) {
+  const std::string id = ctx.m[1];
+  auto m = store_.get_message(ctx.tenant, id);
+  if (!m) {
+    // contract §3.5/§12: unknown, another tenant's, or older than the retention -> 404 / 10005.
+    error(ctx, 10005, "Message " + id + " was not found.");
+    return;
+  }
+  send_data(ctx, *m);
+}
+
+}  // namespace harness::mock

@@ -1,0 +1,183 @@
+#include "mock_server.h"
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include "control/builtin.h"
+#include "control/metrics.h"
+#include "core/base64.h"
+#include "core/rng.h"
+#include "http/api.h"
+#include "http/socket_server.h"
+#include "store/inventory.h"
+#include "store/journal.h"
+
+namespace harness::mock {
+
+struct MockServer::Impl {
+  MockServerOptions opts;
+  core::SystemClock system_clock;
+  core::Clock* clock = nullptr;
+  MockConfig config;
+  core::Ed25519KeyPair keys;
+  ControlApi control;
+  Metrics metrics;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Journal> journal;
+  std::unique_ptr<Inventory> inventory;
+  std::unique_ptr<HttpFront> front;
+  std::unique_ptr<httplib::Server> server;
+  std::thread thread;
+  int port = -1;
+  std::mutex mu;
+  std::condition_variable stopped_cv;
+  bool running = false;
+  // Seams set before start() are applied when the front is built.
+  std::shared_ptr<RequestInterceptor> interceptor;
+  std::shared_ptr<WebhookSink> sink;
+  std::shared_ptr<FaultExecutor> faults;
+};
+
+MockServer::MockServer(MockServerOptions opts) : impl_(std::make_unique<Impl>()) {
+  impl_->opts = std::move(opts);
+  impl_->clock = impl_->opts.clock ? impl_->opts.clock : &impl_->system_clock;
+  // The store exists before start() so tests and engines can hold a reference early; start()
+  // resets it once the configuration is loaded.
+  impl_->store = std::make_unique<Store>(impl_->config, impl_->opts.seed, *impl_->clock);
+  // Deterministic from the seed, so a test can pin the public key it verifies with; a
+  // configured settings.webhook_signing_key replaces it in start().
+  core::Rng rng = core::Rng(impl_->opts.seed).fork("webhook-signing-key");
+  std::string seed_bytes(32, '\0');
+  for (size_t i = 0; i < 32; i += 8) {
+    const uint64_t v = rng.next_u64();
+    for (size_t b = 0; b < 8; ++b) seed_bytes[i + b] = static_cast<char>((v >> (8 * b)) & 0xff);
+  }
+  if (auto k = core::load_ed25519_private(core::base64_encode(seed_bytes))) impl_->keys = k.value();
+}
+
+MockServer::~MockServer() { stop(); }
+
+std::optional<std::string> MockServer::start() {
+  Impl& d = *impl_;
+  if (d.running) return std::string("already started");
+  if (!d.opts.config_path.empty()) {
+    auto c = load_config_file(d.opts.config_path);
+    if (!c) return c.error().to_string();
+    d.config = c.value();
+  } else if (!d.opts.config_yaml.empty()) {
+    auto c = parse_config(d.opts.config_yaml);
+    if (!c) return c.error().to_string();
+    d.config = c.value();
+  } else {
+    d.config = default_config();
+  }
+  if (d.config.settings.webhook_signing_key) {
+    auto k = core::load_ed25519_private(*d.config.settings.webhook_signing_key);
+    if (!k) return "settings.webhook_signing_key: " + k.error();
+    d.keys = k.value();
+  }
+
+  d.store->reset();   // same object: references handed out before start() stay valid
+  d.journal = std::make_unique<Journal>(d.config.settings.max_journal);
+  d.inventory = std::make_unique<Inventory>(d.opts.seed);
+  d.front = std::make_unique<HttpFront>(d.config, *d.store, *d.journal, d.control, d.metrics, *d.clock,
+                                        *d.inventory, d.opts.admin_token);
+  d.front->set_interceptor(d.interceptor);
+  d.front->set_webhook_sink(d.sink);
+  d.front->set_fault_executor(d.faults);
+  register_builtin_control(BuiltinDeps{*d.store, *d.journal, d.metrics, d.control,
+                                       [this] { return impl_->keys.public_key_base64(); }});
+
+  if (d.opts.tls) {
+    auto ssl = std::make_unique<httplib::SSLServer>(d.opts.tls->cert_path.c_str(), d.opts.tls->key_path.c_str());
+    if (!ssl->is_valid()) {
+      return "cannot load TLS certificate '" + d.opts.tls->cert_path + "' / key '" + d.opts.tls->key_path + "'";
+    }
+    d.server = std::move(ssl);
+  } else {
+    d.server = std::make_unique<SocketServer>();
+  }
+  httplib::Server& s = *d.server;
+  const size_t threads = static_cast<size_t>(std::max(2, d.opts.threads));
+  s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  s.set_tcp_nodelay(true);
+  s.set_keep_alive_max_count(100000);
+  s.set_keep_alive_timeout(5);
+  s.set_read_timeout(5, 0);
+  s.set_write_timeout(5, 0);
+  s.set_payload_max_length(d.config.settings.payload_max_bytes);
+  d.front->install(s);
+
+  if (d.opts.port == 0) {
+    d.port = s.bind_to_any_port(d.opts.host);
+  } else {
+    d.port = s.bind_to_port(d.opts.host, d.opts.port) ? d.opts.port : -1;
+  }
+  if (d.port <= 0) {
+    return "cannot listen on " + d.opts.host + ":" + std::to_string(d.opts.port) + " (address in use or not local)";
+  }
+  d.running = true;
+  d.thread = std::thread([this] { impl_->server->listen_after_bind(); });
+  while (!s.is_running() && d.thread.joinable()) std::this_thread::yield();
+  return std::nullopt;
+}
+
+void MockServer::stop() {
+  Impl& d = *impl_;
+  {
+    std::lock_guard<std::mutex> lk(d.mu);
+    if (!d.running) return;
+    d.running = false;
+  }
+  d.server->stop();
+  if (d.thread.joinable()) d.thread.join();
+  d.stopped_cv.notify_all();
+}
+
+void MockServer::wait() {
+  std::unique_lock<std::mutex> lk(impl_->mu);
+  impl_->stopped_cv.wait(lk, [this] { return !impl_->running; });
+}
+
+int MockServer::port() const { return impl_->port; }
+const std::string& MockServer::host() const { return impl_->opts.host; }
+
+std::string MockServer::base_url() const {
+  const std::string scheme = impl_->opts.tls ? "https" : "http";
+  const std::string& h = impl_->opts.host;
+  const std::string host = h.find(':') != std::string::npos ? "[" + h + "]" : h;
+  return scheme + "://" + host + ":" + std::to_string(impl_->port);
+}
+
+std::string MockServer::startup_line() const {
+  core::json j = {{"host", impl_->opts.host},
+                  {"port", impl_->port},
+                  {"url", base_url()},
+                  {"webhook_public_key", impl_->keys.public_key_base64()}};
+  return "telnyx-mock listening " + j.dump();
+}
+
+void MockServer::set_interceptor(std::shared_ptr<RequestInterceptor> i) {
+  impl_->interceptor = i;
+  if (impl_->front) impl_->front->set_interceptor(std::move(i));
+}
+
+void MockServer::set_webhook_sink(std::shared_ptr<WebhookSink> s) {
+  // With an engine attached, it alone advances messages; without one, reads apply the default.
+  impl_->store->set_auto_lifecycle(s == nullptr);
+  impl_->sink = s;
+  if (impl_->front) impl_->front->set_webhook_sink(std::move(s));
+}
+
+void MockServer::set_fault_executor(std::shared_ptr<FaultExecutor> f) {
+  impl_->faults = f;
+  if (impl_->front) impl_->front->set_fault_executor(std::move(f));
+}
+
+ControlApi& MockServer::control() { return impl_->control; }
+Store& MockServer::store() { return *impl_->store; }
+const MockConfig& MockServer::config() const { return impl_->config; }
+core::Clock& MockServer::clock() { return *impl_->clock; }
+const core::Ed25519KeyPair& MockServer::webhook_keys() const { return impl_->keys; }
+
+}  // namespace harness::mock

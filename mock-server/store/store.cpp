@@ -1,0 +1,457 @@
+#include "store/store.h"
+
+#include <algorithm>
+#include <cstdio>
+#include "core/e164.h"
+#include "core/ids.h"
+
+namespace harness::mock {
+namespace {
+
+// Area codes open-mode tenants draw their numbers from (deterministic from seed + key).
+constexpr const char* kOpenAreaCodes[] = {"312", "773", "415", "646", "617", "206"};
+
+std::string money_for_parts(int parts) {
+  // Contract §12: cost filled once final; a flat 0.0040 USD per part.
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4f", 0.004 * parts);
+  return buf;
+}
+
+}  // namespace
+
+Store::Store(const MockConfig& config, uint64_t seed, const core::Clock& clock)
+    : config_(config), seed_(seed), clock_(clock), rng_(core::Rng(seed).fork("store")) {
+  std::lock_guard<std::mutex> lk(mu_);
+  build_configured_locked();
+}
+
+std::string Store::now_str() const { return core::format_rfc3339(clock_.now()); }
+
+void Store::reset() {
+  std::lock_guard<std::mutex> lk(mu_);
+  key_to_tenant_.clear();
+  tenants_.clear();
+  owned_.clear();
+  messages_.clear();
+  message_order_.clear();
+  rng_ = core::Rng(seed_).fork("store");
+  build_configured_locked();
+}
+
+void Store::set_auto_lifecycle(bool on) {
+  std::lock_guard<std::mutex> lk(mu_);
+  auto_lifecycle_ = on;
+}
+
+core::PhoneNumber Store::make_number_locked(Tenant& t, const std::string& e164,
+                                            const std::optional<std::string>& profile_id) {
+  core::PhoneNumber n;
+  n.id = core::numeric_id(rng_);
+  n.phone_number = e164;
+  n.messaging_profile_id = profile_id;
+  if (profile_id) {
+    for (const auto& p : t.profiles) {
+      if (p.id == *profile_id) n.messaging_profile_name = p.name;
+    }
+  }
+  const auto region = core::region_of(e164);
+  n.country_iso_alpha2 = region.empty() ? "US" : region;
+  n.created_at = n.updated_at = now_str();
+  n.purchased_at = n.created_at;
+  owned_[e164] = t.id;
+  return n;
+}
+
+void Store::build_configured_locked() {
+  for (const auto& tc : config_.tenants) {
+    Tenant& t = tenants_[tc.name];
+    t.id = tc.name;
+    core::Rng trng = core::Rng(seed_).fork("tenant:" + tc.name);
+    t.organization_id = core::uuid_v4(trng);
+    for (const auto& key : tc.api_keys) key_to_tenant_[key] = t.id;
+    const auto now = now_str();
+    for (const auto& pc : tc.profiles) {
+      core::MessagingProfile p;
+      p.id = pc.id ? *pc.id : core::uuid_v4(trng);
+      p.name = pc.name;
+      p.enabled = pc.enabled;
+      p.webhook_url = pc.webhook_url;
+      p.webhook_failover_url = pc.webhook_failover_url;
+      p.webhook_api_version = pc.webhook_api_version;
+      p.v1_secret = pc.v1_secret;
+      p.whitelisted_destinations = pc.whitelisted_destinations;
+      p.alpha_sender = pc.alpha_sender;
+      p.organization_id = t.organization_id;
+      p.created_at = p.updated_at = now;
+      t.profiles.push_back(p);
+      for (const auto& num : pc.numbers) t.numbers.push_back(make_number_locked(t, num, p.id));
+    }
+    for (const auto& num : tc.numbers) t.numbers.push_back(make_number_locked(t, num, std::nullopt));
+  }
+}
+
+Store::Tenant& Store::create_open_tenant_locked(const std::string& key) {
+  const std::string id = "key-" + std::to_string(core::stable_hash(key));
+  Tenant& t = tenants_[id];
+  t.id = id;
+  core::Rng trng = core::Rng(seed_ ^ core::stable_hash(key)).fork("open-tenant");
+  t.organization_id = core::uuid_v4(trng);
+  core::MessagingProfile p;
+  p.id = core::uuid_v4(trng);
+  p.name = "Default";
+  p.whitelisted_destinations = {"*"};
+  p.organization_id = t.organization_id;
+  p.created_at = p.updated_at = now_str();
+  t.profiles.push_back(p);
+  for (int i = 0; i < config_.settings.open_mode_numbers; ++i) {
+    std::string num;
+    do {  // redraw on the rare collision with another tenant's number
+      char buf[24];
+      std::snprintf(buf, sizeof buf, "+1%s%03d%04d",
+                    kOpenAreaCodes[trng.uniform(std::size(kOpenAreaCodes))],
+                    static_cast<int>(200 + trng.uniform(800)), static_cast<int>(trng.uniform(10000)));
+      num = buf;
+    } while (owned_.count(num));
+    t.numbers.push_back(make_number_locked(t, num, p.id));
+  }
+  key_to_tenant_[key] = id;
+  return t;
+}
+
+std::optional<std::string> Store::authenticate(std::string_view api_key) {
+  if (api_key.empty()) return std::nullopt;
+  std::lock_guard<std::mutex> lk(mu_);
+  auto it = key_to_tenant_.find(std::string(api_key));
+  if (it != key_to_tenant_.end()) return it->second;
+  if (!config_.open_mode() || api_key.substr(0, 3) != "KEY") return std::nullopt;
+  return create_open_tenant_locked(std::string(api_key)).id;
+}
+
+const Store::Tenant* Store::find_tenant_locked(const std::string& id) const {
+  auto it = tenants_.find(id);
+  return it == tenants_.end() ? nullptr : &it->second;
+}
+
+Store::Tenant& Store::tenant_locked(const std::string& id) { return tenants_[id]; }
+
+std::optional<std::string> Store::organization_id(const std::string& tenant) const {
+  std::lock_guard<std::mutex> lk(mu_);
+  const Tenant* t = find_tenant_locked(tenant);
+  if (!t) return std::nullopt;
+  return t->organization_id;
+}
+
+// ---- profiles ----
+
+std::vector<core::MessagingProfile> Store::list_profiles(const std::string& tenant,
+                                                         const ProfileFilter& f) const {
+  std::lock_guard<std::mutex> lk(mu_);
+  std::vector<core::MessagingProfile> out;
+  const Tenant* t = find_tenant_locked(tenant);
+  if (!t) return out;
+  for (const auto& p : t->profiles) {
+    if (f.name_eq && p.name != *f.name_eq) continue;
+    if (f.name_contains && p.name.find(*f.name_contains) == std::string::npos) continue;
+    out.push_back(p);
+  }
+  return out;
+}
+
+std::optional<core::MessagingProfile> Store::get_profile(const std::string& tenant,
+                                                         const std::string& id) const {
+  std::lock_guard<std::mutex> lk(mu_);
+  const Tenant* t = find_tenant_locked(tenant);
+  if (!t) return std::nullopt;
+  for (const auto& p : t->profiles) {
+    if (p.id == id) return p;
+  }
+  return std::nullopt;
+}
+
+core::MessagingProfile Store::create_profile(const std::string& tenant, core::MessagingProfile p) {
+  std::lock_guard<std::mutex> lk(mu_);
+  Tenant& t = tenant_locked(tenant);
+  p.id = core::uuid_v4(rng_);
+  p.organization_id = t.organization_id;
+  p.created_at = p.updated_at = now_str();
+  t.profiles.push_back(p);
+  return p;
+}
+
+std::optional<core::MessagingProfile> Store::update_profile(
+    const std::string& tenant, const std::string& id,
+    const std::function<void(core::MessagingProfile&)>& edit) {
+  std::lock_guard<std::mutex> lk(mu_);
+  Tenant& t = tenant_locked(tenant);
+  for (auto& p : t.profiles) {
+    if (p.id != id) continue;
+    edit(p);
+    p.id = id;   // the edit may not move a profile
+    p.updated_at = now_str();
+    for (auto& n : t.numbers) {
+      if (n.messaging_profile_id == id) n.messaging_profile_name = p.name;
+    }
+    return p;
+  }
+  return std::nullopt;
+}
+
+std::optional<core::MessagingProfile> Store::delete_profile(const std::string& tenant,
+                                                            const std::string& id) {
+  std::lock_guard<std::mutex> lk(mu_);
+  Tenant& t = tenant_locked(tenant);
+  auto it = std::find_if(t.profiles.begin(), t.profiles.end(),
+                         [&](const core::MessagingProfile& p) { return p.id == id; });
+  if (it == t.profiles.end()) return std::nullopt;
+  core::MessagingProfile gone = *it;
+  t.profiles.erase(it);
+  const auto now = now_str();
+  for (auto& n : t.numbers) {
+    if (n.messaging_profile_id == id) {
+      n.messaging_profile_id.reset();
+      n.messaging_profile_name.reset();
+      n.updated_at = now;
+    }
+  }
+  return gone;
+}
+
+// ---- numbers ----
+
+std::vector<core::PhoneNumber> Store::list_numbers(const std::string& tenant) const {
+  std::lock_guard<std::mutex> lk(mu_);
+  const Tenant* t = find_tenant_locked(tenant);
+  return t ? t->numbers : std::vector<core::PhoneNumber>{};
+}
+
+std::vector<core::PhoneNumber> Store::numbers_on_profile(const std::string& tenant,
+                                                         const std::string& profile_id) const {
+  std::lock_guard<std::mutex> lk(mu_);
+  std::vector<core::PhoneNumber> out;
+  const Tenant* t = find_tenant_locked(tenant);
+  if (!t) return out;
+  for (const auto& n : t->numbers) {
+    if (n.messaging_profile_id == profile_id) out.push_back(n);
+  }
+  return out;
+}
+
+std::optional<core::PhoneNumber> Store::get_number(const std::string& tenant,
+                                                   const std::string& id) const {
+  std::lock_guard<std::mutex> lk(mu_);
+  const Tenant* t = find_tenant_locked(tenant);
+  if (!t) return std::nullopt;
+  for (const auto& n : t->numbers) {
+    if (n.id == id) return n;
+  }
+  return std::nullopt;
+}
+
+std::optional<NumberView> Store::find_number(const std::string& tenant, std::string_view e164) const {
+  std::lock_guard<std::mutex> lk(mu_);
+  const Tenant* t = find_tenant_locked(tenant);
+  if (!t) return std::nullopt;
+  for (const auto& n : t->numbers) {
+    if (n.phone_number != e164) continue;
+    NumberView v{n, std::nullopt};
+    if (n.messaging_profile_id) {
+      for (const auto& p : t->profiles) {
+        if (p.id == *n.messaging_profile_id) v.profile = p;
+      }
+    }
+    return v;
+  }
+  return std::nullopt;
+}
+
+std::optional<core::PhoneNumber> Store::set_number_profile(
+    const std::string& tenant, const std::string& number_id,
+    const std::optional<std::string>& profile_id) {
+  std::lock_guard<std::mutex> lk(mu_);
+  Tenant& t = tenant_locked(tenant);
+  for (auto& n : t.numbers) {
+    if (n.id != number_id) continue;
+    n.messaging_profile_id = profile_id;
+    n.messaging_profile_name.reset();
+    if (profile_id) {
+      for (const auto& p : t.profiles) {
+        if (p.id == *profile_id) n.messaging_profile_name = p.name;
+      }
+    }
+    n.updated_at = now_str();
+    return n;
+  }
+  return std::nullopt;
+}
+
+bool Store::is_owned(std::string_view e164) const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return owned_.count(std::string(e164)) != 0;
+}
+
+// ---- orders ----
+
+OrderResult Store::create_order(const std::string& tenant, const std::vector<std::string>& numbers,
+                                const std::optional<std::string>& profile_id,
+                                const std::optional<std::string>& customer_reference) {
+  std::lock_guard<std::mutex> lk(mu_);
+  OrderResult r;
+  Tenant& t = tenant_locked(tenant);
+  if (profile_id) {
+    bool found = false;
+    for (const auto& p : t.profiles) found = found || p.id == *profile_id;
+    if (!found) {
+      r.problem = OrderProblem::UnknownProfile;
+      return r;
+    }
+  }
+  for (size_t i = 0; i < numbers.size(); ++i) {
+    bool dup = owned_.count(numbers[i]) != 0;
+    for (size_t j = 0; j < i && !dup; ++j) dup = numbers[j] == numbers[i];
+    if (dup) {
+      r.problem = OrderProblem::AlreadyOwned;
+      r.index = i;
+      return r;
+    }
+  }
+  core::NumberOrder& o = r.order;
+  o.id = core::uuid_v4(rng_);
+  o.messaging_profile_id = profile_id;
+  o.customer_reference = customer_reference;
+  o.created_at = o.updated_at = now_str();
+  for (const auto& num : numbers) {
+    auto n = make_number_locked(t, num, profile_id);
+    core::NumberOrderPhoneNumber on;
+    on.id = core::uuid_v4(rng_);
+    on.phone_number = num;
+    on.country_code = n.country_iso_alpha2;
+    o.phone_numbers.push_back(on);
+    t.numbers.push_back(std::move(n));
+  }
+  o.phone_numbers_count = static_cast<int>(o.phone_numbers.size());
+  t.orders.push_back(o);
+  return r;
+}
+
+std::optional<core::NumberOrder> Store::get_order(const std::string& tenant,
+                                                  const std::string& id) const {
+  std::lock_guard<std::mutex> lk(mu_);
+  const Tenant* t = find_tenant_locked(tenant);
+  if (!t) return std::nullopt;
+  for (const auto& o : t->orders) {
+    if (o.id == id) return o;
+  }
+  return std::nullopt;
+}
+
+std::vector<core::NumberOrder> Store::list_orders(const std::string& tenant) const {
+  std::lock_guard<std::mutex> lk(mu_);
+  const Tenant* t = find_tenant_locked(tenant);
+  return t ? t->orders : std::vector<core::NumberOrder>{};
+}
+
+// ---- messages ----
+
+std::string Store::new_message_id() {
+  std::lock_guard<std::mutex> lk(mu_);
+  return core::uuid_v4(rng_);
+}
+
+void Store::put_message(const std::string& tenant, const core::Message& m,
+                        std::optional<std::string> final_status, std::vector<int> final_errors) {
+  std::lock_guard<std::mutex> lk(mu_);
+  auto [it, inserted] = messages_.insert_or_assign(
+      m.id, StoredMessage{tenant, m, clock_.now(), std::move(final_status), std::move(final_errors)});
+  (void)it;
+  if (inserted) message_order_.push_back(m.id);
+  while (messages_.size() > config_.settings.max_messages && !message_order_.empty()) {
+    messages_.erase(message_order_.front());
+    message_order_.pop_front();
+  }
+}
+
+void Store::apply_status(core::Message& m, const std::string& status,
+                         const std::vector<core::ErrorObject>& errors, core::TimePoint at) const {
+  for (auto& r : m.to) r.status = status;
+  for (auto& r : m.cc) r.status = status;
+  const auto ts = core::format_rfc3339(at);
+  if (status == "sent" && !m.sent_at) m.sent_at = ts;
+  if (core::is_terminal_status(status)) {
+    if (!m.sent_at && status != "sending_failed") m.sent_at = ts;
+    m.completed_at = ts;
+    m.cost = core::Money{money_for_parts(m.parts), "USD"};
+    m.errors = errors;
+    m.valid_until.reset();
+  }
+}
+
+void Store::auto_advance(StoredMessage& sm) const {
+  using std::chrono::milliseconds;
+  if (!auto_lifecycle_ || sm.message.direction != "outbound") return;
+  const auto& cur = sm.message.status();
+  if (core::is_terminal_status(cur)) return;
+  const auto age = clock_.now() - sm.created;
+  if (age >= milliseconds(100) && cur == "queued") apply_status(sm.message, "sending", {}, sm.created + milliseconds(100));
+  if (age >= milliseconds(500) && sm.message.status() == "sending") apply_status(sm.message, "sent", {}, sm.created + milliseconds(500));
+  if (age >= milliseconds(1000)) {
+    const std::string fin = sm.final_status.value_or("delivered");
+    std::vector<core::ErrorObject> errs;
+    for (int code : sm.final_errors) errs.push_back(core::make_error_object(code));
+    if (fin == "sending_failed" && sm.message.status() == "sent") sm.message.sent_at.reset();
+    apply_status(sm.message, fin, errs, sm.created + milliseconds(1000));
+  }
+}
+
+std::optional<core::Message> Store::get_message(const std::string& tenant, const std::string& id) const {
+  std::lock_guard<std::mutex> lk(mu_);
+  auto it = messages_.find(id);
+  if (it == messages_.end() || it->second.tenant != tenant) return std::nullopt;
+  if (clock_.now() - it->second.created > std::chrono::seconds(config_.settings.retention_seconds)) {
+    return std::nullopt;   // contract §3.5: only the last 10 days (configurable) can be read
+  }
+  auto_advance(it->second);
+  return it->second.message;
+}
+
+std::vector<std::pair<std::string, core::Message>> Store::recent_messages(const std::string& tenant,
+                                                                          size_t limit) const {
+  std::lock_guard<std::mutex> lk(mu_);
+  std::vector<std::pair<std::string, core::Message>> out;
+  for (auto it = message_order_.rbegin(); it != message_order_.rend() && out.size() < limit; ++it) {
+    auto m = messages_.find(*it);
+    if (m == messages_.end()) continue;
+    if (!tenant.empty() && m->second.tenant != tenant) continue;
+    auto_advance(m->second);
+    out.emplace_back(m->second.tenant, m->second.message);
+  }
+  return out;
+}
+
+size_t Store::message_count() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  return messages_.size();
+}
+
+std::map<std::string, uint64_t> Store::messages_by_status() const {
+  std::lock_guard<std::mutex> lk(mu_);
+  std::map<std::string, uint64_t> out;
+  for (auto& [id, sm] : messages_) {
+    auto_advance(sm);
+    ++out[sm.message.status()];
+  }
+  return out;
+}
+
+std::optional<core::Message> Store::advance(const std::string& tenant_id, const std::string& message_id,
+                                            const std::string& status,
+                                            const std::vector<core::ErrorObject>& errors,
+                                            core::TimePoint at) {
+  std::lock_guard<std::mutex> lk(mu_);
+  auto it = messages_.find(message_id);
+  if (it == messages_.end() || it->second.tenant != tenant_id) return std::nullopt;
+  apply_status(it->second.message, status, errors, at);
+  return it->second.message;
+}
+
+}  // namespace harness::mock
