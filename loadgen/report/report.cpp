@@ -1,0 +1,118 @@
+#include "loadgen/report/report.h"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace harness::loadgen {
+
+InboundStats& InboundStats::operator+=(const InboundStats& o) {
+  injected += o.injected;
+  replies_matched += o.replies_matched;
+  replies_missing += o.replies_missing;
+  if (!reply_latency.add(o.reply_latency)) throw std::invalid_argument("histograms with different configurations");
+  return *this;
+}
+
+void to_json(core::json& j, const InboundStats& s) {
+  j = {{"injected", s.injected}, {"replies_matched", s.replies_matched},
+       {"replies_missing", s.replies_missing}, {"histograms", {{"reply_us", s.reply_latency.to_json()}}}};
+}
+void from_json(const core::json& j, InboundStats& s) {
+  j.at("injected").get_to(s.injected);
+  j.at("replies_matched").get_to(s.replies_matched);
+  j.at("replies_missing").get_to(s.replies_missing);
+  auto h = core::Histogram::from_json(j.at("histograms").at("reply_us"));
+  if (!h) throw std::invalid_argument("bad histogram: " + h.error());
+  s.reply_latency = h.value();
+}
+
+core::json report_to_json(const Report& r) {
+  core::json j = {{"schema_version", r.schema_version},
+                  {"tool", "telnyx-loadgen"},
+                  {"mode", r.mode},
+                  {"closed_loop", r.closed_loop},
+                  {"shards", r.shards},
+                  {"shard_count", r.shard_count},
+                  {"started_unix_ms", r.started_unix_ms},
+                  {"elapsed_seconds", r.elapsed_seconds},
+                  {"intended_rate", r.intended_rate},
+                  {"config", r.config},
+                  {"run", r.run}};
+  if (r.webhooks) j["webhooks"] = *r.webhooks;
+  if (r.inbound) j["inbound"] = *r.inbound;
+  return j;
+}
+
+core::Expected<Report, std::string> report_from_json(const core::json& j) {
+  try {
+    Report r;
+    j.at("schema_version").get_to(r.schema_version);
+    if (r.schema_version != kReportSchemaVersion)
+      return core::unexpected("unsupported schema_version " + std::to_string(r.schema_version) +
+                              " (this build reads " + std::to_string(kReportSchemaVersion) + ")");
+    j.at("mode").get_to(r.mode);
+    r.closed_loop = j.value("closed_loop", false);
+    j.at("shards").get_to(r.shards);
+    j.at("shard_count").get_to(r.shard_count);
+    j.at("started_unix_ms").get_to(r.started_unix_ms);
+    j.at("elapsed_seconds").get_to(r.elapsed_seconds);
+    j.at("intended_rate").get_to(r.intended_rate);
+    r.config = j.value("config", core::json::object());
+    j.at("run").get_to(r.run);
+    if (j.contains("webhooks")) r.webhooks = j.at("webhooks").get<WebhookStats>();
+    if (j.contains("inbound")) r.inbound = j.at("inbound").get<InboundStats>();
+    return r;
+  } catch (const std::exception& e) {
+    return core::unexpected(std::string("malformed report: ") + e.what());
+  }
+}
+
+core::Expected<Report, std::string> load_report(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return core::unexpected("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const auto j = core::json::parse(ss.str(), nullptr, false);
+  if (j.is_discarded()) return core::unexpected(path + ": not JSON");
+  auto r = report_from_json(j);
+  if (!r) return core::unexpected(path + ": " + r.error());
+  return r;
+}
+
+core::Expected<Report, std::string> merge_reports(const std::vector<Report>& reports) {
+  if (reports.empty()) return core::unexpected(std::string("nothing to merge"));
+  try {
+    Report out = reports.front();
+    std::set<uint32_t> seen(out.shards.begin(), out.shards.end());
+    for (size_t i = 1; i < reports.size(); ++i) {
+      const Report& r = reports[i];
+      if (r.mode != out.mode || r.closed_loop != out.closed_loop)
+        return core::unexpected("cannot merge a '" + r.mode + "' report into a '" + out.mode + "' report");
+      for (uint32_t s : r.shards) {
+        if (!seen.insert(s).second) return core::unexpected("shard " + std::to_string(s) + " appears twice");
+        out.shards.push_back(s);
+      }
+      out.shard_count = std::max(out.shard_count, r.shard_count);
+      out.started_unix_ms = std::min(out.started_unix_ms, r.started_unix_ms);
+      out.elapsed_seconds = std::max(out.elapsed_seconds, r.elapsed_seconds);
+      out.intended_rate += r.intended_rate;
+      out.run += r.run;
+      if (r.webhooks) {
+        if (out.webhooks) *out.webhooks += *r.webhooks;
+        else out.webhooks = r.webhooks;
+      }
+      if (r.inbound) {
+        if (out.inbound) *out.inbound += *r.inbound;
+        else out.inbound = r.inbound;
+      }
+    }
+    std::sort(out.shards.begin(), out.shards.end());
+    return out;
+  } catch (const std::exception& e) {
+    return core::unexpected(std::string("cannot merge: ") + e.what());
+  }
+}
+
+}  // namespace harness::loadgen

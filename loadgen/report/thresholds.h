@@ -1,0 +1,37 @@
+// Pass/fail criteria for CI: "p99<50ms", "p99.9<=1s", "duplicates==0", "error_rate<1%".
+// Owns parsing a threshold (validated before the run starts) and evaluating it on a Report.
+// Metric names are listed in loadgen/REPORT.md; latencies take us/ms/s units and are compared
+// in microseconds, rates take an optional '%'.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+#include "core/expected.h"
+#include "loadgen/report/report.h"
+
+namespace harness::loadgen {
+
+enum class CmpOp { Less, LessEqual, Greater, GreaterEqual, Equal, NotEqual };
+
+struct Threshold {
+  std::string text;     // as given
+  std::string metric;
+  CmpOp op = CmpOp::Less;
+  double value = 0;     // latency metrics: microseconds; error_rate: percent
+};
+
+core::Expected<Threshold, std::string> parse_threshold(std::string_view text);
+// The metric's value in the report; nullopt when the report has no such figure (e.g. webhook
+// metrics of a run without the receiver), which fails the threshold.
+std::optional<double> metric_value(const Report& r, const std::string& metric);
+bool is_known_metric(const std::string& metric);
+
+struct ThresholdResult {
+  Threshold threshold;
+  std::optional<double> actual;
+  bool pass = false;
+};
+std::vector<ThresholdResult> evaluate(const std::vector<Threshold>& ts, const Report& r);
+
+}  // namespace harness::loadgen

@@ -1,0 +1,75 @@
+// The two traffic modes, wired from validated options: `send` (POST /v2/messages with the
+// embedded webhook receiver) and `inbound` (signed message.received events into an
+// integration, replies matched through the mock's control API). Owns turning options into an
+// EngineConfig, a RequestFactory and a Report; main.cpp only parses flags and prints.
+#pragma once
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+#include "loadgen/http/request.h"
+#include "loadgen/plan/plan.h"
+#include "loadgen/plan/template.h"
+#include "loadgen/receiver/receiver.h"
+#include "loadgen/report/report.h"
+#include "loadgen/run/engine.h"
+
+namespace harness::loadgen {
+
+struct LoadOptions {           // common to both modes; validated by main before a thread starts
+  http::Url target;            // where requests go
+  std::string path;            // request path (send: <base>/v2/messages)
+  Plan plan;                   // whole-run plan; sharded by shard_index/shard_count here
+  double rate = 0;             // the constant rate when no stages were given (for the report)
+  bool closed_loop = false;
+  uint32_t threads = 2;
+  uint32_t connections = 0;    // 0: 1000 open loop, 50 closed loop
+  Nanos duration{0};
+  uint64_t count = UINT64_MAX;
+  Nanos timeout = std::chrono::seconds(5);
+  Nanos warmup{0};
+  RetryConfig retry;
+  uint32_t shard_index = 0, shard_count = 1;
+  uint64_t seed = 1;
+  Nanos grace = std::chrono::seconds(5);    // wait for late webhooks / replies
+  core::json config_echo = core::json::object();
+};
+
+struct SendOptions {
+  LoadOptions load;
+  std::string api_key;
+  Template from, to, text;
+  std::string messaging_profile_id;   // optional
+  bool webhooks = false;              // run the receiver and put webhook_url in each send
+  ReceiverConfig receiver;
+  std::string keys_from;              // mock base URL for GET /_mock/keys when no key given
+};
+
+struct InboundOptions {
+  LoadOptions load;
+  std::string signing_key;            // base64 seed or PEM file path (private key)
+  Template from, to, text;
+  std::string messaging_profile_id;
+  std::string mock_url;               // base URL of the mock, for matching replies; empty: none
+};
+
+struct RunHooks {
+  const std::atomic<bool>* stop = nullptr;
+  std::function<void(const LiveSnapshot&, Nanos)> on_progress;
+  Nanos progress_interval = std::chrono::seconds(1);
+  std::function<void(const std::string&)> log;   // one-line notes (receiver URL, grace wait)
+};
+
+// Run errors (cannot bind, cannot resolve, no key) come back as the error text.
+core::Expected<Report, std::string> run_send(const SendOptions& o, const RunHooks& hooks);
+core::Expected<Report, std::string> run_inbound(const InboundOptions& o, const RunHooks& hooks);
+
+// Escapes a string for a JSON string literal (without the quotes).
+void json_escape_append(std::string_view s, std::string& out);
+
+// Shared plumbing: the engine config for a shard of `o`.
+EngineConfig engine_config(const LoadOptions& o, const RequestFactory& f, const RunHooks& hooks);
+Report base_report(const LoadOptions& o, const std::string& mode, const EngineResult& r, int64_t started_unix_ms);
+
+}  // namespace harness::loadgen

@@ -1,0 +1,196 @@
+// The engine against small cpp-httplib servers on 127.0.0.1: coordinated omission, errors by
+// kind, retries, chunked bodies and closed-loop counts.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "loadgen/run/engine.h"
+#include "support/scoped_server.h"
+
+using namespace harness::loadgen;
+using namespace std::chrono_literals;
+using harness::testing::ScopedServer;
+
+namespace {
+
+class FixedRequest final : public RequestFactory {
+ public:
+  explicit FixedRequest(std::string host) : host_(std::move(host)) {}
+  void build(uint64_t seq, harness::core::Rng&, std::string& out) const override {
+    const std::string body = "{\"seq\":" + std::to_string(seq) + "}";
+    out += "POST /v2/messages HTTP/1.1\r\nHost: " + host_ + "\r\nContent-Type: application/json\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+  }
+
+ private:
+  std::string host_;
+};
+
+EngineConfig config_for(int port, const RequestFactory& f, double rate, Nanos duration) {
+  EngineConfig c;
+  c.target.host = "127.0.0.1";
+  c.target.port = std::to_string(port);
+  c.plan.stages = {Stage{duration, rate, rate}};
+  c.duration = duration;
+  c.threads = 2;
+  c.connections = 64;
+  c.timeout = 5s;
+  c.factory = &f;
+  return c;
+}
+
+}  // namespace
+
+// The coordinated-omission proof: a server that stalls one request in 1,000 for 1 s. With one
+// connection, the requests planned during the stall wait in the client; charged from their due
+// time (corrected) the stall is visible at p99.9, charged from their write (uncorrected) it is
+// not, because only the 4 stalled requests themselves (under 0.1 %) saw it.
+TEST(EngineTest, CorrectedLatencyShowsAStallThatUncorrectedHides) {
+  httplib::Server svr;
+  std::atomic<uint64_t> n{0};
+  svr.Post("/v2/messages", [&](const httplib::Request&, httplib::Response& res) {
+    if (++n % 1000 == 0) std::this_thread::sleep_for(1s);
+    res.set_content("{\"data\":{}}", "application/json");
+  });
+  ScopedServer s(svr);
+  FixedRequest f("127.0.0.1:" + std::to_string(s.port()));
+  EngineConfig c = config_for(s.port(), f, 2000, 2250ms);   // 4,500 sends, 4 stalls
+  c.threads = 1;
+  c.connections = 1;
+  const auto r = run_engine(c);
+  ASSERT_EQ(r.error, "");
+  ASSERT_EQ(r.stats.ok, 4500u);
+  EXPECT_EQ(n.load(), 4500u);
+  const int64_t corrected = r.stats.corrected.value_at_percentile(99.9);
+  const int64_t uncorrected = r.stats.uncorrected.value_at_percentile(99.9);
+  EXPECT_GE(corrected, 500'000) << "corrected p99.9 " << corrected << " us";
+  EXPECT_LT(uncorrected, 200'000) << "uncorrected p99.9 " << uncorrected << " us";
+  EXPECT_GE(r.stats.uncorrected.max(), 900'000);   // the stalled requests are still recorded
+}
+
+TEST(EngineTest, ErrorsAreCountedByKind) {
+  httplib::Server svr;
+  std::atomic<uint64_t> n{0};
+  svr.Post("/v2/messages", [&](const httplib::Request&, httplib::Response& res) {
+    const uint64_t i = n++;
+    if (i % 4 == 1) res.status = 503;
+    else if (i % 4 == 2) std::this_thread::sleep_for(600ms);   // past the 300 ms timeout
+    res.set_content("{}", "application/json");
+  });
+  ScopedServer s(svr);
+  FixedRequest f("127.0.0.1:" + std::to_string(s.port()));
+  EngineConfig c = config_for(s.port(), f, 0, 1s);
+  c.closed_loop = true;
+  c.threads = 1;
+  c.connections = 1;
+  c.max_count = 40;
+  c.timeout = 300ms;
+  const auto r = run_engine(c);
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.stats.issued, r.stats.completed + r.stats.errors.timeout);
+  EXPECT_GT(r.stats.errors.status, 0u);
+  EXPECT_GT(r.stats.errors.timeout, 0u);
+  EXPECT_EQ(r.stats.errors.status, r.stats.status_counts.at(503));
+  EXPECT_EQ(r.stats.errors.connect + r.stats.errors.read + r.stats.errors.write, 0u);
+
+  // Nothing listens on this port any more: every send is a connect error.
+  int closed_port = 0;
+  {
+    httplib::Server tmp;
+    ScopedServer t(tmp);
+    closed_port = t.port();
+  }
+  EngineConfig d = config_for(closed_port, f, 200, 500ms);
+  const auto e = run_engine(d);
+  EXPECT_EQ(e.stats.issued, 100u);
+  EXPECT_EQ(e.stats.errors.connect, 100u);
+  EXPECT_EQ(e.stats.completed, 0u);
+}
+
+TEST(EngineTest, RetriesHonourRetryAfterAndReportFirstAttemptSeparately) {
+  httplib::Server svr;
+  std::atomic<uint64_t> n{0};
+  std::mutex mu;
+  std::set<std::string> seen;
+  // The first attempt of each send is refused with 429 + Retry-After: 0, the retry succeeds.
+  svr.Post("/v2/messages", [&](const httplib::Request& req, httplib::Response& res) {
+    ++n;
+    std::lock_guard<std::mutex> lock(mu);
+    if (seen.insert(req.body).second) {
+      res.status = 429;
+      res.set_header("Retry-After", "0");
+    }
+    res.set_content("{}", "application/json");
+  });
+  ScopedServer s(svr);
+  FixedRequest f("127.0.0.1:" + std::to_string(s.port()));
+  EngineConfig c = config_for(s.port(), f, 100, 1s);
+  c.threads = 1;
+  c.retry.max_retries = 2;
+  const auto r = run_engine(c);
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.stats.issued, 100u);
+  EXPECT_EQ(r.stats.ok, 100u);
+  EXPECT_EQ(r.stats.retries, 100u);
+  EXPECT_EQ(n.load(), 200u);
+  EXPECT_EQ(r.stats.first_attempt.total_count(), 100u);
+  EXPECT_EQ(r.stats.corrected.total_count(), 100u);
+  EXPECT_EQ(r.stats.status_counts.count(429), 0u);   // only final statuses are counted
+}
+
+TEST(EngineTest, ChunkedResponsesAndClosedLoopCount) {
+  httplib::Server svr;
+  svr.Post("/v2/messages", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_chunked_content_provider("application/json", [](size_t, httplib::DataSink& sink) {
+      sink.write("{\"data\":", 8);
+      sink.write("{\"id\":\"x\"}}", 11);
+      sink.done();
+      return true;
+    });
+  });
+  ScopedServer s(svr);
+  FixedRequest f("127.0.0.1:" + std::to_string(s.port()));
+  EngineConfig c = config_for(s.port(), f, 0, 10s);
+  c.closed_loop = true;
+  c.connections = 4;
+  c.max_count = 501;
+  std::atomic<uint64_t> bodies_ok{0};
+  c.on_response = [&](uint64_t, int status, const std::string& body, int64_t, int64_t) {
+    if (status == 200 && body == "{\"data\":{\"id\":\"x\"}}") ++bodies_ok;
+  };
+  const auto r = run_engine(c);
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.stats.issued, 501u);
+  EXPECT_EQ(r.stats.ok, 501u);
+  EXPECT_EQ(bodies_ok.load(), 501u);
+}
+
+TEST(EngineTest, ExternalStopEndsTheRunAndCountsUnsent) {
+  httplib::Server svr;
+  svr.Post("/v2/messages", [&](const httplib::Request&, httplib::Response& res) { res.set_content("{}", "application/json"); });
+  ScopedServer s(svr);
+  FixedRequest f("127.0.0.1:" + std::to_string(s.port()));
+  EngineConfig c = config_for(s.port(), f, 100, 60s);
+  std::atomic<bool> stop{false};
+  c.stop = &stop;
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(300ms);
+    stop = true;
+  });
+  const auto r = run_engine(c);
+  stopper.join();
+  EXPECT_LT(r.stats.issued, 200u);   // stopped long before the 6,000 planned
+  EXPECT_EQ(r.stats.issued, r.stats.ok);
+}
+
+TEST(EngineTest, UnresolvableHostIsARunError) {
+  FixedRequest f("nowhere.invalid:80");
+  EngineConfig c = config_for(80, f, 10, 1s);
+  c.target.host = "nowhere.invalid";
+  const auto r = run_engine(c);
+  EXPECT_NE(r.error, "");
+}

@@ -1,0 +1,72 @@
+#include "loadgen/report/thresholds.h"
+
+#include <gtest/gtest.h>
+
+using namespace harness::loadgen;
+
+namespace {
+Report sample() {
+  Report r;
+  r.mode = "send";
+  r.elapsed_seconds = 10;
+  for (int i = 1; i <= 1000; ++i) r.run.corrected.record(i * 100);   // 100 us .. 100 ms
+  r.run.uncorrected.record(500);
+  r.run.completed = 1000;
+  r.run.ok = 990;
+  r.run.errors.status = 10;
+  WebhookStats w;
+  w.duplicates = 0;
+  w.missing_finalized = 2;
+  r.webhooks = w;
+  return r;
+}
+}  // namespace
+
+TEST(ThresholdTest, ParsesLatencyWithUnits) {
+  auto t = parse_threshold("p99<50ms");
+  ASSERT_TRUE(t.ok()) << t.error();
+  EXPECT_EQ(t.value().metric, "p99");
+  EXPECT_EQ(t.value().op, CmpOp::Less);
+  EXPECT_DOUBLE_EQ(t.value().value, 50000);
+  t = parse_threshold("uncorrected_p99.9 <= 1.5s");
+  ASSERT_TRUE(t.ok()) << t.error();
+  EXPECT_EQ(t.value().metric, "uncorrected_p99.9");
+  EXPECT_EQ(t.value().op, CmpOp::LessEqual);
+  EXPECT_DOUBLE_EQ(t.value().value, 1.5e6);
+  t = parse_threshold("error_rate<1%");
+  ASSERT_TRUE(t.ok()) << t.error();
+  EXPECT_DOUBLE_EQ(t.value().value, 1);
+}
+
+TEST(ThresholdTest, EvaluatesAgainstAReport) {
+  const Report r = sample();
+  std::vector<Threshold> ts;
+  for (const char* s : {"p99<200ms", "p50>=10ms", "duplicates==0", "missing==0", "error_rate<=1%", "rate>=99",
+                        "uncorrected_max<1ms", "errors!=10"})
+    ts.push_back(parse_threshold(s).value());
+  const auto res = evaluate(ts, r);
+  EXPECT_TRUE(res[0].pass);
+  EXPECT_TRUE(res[1].pass);
+  EXPECT_TRUE(res[2].pass);
+  EXPECT_FALSE(res[3].pass);      // 2 finalized events missing
+  EXPECT_TRUE(res[4].pass);       // exactly 1 %
+  EXPECT_TRUE(res[5].pass);       // 99 ok/s
+  EXPECT_TRUE(res[6].pass);
+  EXPECT_FALSE(res[7].pass);
+  EXPECT_NEAR(*res[0].actual, 99000, 100);
+}
+
+TEST(ThresholdTest, MissingFigureFails) {
+  Report r = sample();
+  r.webhooks.reset();
+  const auto res = evaluate({parse_threshold("duplicates==0").value(), parse_threshold("sent_p99<1s").value()}, r);
+  EXPECT_FALSE(res[0].pass);
+  EXPECT_FALSE(res[0].actual.has_value());
+  EXPECT_FALSE(res[1].pass);
+}
+
+TEST(ThresholdBadConfigTest, RejectsMalformedThresholds) {
+  for (const char* bad : {"p99", "<50ms", "p99<50", "p99<fast", "latency<5ms", "duplicates==x", "p101<1s",
+                          "duplicates==-1", "pxx<1ms", "error_rate<abc%"})
+    EXPECT_FALSE(parse_threshold(bad).ok()) << bad;
+}
