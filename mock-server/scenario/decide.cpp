@@ -119,7 +119,7 @@ void apply_outcome(const Scenario& sc, const RequestView& req, Decision& d) {
     auto v = body_field(req, field);
     return v && glob_match(*glob, *v);
   };
-  for (const auto& o : sc.webhooks.outcomes) {
+  for (const auto& o : sc.outcomes) {
     if (field_ok(o.to, "to") && field_ok(o.from, "from") && field_ok(o.text, "text")) {
       d.final_status = o.status;
       d.final_errors = o.errors;

@@ -280,80 +280,87 @@ RateLimit rate_limit(const YAML::Node& n) {
   return rl;
 }
 
-void webhooks(const YAML::Node& n, WebhookSettings& w) {
-  check_keys(n, "webhooks", {"outcomes", "timing", "chaos", "delivery", "signing"});
-  if (auto v = n["outcomes"]) {
-    if (!v.IsSequence()) fail(v, "webhooks.outcomes: expected a list");
-    static const std::set<std::string> kTerminal{"delivered", "delivery_failed", "sending_failed",
-                                                 "delivery_unconfirmed", "expired"};
-    for (const auto& o : v) {
-      check_keys(o, "outcome", {"match", "status", "errors"});
-      OutcomeRule out;
-      if (auto m = o["match"]) {
-        check_keys(m, "outcome.match", {"to", "from", "text"});
-        if (m["to"]) out.to = scalar(m["to"], "to");
-        if (m["from"]) out.from = scalar(m["from"], "from");
-        if (m["text"]) out.text = scalar(m["text"], "text");
-      }
-      if (auto s = o["status"]) {
-        out.status = scalar(s, "status");
-        if (!kTerminal.count(out.status))
-          fail(s, "status: expected delivered, delivery_failed, sending_failed, delivery_unconfirmed or expired");
-      }
-      if (auto e = o["errors"]) {
-        if (!e.IsSequence()) fail(e, "errors: expected a list of Telnyx codes");
-        for (const auto& c : e) out.errors.push_back(error_code(c, "errors"));
-      }
-      w.outcomes.push_back(std::move(out));
+void outcomes(const YAML::Node& v, std::vector<OutcomeRule>& out_rules) {
+  if (!v.IsSequence()) fail(v, "webhooks.outcomes: expected a list");
+  static const std::set<std::string> kTerminal{"delivered", "delivery_failed", "sending_failed",
+                                               "delivery_unconfirmed", "expired"};
+  for (const auto& o : v) {
+    check_keys(o, "outcome", {"match", "status", "errors"});
+    OutcomeRule out;
+    if (auto m = o["match"]) {
+      check_keys(m, "outcome.match", {"to", "from", "text"});
+      if (m["to"]) out.to = scalar(m["to"], "to");
+      if (m["from"]) out.from = scalar(m["from"], "from");
+      if (m["text"]) out.text = scalar(m["text"], "text");
     }
+    if (auto s = o["status"]) {
+      out.status = scalar(s, "status");
+      if (!kTerminal.count(out.status))
+        fail(s, "status: expected delivered, delivery_failed, sending_failed, delivery_unconfirmed or expired");
+    }
+    if (auto e = o["errors"]) {
+      if (!e.IsSequence()) fail(e, "errors: expected a list of Telnyx codes");
+      for (const auto& c : e) out.errors.push_back(error_code(c, "errors"));
+    }
+    out_rules.push_back(std::move(out));
   }
+}
+
+void webhooks(const YAML::Node& n, Scenario& sc) {
+  check_keys(n, "webhooks", {"outcomes", "timing", "chaos", "delivery", "signing"});
+  mock::WebhookSettings& w = sc.webhooks;
+  if (auto v = n["outcomes"]) outcomes(v, sc.outcomes);
   if (auto v = n["timing"]) {
     check_keys(v, "webhooks.timing", {"sent_after", "finalized_after"});
-    if (v["sent_after"]) w.sent_after = duration(v["sent_after"], "sent_after");
-    if (v["finalized_after"]) w.finalized_after = duration(v["finalized_after"], "finalized_after");
-    if (w.finalized_after < w.sent_after) fail(v, "webhooks.timing: finalized_after must not be before sent_after");
+    if (v["sent_after"]) w.timing.sent_after = duration(v["sent_after"], "sent_after");
+    if (v["finalized_after"]) w.timing.finalized_after = duration(v["finalized_after"], "finalized_after");
   }
   if (auto v = n["chaos"]) {
-    check_keys(v, "webhooks.chaos", {"duplicate", "reorder", "delay", "bad_signature", "stale_timestamp"});
+    check_keys(v, "webhooks.chaos", {"duplicate", "reorder", "delay", "bad_signature", "stale_timestamp", "stale_by", "drop"});
     if (v["duplicate"]) w.chaos.duplicate = probability(v["duplicate"], "duplicate");
     if (v["reorder"]) w.chaos.reorder = probability(v["reorder"], "reorder");
     if (v["bad_signature"]) w.chaos.bad_signature = probability(v["bad_signature"], "bad_signature");
     if (v["stale_timestamp"]) w.chaos.stale_timestamp = probability(v["stale_timestamp"], "stale_timestamp");
+    if (v["stale_by"]) w.chaos.stale_by = duration(v["stale_by"], "stale_by");
+    if (v["drop"]) w.chaos.drop = probability(v["drop"], "drop");
     if (auto d = v["delay"]) {
-      check_keys(d, "webhooks.chaos.delay", {"min", "max"});
+      // {min, max} delays every event; add probability: p to delay only some.
+      check_keys(d, "webhooks.chaos.delay", {"min", "max", "probability"});
+      w.chaos.delay = d["probability"] ? probability(d["probability"], "probability") : 1.0;
       if (d["min"]) w.chaos.delay_min = duration(d["min"], "min");
       if (d["max"]) w.chaos.delay_max = duration(d["max"], "max");
       if (w.chaos.delay_max < w.chaos.delay_min) fail(d, "webhooks.chaos.delay: max must be >= min");
     }
   }
   if (auto v = n["delivery"]) {
-    check_keys(v, "webhooks.delivery", {"timeout", "attempts_per_url", "backoff"});
+    check_keys(v, "webhooks.delivery", {"timeout", "attempts_per_url", "backoff", "user_agent"});
     if (v["timeout"]) w.delivery.timeout = duration(v["timeout"], "timeout");
     if (v["attempts_per_url"]) w.delivery.attempts_per_url = static_cast<int>(unsigned_int(v["attempts_per_url"], "attempts_per_url", 1));
     if (auto b = v["backoff"]) {
-      if (!b.IsSequence()) fail(b, "backoff: expected a list of durations");
+      if (!b.IsSequence() || b.size() == 0) fail(b, "backoff: expected a non-empty list of durations");
       w.delivery.backoff.clear();
       for (const auto& d : b) w.delivery.backoff.push_back(duration(d, "backoff"));
     }
+    if (v["user_agent"]) w.delivery.user_agent = scalar(v["user_agent"], "user_agent");
   }
   if (auto v = n["signing"]) {
     if (!v.IsSequence() || v.size() == 0) fail(v, "webhooks.signing: expected a non-empty list of ed25519 and/or hmac");
-    w.sign_ed25519 = w.sign_hmac = false;
+    w.signing.ed25519 = w.signing.hmac = false;
     for (const auto& s : v) {
       const std::string k = scalar(s, "signing");
-      if (k == "ed25519") w.sign_ed25519 = true;
-      else if (k == "hmac") w.sign_hmac = true;
+      if (k == "ed25519") w.signing.ed25519 = true;
+      else if (k == "hmac") w.signing.hmac = true;
       else fail(s, "signing: expected ed25519 or hmac, got '" + k + "'");
     }
   }
 }
 
-InboundBurst inbound(const YAML::Node& n) {
+mock::InboundBurst inbound(const YAML::Node& n) {
   check_keys(n, "inbound entry", {"to", "from", "text", "count", "start_after", "rate"});
-  InboundBurst b;
+  mock::InboundBurst b;
   if (!n["to"]) fail(n, "inbound entry: expected to (a number owned by a messaging profile)");
   b.to = scalar(n["to"], "to");
-  if (n["from"]) b.from = scalar(n["from"], "from");
+  b.from = n["from"] ? scalar(n["from"], "from") : "+15005559999";
   if (n["text"]) b.text = scalar(n["text"], "text");
   if (n["count"]) b.count = unsigned_int(n["count"], "count", 1);
   if (n["start_after"]) b.start_after = duration(n["start_after"], "start_after");
@@ -387,10 +394,11 @@ Scenario build(const YAML::Node& root) {
     if (!v.IsSequence()) fail(v, "rate_limits: expected a list");
     for (const auto& r : v) sc.rate_limits.push_back(rate_limit(r));
   }
-  if (auto v = root["webhooks"]) webhooks(v, sc.webhooks);
+  sc.webhooks.seed = sc.seed;
+  if (auto v = root["webhooks"]) webhooks(v, sc);
   if (auto v = root["inbound"]) {
     if (!v.IsSequence()) fail(v, "inbound: expected a list of bursts");
-    for (const auto& b : v) sc.inbound.push_back(inbound(b));
+    for (const auto& b : v) sc.webhooks.inbound.push_back(inbound(b));
   }
   if (auto v = root["verdicts"]) {
     check_keys(v, "verdicts", {"duplicate_window", "idempotency_key"});

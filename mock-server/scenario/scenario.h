@@ -1,7 +1,7 @@
 // The scenario model: one YAML file parsed once into immutable plain structs (STYLE rule 5).
 // Owns: the shape of rules (match, selectors, actions), rate limits, verdict settings, and the
 // `webhooks:` / `inbound:` sections, which it validates but does not act on (the webhook engine
-// reads WebhookSettings / InboundBurst). Does not own: parsing (loader.h), decisions (decide.h).
+// reads mock::WebhookSettings, outcomes reach it through Decision::final_status). Does not own: parsing (loader.h), decisions (decide.h).
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 #include "scenario/decision.h"
+#include "webhook/settings.h"
 
 namespace harness::mock::scenario {
 
@@ -81,36 +82,8 @@ struct OutcomeRule {
   std::vector<int> errors;                     // 40xxx delivery codes
 };
 
-struct ChaosSettings {
-  double duplicate = 0, reorder = 0, bad_signature = 0, stale_timestamp = 0;
-  Millis delay_min{0}, delay_max{0};
-};
-
-struct DeliverySettings {
-  Millis timeout{2000};
-  int attempts_per_url = 3;
-  std::vector<Millis> backoff{Millis(1000), Millis(5000)};
-};
-
-struct WebhookSettings {
-  std::vector<OutcomeRule> outcomes;           // first match wins; default delivered
-  Millis sent_after{20};
-  Millis finalized_after{150};
-  ChaosSettings chaos;
-  DeliverySettings delivery;
-  bool sign_ed25519 = true;
-  bool sign_hmac = false;
-};
-
-// An inbound burst: `count` message.received events to `to` (a number owned by a profile).
-struct InboundBurst {
-  std::string to;
-  std::string from = "+15005559999";
-  std::string text = "inbound";
-  uint64_t count = 1;
-  Millis start_after{0};
-  double rate_per_second = 0;                  // 0 = all at once
-};
+// The rest of the `webhooks:` section and the `inbound:` bursts are parsed straight into the
+// webhook engine's own settings (webhook/settings.h), so the two engines share one definition.
 
 // --- verdicts ---------------------------------------------------------------------------------
 struct VerdictSettings {
@@ -131,8 +104,8 @@ struct Scenario {
   bool magic_numbers = true;
   std::vector<Rule> rules;
   std::vector<RateLimit> rate_limits;
-  WebhookSettings webhooks;
-  std::vector<InboundBurst> inbound;
+  std::vector<OutcomeRule> outcomes;           // webhooks.outcomes: decided per send (decide.h)
+  mock::WebhookSettings webhooks;              // timing, chaos, delivery, signing, inbound; seed = seed
   VerdictSettings verdicts;
   FaultSettings faults;
 };

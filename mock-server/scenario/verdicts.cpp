@@ -91,9 +91,16 @@ void VerdictRecorder::on_completed(const RequestView& req, const Decision& d, in
     permanent_.erase(fp);
   }
   if (!message_id) return;
-  const std::string from = body_field(req, "from").value_or("");
-  const std::string to = body_field(req, "to").value_or("");
-  const std::string text = body_field(req, "text").value_or("");
+  // The HTTP layer may hand over only the raw body after the handler ran: parse it here then.
+  core::json parsed;
+  RequestView view = req;
+  if (!view.body && !view.raw_body.empty()) {
+    parsed = core::json::parse(view.raw_body.begin(), view.raw_body.end(), nullptr, false);
+    if (!parsed.is_discarded()) view.body = &parsed;
+  }
+  const std::string from = body_field(view, "from").value_or("");
+  const std::string to = body_field(view, "to").value_or("");
+  const std::string text = body_field(view, "text").value_or("");
   const std::string content = req.api_key + '\x1f' + from + '\x1f' + to + '\x1f' + text;
   bound(sent_);
   auto& q = sent_[content];

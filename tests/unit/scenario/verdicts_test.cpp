@@ -1,0 +1,130 @@
+#include <gtest/gtest.h>
+
+#include "helpers.h"
+#include "scenario/verdicts.h"
+
+namespace harness::mock::scenario {
+namespace {
+
+using testing::Req;
+using testing::send;
+
+core::TimePoint t0() { return core::TimePoint(std::chrono::seconds(1740830400)); }
+
+Decision with_retry_after(int seconds) {
+  Decision d;
+  d.kind = Decision::Kind::Respond;
+  d.status = 429;
+  d.error_code = 10011;
+  d.headers.emplace_back("Retry-After", std::to_string(seconds));
+  return d;
+}
+
+core::json report_of(const VerdictRecorder& v) { return {{"verdicts", v.to_json()}, {"rules", core::json::array()}}; }
+
+TEST(VerdictsTest, DuplicateSendsWithinTheWindow) {
+  VerdictRecorder v;
+  auto a = send("+17735550188", "KEY_a", "code 1");
+  v.on_request(a, t0());
+  v.on_completed(a, Decision{}, 200, std::string("m1"), t0());
+  auto other_text = send("+17735550188", "KEY_a", "code 2");
+  v.on_completed(other_text, Decision{}, 200, std::string("m2"), t0());
+  auto other_key = send("+17735550188", "KEY_b", "code 1");
+  v.on_completed(other_key, Decision{}, 200, std::string("m3"), t0());
+  EXPECT_EQ(v.duplicates(), 0u);
+  v.on_completed(a, Decision{}, 200, std::string("m4"), t0() + std::chrono::seconds(5));
+  EXPECT_EQ(v.duplicates(), 1u);
+  const auto j = v.to_json();
+  EXPECT_EQ(j["duplicates"]["items"][0]["message_ids"], (core::json{"m1", "m4"}));
+  // Outside the window (default 10 minutes) the same text is a new message, not a duplicate.
+  v.on_completed(a, Decision{}, 200, std::string("m5"), t0() + std::chrono::minutes(30));
+  EXPECT_EQ(v.duplicates(), 1u);
+}
+
+TEST(VerdictsTest, DuplicateByIdempotencyKeyWhenEnabled) {
+  VerdictRecorder v;
+  VerdictSettings s;
+  s.idempotency_key = true;
+  v.set_settings(s);
+  auto a = send("+1", "KEY_a", "one");
+  a.header("idempotency-key", "k-1");
+  auto b = send("+1", "KEY_a", "two");
+  b.header("idempotency-key", "k-1");
+  v.on_completed(a, Decision{}, 200, std::string("m1"), t0());
+  v.on_completed(b, Decision{}, 200, std::string("m2"), t0());
+  EXPECT_EQ(v.duplicates(), 1u);
+  EXPECT_EQ(v.to_json()["duplicates"]["items"][0]["by"], "idempotency_key");
+}
+
+TEST(VerdictsTest, RawBodyIsEnoughForDuplicates) {
+  VerdictRecorder v;
+  auto a = send("+1", "KEY_a", "same");
+  RequestView raw_only = a.view;
+  raw_only.body = nullptr;   // as handed over after the handler ran
+  v.on_completed(raw_only, Decision{}, 200, std::string("m1"), t0());
+  v.on_completed(raw_only, Decision{}, 200, std::string("m2"), t0());
+  EXPECT_EQ(v.duplicates(), 1u);
+  EXPECT_EQ(v.to_json()["duplicates"]["items"][0]["to"], "+1");
+}
+
+TEST(VerdictsTest, RetryAfterViolationsAreMeasured) {
+  VerdictRecorder v;
+  auto a = send("+1");
+  v.on_request(a, t0());
+  v.on_completed(a, with_retry_after(2), 429, std::nullopt, t0());
+  v.on_request(a, t0() + std::chrono::milliseconds(500));    // 1.5 s too early
+  EXPECT_EQ(v.retry_after_violations(), 1u);
+  EXPECT_EQ(v.to_json()["retry_after_violations"]["items"][0]["early_by_ms"], 1500);
+  v.on_completed(a, with_retry_after(2), 429, std::nullopt, t0() + std::chrono::milliseconds(500));
+  v.on_request(a, t0() + std::chrono::milliseconds(2600));   // waited long enough
+  EXPECT_EQ(v.retry_after_violations(), 1u);
+  auto other = send("+2");
+  v.on_request(other, t0() + std::chrono::milliseconds(2601));   // a different request is no retry
+  EXPECT_EQ(v.retry_after_violations(), 1u);
+}
+
+TEST(VerdictsTest, RetriesOfPermanentFailures) {
+  VerdictRecorder v;
+  auto a = send("+1", "KEY_revoked");
+  Decision d;
+  d.error_code = 10009;
+  v.on_request(a, t0());
+  v.on_completed(a, d, 401, std::nullopt, t0());
+  v.on_request(a, t0() + std::chrono::seconds(30));
+  EXPECT_EQ(v.permanent_error_retries(), 1u);
+  EXPECT_EQ(v.to_json()["permanent_error_retries"]["items"][0]["previous_error"], "10009");
+  // 429 and 5xx are transient: retrying them is fine.
+  auto b = send("+2");
+  v.on_request(b, t0());
+  v.on_completed(b, Decision{}, 503, std::nullopt, t0());
+  v.on_request(b, t0() + std::chrono::seconds(1));
+  EXPECT_EQ(v.permanent_error_retries(), 1u);
+  v.reset();
+  EXPECT_EQ(v.permanent_error_retries(), 0u);
+  EXPECT_EQ(v.requests(), 0u);
+}
+
+TEST(VerifyTest, ExactRangesAndRules) {
+  VerdictRecorder v;
+  auto a = send("+1");
+  v.on_completed(a, Decision{}, 200, std::string("m1"), t0());
+  v.on_completed(a, Decision{}, 200, std::string("m2"), t0());
+  core::json report = report_of(v);
+  report["rules"] = {{{"name", "drop"}, {"matched", 3}, {"fired", 2}}};
+  auto ok = verify_expectations({{"retry_after_violations", 0}, {"rules", {{"drop", {{"min", 1}}}}}}, report);
+  EXPECT_TRUE(ok.ok);
+  auto bad = verify_expectations({{"duplicates", 0}, {"rules", {{"drop", 5}}}}, report);
+  EXPECT_FALSE(bad.ok);
+  ASSERT_EQ(bad.failures.size(), 2u);
+  EXPECT_EQ(bad.failures[0]["expectation"], "duplicates");
+  EXPECT_EQ(bad.failures[0]["actual"], 1);
+  EXPECT_EQ(bad.failures[1]["expectation"], "rules.drop");
+  auto unknown = verify_expectations({{"dupes", 0}}, report);
+  ASSERT_TRUE(unknown.bad_request.has_value());
+  EXPECT_NE(unknown.bad_request->find("expected one of"), std::string::npos);
+  auto negative = verify_expectations({{"duplicates", -1}}, report);
+  EXPECT_TRUE(negative.bad_request.has_value());
+}
+
+}  // namespace
+}  // namespace harness::mock::scenario
