@@ -1,0 +1,49 @@
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "core/ids.h"
+
+using namespace harness::core;
+
+TEST(IdsTest, UuidV4ShapeVersionAndVariant) {
+  Rng r(42);
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    const std::string u = uuid_v4(r);
+    ASSERT_EQ(u.size(), 36u);
+    ASSERT_TRUE(is_uuid(u)) << u;
+    EXPECT_EQ(u[14], '4') << u;
+    EXPECT_NE(std::string("89ab").find(u[19]), std::string::npos) << u;
+    EXPECT_EQ(u, [&] { std::string l = u; for (auto& c : l) c = static_cast<char>(std::tolower(c)); return l; }());
+    seen.insert(u);
+  }
+  EXPECT_EQ(seen.size(), 1000u);
+}
+
+TEST(IdsTest, UuidIsReproducibleFromSeed) {
+  Rng a(9), b(9);
+  EXPECT_EQ(uuid_v4(a), uuid_v4(b));
+}
+
+TEST(IdsTest, IsUuidRejectsMalformed) {
+  EXPECT_TRUE(is_uuid("4F1E2D3C-5B6A-4978-8D9E-0A1B2C3D4E5F"));
+  EXPECT_FALSE(is_uuid(""));
+  EXPECT_FALSE(is_uuid("4f1e2d3c5b6a49788d9e0a1b2c3d4e5f"));
+  EXPECT_FALSE(is_uuid("4f1e2d3c-5b6a-4978-8d9e-0a1b2c3d4e5"));
+  EXPECT_FALSE(is_uuid("4f1e2d3c-5b6a-4978-8d9e-0a1b2c3d4e5g"));
+  EXPECT_FALSE(is_uuid("4f1e2d3c-5b6a-4978-8d9e_0a1b2c3d4e5f"));
+  EXPECT_FALSE(is_uuid("{4f1e2d3c-5b6a-4978-8d9e-0a1b2c3d4e5}"));
+}
+
+TEST(IdsTest, NumericIdHasRequestedDigitsAndNoLeadingZero) {
+  Rng r(1);
+  for (int i = 0; i < 200; ++i) {
+    const std::string id = numeric_id(r);
+    ASSERT_EQ(id.size(), 19u);
+    EXPECT_NE(id[0], '0');
+    for (char c : id) EXPECT_TRUE(c >= '0' && c <= '9');
+  }
+  EXPECT_EQ(numeric_id(r, 5).size(), 5u);
+  EXPECT_EQ(numeric_id(r, 0).size(), 1u);
+}

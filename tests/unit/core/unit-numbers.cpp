@@ -1,0 +1,73 @@
+#include <gtest/gtest.h>
+
+#include "core/numbers.h"
+#include "support/paths.h"
+
+using namespace harness::core;
+using harness::testing::fixture;
+
+TEST(NumbersTest, PhoneNumberFixtureRoundTrips) {
+  const json wire = json::parse(fixture("phone_number.json")).at("data");
+  const PhoneNumber p = wire.get<PhoneNumber>();
+  EXPECT_EQ(p.id, "2837465019283746501");
+  EXPECT_EQ(p.connection_id, std::nullopt);
+  EXPECT_EQ(json(p), wire);
+}
+
+TEST(NumbersTest, MessagingSettingsFixtureRoundTrips) {
+  const json wire = json::parse(fixture("messaging_settings.json")).at("data");
+  const MessagingSettings s = wire.get<MessagingSettings>();
+  ASSERT_TRUE(s.sms);
+  EXPECT_TRUE(s.sms->international_outbound);
+  EXPECT_EQ(s.mms, std::nullopt);
+  EXPECT_EQ(s.health.message_count, 120);
+  EXPECT_DOUBLE_EQ(s.health.success_ratio, 0.98);
+  EXPECT_EQ(json(s), wire);
+}
+
+TEST(NumbersTest, MessagingSettingsWritesFeaturesAndHealthAlways) {
+  MessagingSettings s;
+  s.id = "1";
+  s.phone_number = "+13125550147";
+  const json j = s;
+  EXPECT_EQ(j["features"], json::parse(R"({"sms":null,"mms":null})"));
+  EXPECT_EQ(j["health"]["message_count"], 0);
+  EXPECT_EQ(j.get<MessagingSettings>(), s);
+}
+
+TEST(NumbersTest, AvailableNumberFixtureRoundTrips) {
+  const json wire = json::parse(fixture("available_phone_number.json")).at("data").at(0);
+  const AvailableNumber a = wire.get<AvailableNumber>();
+  EXPECT_EQ(a.features, (std::vector<std::string>{"sms", "mms", "voice"}));
+  EXPECT_EQ(a.monthly_cost, "1.00");
+  ASSERT_EQ(a.region_information.size(), 3u);
+  EXPECT_EQ(a.region_information[1].region_name, "CHICAGO");
+  EXPECT_EQ(json(a), wire);
+}
+
+TEST(NumbersTest, NumberOrderFixtureRoundTrips) {
+  const json wire = json::parse(fixture("number_order.json")).at("data");
+  const NumberOrder o = wire.get<NumberOrder>();
+  EXPECT_EQ(o.phone_numbers_count, 1);
+  ASSERT_EQ(o.phone_numbers.size(), 1u);
+  EXPECT_EQ(o.phone_numbers[0].phone_number, "+13125550199");
+  EXPECT_EQ(o.customer_reference, "load-test-1");
+  EXPECT_EQ(json(o), wire);
+}
+
+TEST(NumbersTest, NumberOrderCountDerivedWhenAbsent) {
+  const NumberOrder o =
+      json::parse(R"({"id":"o","phone_numbers":[{"phone_number":"+1"},{"phone_number":"+2"}]})").get<NumberOrder>();
+  EXPECT_EQ(o.phone_numbers_count, 2);
+}
+
+TEST(NumbersTest, BadInputThrows) {
+  EXPECT_THROW(json::parse(R"({"phone_number":"+1"})").get<PhoneNumber>(), json::out_of_range);
+  EXPECT_THROW(json::parse(R"({"id":1,"phone_number":"+1"})").get<PhoneNumber>(), json::type_error);
+  EXPECT_THROW(json::parse(R"({"id":"1"})").get<MessagingSettings>(), json::out_of_range);
+  EXPECT_THROW(json::parse(R"({"phone_number":"+1","features":[{"nom":"sms"}]})").get<AvailableNumber>(),
+               json::out_of_range);
+  EXPECT_THROW(json::parse(R"({"phone_number":"+1","features":{"name":"sms"}})").get<AvailableNumber>(),
+               json::type_error);
+  EXPECT_THROW(json::parse(R"({"status":"success"})").get<NumberOrder>(), json::out_of_range);
+}

@@ -1,0 +1,41 @@
+#include <gtest/gtest.h>
+
+#include "core/profile.h"
+#include "support/paths.h"
+
+using namespace harness::core;
+using harness::testing::fixture;
+
+TEST(ProfileTest, FixtureRoundTrips) {
+  const json wire = json::parse(fixture("messaging_profile.json")).at("data");
+  const MessagingProfile p = wire.get<MessagingProfile>();
+  EXPECT_EQ(p.name, "load-test");
+  EXPECT_EQ(p.whitelisted_destinations, (std::vector<std::string>{"US", "CA"}));
+  ASSERT_TRUE(p.number_pool_settings);
+  EXPECT_EQ(p.number_pool_settings->sticky_sender, false);
+  EXPECT_EQ(p.number_pool_settings->geomatch, std::nullopt);
+  EXPECT_EQ(p.v1_secret, "s3cr3tExample");
+  EXPECT_EQ(json(p), wire);
+}
+
+TEST(ProfileTest, DefaultsForMinimalProfile) {
+  const MessagingProfile p = json::parse(R"({"id":"p1","name":"n"})").get<MessagingProfile>();
+  EXPECT_TRUE(p.enabled);
+  EXPECT_EQ(p.webhook_api_version, "2");
+  EXPECT_TRUE(p.whitelisted_destinations.empty());
+  const json j = p;
+  EXPECT_EQ(j["whitelisted_destinations"], json::array());
+  EXPECT_TRUE(j["number_pool_settings"].is_null());
+  EXPECT_EQ(j.get<MessagingProfile>(), p);
+}
+
+TEST(ProfileTest, BadInputThrows) {
+  EXPECT_THROW(json::parse(R"({"name":"n"})").get<MessagingProfile>(), json::out_of_range);
+  EXPECT_THROW(json::parse(R"({"id":"p","name":"n","enabled":"yes"})").get<MessagingProfile>(), json::type_error);
+  EXPECT_THROW(json::parse(R"({"id":"p","name":"n","whitelisted_destinations":"US"})").get<MessagingProfile>(),
+               json::type_error);
+  // number_pool_settings requires its first three fields (contract §8.2).
+  EXPECT_THROW(json::parse(R"({"id":"p","name":"n","number_pool_settings":{"long_code_weight":1}})")
+                   .get<MessagingProfile>(),
+               json::out_of_range);
+}
