@@ -19,7 +19,7 @@ const char* endpoint_name(SendKind k) {
     case SendKind::ShortCode: return "short_code";
     case SendKind::NumberPool: return "number_pool";
     case SendKind::Alphanumeric: return "alphanumeric_sender_id";
-    default: return "messages";
+    default: return "";
   }
 }
 
@@ -51,14 +51,21 @@ void HttpFront::send(ApiContext& ctx, SendKind kind) {
   }
   const core::SendRequest& r = decoded.value();
   auto missing = [&](const char* field) {
-    error(ctx, 10004, std::string("The '") + field + "' parameter is required for /v2/messages/" +
-                          endpoint_name(kind) + ".",
+    const std::string ep = kind == SendKind::Generic ? "" : std::string("/") + endpoint_name(kind);
+    error(ctx, 10004, std::string("The '") + field + "' parameter is required for /v2/messages" + ep + ".",
           std::string("/") + field);
   };
   const bool pool = kind == SendKind::NumberPool || (kind == SendKind::Generic && !r.from);
   if ((kind == SendKind::LongCode || kind == SendKind::ShortCode || kind == SendKind::Alphanumeric) && !r.from) return missing("from");
   if ((kind == SendKind::NumberPool || kind == SendKind::Alphanumeric) && !r.messaging_profile_id) return missing("messaging_profile_id");
-  if (kind == SendKind::Generic && !r.from && !r.messaging_profile_id) return missing("from");
+  // Open mode only: with neither `from` nor a profile, send from the tenant's default profile's
+  // pool, so one curl with any KEY... key succeeds. Configured tenants must say who sends.
+  std::optional<std::string> pool_profile_id = r.messaging_profile_id;
+  if (kind == SendKind::Generic && !r.from && !r.messaging_profile_id) {
+    auto profiles = config_.open_mode() ? store_.list_profiles(ctx.tenant, {}) : std::vector<core::MessagingProfile>{};
+    if (profiles.empty()) return missing("from");
+    pool_profile_id = profiles.front().id;
+  }
   if (kind == SendKind::Alphanumeric && (!r.text || r.text->empty())) return missing("text");
 
   // Destination address.
@@ -73,9 +80,9 @@ void HttpFront::send(ApiContext& ctx, SendKind kind) {
   std::optional<core::MessagingProfile> profile;
   std::string from;
   if (pool) {
-    profile = store_.get_profile(ctx.tenant, *r.messaging_profile_id);
+    profile = store_.get_profile(ctx.tenant, *pool_profile_id);
     if (!profile) {
-      error(ctx, 10017, "Messaging profile " + *r.messaging_profile_id + " does not exist.",
+      error(ctx, 10017, "Messaging profile " + *pool_profile_id + " does not exist.",
             "/messaging_profile_id", std::nullopt, 422);
       return;
     }

@@ -1,0 +1,206 @@
+// The Telnyx API surface of telnyx-mock over real sockets: every endpoint and its errors.
+#include "mock_fixture.h"
+
+namespace harness::mock::testing {
+namespace {
+
+class ApiTest : public MockFixture {};
+
+TEST_F(ApiTest, SendReturnsTelnyxShapedMessage) {
+  const auto from = own_number();
+  auto r = send({{"from", from}, {"to", "+17735550188"}, {"text", "Your code is 4821"}});
+  ASSERT_EQ(r.status, 200) << r.raw;
+  const auto& d = r.body["data"];
+  EXPECT_EQ(d["record_type"], "message");
+  EXPECT_EQ(d["direction"], "outbound");
+  EXPECT_EQ(d["type"], "SMS");
+  EXPECT_EQ(d["from"]["phone_number"], from);
+  EXPECT_EQ(d["to"][0]["phone_number"], "+17735550188");
+  EXPECT_EQ(d["to"][0]["status"], "queued");
+  EXPECT_EQ(d["encoding"], "GSM-7");
+  EXPECT_EQ(d["parts"], 1);
+  EXPECT_EQ(d["num_chars"], 17);
+  EXPECT_TRUE(d["cost"].is_null());
+  EXPECT_TRUE(d["sent_at"].is_null());
+  EXPECT_TRUE(d["errors"].empty());
+  EXPECT_EQ(d["received_at"], core::format_rfc3339(clock_.now()));
+  EXPECT_FALSE(r.headers.find("x-request-id") == r.headers.end());
+}
+
+TEST_F(ApiTest, SendWithoutFromUsesDefaultProfilePoolInOpenMode) {
+  auto r = send({{"to", "+17735550188"}, {"text", "hi"}});
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.body["data"]["messaging_profile_id"], default_profile());
+}
+
+TEST_F(ApiTest, RetrieveShowsLifecycleWithoutWebhookEngine) {
+  auto sent = send({{"from", own_number()}, {"to", "+17735550188"}, {"text", "hi"}});
+  const std::string id = sent.body["data"]["id"];
+  auto r = get("/v2/messages/" + id);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body["data"]["to"][0]["status"], "queued");
+  clock_.advance(std::chrono::milliseconds(600));
+  r = get("/v2/messages/" + id);
+  EXPECT_EQ(r.body["data"]["to"][0]["status"], "sent");
+  EXPECT_FALSE(r.body["data"]["sent_at"].is_null());
+  clock_.advance(std::chrono::seconds(1));
+  r = get("/v2/messages/" + id);
+  EXPECT_EQ(r.body["data"]["to"][0]["status"], "delivered");
+  EXPECT_EQ(r.body["data"]["cost"]["amount"], "0.0040");
+  EXPECT_FALSE(r.body["data"]["completed_at"].is_null());
+}
+
+TEST_F(ApiTest, UnknownMessageAndRetentionGive404) {
+  EXPECT_EQ(get("/v2/messages/4f1e2d3c-5b6a-4978-8d9e-0a1b2c3d4e5f").code(), "10005");
+  auto sent = send({{"from", own_number()}, {"to", "+17735550188"}, {"text", "hi"}});
+  const std::string id = sent.body["data"]["id"];
+  clock_.advance(std::chrono::hours(24 * 10 - 1));
+  EXPECT_EQ(get("/v2/messages/" + id).status, 200);
+  clock_.advance(std::chrono::hours(2));
+  auto r = get("/v2/messages/" + id);
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.code(), "10005");
+}
+
+TEST_F(ApiTest, SegmentationFieldsForUcs2AndMultipart) {
+  const auto from = own_number();
+  auto r = send({{"from", from}, {"to", "+17735550188"}, {"text", "Caf\xC3\xA7 \xE2\x82\xAC"}});
+  ASSERT_EQ(r.status, 200) << r.raw;
+  EXPECT_EQ(r.body["data"]["encoding"], "UCS-2");
+  r = send({{"from", from}, {"to", "+17735550188"}, {"text", std::string(161, 'a')}});
+  EXPECT_EQ(r.body["data"]["parts"], 2);
+  EXPECT_EQ(r.body["data"]["num_chars"], 161);
+}
+
+TEST_F(ApiTest, SendErrorsCarryTelnyxCodes) {
+  const auto from = own_number();
+  EXPECT_EQ(send({{"from", from}, {"to", "12345"}, {"text", "x"}}).code(), "40310");
+  EXPECT_EQ(send({{"from", from}, {"to", "+1773555018"}, {"text", "x"}}).pointer(), "/to");
+  EXPECT_EQ(send({{"from", "+13125550147"}, {"to", "+17735550188"}, {"text", "x"}}).code(), "40305");
+  EXPECT_EQ(send({{"from", from}, {"to", "+17735550188"}}).code(), "40316");
+  EXPECT_EQ(send({{"from", from}, {"to", "+17735550188"}, {"text", std::string(1531, 'a')}}).code(), "40302");
+  auto gsm = send({{"from", from}, {"to", "+17735550188"}, {"text", "\xE2\x82\xAC"}, {"encoding", "gsm7"}});
+  EXPECT_EQ(gsm.status, 400);
+  EXPECT_EQ(gsm.code(), "10015");
+  auto missing = post("/v2/messages", R"({"from":"+13125550147","text":"x"})");
+  EXPECT_EQ(missing.status, 422);
+  EXPECT_EQ(missing.code(), "10004");
+  EXPECT_EQ(missing.pointer(), "/to");
+  auto r = send({{"from", from}, {"to", "12345"}, {"text", "x"}});
+  EXPECT_EQ(r.status, 400);   // contract §12 default for 403xx
+}
+
+TEST_F(ApiTest, DisabledProfileAndWhitelist) {
+  const auto from = own_number();
+  const auto pid = default_profile();
+  ASSERT_EQ(patch("/v2/messaging_profiles/" + pid, R"({"whitelisted_destinations":["CA"]})").status, 200);
+  auto r = send({{"from", from}, {"to", "+17735550188"}, {"text", "x"}});
+  EXPECT_EQ(r.code(), "40309");
+  ASSERT_EQ(patch("/v2/messaging_profiles/" + pid, R"({"whitelisted_destinations":["US"],"enabled":false})").status, 200);
+  EXPECT_EQ(send({{"from", from}, {"to", "+17735550188"}, {"text", "x"}}).code(), "40312");
+}
+
+TEST_F(ApiTest, TypedSendEndpoints) {
+  const auto from = own_number();
+  const auto pid = default_profile();
+  EXPECT_EQ(post("/v2/messages/long_code", json({{"from", from}, {"to", "+17735550188"}, {"text", "x"}}).dump()).status, 200);
+  EXPECT_EQ(post("/v2/messages/long_code", json({{"to", "+17735550188"}, {"text", "x"}}).dump()).pointer(), "/from");
+  EXPECT_EQ(post("/v2/messages/short_code", json({{"from", from}, {"to", "+17735550188"}, {"text", "x"}}).dump()).code(), "40305");
+  auto pool = post("/v2/messages/number_pool", json({{"messaging_profile_id", pid}, {"to", "+17735550188"}, {"text", "x"}}).dump());
+  ASSERT_EQ(pool.status, 200) << pool.raw;
+  EXPECT_EQ(pool.body["data"]["messaging_profile_id"], pid);
+  EXPECT_EQ(post("/v2/messages/number_pool", json({{"to", "+17735550188"}, {"text", "x"}}).dump()).pointer(), "/messaging_profile_id");
+  auto alpha = json({{"from", "ACME"}, {"to", "+17735550188"}, {"text", "x"}, {"messaging_profile_id", pid}});
+  EXPECT_EQ(post("/v2/messages/alphanumeric_sender_id", alpha.dump()).code(), "40306");
+  ASSERT_EQ(patch("/v2/messaging_profiles/" + pid, R"({"alpha_sender":"ACME"})").status, 200);
+  auto ok = post("/v2/messages/alphanumeric_sender_id", alpha.dump());
+  EXPECT_EQ(ok.status, 200) << ok.raw;
+  alpha["from"] = "Bad_Sender!";
+  EXPECT_EQ(post("/v2/messages/alphanumeric_sender_id", alpha.dump()).code(), "40325");
+}
+
+TEST_F(ApiTest, ProfilesCrudFilterAndPaging) {
+  for (const char* name : {"alpha-one", "alpha-two", "beta"}) {
+    auto r = post("/v2/messaging_profiles", json({{"name", name}, {"whitelisted_destinations", {"US"}}}).dump());
+    ASSERT_EQ(r.status, 200) << r.raw;
+    EXPECT_EQ(r.body["data"]["record_type"], "messaging_profile");
+  }
+  EXPECT_EQ(get("/v2/messaging_profiles").body["meta"]["total_results"], 4);
+  EXPECT_EQ(get("/v2/messaging_profiles?filter%5Bname%5D%5Bcontains%5D=alpha").body["data"].size(), 2u);
+  EXPECT_EQ(get("/v2/messaging_profiles?filter[name][eq]=beta").body["data"].size(), 1u);
+  EXPECT_EQ(get("/v2/messaging_profiles?filter[name]=beta").body["data"].size(), 1u);
+  auto page = get("/v2/messaging_profiles?page[number]=2&page[size]=3");
+  EXPECT_EQ(page.body["data"].size(), 1u);
+  EXPECT_EQ(page.body["meta"], json({{"page_number", 2}, {"page_size", 3}, {"total_pages", 2}, {"total_results", 4}}));
+  auto bad = get("/v2/messaging_profiles?page[size]=0");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.body["errors"][0]["source"]["parameter"], "page[size]");
+
+  const std::string id = get("/v2/messaging_profiles?filter[name]=beta").body["data"][0]["id"];
+  auto up = patch("/v2/messaging_profiles/" + id, R"({"name":"gamma","webhook_url":"http://127.0.0.1:1/h"})");
+  EXPECT_EQ(up.body["data"]["name"], "gamma");
+  EXPECT_EQ(up.body["data"]["webhook_url"], "http://127.0.0.1:1/h");
+  EXPECT_EQ(get("/v2/messaging_profiles/" + id).body["data"]["name"], "gamma");
+  EXPECT_EQ(patch("/v2/messaging_profiles/" + id, R"({"enabled":"yes"})").pointer(), "/enabled");
+  EXPECT_EQ(del("/v2/messaging_profiles/" + id).status, 200);
+  EXPECT_EQ(get("/v2/messaging_profiles/" + id).code(), "10005");
+  EXPECT_EQ(del("/v2/messaging_profiles/" + id).status, 404);
+  EXPECT_EQ(post("/v2/messaging_profiles", R"({"whitelisted_destinations":["US"]})").pointer(), "/name");
+  EXPECT_EQ(post("/v2/messaging_profiles", R"({"name":"x"})").pointer(), "/whitelisted_destinations");
+}
+
+TEST_F(ApiTest, AvailableNumbersOrderAssignAndSend) {
+  auto avail = get("/v2/available_phone_numbers?filter[national_destination_code]=312&filter[limit]=3&filter[features]=sms,mms");
+  ASSERT_EQ(avail.status, 200) << avail.raw;
+  ASSERT_EQ(avail.body["data"].size(), 3u);
+  EXPECT_EQ(avail.body["meta"]["total_results"], 3);
+  const std::string num = avail.body["data"][0]["phone_number"];
+  EXPECT_EQ(num.substr(0, 5), "+1312");
+  auto starts = get("/v2/available_phone_numbers?filter[phone_number][starts_with]=" + num.substr(2, 6) + "&filter[national_destination_code]=312");
+  EXPECT_EQ(starts.body["data"][0]["phone_number"], num);
+  // Same seed, same inventory.
+  EXPECT_EQ(get("/v2/available_phone_numbers?filter[national_destination_code]=312&filter[limit]=3").body["data"][0]["phone_number"], num);
+
+  auto prof = post("/v2/messaging_profiles", R"({"name":"ordered","whitelisted_destinations":["US"]})");
+  const std::string pid = prof.body["data"]["id"];
+  auto order = post("/v2/number_orders", json({{"phone_numbers", {{{"phone_number", num}}}}}).dump());
+  ASSERT_EQ(order.status, 200) << order.raw;
+  EXPECT_EQ(order.body["data"]["status"], "success");
+  EXPECT_EQ(order.body["data"]["phone_numbers_count"], 1);
+  const std::string oid = order.body["data"]["id"];
+  EXPECT_EQ(get("/v2/number_orders/" + oid).body["data"]["phone_numbers"][0]["phone_number"], num);
+  EXPECT_EQ(post("/v2/number_orders", json({{"phone_numbers", {{{"phone_number", num}}}}}).dump()).code(), "10012");
+  // Ordered numbers leave the inventory.
+  auto again = get("/v2/available_phone_numbers?filter[national_destination_code]=312&filter[limit]=3");
+  EXPECT_NE(again.body["data"][0]["phone_number"], num);
+
+  auto listed = get("/v2/phone_numbers?filter[phone_number]=" + num.substr(1));
+  ASSERT_EQ(listed.body["data"].size(), 1u);
+  const std::string nid = listed.body["data"][0]["id"];
+  EXPECT_TRUE(listed.body["data"][0]["messaging_profile_id"].is_null());
+  EXPECT_EQ(send({{"from", num}, {"to", "+17735550188"}, {"text", "x"}}).code(), "40305");
+
+  auto assigned = patch("/v2/phone_numbers/" + nid + "/messaging", json({{"messaging_profile_id", pid}}).dump());
+  ASSERT_EQ(assigned.status, 200) << assigned.raw;
+  EXPECT_EQ(assigned.body["data"]["messaging_profile_id"], pid);
+  EXPECT_EQ(get("/v2/phone_numbers/" + nid + "/messaging").body["data"]["messaging_profile_id"], pid);
+  EXPECT_EQ(get("/v2/messaging_profiles/" + pid + "/phone_numbers").body["data"][0]["phone_number"], num);
+  auto sent = send({{"from", num}, {"to", "+17735550188"}, {"text", "x"}});
+  EXPECT_EQ(sent.status, 200) << sent.raw;
+  EXPECT_EQ(sent.body["data"]["messaging_profile_id"], pid);
+
+  EXPECT_EQ(patch("/v2/phone_numbers/" + nid + "/messaging", R"({"messaging_profile_id":null})").body["data"]["messaging_profile_id"], pid);
+  EXPECT_TRUE(patch("/v2/phone_numbers/" + nid + "/messaging", R"({"messaging_profile_id":""})").body["data"]["messaging_profile_id"].is_null());
+  EXPECT_EQ(patch("/v2/phone_numbers/" + nid + "/messaging", R"({"messaging_profile_id":"nope"})").code(), "10017");
+  EXPECT_EQ(get("/v2/phone_numbers/999/messaging").code(), "10005");
+}
+
+TEST_F(ApiTest, NumberOrderValidation) {
+  EXPECT_EQ(post("/v2/number_orders", "{}").pointer(), "/phone_numbers");
+  EXPECT_EQ(post("/v2/number_orders", R"({"phone_numbers":[{"phone_number":"555"}]})").code(), "10016");
+  EXPECT_EQ(post("/v2/number_orders", R"({"phone_numbers":[{"phone_number":"+13125550100"}],"messaging_profile_id":"x"})").code(), "10017");
+  EXPECT_EQ(get("/v2/number_orders/nope").status, 404);
+}
+
+}  // namespace
+}  // namespace harness::mock::testing

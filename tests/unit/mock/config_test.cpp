@@ -1,0 +1,95 @@
+#include <gtest/gtest.h>
+#include "config/config.h"
+
+namespace harness::mock {
+namespace {
+
+TEST(ConfigTest, EmptyIsOpenModeWithDefaults) {
+  auto c = parse_config("");
+  ASSERT_TRUE(c.ok());
+  EXPECT_TRUE(c.value().open_mode());
+  EXPECT_EQ(c.value().settings.retention_seconds, 10 * 86400);
+  EXPECT_EQ(c.value().settings.status_for(40310, 0), 400);
+  EXPECT_EQ(c.value().settings.status_for(10004, 422), 422);
+}
+
+TEST(ConfigTest, FullConfig) {
+  auto c = parse_config(R"(
+settings:
+  retention_days: 2
+  max_messages: 10
+  max_journal: 20
+  retry_after: false
+  error_status: {40300: 403, 40305: 422}
+tenants:
+  - name: acme
+    api_keys: [KEYa, KEYb]
+    numbers: ["+13125550100"]
+    profiles:
+      - name: main
+        webhook_url: http://x/h
+        webhook_failover_url: null
+        webhook_api_version: "1"
+        v1_secret: s
+        enabled: false
+        whitelisted_destinations: [US, CA]
+        numbers: ["+13125550101"]
+)");
+  ASSERT_TRUE(c.ok()) << c.error().to_string();
+  const auto& v = c.value();
+  EXPECT_FALSE(v.open_mode());
+  EXPECT_EQ(v.settings.retention_seconds, 2 * 86400);
+  EXPECT_EQ(v.settings.max_messages, 10u);
+  EXPECT_FALSE(v.settings.retry_after);
+  EXPECT_EQ(v.settings.status_for(40300, 400), 403);
+  EXPECT_EQ(v.settings.status_for(40305, 400), 422);
+  ASSERT_EQ(v.tenants.size(), 1u);
+  EXPECT_EQ(v.tenants[0].api_keys, (std::vector<std::string>{"KEYa", "KEYb"}));
+  const auto& p = v.tenants[0].profiles.at(0);
+  EXPECT_EQ(p.webhook_url, "http://x/h");
+  EXPECT_FALSE(p.webhook_failover_url);
+  EXPECT_EQ(p.webhook_api_version, "1");
+  EXPECT_FALSE(p.enabled);
+  EXPECT_EQ(p.whitelisted_destinations, (std::vector<std::string>{"US", "CA"}));
+  EXPECT_EQ(p.numbers, std::vector<std::string>{"+13125550101"});
+}
+
+// Every bad config names the line and column of the offending node.
+struct BadCase {
+  const char* yaml;
+  int line;
+  int column;
+  const char* fragment;
+};
+
+class BadConfigTest : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(BadConfigTest, ReportsPosition) {
+  const auto& bc = GetParam();
+  auto c = parse_config(bc.yaml, "mock.yaml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().file, "mock.yaml");
+  EXPECT_EQ(c.error().line, bc.line) << c.error().to_string();
+  EXPECT_EQ(c.error().column, bc.column) << c.error().to_string();
+  EXPECT_NE(c.error().message.find(bc.fragment), std::string::npos) << c.error().message;
+  EXPECT_EQ(c.error().to_string().rfind("mock.yaml:" + std::to_string(bc.line) + ":", 0), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, BadConfigTest,
+    ::testing::Values(
+        BadCase{"settings:\n  retention_dayz: 3\n", 2, 3, "unknown key 'retention_dayz'"},
+        BadCase{"settings:\n  max_messages: -1\n", 2, 17, "max_messages must be an integer"},
+        BadCase{"settings:\n  retry_after: maybe\n", 2, 16, "true or false"},
+        BadCase{"tenants:\n  - name: a\n", 2, 5, "needs api_keys"},
+        BadCase{"tenants:\n  - api_keys: [K]\n", 2, 5, "needs a name"},
+        BadCase{"tenants:\n  - name: a\n    api_keys: [K]\n    numbers: [\"3125550100\"]\n", 4, 15, "not E.164"},
+        BadCase{"tenants:\n  - name: a\n    api_keys: [K]\n  - name: b\n    api_keys: [K]\n", 5, 16, "listed twice"},
+        BadCase{"tenants:\n  - name: a\n    api_keys: [K]\n    profiles:\n      - name: p\n        webhook_api_version: \"3\"\n",
+                6, 30, "webhook_api_version"},
+        BadCase{"settings:\n  error_status: {40300: 200}\n", 2, 25, "HTTP status"},
+        BadCase{"tenants: [\n", 2, 1, ""},
+        BadCase{"tenants: 5\n", 1, 10, "tenants must be a list"}));
+
+}  // namespace
+}  // namespace harness::mock

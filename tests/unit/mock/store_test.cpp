@@ -1,0 +1,175 @@
+#include <gtest/gtest.h>
+#include "control/control_api.h"
+#include "store/inventory.h"
+#include "store/journal.h"
+#include "store/store.h"
+
+namespace harness::mock {
+namespace {
+
+core::Message outbound(Store& s) {
+  core::Message m;
+  m.id = s.new_message_id();
+  m.to.push_back({"+17735550188", std::string("queued"), std::nullopt, std::nullopt});
+  m.parts = 2;
+  return m;
+}
+
+TEST(StoreTest, OpenModeTenantsAreIsolatedAndDeterministic) {
+  MockConfig cfg;
+  core::ManualClock clock;
+  Store a(cfg, 7, clock), b(cfg, 7, clock);
+  auto ta = a.authenticate("KEYone");
+  ASSERT_TRUE(ta);
+  EXPECT_FALSE(a.authenticate("nokey"));
+  EXPECT_FALSE(a.authenticate(""));
+  EXPECT_EQ(a.list_numbers(*ta).size(), 3u);
+  auto tb = b.authenticate("KEYone");
+  EXPECT_EQ(a.list_numbers(*ta)[0].phone_number, b.list_numbers(*tb)[0].phone_number);
+  auto other = a.authenticate("KEYtwo");
+  EXPECT_NE(*other, *ta);
+  EXPECT_TRUE(a.list_profiles(*other, {}).at(0).whitelisted_destinations == std::vector<std::string>{"*"});
+  EXPECT_FALSE(a.list_profiles(*other, {}).at(0).webhook_url);
+}
+
+TEST(StoreTest, EvictsOldestBeyondCapAndHonoursRetention) {
+  MockConfig cfg;
+  cfg.settings.max_messages = 2;
+  cfg.settings.retention_seconds = 60;
+  core::ManualClock clock;
+  Store s(cfg, 1, clock);
+  auto t = *s.authenticate("KEYx");
+  auto m1 = outbound(s), m2 = outbound(s), m3 = outbound(s);
+  s.put_message(t, m1);
+  s.put_message(t, m2);
+  s.put_message(t, m3);
+  EXPECT_FALSE(s.get_message(t, m1.id));
+  EXPECT_TRUE(s.get_message(t, m3.id));
+  EXPECT_EQ(s.message_count(), 2u);
+  EXPECT_FALSE(s.get_message("other", m3.id));
+  clock.advance(std::chrono::seconds(61));
+  EXPECT_FALSE(s.get_message(t, m3.id));
+}
+
+TEST(StoreTest, AdvanceFillsTimestampsCostAndErrors) {
+  MockConfig cfg;
+  core::ManualClock clock;
+  Store s(cfg, 1, clock);
+  s.set_auto_lifecycle(false);
+  auto t = *s.authenticate("KEYx");
+  auto m = outbound(s);
+  s.put_message(t, m);
+  auto sent = s.advance(t, m.id, "sent", {}, clock.now());
+  ASSERT_TRUE(sent);
+  EXPECT_EQ(sent->status(), "sent");
+  EXPECT_TRUE(sent->sent_at);
+  EXPECT_FALSE(sent->completed_at);
+  auto fin = s.advance(t, m.id, "delivery_failed", {core::make_error_object(40008)}, clock.now());
+  EXPECT_EQ(fin->status(), "delivery_failed");
+  EXPECT_EQ(fin->cost->amount, "0.0080");
+  ASSERT_EQ(fin->errors.size(), 1u);
+  EXPECT_EQ(fin->errors[0].code, "40008");
+  EXPECT_FALSE(s.advance(t, "missing", "sent", {}, clock.now()));
+  clock.advance(std::chrono::seconds(10));
+  EXPECT_EQ(s.get_message(t, m.id)->status(), "delivery_failed");   // no auto lifecycle
+}
+
+TEST(StoreTest, OrdersRejectOwnedNumbersAndUnknownProfiles) {
+  MockConfig cfg;
+  core::ManualClock clock;
+  Store s(cfg, 1, clock);
+  auto t = *s.authenticate("KEYx");
+  auto owned = s.list_numbers(t)[0].phone_number;
+  EXPECT_EQ(s.create_order(t, {"+13125550100", owned}, std::nullopt, std::nullopt).problem, OrderProblem::AlreadyOwned);
+  EXPECT_EQ(s.create_order(t, {"+13125550100"}, std::string("nope"), std::nullopt).problem, OrderProblem::UnknownProfile);
+  auto r = s.create_order(t, {"+13125550100"}, std::nullopt, std::string("ref"));
+  ASSERT_EQ(r.problem, OrderProblem::None);
+  EXPECT_TRUE(s.is_owned("+13125550100"));
+  EXPECT_EQ(s.get_order(t, r.order.id)->customer_reference, "ref");
+  s.reset();
+  EXPECT_FALSE(s.is_owned("+13125550100"));
+}
+
+TEST(StoreTest, DeletingAProfileUnassignsItsNumbers) {
+  MockConfig cfg;
+  core::ManualClock clock;
+  Store s(cfg, 1, clock);
+  auto t = *s.authenticate("KEYx");
+  auto pid = s.list_profiles(t, {})[0].id;
+  EXPECT_EQ(s.numbers_on_profile(t, pid).size(), 3u);
+  ASSERT_TRUE(s.delete_profile(t, pid));
+  EXPECT_TRUE(s.numbers_on_profile(t, pid).empty());
+  EXPECT_FALSE(s.list_numbers(t)[0].messaging_profile_id);
+}
+
+TEST(JournalTest, BoundedNewestFirstWithFilters) {
+  Journal j(3);
+  for (int i = 0; i < 5; ++i) {
+    JournalEntry e;
+    e.path = i % 2 ? "/v2/messages" : "/v2/phone_numbers";
+    e.status = i == 4 ? 404 : 200;
+    e.api_key = "K" + std::to_string(i);
+    j.append(e);
+  }
+  EXPECT_EQ(j.size(), 3u);
+  EXPECT_EQ(j.total(), 5u);
+  auto all = j.query({});
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].seq, 5u);
+  JournalFilter f;
+  f.status = 404;
+  EXPECT_EQ(j.query(f).size(), 1u);
+  JournalFilter p;
+  p.path = "/v2/mess*";
+  EXPECT_EQ(j.query(p).size(), 1u);
+  JournalFilter k;
+  k.api_key = "K2";
+  EXPECT_EQ(j.query(k).at(0).path, "/v2/phone_numbers");
+}
+
+TEST(InventoryTest, DeterministicFilteredAndExcludesOwned) {
+  Inventory a(5), b(5), c(6);
+  InventoryQuery q;
+  q.ndc = "415";
+  q.limit = 5;
+  auto none = [](const std::string&) { return false; };
+  auto ra = a.search(q, none);
+  ASSERT_EQ(ra.size(), 5u);
+  EXPECT_EQ(ra[0].phone_number, b.search(q, none)[0].phone_number);
+  EXPECT_NE(ra[0].phone_number, c.search(q, none)[0].phone_number);
+  auto skip_first = [&](const std::string& n) { return n == ra[0].phone_number; };
+  EXPECT_EQ(a.search(q, skip_first)[0].phone_number, ra[1].phone_number);
+  q.ends_with = ra[2].phone_number.substr(8);
+  EXPECT_EQ(a.search(q, none)[0].phone_number.substr(8), q.ends_with);
+  InventoryQuery ca;
+  ca.country_code = "CA";
+  ca.limit = 250;
+  for (const auto& n : a.search(ca, none)) {
+    const auto ndc = n.phone_number.substr(2, 3);
+    EXPECT_TRUE(ndc == "416" || ndc == "604") << n.phone_number;
+  }
+  InventoryQuery feat;
+  feat.features = {"sms", "teleport"};
+  EXPECT_TRUE(a.search(feat, none).empty());
+}
+
+TEST(ControlApiTest, DispatchesByMethodAndPath) {
+  ControlApi api;
+  int hits = 0;
+  api.add("GET", R"(/_mock/x/(\d+))", [&](const httplib::Request&, httplib::Response&, const std::smatch& m) {
+    hits += std::stoi(m[1].str());
+  });
+  httplib::Request req;
+  httplib::Response res;
+  req.method = "GET";
+  req.path = "/_mock/x/4";
+  EXPECT_EQ(api.dispatch(req, res), ControlApi::Match::Found);
+  EXPECT_EQ(hits, 4);
+  req.method = "POST";
+  EXPECT_EQ(api.dispatch(req, res), ControlApi::Match::WrongMethod);
+  req.path = "/_mock/y";
+  EXPECT_EQ(api.dispatch(req, res), ControlApi::Match::NoRoute);
+}
+
+}  // namespace
+}  // namespace harness::mock
