@@ -1,0 +1,62 @@
+// Configuration of the reference integration service (`telnyx-send serve --config f.yaml`),
+// parsed once into an immutable struct; every error names its YAML key. Example:
+//
+//   listen: {host: 127.0.0.1, port: 8080}      # port 0 = ephemeral (see port_file)
+//   port_file: /tmp/service.port               # optional: the bound port is written here
+//   database: outbox.db                        # SQLite file (WAL)
+//   telnyx: {api_key: KEY..., base_url: http://127.0.0.1:12111/v2, timeout_ms: 10000}
+//   webhook: {public_key: <base64 Ed25519>, hmac_secret: "", tolerance_seconds: 300,
+//             require_signature: true}
+//   workers: 2
+//   retry: {max_attempts: 5, base_delay_ms: 200, max_delay_ms: 10000}
+//   reconcile_window_ms: 30000                 # wait this long for message.sent after an
+//                                              # ambiguous send before sending again
+//   dealerships:
+//     - {name: north, numbers: ["+13125550147"], messaging_profile_id: "...",
+//        reply_text: "Thanks, a North Motors advisor will text you shortly."}
+#pragma once
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "core/expected.h"
+
+namespace harness::tools::service {
+
+struct Dealership {
+  std::string name;
+  std::vector<std::string> numbers;          // E.164 numbers owned by the dealership
+  std::string messaging_profile_id;
+  std::string reply_text = "Thanks for your message. We will get back to you shortly.";
+};
+
+struct ServiceConfig {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::string port_file;
+  std::string database = "outbox.db";
+  std::string api_key;
+  std::string base_url = "https://api.telnyx.com/v2";
+  std::chrono::milliseconds timeout{10000};
+  std::string webhook_public_key;
+  std::string webhook_hmac_secret;
+  int64_t webhook_tolerance_seconds = 300;
+  bool require_signature = true;
+  int workers = 2;
+  int max_attempts = 5;
+  std::chrono::milliseconds base_delay{200};
+  std::chrono::milliseconds max_delay{10000};
+  std::chrono::milliseconds reconcile_window{30000};
+  std::chrono::milliseconds poll_interval{50};   // worker idle poll
+  std::vector<Dealership> dealerships;
+
+  // The dealership owning `number`, or nullptr.
+  const Dealership* owner_of(const std::string& number) const;
+  const Dealership* by_name(const std::string& name) const;
+};
+
+// Parses the YAML text; errors read "dealerships[0].numbers: must be a list of E.164 numbers".
+core::Expected<ServiceConfig, std::string> parse_service_config(const std::string& yaml_text);
+core::Expected<ServiceConfig, std::string> load_service_config(const std::string& path);
+
+}  // namespace harness::tools::service
