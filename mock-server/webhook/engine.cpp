@@ -21,6 +21,7 @@ struct WebhookEngine::Flow {
   bool reorder = false;
   std::mutex mu;
   std::shared_ptr<Delivery> held_sent; // reorder: waits for message.finalized's first attempt
+  std::shared_ptr<Delivery> sent;      // otherwise: finalized waits for sent's first attempt
 };
 
 // One copy of one event on its way through the URL chain (a chaos duplicate is a second copy
@@ -38,7 +39,11 @@ struct WebhookEngine::Delivery {
   EventChaos chaos;
   std::vector<std::string> chaos_names;
   int attempts_done = 0;               // touched only by the attempt task (one at a time)
-  std::shared_ptr<Delivery> then;      // started after this copy's first attempt (reorder)
+  // Started after this copy's first attempt: the other event of the message, so that events
+  // arrive in lifecycle order (or reversed, under reorder chaos) and never by accident.
+  std::shared_ptr<Delivery> then;
+  bool first_done = false;             // guarded by the flow's mutex
+  std::weak_ptr<Flow> flow;            // weak: a flow holds its deliveries
 };
 
 std::string ShutdownReport::summary() const {
@@ -57,7 +62,7 @@ WebhookEngine::WebhookEngine(MessageLifecycle& lifecycle, const core::Clock& clo
       key_(key),
       options_(options),
       log_(options.log_capacity),
-      poster_(options.max_idle_per_destination, options.ca_cert_file),
+      poster_(options.connections_per_destination, options.ca_cert_file),
       settings_(std::make_shared<const WebhookSettings>()),
       scheduler_(options.workers, options.queue_capacity) {}
 
@@ -172,15 +177,26 @@ void WebhookEngine::emit(const std::shared_ptr<Flow>& flow, EventKind kind,
   d->chaos = plan_event_chaos(flow->settings->chaos, event_rng.fork("chaos"));
   d->chaos_names = d->chaos.names();
   if (flow->reorder) d->chaos_names.emplace_back(chaos_name(ChaosKind::Reorder));
+  d->flow = flow;
 
-  if (flow->reorder && kind == EventKind::Sent) {
+  {
     std::lock_guard<std::mutex> lock(flow->mu);
-    flow->held_sent = d;   // released by message.finalized's first attempt
-    return;
-  }
-  if (flow->reorder && kind == EventKind::Finalized) {
-    std::lock_guard<std::mutex> lock(flow->mu);
-    d->then = std::move(flow->held_sent);
+    if (kind == EventKind::Sent) {
+      if (flow->reorder) {
+        flow->held_sent = d;   // released by message.finalized's first attempt
+        return;
+      }
+      flow->sent = d;
+    } else if (kind == EventKind::Finalized) {
+      if (flow->reorder) {
+        d->then = std::move(flow->held_sent);
+      } else if (flow->sent && !flow->sent->first_done) {
+        flow->sent->then = d;   // goes out right after message.sent's first attempt
+        flow->sent.reset();
+        return;
+      }
+      flow->sent.reset();
+    }
   }
   start_delivery(d);
 }
@@ -199,13 +215,15 @@ void WebhookEngine::start_delivery(const std::shared_ptr<Delivery>& d) {
     return;
   }
   log_.count_scheduled(d->chaos.duplicate ? 2 : 1);
-  schedule_attempt(d, d->chaos.extra_delay);
+  // The copy is taken before the original can start (its attempt task mutates it).
+  std::shared_ptr<Delivery> copy;
   if (d->chaos.duplicate) {
-    auto copy = std::make_shared<Delivery>(*d);
+    copy = std::make_shared<Delivery>(*d);
     copy->then.reset();
-    copy->attempts_done = 0;
-    schedule_attempt(copy, d->chaos.extra_delay);
+    copy->flow.reset();
   }
+  schedule_attempt(d, d->chaos.extra_delay);
+  if (copy) schedule_attempt(copy, d->chaos.extra_delay);
 }
 
 void WebhookEngine::schedule_attempt(const std::shared_ptr<Delivery>& d, WebhookDuration delay) {
@@ -263,10 +281,15 @@ void WebhookEngine::attempt(const std::shared_ptr<Delivery>& d) {
 }
 
 void WebhookEngine::after_first_attempt(const std::shared_ptr<Delivery>& d) {
-  if (d->then) {
-    auto then = std::move(d->then);
-    start_delivery(then);
+  std::shared_ptr<Delivery> then;
+  if (auto flow = d->flow.lock()) {
+    std::lock_guard<std::mutex> lock(flow->mu);
+    d->first_done = true;
+    then = std::move(d->then);
+  } else {
+    then = std::move(d->then);
   }
+  if (then) start_delivery(then);
 }
 
 void WebhookEngine::record_without_attempt(const Delivery& d, AttemptOutcome outcome,

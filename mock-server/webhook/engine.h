@@ -30,7 +30,7 @@ struct EngineOptions {
   size_t workers = 8;                    // concurrent deliveries (and connections per receiver)
   size_t queue_capacity = 200000;        // admitted, not yet finished message flows
   size_t log_capacity = 100000;          // attempt records kept for GET /_mock/webhooks
-  size_t max_idle_per_destination = 16;  // keep-alive connections kept per receiver
+  size_t connections_per_destination = 8;  // keep-alive connections per receiver, at most
   // https receivers: empty = no certificate verification (test receivers are self-signed);
   // a CA file turns verification on.
   std::string ca_cert_file;

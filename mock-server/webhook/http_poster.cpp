@@ -4,53 +4,68 @@
 
 namespace harness::mock {
 
-HttpPoster::HttpPoster(size_t max_idle_per_destination, std::string ca_cert_file)
-    : max_idle_(max_idle_per_destination), ca_cert_file_(std::move(ca_cert_file)) {}
+HttpPoster::HttpPoster(size_t max_per_destination, std::string ca_cert_file)
+    : max_per_destination_(max_per_destination == 0 ? 1 : max_per_destination),
+      ca_cert_file_(std::move(ca_cert_file)) {}
 
 HttpPoster::~HttpPoster() = default;
 
-std::unique_ptr<httplib::Client> HttpPoster::checkout(const SplitUrl& url,
-                                                      std::chrono::nanoseconds deadline) {
-  std::unique_ptr<httplib::Client> c;
+HttpPoster::Lease HttpPoster::checkout(const SplitUrl& url) {
+  Lease lease;
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = idle_.find(url.origin);
-    if (it != idle_.end() && !it->second.empty()) {
-      c = std::move(it->second.back());
-      it->second.pop_back();
+    std::unique_lock<std::mutex> lock(mu_);
+    Destination& d = destinations_[url.origin];
+    // Reuse an idle connection; else open one if both bounds allow; else wait for a check-in.
+    cv_.wait(lock, [&] {
+      return !d.idle.empty() || (d.live < max_per_destination_ && d.opening < kMaxOpening);
+    });
+    if (!d.idle.empty()) {
+      lease.client = std::move(d.idle.back());
+      d.idle.pop_back();
+      return lease;
+    }
+    ++d.live;
+    ++d.opening;
+    lease.fresh = true;
+  }
+  lease.client = std::make_unique<httplib::Client>(url.origin);
+  lease.client->set_tcp_nodelay(true);
+  lease.client->set_keep_alive(true);
+  if (url.tls) {
+    if (ca_cert_file_.empty()) {
+      lease.client->enable_server_certificate_verification(false);
+    } else {
+      lease.client->set_ca_cert_path(ca_cert_file_.c_str());
+      lease.client->enable_server_certificate_verification(true);
     }
   }
-  if (!c) {
-    c = std::make_unique<httplib::Client>(url.origin);
-    c->set_tcp_nodelay(true);
-    c->set_keep_alive(true);
-    if (url.tls) {
-      if (ca_cert_file_.empty()) {
-        c->enable_server_certificate_verification(false);
-      } else {
-        c->set_ca_cert_path(ca_cert_file_.c_str());
-        c->enable_server_certificate_verification(true);
-      }
-    }
-  }
-  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(deadline);
-  const auto usecs = std::chrono::duration_cast<std::chrono::microseconds>(deadline - secs);
-  c->set_connection_timeout(static_cast<time_t>(secs.count()), static_cast<time_t>(usecs.count()));
-  c->set_read_timeout(static_cast<time_t>(secs.count()), static_cast<time_t>(usecs.count()));
-  c->set_write_timeout(static_cast<time_t>(secs.count()), static_cast<time_t>(usecs.count()));
-  return c;
+  return lease;
 }
 
-void HttpPoster::checkin(const std::string& origin, std::unique_ptr<httplib::Client> c) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto& pool = idle_[origin];
-  if (pool.size() < max_idle_) pool.push_back(std::move(c));
-  // else: destroyed here, closing its connection; the pool stays bounded.
+void HttpPoster::checkin(const std::string& origin, Lease lease, bool keep) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    Destination& d = destinations_[origin];
+    if (lease.fresh) --d.opening;
+    if (keep) {
+      d.idle.push_back(std::move(lease.client));
+    } else {
+      --d.live;
+    }
+  }
+  cv_.notify_all();
+  // A dropped client closes its connection here, outside the lock.
 }
 
 PostResult HttpPoster::post(const SplitUrl& url, const HeaderList& headers,
                             const std::string& body, std::chrono::nanoseconds deadline) {
-  auto client = checkout(url, deadline);
+  Lease lease = checkout(url);
+  httplib::Client& client = *lease.client;
+  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(deadline);
+  const auto usecs = std::chrono::duration_cast<std::chrono::microseconds>(deadline - secs);
+  client.set_connection_timeout(static_cast<time_t>(secs.count()), static_cast<time_t>(usecs.count()));
+  client.set_read_timeout(static_cast<time_t>(secs.count()), static_cast<time_t>(usecs.count()));
+  client.set_write_timeout(static_cast<time_t>(secs.count()), static_cast<time_t>(usecs.count()));
   httplib::Headers h;
   std::string content_type = "application/json";
   for (const auto& [k, v] : headers) {
@@ -58,7 +73,7 @@ PostResult HttpPoster::post(const SplitUrl& url, const HeaderList& headers,
     if (k == "Content-Type") content_type = v; else h.emplace(k, v);
   }
   const auto start = std::chrono::steady_clock::now();
-  auto res = client->Post(url.path.c_str(), h, body, content_type.c_str());
+  auto res = client.Post(url.path.c_str(), h, body, content_type.c_str());
   const auto elapsed = std::chrono::steady_clock::now() - start;
   PostResult out;
   out.latency_ms = std::chrono::duration<double, std::milli>(elapsed).count();
@@ -80,25 +95,31 @@ PostResult HttpPoster::post(const SplitUrl& url, const HeaderList& headers,
       default: out.error = httplib::to_string(res.error()); break;
     }
   }
-  if (res) {
-    checkin(url.origin, std::move(client));
-  } else {
-    // After a transport error the connection state is unknown: do not keep it.
-    client.reset();
-  }
+  // After a transport error the connection state is unknown: do not keep it.
+  const bool keep = static_cast<bool>(res);
+  const std::string origin = url.origin;
+  checkin(origin, std::move(lease), keep);
   return out;
 }
 
 size_t HttpPoster::idle_connections() const {
   std::lock_guard<std::mutex> lock(mu_);
   size_t n = 0;
-  for (const auto& [k, v] : idle_) n += v.size();
+  for (const auto& [k, d] : destinations_) n += d.idle.size();
   return n;
 }
 
 void HttpPoster::close_idle() {
-  std::lock_guard<std::mutex> lock(mu_);
-  idle_.clear();
+  std::vector<std::unique_ptr<httplib::Client>> closing;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [k, d] : destinations_) {
+      d.live -= d.idle.size();
+      for (auto& c : d.idle) closing.push_back(std::move(c));
+      d.idle.clear();
+    }
+  }
+  cv_.notify_all();
 }
 
 }  // namespace harness::mock

@@ -1,0 +1,191 @@
+// Each chaos kind against a real receiver: what arrives, and that every injection is recorded.
+#include <gtest/gtest.h>
+#include <map>
+#include <memory>
+#include <set>
+#include "core/signing.h"
+#include "support/scoped_server.h"
+#include "webhook/engine.h"
+#include "webhook_test_support.h"
+
+namespace harness::mock {
+namespace {
+
+using namespace std::chrono_literals;
+using harness::testing::ScopedServer;
+using testing::FakeStore;
+using testing::Receiver;
+using testing::accept;
+using testing::eventually;
+
+class ChaosTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    rx.install(http);
+    server = std::make_unique<ScopedServer>(http);
+    engine = std::make_unique<WebhookEngine>(store, clock, key);
+  }
+  void TearDown() override {
+    engine->shutdown();
+    server.reset();
+  }
+  void run(const ChaosSettings& chaos, int messages, int attempts_per_url = 3) {
+    WebhookSettings s = testing::fast_settings();
+    s.chaos = chaos;
+    s.delivery.attempts_per_url = attempts_per_url;
+    engine->set_settings(s);
+    WebhookRouting r;
+    r.message_url = server->url() + "/hooks";
+    for (int i = 0; i < messages; ++i) accept(store, *engine, "m-" + std::to_string(i), r);
+    ASSERT_TRUE(eventually([&] {
+      auto st = engine->log().stats();
+      // Every event was planned (sent or dropped) and every sent copy is finished.
+      return st.events_scheduled + st.events_dropped >= static_cast<uint64_t>(2 * messages) &&
+             st.events_delivered + st.events_failed == st.events_scheduled && engine->idle();
+    }));
+  }
+  uint64_t chaos_count(ChaosKind k) const {
+    return engine->log().stats().chaos[static_cast<size_t>(k)];
+  }
+
+  FakeStore store;
+  core::SystemClock clock;
+  core::Ed25519KeyPair key = core::generate_ed25519();
+  httplib::Server http;
+  Receiver rx;
+  std::unique_ptr<ScopedServer> server;
+  std::unique_ptr<WebhookEngine> engine;
+};
+
+TEST_F(ChaosTest, DuplicateDeliversTheSameEventIdTwice) {
+  ChaosSettings c;
+  c.duplicate = 1.0;
+  run(c, 3);
+  std::map<std::string, int> per_event;
+  for (const auto& g : rx.all()) ++per_event[g.event_id()];
+  ASSERT_EQ(per_event.size(), 6u);
+  for (const auto& [id, n] : per_event) EXPECT_EQ(n, 2) << id;
+  EXPECT_EQ(chaos_count(ChaosKind::Duplicate), 6u);
+  EXPECT_EQ(engine->log().stats().events_scheduled, 12u);
+  for (const auto& rec : engine->log().query({})) {
+    EXPECT_NE(std::find(rec.chaos.begin(), rec.chaos.end(), "duplicate"), rec.chaos.end());
+  }
+}
+
+TEST_F(ChaosTest, ReorderDeliversFinalizedBeforeSent) {
+  ChaosSettings c;
+  c.reorder = 1.0;
+  run(c, 4);
+  std::map<std::string, std::vector<std::string>> order;
+  for (const auto& g : rx.all()) order[g.message_id()].push_back(g.event_type());
+  ASSERT_EQ(order.size(), 4u);
+  for (const auto& [id, types] : order) {
+    EXPECT_EQ(types, (std::vector<std::string>{"message.finalized", "message.sent"})) << id;
+  }
+  EXPECT_EQ(chaos_count(ChaosKind::Reorder), 4u);
+  // The store still advanced in lifecycle order.
+  EXPECT_EQ(store.history("m-0"), (std::vector<std::string>{"sending", "sent", "delivered"}));
+}
+
+TEST_F(ChaosTest, WithoutReorderSentAlwaysArrivesFirst) {
+  run(ChaosSettings{}, 20);
+  for (const auto& rec : engine->log().query({})) {
+    EXPECT_EQ(rec.outcome, AttemptOutcome::Delivered) << rec.message_id << " " << rec.event_type
+                                                      << " " << rec.error << " " << rec.latency_ms;
+  }
+  std::map<std::string, std::vector<std::string>> order;
+  for (const auto& g : rx.all()) order[g.message_id()].push_back(g.event_type());
+  for (const auto& [id, types] : order) {
+    EXPECT_EQ(types, (std::vector<std::string>{"message.sent", "message.finalized"})) << id;
+  }
+  for (int k = 0; k < kChaosKinds; ++k) EXPECT_EQ(chaos_count(static_cast<ChaosKind>(k)), 0u);
+}
+
+TEST_F(ChaosTest, DelayIsAppliedAndRecorded) {
+  ChaosSettings c;
+  c.delay = 1.0;
+  c.delay_min = 30ms;
+  c.delay_max = 60ms;
+  run(c, 2);
+  EXPECT_EQ(rx.all().size(), 4u);
+  EXPECT_EQ(chaos_count(ChaosKind::Delay), 4u);
+  for (const auto& rec : engine->log().query({})) {
+    EXPECT_NE(std::find(rec.chaos.begin(), rec.chaos.end(), "delay"), rec.chaos.end());
+  }
+}
+
+TEST_F(ChaosTest, BadSignatureIsRejectedByAVerifyingReceiver) {
+  // The receiver verifies like a correct integration and answers 401 on failure.
+  rx.respond_with([this](const testing::Received& r, int) {
+    auto v = core::verify_ed25519(key.public_key_base64(), r.header("telnyx-signature-ed25519"),
+                                  r.header("telnyx-timestamp"), r.body,
+                                  core::unix_seconds(clock.now()));
+    return v == core::VerifyStatus::Ok ? 200 : 401;
+  });
+  ChaosSettings c;
+  c.bad_signature = 1.0;
+  run(c, 2, 1);
+  EXPECT_EQ(rx.all().size(), 4u);
+  for (const auto& g : rx.all()) {
+    EXPECT_EQ(core::verify_ed25519(key.public_key_base64(), g.header("telnyx-signature-ed25519"),
+                                   g.header("telnyx-timestamp"), g.body,
+                                   core::unix_seconds(clock.now())),
+              core::VerifyStatus::Mismatch);
+  }
+  EXPECT_EQ(engine->log().stats().events_failed, 4u);
+  EXPECT_EQ(chaos_count(ChaosKind::BadSignature), 4u);
+  EXPECT_EQ(engine->log().query({})[0].http_status, 401);
+}
+
+TEST_F(ChaosTest, StaleTimestampIsOlderThanTolerance) {
+  ChaosSettings c;
+  c.stale_timestamp = 1.0;
+  run(c, 2);
+  ASSERT_EQ(rx.all().size(), 4u);
+  const int64_t now = core::unix_seconds(clock.now());
+  for (const auto& g : rx.all()) {
+    EXPECT_LT(std::stoll(g.header("telnyx-timestamp")), now - 300);
+    EXPECT_EQ(core::verify_ed25519(key.public_key_base64(), g.header("telnyx-signature-ed25519"),
+                                   g.header("telnyx-timestamp"), g.body, now),
+              core::VerifyStatus::StaleTimestamp);
+  }
+  EXPECT_EQ(chaos_count(ChaosKind::StaleTimestamp), 4u);
+}
+
+TEST_F(ChaosTest, DropNeverDeliversAndRecordsIt) {
+  ChaosSettings c;
+  c.drop = 1.0;
+  run(c, 3);
+  EXPECT_TRUE(rx.all().empty());
+  auto st = engine->log().stats();
+  EXPECT_EQ(st.events_dropped, 6u);
+  EXPECT_EQ(st.attempts, 0u);
+  EXPECT_EQ(chaos_count(ChaosKind::Drop), 6u);
+  for (const auto& rec : engine->log().query({})) EXPECT_EQ(rec.outcome, AttemptOutcome::Dropped);
+  // The message still reached its terminal status.
+  EXPECT_EQ(store.get("tenant-1", "m-0")->status(), "delivered");
+}
+
+TEST_F(ChaosTest, SameSeedSameChaos) {
+  ChaosSettings c;
+  c.duplicate = 0.5;
+  c.bad_signature = 0.5;
+  c.drop = 0.2;
+  run(c, 30);
+  std::map<std::string, std::vector<std::string>> first;
+  for (const auto& rec : engine->log().query({})) first[rec.message_id + rec.event_type] = rec.chaos;
+  const auto counts = engine->log().stats().chaos;
+  ASSERT_GT(counts[static_cast<size_t>(ChaosKind::Duplicate)], 0u);
+
+  // A fresh engine, same seed, same messages: identical injections.
+  engine->shutdown();
+  engine = std::make_unique<WebhookEngine>(store, clock, key);
+  run(c, 30);
+  std::map<std::string, std::vector<std::string>> second;
+  for (const auto& rec : engine->log().query({})) second[rec.message_id + rec.event_type] = rec.chaos;
+  EXPECT_EQ(first, second);
+  EXPECT_EQ(engine->log().stats().chaos, counts);
+}
+
+}  // namespace
+}  // namespace harness::mock

@@ -1,0 +1,177 @@
+// Inbound messages: POST /_mock/inbound validation and envelopes, message.received delivery to
+// the owning profile, and scheduled inbound bursts.
+#include <gtest/gtest.h>
+#include <memory>
+#include <set>
+#include "core/signing.h"
+#include "support/scoped_server.h"
+#include "webhook/engine.h"
+#include "webhook_test_support.h"
+
+namespace harness::mock {
+namespace {
+
+using namespace std::chrono_literals;
+using core::json;
+using harness::testing::ScopedServer;
+using testing::FakeStore;
+using testing::Receiver;
+using testing::eventually;
+
+class InboundTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    rx.install(http);
+    server = std::make_unique<ScopedServer>(http);
+    engine = std::make_unique<WebhookEngine>(store, clock, key);
+    engine->set_settings(testing::fast_settings());
+    engine->set_inbound_directory(&store);
+    WebhookRouting r;
+    r.profile_url = server->url() + "/inbound";
+    store.own("+13125550147", "tenant-1", r);
+  }
+  void TearDown() override {
+    engine->shutdown();
+    server.reset();
+  }
+  static std::string code_of(const ControlReply& r) {
+    return json::parse(r.body)["errors"][0]["code"].get<std::string>();
+  }
+
+  FakeStore store;
+  core::SystemClock clock;
+  core::Ed25519KeyPair key = core::generate_ed25519();
+  httplib::Server http;
+  Receiver rx;
+  std::unique_ptr<ScopedServer> server;
+  std::unique_ptr<WebhookEngine> engine;
+};
+
+TEST_F(InboundTest, ReceivedEventReachesTheOwningProfile) {
+  auto reply = engine->handle_inbound_post(
+      R"({"from":"+17735550188","to":"+13125550147","text":"STOP"})");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const json data = json::parse(reply.body)["data"];
+  EXPECT_EQ(data["direction"], "inbound");
+  const std::string id = data["id"].get<std::string>();
+  ASSERT_TRUE(store.get("tenant-1", id));   // stored: GET /v2/messages/{id} finds it
+
+  ASSERT_TRUE(rx.wait_for(1));
+  auto got = rx.all();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].path, "/inbound");
+  EXPECT_EQ(got[0].event_type(), "message.received");
+  EXPECT_EQ(got[0].message_id(), id);
+  const json& p = got[0].json["data"]["payload"];
+  EXPECT_EQ(p["direction"], "inbound");
+  EXPECT_EQ(p["text"], "STOP");
+  EXPECT_EQ(p["from"]["phone_number"], "+17735550188");
+  EXPECT_EQ(p["to"][0]["phone_number"], "+13125550147");
+  EXPECT_EQ(p["cost"]["amount"], "0.0000");
+  EXPECT_TRUE(p["sent_at"].is_null());
+  EXPECT_EQ(got[0].attempt(), 1);
+  EXPECT_EQ(core::verify_ed25519(key.public_key_base64(), got[0].header("telnyx-signature-ed25519"),
+                                 got[0].header("telnyx-timestamp"), got[0].body,
+                                 core::unix_seconds(clock.now())),
+            core::VerifyStatus::Ok);
+}
+
+TEST_F(InboundTest, MediaUrlsMakeAnMms) {
+  auto reply = engine->handle_inbound_post(
+      R"({"from":"+17735550188","to":"+13125550147","media_urls":["https://media.example.test/a.jpg"]})");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  ASSERT_TRUE(rx.wait_for(1));
+  const auto got = rx.all();
+  ASSERT_TRUE(got[0].json.is_object()) << got[0].body;
+  const json& p = got[0].json["data"]["payload"];
+  EXPECT_EQ(p["type"], "MMS");
+  EXPECT_EQ(p["media"][0]["url"], "https://media.example.test/a.jpg");
+}
+
+TEST_F(InboundTest, UnownedNumberIs404With10005) {
+  auto reply = engine->handle_inbound_post(
+      R"({"from":"+17735550188","to":"+14155550100","text":"hi"})");
+  EXPECT_EQ(reply.status, 404);
+  EXPECT_EQ(code_of(reply), "10005");
+  EXPECT_TRUE(rx.all().empty());
+}
+
+TEST_F(InboundTest, BadBodiesGetTelnyxEnvelopes) {
+  struct Case {
+    const char* body;
+    int status;
+    const char* code;
+    const char* pointer;
+  };
+  const Case cases[] = {
+      {"not json", 400, "10015", nullptr},
+      {"[1,2]", 400, "10015", nullptr},
+      {R"({"from":"+17735550188","text":"x"})", 422, "10004", "/to"},
+      {R"({"to":"+13125550147","text":"x"})", 422, "10004", "/from"},
+      {R"({"from":"+17735550188","to":"13125550147","text":"x"})", 422, "10002", "/to"},
+      {R"({"from":"+17735550188","to":42,"text":"x"})", 422, "10015", "/to"},
+      {R"({"from":"+17735550188","to":"+13125550147"})", 422, "40316", "/text"},
+      {R"({"from":"+17735550188","to":"+13125550147","text":5})", 422, "10015", "/text"},
+      {R"({"from":"+17735550188","to":"+13125550147","media_urls":"x"})", 422, "10015", "/media_urls"},
+      {R"({"from":"+17735550188","to":"+13125550147","media_urls":["ftp://x"]})", 422, "10015",
+       "/media_urls/0"},
+  };
+  for (const auto& c : cases) {
+    auto reply = engine->handle_inbound_post(c.body);
+    EXPECT_EQ(reply.status, c.status) << c.body;
+    const json j = json::parse(reply.body, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << c.body;
+    EXPECT_EQ(j["errors"][0]["code"], c.code) << c.body;
+    EXPECT_TRUE(j["errors"][0]["title"].is_string()) << c.body;
+    if (c.pointer) {
+      EXPECT_EQ(j["errors"][0]["source"]["pointer"], c.pointer) << c.body;
+    }
+  }
+  EXPECT_TRUE(rx.all().empty());
+}
+
+TEST_F(InboundTest, WithoutDirectoryIsAServerError) {
+  engine->set_inbound_directory(nullptr);
+  auto reply = engine->handle_inbound_post(R"({"from":"+17735550188","to":"+13125550147","text":"x"})");
+  EXPECT_EQ(reply.status, 500);
+  EXPECT_EQ(code_of(reply), "10007");
+}
+
+TEST_F(InboundTest, ScheduledBurstDeliversEveryMessage) {
+  WebhookSettings s = testing::fast_settings();
+  InboundBurst b;
+  b.from = "+17735550188";
+  b.to = "+13125550147";
+  b.count = 5;
+  b.rate_per_second = 500;
+  b.text = "hello {i} of 5";
+  s.inbound.push_back(b);
+  engine->set_settings(s);
+  ASSERT_TRUE(rx.wait_for(5));
+  ASSERT_TRUE(eventually([&] { return engine->idle(); }));
+  std::set<std::string> texts;
+  for (const auto& g : rx.all()) {
+    EXPECT_EQ(g.event_type(), "message.received");
+    texts.insert(g.json["data"]["payload"]["text"].get<std::string>());
+  }
+  EXPECT_EQ(texts, (std::set<std::string>{"hello 1 of 5", "hello 2 of 5", "hello 3 of 5",
+                                          "hello 4 of 5", "hello 5 of 5"}));
+}
+
+TEST_F(InboundTest, ReplacingTheScenarioStopsItsBurst) {
+  WebhookSettings s = testing::fast_settings();
+  InboundBurst b;
+  b.from = "+17735550188";
+  b.to = "+13125550147";
+  b.count = 1000;
+  b.rate_per_second = 20;   // 50 ms apart: far from done when replaced
+  s.inbound.push_back(b);
+  engine->set_settings(s);
+  ASSERT_TRUE(rx.wait_for(1));
+  engine->set_settings(testing::fast_settings());
+  ASSERT_TRUE(eventually([&] { return engine->idle(); }));
+  EXPECT_LT(rx.all().size(), 1000u);
+}
+
+}  // namespace
+}  // namespace harness::mock

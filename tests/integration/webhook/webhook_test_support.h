@@ -1,0 +1,230 @@
+// Test doubles for the webhook engine's integration tests: an in-memory store (MessageLifecycle +
+// InboundDirectory) and a recording receiver on 127.0.0.1 whose answers the test scripts.
+#pragma once
+#include <httplib.h>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+#include "core/clock.h"
+#include "core/json.h"
+#include "core/message.h"
+#include "webhook/engine.h"
+#include "webhook/hooks.h"
+
+namespace harness::mock::testing {
+
+// Stores messages; applies status changes as the real store does (sent_at on sent; completed_at,
+// errors and cost on a terminal status) and remembers the order of statuses per message.
+class FakeStore final : public MessageLifecycle, public InboundDirectory {
+ public:
+  void put(const std::string& tenant, const core::Message& m) {
+    std::lock_guard<std::mutex> lock(mu_);
+    messages_[tenant + "/" + m.id] = m;
+  }
+  std::optional<core::Message> get(const std::string& tenant, const std::string& id) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = messages_.find(tenant + "/" + id);
+    if (it == messages_.end()) return std::nullopt;
+    return it->second;
+  }
+  std::vector<std::string> history(const std::string& id) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = history_.find(id);
+    return it == history_.end() ? std::vector<std::string>{} : it->second;
+  }
+  std::optional<core::Message> advance(const std::string& tenant, const std::string& id,
+                                       const std::string& status,
+                                       const std::vector<core::ErrorObject>& errors,
+                                       core::TimePoint at) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = messages_.find(tenant + "/" + id);
+    if (it == messages_.end()) return std::nullopt;
+    core::Message& m = it->second;
+    for (auto& to : m.to) to.status = status;
+    if (status == "sent") m.sent_at = core::format_rfc3339(at);
+    if (core::is_terminal_status(status)) {
+      m.completed_at = core::format_rfc3339(at);
+      m.errors = errors;
+      m.cost = core::Money{"0.0040", "USD"};
+    }
+    history_[id].push_back(status);
+    return m;
+  }
+
+  // Inbound: `owners` maps a number to its tenant and routing.
+  void own(const std::string& e164, const std::string& tenant, WebhookRouting routing) {
+    std::lock_guard<std::mutex> lock(mu_);
+    owners_[e164] = {tenant, std::move(routing)};
+  }
+  std::optional<InboundContext> accept_inbound(const InboundRequest& req,
+                                               core::TimePoint at) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = owners_.find(req.to);
+    if (it == owners_.end()) return std::nullopt;
+    InboundContext ctx;
+    ctx.tenant_id = it->second.first;
+    ctx.routing = it->second.second;
+    core::Message& m = ctx.message;
+    m.id = "inbound-" + std::to_string(++inbound_seq_);
+    m.direction = "inbound";
+    m.from.phone_number = req.from;
+    core::MessageAddress to;
+    to.phone_number = req.to;
+    to.status = "webhook_delivered";
+    m.to.push_back(to);
+    m.text = req.text;
+    for (const auto& u : req.media_urls) m.media.push_back(core::MediaItem{u, {}, {}, {}});
+    if (!req.media_urls.empty()) m.type = "MMS";
+    m.cost = core::Money{"0.0000", "USD"};
+    m.received_at = core::format_rfc3339(at);
+    messages_[ctx.tenant_id + "/" + m.id] = m;
+    return ctx;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, core::Message> messages_;
+  std::map<std::string, std::vector<std::string>> history_;
+  std::map<std::string, std::pair<std::string, WebhookRouting>> owners_;
+  int inbound_seq_ = 0;
+};
+
+struct Received {
+  std::string path;
+  std::string body;
+  httplib::Headers headers;
+  core::json json;
+  std::string header(const std::string& k) const {
+    auto it = headers.find(k);
+    return it == headers.end() ? std::string() : it->second;
+  }
+  std::string event_type() const { return json["data"]["event_type"].get<std::string>(); }
+  std::string event_id() const { return json["data"]["id"].get<std::string>(); }
+  std::string message_id() const { return json["data"]["payload"]["id"].get<std::string>(); }
+  int attempt() const { return json["meta"]["attempt"].get<int>(); }
+};
+
+// Records every POST; `respond` decides the status (default 200) and may sleep.
+class Receiver {
+ public:
+  using Responder = std::function<int(const Received& r, int nth_on_path)>;
+
+  void install(httplib::Server& s) {
+    s.new_task_queue = [] { return new httplib::ThreadPool(32); };
+    s.Post(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
+      Received r;
+      r.path = req.path;
+      r.body = req.body;
+      r.headers = req.headers;
+      r.json = core::json::parse(req.body, nullptr, false);
+      int nth = 0;
+      Responder respond;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        nth = ++per_path_[req.path];
+        respond = respond_;
+      }
+      const int status = respond ? respond(r, nth) : 200;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        got_.push_back(std::move(r));
+      }
+      cv_.notify_all();
+      res.status = status;
+      res.set_content("{}", "application/json");
+    });
+  }
+  void respond_with(Responder r) {
+    std::lock_guard<std::mutex> lock(mu_);
+    respond_ = std::move(r);
+  }
+  std::vector<Received> all() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return got_;
+  }
+  std::vector<Received> on(const std::string& path) const {
+    std::vector<Received> out;
+    for (auto& r : all()) {
+      if (r.path == path) out.push_back(r);
+    }
+    return out;
+  }
+  // Waits (bounded) until at least n requests arrived; returns whether they did.
+  bool wait_for(size_t n, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, limit, [&] { return got_.size() >= n; });
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Received> got_;
+  std::map<std::string, int> per_path_;
+  Responder respond_;
+};
+
+// Polls (bounded) until the predicate holds.
+inline bool eventually(const std::function<bool()>& pred,
+                       std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return pred();
+}
+
+// Fast settings for tests: no lifecycle delay, 300 ms deadline, 10 ms backoff.
+inline WebhookSettings fast_settings() {
+  WebhookSettings s;
+  s.seed = 7;
+  s.timing.sent_after = std::chrono::milliseconds(0);
+  s.timing.finalized_after = std::chrono::milliseconds(0);
+  s.delivery.timeout = std::chrono::milliseconds(300);
+  s.delivery.backoff = {std::chrono::milliseconds(10)};
+  return s;
+}
+
+inline core::Message outbound_message(const std::string& id) {
+  core::Message m;
+  m.id = id;
+  m.from.phone_number = "+13125550147";
+  core::MessageAddress to;
+  to.phone_number = "+17735550188";
+  to.status = "queued";
+  m.to.push_back(to);
+  m.text = "Your code is 4821";
+  m.received_at = "2025-03-01T12:00:00.412+00:00";
+  return m;
+}
+
+// Accepts a message into `store` and hands it to the engine as the HTTP layer would.
+inline void accept(FakeStore& store, WebhookEngine& engine, const std::string& id,
+                   WebhookRouting routing, std::optional<std::string> final_status = std::nullopt,
+                   std::vector<int> final_errors = {}) {
+  OutboundContext ctx;
+  ctx.tenant_id = "tenant-1";
+  ctx.message = outbound_message(id);
+  ctx.routing = std::move(routing);
+  ctx.final_status = std::move(final_status);
+  ctx.final_errors = std::move(final_errors);
+  store.put(ctx.tenant_id, ctx.message);
+  engine.on_outbound_accepted(ctx);
+}
+
+inline std::vector<AttemptRecord> records_of(const WebhookEngine& e, const std::string& message_id) {
+  AttemptFilter f;
+  f.message_id = message_id;
+  auto r = e.log().query(f);
+  std::reverse(r.begin(), r.end());   // oldest first
+  return r;
+}
+
+}  // namespace harness::mock::testing
