@@ -28,6 +28,10 @@ struct SegmentError {
   std::string detail;       // e.g. "invalid UTF-8 at byte 7", "character 'Ç' (U+00C7) is not in GSM-7"
 };
 
+// Empty text: units 0, parts 0 (Telnyx requires non-empty SMS text; the caller reports 40316).
+// Auto picks GSM-7 when every character is in Telnyx's set, else UCS-2 for the whole message.
+// Forced Gsm7 with an unencodable character -> NotGsm7; invalid UTF-8 -> InvalidUtf8 (checked
+// first, whatever the preference).
 Expected<Segmentation, SegmentError> segment(std::string_view utf8,
                                              EncodingPreference pref = EncodingPreference::Auto);
 // Septets of one code point in Telnyx GSM-7: 1 basic, 2 escape, 0 not representable.

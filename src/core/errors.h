@@ -55,6 +55,9 @@ void to_json(json& j, const ErrorEnvelope& e);
 void from_json(const json& j, ErrorEnvelope& e);
 
 // Builds the catalogued error (title, detail from the template with `detail_arg`, meta.url).
+// Detail rules: a template with "{}" gets `detail_arg` substituted (an empty argument yields
+// "<title>." rather than a sentence with a hole); a template without "{}" is used as is unless
+// `detail_arg` is non-empty, which then replaces it as the caller's more specific detail.
 // An unknown code yields title "Unexpected error" and the code as given.
 ErrorObject make_error_object(int code, std::string_view detail_arg = {},
                               std::optional<std::string> pointer = std::nullopt);

@@ -4,7 +4,8 @@
 // Two histograms with the same configuration merge exactly by adding counters.
 //
 // Invalid configurations are clamped rather than rejected (the constructor cannot fail):
-// lowest >= 1, highest >= 2 * lowest, digits in [1, 5].
+// 1 <= lowest <= 2^40, 2 * lowest <= highest <= 2^62, digits in [1, 5]. The caps keep every
+// shift and bucket bound inside int64 (from_json rejects such configurations outright).
 #include "core/histogram.h"
 
 #include <algorithm>
@@ -13,13 +14,18 @@
 namespace harness::core {
 namespace {
 
+constexpr int64_t kMaxLowest = int64_t{1} << 40;
+constexpr int64_t kMaxHighest = int64_t{1} << 62;
+
+int64_t clamp_lowest(int64_t lowest) { return std::clamp<int64_t>(lowest, 1, kMaxLowest); }
+
 int bit_length(uint64_t v) { return v == 0 ? 0 : 64 - __builtin_clzll(v); }
 
 }  // namespace
 
 Histogram::Histogram(int64_t lowest, int64_t highest, int significant_digits)
-    : lowest_(std::max<int64_t>(1, lowest)),
-      highest_(std::max(highest, 2 * std::max<int64_t>(1, lowest))),
+    : lowest_(clamp_lowest(lowest)),
+      highest_(std::clamp(highest, 2 * clamp_lowest(lowest), kMaxHighest)),
       digits_(std::clamp(significant_digits, 1, 5)) {
   int64_t largest_single_unit = 2;
   for (int i = 0; i < digits_; ++i) largest_single_unit *= 10;
@@ -179,7 +185,8 @@ Expected<Histogram, std::string> Histogram::from_json(const json& j) {
   if (!int_field("lowest", lowest) || !int_field("highest", highest) || !int_field("significant_digits", digits) ||
       !int_field("min", mn) || !int_field("max", mx))
     return unexpected(std::string("histogram needs integer lowest, highest, significant_digits, min, max"));
-  if (lowest < 1 || highest < 2 * lowest || digits < 1 || digits > 5)
+  if (lowest < 1 || lowest > kMaxLowest || highest < 2 * lowest || highest > kMaxHighest || digits < 1 ||
+      digits > 5)
     return unexpected(std::string("histogram configuration out of range"));
   auto total_it = j.find("total");
   auto oor_it = j.find("out_of_range");

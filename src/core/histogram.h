@@ -26,9 +26,10 @@ class Histogram {
   uint64_t out_of_range() const { return out_of_range_; }
   int64_t min() const;
   int64_t max() const;
-  double mean() const;
+  double mean() const;     // from bucket midpoints (HdrHistogram's definition)
   double stddev() const;
-  // p in [0, 100]; the highest value equivalent to the bucket holding that percentile.
+  // p in [0, 100] (clamped); the highest value equivalent to the bucket holding that
+  // percentile, clamped to [min(), max()] so p100 is the exact maximum. 0 when empty.
   int64_t value_at_percentile(double p) const;
   // Same configuration required; returns false and changes nothing otherwise.
   bool add(const Histogram& other);

@@ -213,6 +213,30 @@ std::string sign_ed25519(const Ed25519KeyPair& kp, std::string_view timestamp, s
   return base64_encode(std::string_view(reinterpret_cast<const char*>(sig), sig_len));
 }
 
+struct Ed25519Signer::Impl {
+  PkeyPtr pkey;
+};
+
+Ed25519Signer::Ed25519Signer(const Ed25519KeyPair& kp) : kp_(kp) {
+  auto impl = std::make_shared<Impl>();
+  impl->pkey = private_pkey(kp);
+  impl_ = std::move(impl);
+}
+
+std::string Ed25519Signer::sign(std::string_view timestamp, std::string_view body) const {
+  if (!impl_ || !impl_->pkey) return sign_ed25519(kp_, timestamp, body);
+  std::string msg;
+  msg.reserve(timestamp.size() + 1 + body.size());
+  msg.append(timestamp).append(1, '|').append(body);
+  MdCtxPtr ctx(EVP_MD_CTX_new());
+  unsigned char sig[64];
+  size_t sig_len = sizeof sig;
+  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, impl_->pkey.get()) != 1 ||
+      EVP_DigestSign(ctx.get(), sig, &sig_len, reinterpret_cast<const unsigned char*>(msg.data()), msg.size()) != 1)
+    return {};
+  return base64_encode(std::string_view(reinterpret_cast<const char*>(sig), sig_len));
+}
+
 std::string_view to_string(VerifyStatus s) {
   switch (s) {
     case VerifyStatus::Ok: return "ok";

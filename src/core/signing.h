@@ -7,6 +7,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,21 @@ std::optional<std::string> save_ed25519_private_file(const Ed25519KeyPair& kp, c
 
 // base64 signature of "<timestamp>|<body>".
 std::string sign_ed25519(const Ed25519KeyPair& kp, std::string_view timestamp, std::string_view body);
+
+// The same signature with the OpenSSL key prepared once: sign_ed25519 rebuilds the key (and so
+// re-derives the public key) on every call, about twice the work. For senders that sign every
+// delivery. Copies share the prepared key; sign() is const and safe to call from many threads.
+class Ed25519Signer {
+ public:
+  explicit Ed25519Signer(const Ed25519KeyPair& kp);
+  std::string sign(std::string_view timestamp, std::string_view body) const;
+  const Ed25519KeyPair& key_pair() const { return kp_; }
+
+ private:
+  struct Impl;
+  Ed25519KeyPair kp_;
+  std::shared_ptr<const Impl> impl_;
+};
 
 enum class VerifyStatus {
   Ok,

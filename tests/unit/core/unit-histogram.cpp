@@ -162,6 +162,21 @@ TEST(HistogramTest, FromJsonRejectsBadInput) {
   EXPECT_TRUE(bad([](json& j) { j["counts"] = json::parse("[[1]]"); }));
   EXPECT_TRUE(bad([](json& j) { j["counts"] = json::parse("[[-1, 1]]"); }));
   EXPECT_TRUE(bad([](json& j) { j["max"] = 1; j["min"] = 5; }));
+  EXPECT_TRUE(bad([](json& j) { j["lowest"] = int64_t{1} << 62; j["highest"] = INT64_MAX; }));
+}
+
+TEST(HistogramTest, ExtremeConfigurationsAreClampedNotUndefined) {
+  Histogram huge(int64_t{1} << 62, INT64_MAX, 5);
+  EXPECT_LE(huge.lowest(), int64_t{1} << 40);
+  EXPECT_LE(huge.highest(), int64_t{1} << 62);
+  EXPECT_TRUE(huge.record(huge.highest()));
+  EXPECT_FALSE(huge.record(INT64_MAX));
+  Histogram tiny(-5, -10, 0);
+  EXPECT_EQ(tiny.lowest(), 1);
+  EXPECT_EQ(tiny.highest(), 2);
+  EXPECT_EQ(tiny.significant_digits(), 1);
+  EXPECT_TRUE(tiny.record(2));
+  EXPECT_EQ(tiny.value_at_percentile(100), 2);
 }
 
 TEST(HistogramTest, ConstantMemoryForDefaultRange) {

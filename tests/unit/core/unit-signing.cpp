@@ -257,3 +257,13 @@ TEST(SigningTest, VerifyStatusNames) {
   EXPECT_EQ(to_string(VerifyStatus::StaleTimestamp), "timestamp too old");
   EXPECT_EQ(to_string(VerifyStatus::Mismatch), "signature does not match");
 }
+
+TEST(SigningTest, PreparedSignerMatchesOneShotSigning) {
+  const auto kp = test_key();
+  const Ed25519Signer signer(kp);
+  EXPECT_EQ(signer.sign(kTs, kBody), sign_ed25519(kp, kTs, kBody));
+  const Ed25519Signer copy = signer;   // copies share the prepared key
+  EXPECT_EQ(copy.sign("1", ""), sign_ed25519(kp, "1", ""));
+  EXPECT_EQ(verify_ed25519(kp.public_key_base64(), copy.sign(kTs, kBody), kTs, kBody, kNow), VerifyStatus::Ok);
+  EXPECT_EQ(signer.key_pair().public_key, kp.public_key);
+}
