@@ -74,8 +74,8 @@ TEST_F(ApiTest, SegmentationFieldsForUcs2AndMultipart) {
 
 TEST_F(ApiTest, SendErrorsCarryTelnyxCodes) {
   const auto from = own_number();
-  EXPECT_EQ(send({{"from", from}, {"to", "12345"}, {"text", "x"}}).code(), "40310");
-  EXPECT_EQ(send({{"from", from}, {"to", "+1773555018"}, {"text", "x"}}).pointer(), "/to");
+  EXPECT_EQ(send({{"from", from}, {"to", "not-a-number"}, {"text", "x"}}).code(), "40310");
+  EXPECT_EQ(send({{"from", from}, {"to", "+12"}, {"text", "x"}}).pointer(), "/to");
   EXPECT_EQ(send({{"from", "+13125550147"}, {"to", "+17735550188"}, {"text", "x"}}).code(), "40305");
   EXPECT_EQ(send({{"from", from}, {"to", "+17735550188"}}).code(), "40316");
   EXPECT_EQ(send({{"from", from}, {"to", "+17735550188"}, {"text", std::string(1531, 'a')}}).code(), "40302");
@@ -86,7 +86,7 @@ TEST_F(ApiTest, SendErrorsCarryTelnyxCodes) {
   EXPECT_EQ(missing.status, 422);
   EXPECT_EQ(missing.code(), "10004");
   EXPECT_EQ(missing.pointer(), "/to");
-  auto r = send({{"from", from}, {"to", "12345"}, {"text", "x"}});
+  auto r = send({{"from", from}, {"to", "not-a-number"}, {"text", "x"}});
   EXPECT_EQ(r.status, 400);   // contract §12 default for 403xx
 }
 

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Compares POST /v2/messages throughput of telnyx-mock against a bare cpp-httplib handler that
+# returns a same-size JSON body, in the same run, with the same wrk settings (keep-alive).
+# Usage: bench/mock/run.sh [build-dir] [duration] [connections] [wrk-threads]
+# Prints both requests/s figures and telnyx-mock's share of the bare server's rate.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+build="${1:-build}"
+duration="${2:-10s}"
+conns="${3:-32}"
+wthreads="${4:-2}"
+mock="$build/mock-server/telnyx-mock"
+bare="$build/bench/mock/bench_bare_httplib"
+for b in "$mock" "$bare"; do
+  [ -x "$b" ] || { echo "missing $b: build targets telnyx-mock and bench_bare_httplib first" >&2; exit 1; }
+done
+command -v wrk >/dev/null || { echo "wrk is not installed" >&2; exit 1; }
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+out=$(mktemp)
+# Worker threads >= connections: each keep-alive connection holds one worker in cpp-httplib.
+"$mock" --port 0 --threads $((conns + 8)) --log-level error >"$out" &
+pids+=($!)
+for _ in $(seq 1 100); do grep -q listening "$out" && break; sleep 0.1; done
+mock_url=$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$out")
+[ -n "$mock_url" ] || { echo "telnyx-mock did not start" >&2; exit 1; }
+
+# Size of a real telnyx-mock answer, so the bare server writes the same number of bytes.
+size=$(curl -s -o /dev/null -w '%{size_download}' -X POST "$mock_url/v2/messages" \
+  -H 'Authorization: Bearer KEYbench' -H 'Content-Type: application/json' \
+  -d '{"to":"+17735550188","text":"Your code is 4821"}')
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$bare" "$port" "$size" $((conns + 8)) >/dev/null &
+pids+=($!)
+for _ in $(seq 1 100); do curl -s -o /dev/null -X POST "http://127.0.0.1:$port/v2/messages" && break; sleep 0.1; done
+
+run() {  # url -> requests/s
+  wrk -t"$wthreads" -c"$conns" -d"$duration" --latency -s "$here/post_message.lua" "$1" | tee /dev/stderr |
+    awk '/^Requests\/sec/ {print $2}'
+}
+echo "== warm-up (2s each) ==" >&2
+wrk -t"$wthreads" -c"$conns" -d2s -s "$here/post_message.lua" "$mock_url" >/dev/null
+wrk -t"$wthreads" -c"$conns" -d2s -s "$here/post_message.lua" "http://127.0.0.1:$port" >/dev/null
+echo "== bare cpp-httplib ($size-byte body) ==" >&2
+bare_rps=$(run "http://127.0.0.1:$port")
+echo "== telnyx-mock ==" >&2
+mock_rps=$(run "$mock_url")
+ratio=$(awk -v m="$mock_rps" -v b="$bare_rps" 'BEGIN { printf "%.1f", 100 * m / b }')
+echo
+echo "POST /v2/messages, wrk -t$wthreads -c$conns -d$duration, keep-alive, body $size bytes"
+echo "bare cpp-httplib : $bare_rps req/s"
+echo "telnyx-mock      : $mock_rps req/s"
+echo "telnyx-mock / bare = $ratio %  (target >= 80 %)"
