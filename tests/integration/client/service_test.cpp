@@ -1,0 +1,336 @@
+// The reference service in-process, against a fake Telnyx API on 127.0.0.1:0.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "fake_api.h"
+#include "support/scoped_server.h"
+#include "tools/service/service.h"
+
+namespace harness::tools::service {
+namespace {
+
+using core::json;
+using harness::testing::Accepted;
+using harness::testing::ScopedServer;
+using std::chrono::milliseconds;
+
+// Telnyx-like send endpoint: records accepted messages; `mode` scripts faults.
+class FakeSend {
+ public:
+  enum class Mode { Accept, Unauthorized, RateLimitOnce, DropAfterAccept };
+  explicit FakeSend(httplib::Server& svr) {
+    svr.Post("/v2/messages", [this](const httplib::Request& req, httplib::Response& res) {
+      json b = json::parse(req.body);
+      std::lock_guard<std::mutex> lk(mu_);
+      ++posts_;
+      if (mode_ == Mode::Unauthorized) {
+        res.status = 401;
+        res.set_content(R"({"errors":[{"code":"10009","title":"Authentication failed"}]})", "application/json");
+        return;
+      }
+      if (mode_ == Mode::RateLimitOnce && !limited_) {
+        limited_ = true;
+        res.status = 429;
+        res.set_header("Retry-After", "0");
+        res.set_content(R"({"errors":[{"code":"10011","title":"Too many requests"}]})", "application/json");
+        return;
+      }
+      Accepted a{"msg-" + std::to_string(accepted_.size() + 1), b.value("from", ""), b["to"],
+                 b.value("text", ""), b.value("tags", std::vector<std::string>{})};
+      accepted_.push_back(a);
+      if (mode_ == Mode::DropAfterAccept) {
+        // The message exists, but the caller never hears back: wait past its read timeout.
+        std::this_thread::sleep_for(milliseconds(600));
+        res.status = 200;
+        res.set_content("{}", "application/json");
+        return;
+      }
+      json m = {{"data", {{"record_type", "message"}, {"id", a.id}, {"direction", "outbound"},
+                          {"type", "SMS"}, {"from", {{"phone_number", a.from}}},
+                          {"to", json::array({{{"phone_number", a.to}, {"status", "queued"}}})},
+                          {"cc", json::array()}, {"text", a.text}, {"media", json::array()},
+                          {"encoding", "GSM-7"}, {"parts", 1}, {"errors", json::array()},
+                          {"tags", a.tags}}}};
+      res.set_content(m.dump(), "application/json");
+    });
+  }
+  void set_mode(Mode m) {
+    std::lock_guard<std::mutex> lk(mu_);
+    mode_ = m;
+  }
+  std::vector<Accepted> accepted() {
+    std::lock_guard<std::mutex> lk(mu_);
+    return accepted_;
+  }
+  int posts() {
+    std::lock_guard<std::mutex> lk(mu_);
+    return posts_;
+  }
+
+ private:
+  std::mutex mu_;
+  Mode mode_ = Mode::Accept;
+  bool limited_ = false;
+  int posts_ = 0;
+  std::vector<Accepted> accepted_;
+};
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fake_ = std::make_unique<FakeSend>(api_);
+    api_srv_ = std::make_unique<ScopedServer>(api_);
+    db_path_ = ::testing::TempDir() + "svc-" + std::to_string(::getpid()) + "-" +
+               ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db";
+    for (const char* sfx : {"", "-wal", "-shm"}) std::remove((db_path_ + sfx).c_str());
+    kp_ = core::generate_ed25519();
+  }
+  void start(std::chrono::milliseconds reconcile = milliseconds(60000),
+             std::chrono::milliseconds timeout = milliseconds(3000)) {
+    ServiceConfig c;
+    c.port = 0;
+    c.database = db_path_;
+    c.api_key = "KEYservice";
+    c.base_url = api_srv_->url() + "/v2";
+    c.timeout = timeout;
+    c.webhook_public_key = kp_.public_key_base64();
+    c.workers = 2;
+    c.base_delay = milliseconds(5);
+    c.max_delay = milliseconds(20);
+    c.reconcile_window = reconcile;
+    c.poll_interval = milliseconds(10);
+    c.dealerships = {{"north", {"+13125550147"}, "", "North Motors: we got your text."},
+                     {"south", {"+14155550123"}, "", "South Autos: thanks!"}};
+    auto ob = Outbox::open(db_path_);
+    ASSERT_TRUE(ob.ok()) << ob.error();
+    svc_ = std::make_unique<Service>(c, std::move(ob.value()), clock_);
+    port_ = svc_->start();
+    ASSERT_GT(port_, 0);
+    cli_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+    cli_->set_read_timeout(5, 0);
+  }
+  void TearDown() override {
+    cli_.reset();
+    svc_.reset();
+  }
+  json post_send(const json& body, const std::string& key = "") {
+    httplib::Headers h;
+    if (!key.empty()) h.emplace("Idempotency-Key", key);
+    auto r = cli_->Post("/telnyx/send-sms", h, body.dump(), "application/json");
+    EXPECT_TRUE(r);
+    if (!r) return {};
+    last_status_ = r->status;
+    return json::parse(r->body, nullptr, false);
+  }
+  json status_of(const std::string& id) {
+    auto r = cli_->Get(("/telnyx/message-status/" + id).c_str());
+    if (!r || r->status != 200) return {};
+    return json::parse(r->body);
+  }
+  // Polls until pred() or ~10 s; the services's workers are real threads.
+  template <class Pred>
+  bool eventually(Pred pred) {
+    for (int i = 0; i < 1000; ++i) {
+      if (pred()) return true;
+      std::this_thread::sleep_for(milliseconds(10));
+    }
+    return pred();
+  }
+
+  core::SystemClock clock_;
+  httplib::Server api_;
+  std::unique_ptr<FakeSend> fake_;
+  std::unique_ptr<ScopedServer> api_srv_;
+  std::string db_path_;
+  core::Ed25519KeyPair kp_;
+  std::unique_ptr<Service> svc_;
+  std::unique_ptr<httplib::Client> cli_;
+  int port_ = 0;
+  int last_status_ = 0;
+};
+
+TEST_F(ServiceTest, DoubleSubmitIsOneSms) {
+  start();
+  json a = post_send({{"to", "+17735550188"}, {"text", "Oil change done"}, {"dealership", "north"}}, "job-1");
+  EXPECT_EQ(last_status_, 202);
+  json b = post_send({{"to", "+17735550188"}, {"text", "Oil change done"}, {"dealership", "north"}}, "job-1");
+  EXPECT_EQ(last_status_, 200);
+  EXPECT_TRUE(b["duplicate"].get<bool>());
+  EXPECT_EQ(a["id"], b["id"]);
+  const std::string id = std::to_string(a["id"].get<int64_t>());
+  ASSERT_TRUE(eventually([&] { return status_of(id).value("state", "") == "sent"; }));
+  json st = status_of(id);
+  EXPECT_EQ(st["message_id"], "msg-1");
+  EXPECT_EQ(st["status"], "queued");
+  EXPECT_EQ(st["from"], "+13125550147");
+  EXPECT_EQ(fake_->accepted().size(), 1u);
+  ASSERT_EQ(fake_->accepted()[0].tags.size(), 1u);
+  EXPECT_EQ(fake_->accepted()[0].tags[0], "outbox-" + id);
+  // Reading by the Telnyx message id works too.
+  EXPECT_EQ(status_of("msg-1")["id"], a["id"]);
+}
+
+TEST_F(ServiceTest, RejectsBadInputWithoutEnqueueing) {
+  start();
+  post_send({{"to", "7735550188"}, {"text", "x"}, {"dealership", "north"}});
+  EXPECT_EQ(last_status_, 422);
+  post_send({{"to", "+17735550188"}, {"text", "x"}, {"dealership", "nowhere"}});
+  EXPECT_EQ(last_status_, 422);
+  auto r = cli_->Post("/telnyx/send-sms", "not json", "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(svc_->outbox().counts().pending, 0);
+}
+
+TEST_F(ServiceTest, WebhookUpdatesStatusInOrderAndDedups) {
+  start();
+  json a = post_send({{"to", "+17735550188"}, {"text", "Ready"}, {"dealership", "north"}}, "k");
+  const std::string id = std::to_string(a["id"].get<int64_t>());
+  ASSERT_TRUE(eventually([&] { return status_of(id).value("state", "") == "sent"; }));
+  Accepted m = fake_->accepted().at(0);
+  using harness::testing::post_webhook;
+  using harness::testing::webhook_body;
+  EXPECT_EQ(post_webhook(port_, kp_, webhook_body("message.finalized", "ev-2", m, "delivered")), 200);
+  EXPECT_EQ(status_of(id)["status"], "delivered");
+  // Late message.sent must not overwrite delivered.
+  EXPECT_EQ(post_webhook(port_, kp_, webhook_body("message.sent", "ev-1", m, "sent")), 200);
+  EXPECT_EQ(status_of(id)["status"], "delivered");
+  // Duplicate event id: acknowledged, nothing applied.
+  auto r = cli_->Get("/telnyx/health");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(post_webhook(port_, kp_, webhook_body("message.finalized", "ev-2", m, "delivery_failed")), 200);
+  EXPECT_EQ(status_of(id)["status"], "delivered");
+}
+
+TEST_F(ServiceTest, WebhookWithBadSignatureIsRejected) {
+  start();
+  Accepted m{"msg-x", "+13125550147", "+17735550188", "hi", {}};
+  core::Ed25519KeyPair other = core::generate_ed25519();
+  EXPECT_EQ(harness::testing::post_webhook(port_, other, harness::testing::webhook_body("message.sent", "e", m, "sent")), 401);
+  const int64_t old = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count() - 1000;
+  EXPECT_EQ(harness::testing::post_webhook(port_, kp_, harness::testing::webhook_body("message.sent", "e", m, "sent"), old), 401);
+  auto r = cli_->Post("/telnyx/webhook", "{}", "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+}
+
+TEST_F(ServiceTest, InboundGetsExactlyOneReplyFromTheOwningDealership) {
+  start();
+  Accepted in{"inbound-1", "+17735550188", "+14155550123", "Is my car ready?", {}};
+  using harness::testing::post_webhook;
+  using harness::testing::webhook_body;
+  EXPECT_EQ(post_webhook(port_, kp_, webhook_body("message.received", "ev-in-1", in, "webhook_delivered", "inbound")), 200);
+  // Redelivered with the same event id, and (as happens) under a new event id: still one reply.
+  EXPECT_EQ(post_webhook(port_, kp_, webhook_body("message.received", "ev-in-1", in, "webhook_delivered", "inbound")), 200);
+  EXPECT_EQ(post_webhook(port_, kp_, webhook_body("message.received", "ev-in-1b", in, "webhook_delivered", "inbound")), 200);
+  ASSERT_TRUE(eventually([&] { return fake_->accepted().size() == 1; }));
+  std::this_thread::sleep_for(milliseconds(200));   // give a wrong second reply time to appear
+  auto acc = fake_->accepted();
+  ASSERT_EQ(acc.size(), 1u);
+  EXPECT_EQ(acc[0].from, "+14155550123");
+  EXPECT_EQ(acc[0].to, "+17735550188");
+  EXPECT_EQ(acc[0].text, "South Autos: thanks!");
+  // STOP and numbers we do not own get no reply.
+  Accepted stop{"inbound-2", "+17735550188", "+14155550123", "STOP", {}};
+  Accepted stranger{"inbound-3", "+17735550188", "+19995550000", "hello", {}};
+  EXPECT_EQ(post_webhook(port_, kp_, webhook_body("message.received", "ev-in-2", stop, "webhook_delivered", "inbound")), 200);
+  EXPECT_EQ(post_webhook(port_, kp_, webhook_body("message.received", "ev-in-3", stranger, "webhook_delivered", "inbound")), 200);
+  std::this_thread::sleep_for(milliseconds(200));
+  EXPECT_EQ(fake_->accepted().size(), 1u);
+}
+
+TEST_F(ServiceTest, AuthenticationFailureIsDiscardedAfterOneAttempt) {
+  fake_->set_mode(FakeSend::Mode::Unauthorized);
+  start();
+  json a = post_send({{"to", "+17735550188"}, {"text", "x"}, {"dealership", "north"}}, "auth");
+  const std::string id = std::to_string(a["id"].get<int64_t>());
+  ASSERT_TRUE(eventually([&] { return status_of(id).value("state", "") == "failed"; }));
+  EXPECT_EQ(fake_->posts(), 1);
+  EXPECT_NE(status_of(id)["last_error"].get<std::string>().find("authentication"), std::string::npos);
+}
+
+TEST_F(ServiceTest, RateLimitIsSnoozedThenSent) {
+  fake_->set_mode(FakeSend::Mode::RateLimitOnce);
+  start();
+  json a = post_send({{"to", "+17735550188"}, {"text", "x"}, {"dealership", "north"}}, "rl");
+  const std::string id = std::to_string(a["id"].get<int64_t>());
+  ASSERT_TRUE(eventually([&] { return status_of(id).value("state", "") == "sent"; }));
+  EXPECT_EQ(fake_->posts(), 2);
+  EXPECT_EQ(status_of(id)["attempts"], 1);   // the snooze did not count
+}
+
+TEST_F(ServiceTest, AmbiguousSendIsReconciledByWebhookNotResent) {
+  fake_->set_mode(FakeSend::Mode::DropAfterAccept);
+  start(milliseconds(60000), milliseconds(200));
+  json a = post_send({{"to", "+17735550188"}, {"text", "Pick-up at 5"}, {"dealership", "north"}}, "amb");
+  const std::string id = std::to_string(a["id"].get<int64_t>());
+  ASSERT_TRUE(eventually([&] { return status_of(id).value("state", "") == "reconciling"; }));
+  EXPECT_EQ(fake_->posts(), 1);
+  // The message.sent webhook for it arrives, without the tag (matched by from/to/text).
+  Accepted m = fake_->accepted().at(0);
+  m.tags.clear();
+  EXPECT_EQ(harness::testing::post_webhook(port_, kp_, harness::testing::webhook_body("message.sent", "ev-a", m, "sent")), 200);
+  json st = status_of(id);
+  EXPECT_EQ(st["state"], "sent");
+  EXPECT_EQ(st["message_id"], m.id);
+  EXPECT_EQ(st["status"], "sent");
+  std::this_thread::sleep_for(milliseconds(200));
+  EXPECT_EQ(fake_->posts(), 1);
+}
+
+TEST_F(ServiceTest, AmbiguousSendIsResentOnlyAfterTheWindow) {
+  fake_->set_mode(FakeSend::Mode::DropAfterAccept);
+  start(milliseconds(300), milliseconds(200));
+  json a = post_send({{"to", "+17735550188"}, {"text", "Lost?"}, {"dealership", "north"}}, "amb2");
+  const std::string id = std::to_string(a["id"].get<int64_t>());
+  ASSERT_TRUE(eventually([&] { return status_of(id).value("state", "") == "reconciling"; }));
+  fake_->set_mode(FakeSend::Mode::Accept);
+  ASSERT_TRUE(eventually([&] { return status_of(id).value("state", "") == "sent"; }));
+  EXPECT_EQ(fake_->posts(), 2);
+  EXPECT_EQ(status_of(id)["attempts"], 2);
+}
+
+TEST_F(ServiceTest, HealthAndWebhookSelfTest) {
+  start();
+  auto h = cli_->Get("/telnyx/health");
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->status, 200);
+  EXPECT_EQ(json::parse(h->body)["status"], "ok");
+  auto t = cli_->Get("/telnyx/webhook-test");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->status, 200) << t->body;
+  json j = json::parse(t->body);
+  EXPECT_TRUE(j["valid_signature_accepted"].get<bool>());
+  EXPECT_TRUE(j["forged_signature_rejected"].get<bool>());
+  EXPECT_EQ(j["verification"], "ed25519");
+}
+
+TEST(ServiceConfig, ReportsTheFailingKey) {
+  auto bad = parse_service_config("database: x.db\nwebhook: {require_signature: false}\nworkers: 0\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().find("workers"), std::string::npos);
+  auto nokey = parse_service_config("database: x.db\n");
+  ASSERT_FALSE(nokey.ok());
+  EXPECT_NE(nokey.error().find("webhook.public_key"), std::string::npos);
+  auto badnum = parse_service_config(
+      "webhook: {require_signature: false}\ndealerships:\n  - {name: n, numbers: [\"3125550147\"]}\n");
+  ASSERT_FALSE(badnum.ok());
+  EXPECT_NE(badnum.error().find("dealerships[0].numbers"), std::string::npos);
+  auto good = parse_service_config(
+      "listen: {port: 0}\nwebhook: {public_key: abc}\nreconcile_window_ms: 500\n"
+      "dealerships:\n  - {name: n, numbers: [\"+13125550147\"]}\n");
+  ASSERT_TRUE(good.ok()) << good.error();
+  EXPECT_EQ(good->reconcile_window.count(), 500);
+  EXPECT_EQ(good->owner_of("+13125550147")->name, "n");
+}
+
+}  // namespace
+}  // namespace harness::tools::service
