@@ -6,13 +6,15 @@
 #include <iostream>
 #include <pthread.h>
 #include <thread>
+#include "core/signing.h"
 #include "mock_server.h"
+#include "webhook/engine.h"
 
 int main(int argc, char** argv) {
   harness::mock::MockServerOptions opts;
   opts.port = 12111;   // contract §12: the deprecated telnyx-mock's port, so SDK setups work
   opts.threads = 64;
-  std::string log_level = "info", tls_cert, tls_key;
+  std::string log_level = "info", tls_cert, tls_key, signing_key;
 
   CLI::App app{"telnyx-mock: a stateful fake of the Telnyx Messaging API v2"};
   app.add_option("--host", opts.host, "Address to listen on")->capture_default_str();
@@ -27,6 +29,9 @@ int main(int argc, char** argv) {
   app.add_option("--admin-token", opts.admin_token, "Bearer token required on /_mock/*");
   app.add_option("--tls-cert", tls_cert, "PEM certificate: serve HTTPS")->check(CLI::ExistingFile);
   app.add_option("--tls-key", tls_key, "PEM private key for --tls-cert")->check(CLI::ExistingFile);
+  app.add_option("--signing-key", signing_key,
+                 "Ed25519 private key (PKCS#8 PEM or base64 seed) that signs webhooks")
+      ->check(CLI::ExistingFile);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -41,6 +46,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (!tls_cert.empty()) opts.tls = harness::mock::TlsOptions{tls_cert, tls_key};
+  if (!signing_key.empty()) {
+    auto k = harness::core::load_ed25519_private_file(signing_key);
+    if (!k) {
+      std::cerr << "telnyx-mock: --signing-key " << signing_key << ": " << k.error() << "\n";
+      return 2;
+    }
+    opts.webhook_key = k.value();
+  }
 
   // Block the stop signals in every thread; one thread waits for them (no async handler).
   sigset_t sigs;
@@ -64,5 +77,10 @@ int main(int argc, char** argv) {
   sigwait(&sigs, &sig);
   if (log_level != "error") std::cerr << "telnyx-mock: signal " << sig << ", shutting down\n";
   server.stop();
+  // What the webhook engine could not deliver is reported, never silently lost.
+  if (auto webhooks = server.webhook_engine()) {
+    const auto report = webhooks->shutdown();
+    if (log_level != "error") std::cerr << "telnyx-mock: " << report.summary() << "\n";
+  }
   return 0;
 }

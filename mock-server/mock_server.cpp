@@ -11,6 +11,8 @@
 #include "http/socket_server.h"
 #include "store/inventory.h"
 #include "store/journal.h"
+#include "webhook/engine.h"
+#include "webhook/wiring.h"
 
 namespace harness::mock {
 
@@ -36,6 +38,9 @@ struct MockServer::Impl {
   std::shared_ptr<RequestInterceptor> interceptor;
   std::shared_ptr<WebhookSink> sink;
   std::shared_ptr<FaultExecutor> faults;
+  // Declared after the store: destroyed (and shut down) before what it advances.
+  std::unique_ptr<StoreInboundDirectory> inbound;
+  std::shared_ptr<WebhookEngine> webhooks;
 };
 
 MockServer::MockServer(MockServerOptions opts) : impl_(std::make_unique<Impl>()) {
@@ -55,7 +60,11 @@ MockServer::MockServer(MockServerOptions opts) : impl_(std::make_unique<Impl>())
   if (auto k = core::load_ed25519_private(core::base64_encode(seed_bytes))) impl_->keys = k.value();
 }
 
-MockServer::~MockServer() { stop(); }
+MockServer::~MockServer() {
+  stop();
+  // Before the members it uses go away (the front may still hold the engine as its sink).
+  if (impl_->webhooks) impl_->webhooks->shutdown();
+}
 
 std::optional<std::string> MockServer::start() {
   Impl& d = *impl_;
@@ -76,6 +85,7 @@ std::optional<std::string> MockServer::start() {
     if (!k) return "settings.webhook_signing_key: " + k.error();
     d.keys = k.value();
   }
+  if (d.opts.webhook_key) d.keys = *d.opts.webhook_key;
 
   d.store->reset();   // same object: references handed out before start() stay valid
   d.journal = std::make_unique<Journal>(d.config.settings.max_journal);
@@ -87,6 +97,19 @@ std::optional<std::string> MockServer::start() {
   d.front->set_fault_executor(d.faults);
   register_builtin_control(BuiltinDeps{*d.store, *d.journal, d.metrics, d.control,
                                        [this] { return impl_->keys.public_key_base64(); }});
+  if (!d.sink && !d.webhooks) {
+    // The built-in webhook engine (contract §7), signing with the key pair just settled.
+    d.webhooks = std::make_shared<WebhookEngine>(*d.store, *d.clock, d.keys);
+    d.inbound = std::make_unique<StoreInboundDirectory>(*d.store);
+    d.webhooks->set_inbound_directory(d.inbound.get());
+    register_webhook_routes(d.control, d.webhooks);
+    std::weak_ptr<WebhookEngine> weak = d.webhooks;
+    d.metrics.add_source([weak] {
+      auto e = weak.lock();
+      return e ? e->metrics_text() : std::string();
+    });
+    set_webhook_sink(d.webhooks);
+  }
 
   if (d.opts.tls) {
     auto ssl = std::make_unique<httplib::SSLServer>(d.opts.tls->cert_path.c_str(), d.opts.tls->key_path.c_str());
@@ -179,5 +202,6 @@ Store& MockServer::store() { return *impl_->store; }
 const MockConfig& MockServer::config() const { return impl_->config; }
 core::Clock& MockServer::clock() { return *impl_->clock; }
 const core::Ed25519KeyPair& MockServer::webhook_keys() const { return impl_->keys; }
+std::shared_ptr<WebhookEngine> MockServer::webhook_engine() const { return impl_->webhooks; }
 
 }  // namespace harness::mock

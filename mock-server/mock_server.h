@@ -39,9 +39,12 @@ struct MockServerOptions {
   std::string admin_token;             // when set, /_mock/* needs "Authorization: Bearer <token>"
   core::Clock* clock = nullptr;        // not owned; nullptr = system clock
   std::optional<TlsOptions> tls;       // serve HTTPS instead of HTTP
+  // Webhook signing key (--signing-key FILE); wins over the config's webhook_signing_key.
+  std::optional<core::Ed25519KeyPair> webhook_key;
 };
 
 class HttpFront;   // http/api.h: the request pipeline (routing, auth, interceptor, handlers)
+class WebhookEngine;   // webhook/engine.h
 
 class MockServer {
  public:
@@ -76,6 +79,9 @@ class MockServer {
   core::Clock& clock();
   // The Ed25519 key pair webhooks are signed with (contract §7.4); seeded unless configured.
   const core::Ed25519KeyPair& webhook_keys() const;
+  // The built-in webhook engine, created by start() unless another sink was set before it
+  // (nullptr then, and before start). Routes: GET /_mock/webhooks, POST /_mock/inbound.
+  std::shared_ptr<WebhookEngine> webhook_engine() const;
 
  private:
   struct Impl;

@@ -33,6 +33,11 @@ void Metrics::clear() {
   requests_.clear();
 }
 
+void Metrics::add_source(std::function<std::string()> source) {
+  std::lock_guard<std::mutex> lk(mu_);
+  sources_.push_back(std::move(source));
+}
+
 std::string Metrics::render(const Store& store, const Journal& journal) const {
   std::ostringstream os;
   os << "# HELP telnyx_mock_requests_total HTTP requests served, by route template and status.\n"
@@ -58,6 +63,12 @@ std::string Metrics::render(const Store& store, const Journal& journal) const {
      << "# HELP telnyx_mock_journal_appended_total Requests ever journaled.\n"
      << "# TYPE telnyx_mock_journal_appended_total counter\n"
      << "telnyx_mock_journal_appended_total " << journal.total() << '\n';
+  std::vector<std::function<std::string()>> sources;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    sources = sources_;
+  }
+  for (const auto& source : sources) os << source();
   return os.str();
 }
 

@@ -290,6 +290,13 @@ bool Store::is_owned(std::string_view e164) const {
   return owned_.count(std::string(e164)) != 0;
 }
 
+std::optional<std::string> Store::owner_of(std::string_view e164) const {
+  std::lock_guard<std::mutex> lk(mu_);
+  auto it = owned_.find(std::string(e164));
+  if (it == owned_.end()) return std::nullopt;
+  return it->second;
+}
+
 // ---- orders ----
 
 OrderResult Store::create_order(const std::string& tenant, const std::vector<std::string>& numbers,

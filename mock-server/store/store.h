@@ -85,6 +85,8 @@ class Store final : public MessageLifecycle {
                                                       const std::string& number_id,
                                                       const std::optional<std::string>& profile_id);
   bool is_owned(std::string_view e164) const;   // by any tenant (inventory excludes these)
+  // The tenant owning a number (inbound messages, POST /_mock/inbound); nullopt when unowned.
+  std::optional<std::string> owner_of(std::string_view e164) const;
 
   // ---- number orders ----
   OrderResult create_order(const std::string& tenant, const std::vector<std::string>& numbers,

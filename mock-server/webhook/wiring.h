@@ -1,0 +1,110 @@
+// Plugs the webhook engine into telnyx-mock: a store-backed InboundDirectory (which tenant and
+// profile own a number; stores the inbound message so GET /v2/messages/{id} finds it), and the
+// control routes GET /_mock/webhooks and POST /_mock/inbound plus the reset hook.
+// Header-only on purpose: it uses the store and control API of mock_lib, which itself links
+// mock_webhook, so it is compiled by mock_lib's translation units (mock_server.cpp).
+// GET /_mock/keys and the start-up line use the same key pair (MockServer::webhook_keys()).
+#pragma once
+#include <memory>
+#include <string>
+#include "control/control_api.h"
+#include "core/encoding.h"
+#include "store/store.h"
+#include "webhook/engine.h"
+
+namespace harness::mock {
+
+class StoreInboundDirectory final : public InboundDirectory {
+ public:
+  explicit StoreInboundDirectory(Store& store) : store_(store) {}
+
+  std::optional<InboundContext> accept_inbound(const InboundRequest& req,
+                                               core::TimePoint at) override {
+    auto tenant = store_.owner_of(req.to);
+    if (!tenant) return std::nullopt;
+    auto number = store_.find_number(*tenant, req.to);
+    if (!number) return std::nullopt;
+    InboundContext ctx;
+    ctx.tenant_id = *tenant;
+    core::Message& m = ctx.message;   // contract §7.3
+    m.id = store_.new_message_id();
+    m.direction = "inbound";
+    m.type = req.media_urls.empty() ? "SMS" : "MMS";
+    m.organization_id = store_.organization_id(*tenant);
+    m.from = core::MessageAddress{req.from, std::nullopt, std::string("Example Mobile"),
+                                  std::string("Wireless")};
+    m.to.push_back(core::MessageAddress{req.to, std::string("webhook_delivered"),
+                                        std::string("Telnyx"), std::string("Wireless")});
+    m.text = req.text;
+    for (const auto& u : req.media_urls) {
+      m.media.push_back(core::MediaItem{u, std::nullopt, std::nullopt, std::nullopt});
+    }
+    if (auto seg = core::segment(req.text); seg.ok()) {
+      m.encoding = std::string(core::encoding_name(seg.value().encoding));
+      m.parts = std::max(seg.value().parts, 1);
+      m.num_chars = seg.value().num_chars;
+    }
+    m.cost = core::Money{"0.0000", "USD"};
+    m.received_at = core::format_rfc3339(at);
+    if (number->profile) {
+      const core::MessagingProfile& p = *number->profile;
+      m.messaging_profile_id = p.id;
+      // Inbound webhooks go to the profile's URLs (contract §7.3).
+      ctx.routing.profile_url = p.webhook_url;
+      ctx.routing.profile_failover_url = p.webhook_failover_url;
+      ctx.routing.webhook_api_version = p.webhook_api_version;
+      ctx.routing.v1_secret = p.v1_secret;
+    }
+    store_.put_message(*tenant, m);
+    return ctx;
+  }
+
+ private:
+  Store& store_;
+};
+
+// GET /_mock/webhooks?message_id=&event_type=&event_id=&tenant_id=&limit= and
+// POST /_mock/inbound; POST /_mock/reset clears the attempt records and counters.
+inline void register_webhook_routes(ControlApi& api, const std::shared_ptr<WebhookEngine>& engine) {
+  std::weak_ptr<WebhookEngine> weak = engine;
+  api.add("GET", R"(/_mock/webhooks)",
+          [weak](const httplib::Request& req, httplib::Response& res, const std::smatch&) {
+            auto e = weak.lock();
+            if (!e) return;
+            AttemptFilter f;
+            auto param = [&req](const char* k) -> std::optional<std::string> {
+              if (!req.has_param(k)) return std::nullopt;
+              return req.get_param_value(k);
+            };
+            f.message_id = param("message_id");
+            f.event_type = param("event_type");
+            f.event_id = param("event_id");
+            f.tenant_id = param("tenant_id");
+            if (auto limit = param("limit")) {
+              char* end = nullptr;
+              const unsigned long v = std::strtoul(limit->c_str(), &end, 10);
+              if (limit->empty() || *end != '\0' || v == 0) {
+                res.status = 400;
+                res.set_content(core::error_body(10015, "limit must be a positive integer.",
+                                                 std::nullopt),
+                                "application/json");
+                return;
+              }
+              f.limit = static_cast<size_t>(v);
+            }
+            res.set_content(e->webhooks_json(f).dump(), "application/json");
+          });
+  api.add("POST", R"(/_mock/inbound)",
+          [weak](const httplib::Request& req, httplib::Response& res, const std::smatch&) {
+            auto e = weak.lock();
+            if (!e) return;
+            auto reply = e->handle_inbound_post(req.body);
+            res.status = reply.status;
+            res.set_content(reply.body, "application/json");
+          });
+  api.on_reset([weak] {
+    if (auto e = weak.lock()) e->reset_log();
+  });
+}
+
+}  // namespace harness::mock
