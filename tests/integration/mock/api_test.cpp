@@ -33,7 +33,8 @@ TEST_F(ApiTest, SendWithoutFromUsesDefaultProfilePoolInOpenMode) {
   EXPECT_EQ(r.body["data"]["messaging_profile_id"], default_profile());
 }
 
-TEST_F(ApiTest, RetrieveShowsLifecycleWithoutWebhookEngine) {
+TEST_F(ApiTest, RetrieveShowsDefaultLifecycleWhenNoEngineIsAttached) {
+  server_->set_webhook_sink(nullptr);   // detach the built-in webhook engine
   auto sent = send({{"from", own_number()}, {"to", "+17735550188"}, {"text", "hi"}});
   const std::string id = sent.body["data"]["id"];
   auto r = get("/v2/messages/" + id);

@@ -71,8 +71,9 @@ TEST_F(ControlTest, MetricsInPrometheusFormat) {
   EXPECT_EQ(m->status, 200);
   EXPECT_NE(m->body.find("telnyx_mock_requests_total{route=\"POST /v2/messages\",status=\"200\"} 1"), std::string::npos) << m->body;
   EXPECT_NE(m->body.find("telnyx_mock_requests_total{route=\"GET unmatched\",status=\"404\"} 1"), std::string::npos);
-  EXPECT_NE(m->body.find("telnyx_mock_messages{status=\"queued\"} 1"), std::string::npos);
-  EXPECT_NE(m->body.find("telnyx_mock_journal_entries 3"), std::string::npos);
+  EXPECT_NE(m->body.find("telnyx_mock_messages{status=\""), std::string::npos);
+  EXPECT_NE(m->body.find("telnyx_mock_messages_stored 1\n"), std::string::npos);
+  EXPECT_NE(m->body.find("telnyx_mock_journal_entries 2\n"), std::string::npos);   // API requests only
   EXPECT_NE(m->body.find("# TYPE telnyx_mock_requests_total counter"), std::string::npos);
 }
 
