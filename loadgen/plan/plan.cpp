@@ -24,6 +24,7 @@ double stage_sends_until(const Stage& s, double t) {
 // Time (s) into stage `s` at which `c` sends have accumulated (0 <= c <= stage_sends(s)).
 double stage_time_for(const Stage& s, double c) {
   const double d = seconds(s.duration);
+  if (c <= 0) return 0;
   const double a = 0.5 * (s.rate_to - s.rate_from) / d;
   const double b = s.rate_from;
   if (std::fabs(a) < 1e-12) return b > 0 ? c / b : d;

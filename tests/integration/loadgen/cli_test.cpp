@@ -40,6 +40,7 @@ std::string tmp(const std::string& name) {
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    svr_.new_task_queue = [] { return new httplib::ThreadPool(96); };   // one per keep-alive connection
     svr_.Post("/v2/messages", [this](const httplib::Request& req, httplib::Response& res) {
       ++hits_;
       if (req.get_header_value("Authorization") != "Bearer KEYtest") res.status = 401;
@@ -56,7 +57,7 @@ class CliTest : public ::testing::Test {
 }  // namespace
 
 TEST_F(CliTest, BadFlagsAreOneLineAndExitTwo) {
-  for (const std::string args :
+  for (const std::string& args :
        {std::string(""), std::string("send"), std::string("send --url ftp://x --rate 1 --api-key K"),
         std::string("send --url http://127.0.0.1:1 --api-key K"),
         std::string("send --url http://127.0.0.1:1 --rate 10 --stages 1s:10 --api-key K"),

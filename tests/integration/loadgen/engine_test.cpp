@@ -17,6 +17,13 @@ using harness::testing::ScopedServer;
 
 namespace {
 
+// cpp-httplib holds one pool thread per keep-alive connection until it idles out (5 s); the
+// default pool of 8 would make the 9th connection wait, which is the test server's limit, not
+// the engine's.
+void big_pool(httplib::Server& svr) {
+  svr.new_task_queue = [] { return new httplib::ThreadPool(96); };
+}
+
 class FixedRequest final : public RequestFactory {
  public:
   explicit FixedRequest(std::string host) : host_(std::move(host)) {}
@@ -48,9 +55,10 @@ EngineConfig config_for(int port, const RequestFactory& f, double rate, Nanos du
 // The coordinated-omission proof: a server that stalls one request in 1,000 for 1 s. With one
 // connection, the requests planned during the stall wait in the client; charged from their due
 // time (corrected) the stall is visible at p99.9, charged from their write (uncorrected) it is
-// not, because only the 4 stalled requests themselves (under 0.1 %) saw it.
+// not, because only the stalled requests themselves (under 0.1 %) saw it.
 TEST(EngineTest, CorrectedLatencyShowsAStallThatUncorrectedHides) {
   httplib::Server svr;
+  big_pool(svr);
   std::atomic<uint64_t> n{0};
   svr.Post("/v2/messages", [&](const httplib::Request&, httplib::Response& res) {
     if (++n % 1000 == 0) std::this_thread::sleep_for(1s);
@@ -58,22 +66,26 @@ TEST(EngineTest, CorrectedLatencyShowsAStallThatUncorrectedHides) {
   });
   ScopedServer s(svr);
   FixedRequest f("127.0.0.1:" + std::to_string(s.port()));
-  EngineConfig c = config_for(s.port(), f, 2000, 2250ms);   // 4,500 sends, 4 stalls
+  // 4,999 sends, so 4 stall; p99.9 is the 4,994th smallest value, which leaves room for one
+  // scheduling hiccup of a loaded machine besides the 4 stalled requests.
+  EngineConfig c = config_for(s.port(), f, 2000, 3s);
+  c.plan.max_count = 4999;
   c.threads = 1;
   c.connections = 1;
   const auto r = run_engine(c);
   ASSERT_EQ(r.error, "");
-  ASSERT_EQ(r.stats.ok, 4500u);
-  EXPECT_EQ(n.load(), 4500u);
+  ASSERT_EQ(r.stats.ok, 4999u);
+  EXPECT_EQ(n.load(), 4999u);
   const int64_t corrected = r.stats.corrected.value_at_percentile(99.9);
   const int64_t uncorrected = r.stats.uncorrected.value_at_percentile(99.9);
   EXPECT_GE(corrected, 500'000) << "corrected p99.9 " << corrected << " us";
-  EXPECT_LT(uncorrected, 200'000) << "uncorrected p99.9 " << uncorrected << " us";
+  EXPECT_LT(uncorrected, 250'000) << "uncorrected p99.9 " << uncorrected << " us";
   EXPECT_GE(r.stats.uncorrected.max(), 900'000);   // the stalled requests are still recorded
 }
 
 TEST(EngineTest, ErrorsAreCountedByKind) {
   httplib::Server svr;
+  big_pool(svr);
   std::atomic<uint64_t> n{0};
   svr.Post("/v2/messages", [&](const httplib::Request&, httplib::Response& res) {
     const uint64_t i = n++;
@@ -113,6 +125,7 @@ TEST(EngineTest, ErrorsAreCountedByKind) {
 
 TEST(EngineTest, RetriesHonourRetryAfterAndReportFirstAttemptSeparately) {
   httplib::Server svr;
+  big_pool(svr);
   std::atomic<uint64_t> n{0};
   std::mutex mu;
   std::set<std::string> seen;
@@ -144,6 +157,7 @@ TEST(EngineTest, RetriesHonourRetryAfterAndReportFirstAttemptSeparately) {
 
 TEST(EngineTest, ChunkedResponsesAndClosedLoopCount) {
   httplib::Server svr;
+  big_pool(svr);
   svr.Post("/v2/messages", [&](const httplib::Request&, httplib::Response& res) {
     res.set_chunked_content_provider("application/json", [](size_t, httplib::DataSink& sink) {
       sink.write("{\"data\":", 8);
@@ -171,6 +185,7 @@ TEST(EngineTest, ChunkedResponsesAndClosedLoopCount) {
 
 TEST(EngineTest, ExternalStopEndsTheRunAndCountsUnsent) {
   httplib::Server svr;
+  big_pool(svr);
   svr.Post("/v2/messages", [&](const httplib::Request&, httplib::Response& res) { res.set_content("{}", "application/json"); });
   ScopedServer s(svr);
   FixedRequest f("127.0.0.1:" + std::to_string(s.port()));

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include "core/clock.h"
 #include "core/rng.h"
 #include "core/signing.h"
 #include "loadgen/receiver/receiver.h"

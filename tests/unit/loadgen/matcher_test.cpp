@@ -53,7 +53,7 @@ TEST(MatcherTest, CountsDuplicatesOutOfOrderOrphansAndMissing) {
   m.on_ack_failed();
   const auto s = m.finish();
   EXPECT_EQ(s.registered, 3u);
-  EXPECT_EQ(s.events, 11u);
+  EXPECT_EQ(s.events, 10u);
   EXPECT_EQ(s.duplicates, 2u);
   EXPECT_EQ(s.out_of_order, 1u);
   EXPECT_EQ(s.orphans, 2u);

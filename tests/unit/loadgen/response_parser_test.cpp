@@ -115,7 +115,7 @@ TEST(ResponseParserTest, EofMidBodyIsAnError) {
 }
 
 TEST(ResponseParserBadInputTest, RejectsMalformedResponses) {
-  for (const std::string bad :
+  for (const std::string& bad :
        {std::string("HTTX/1.1 200 OK\r\n\r\n"), std::string("HTTP/1.1 2x0 OK\r\n\r\n"),
         std::string("HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n"),
         std::string("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"),
