@@ -9,6 +9,7 @@
 // The lifecycle timing is zero, so the delay is the engine's own overhead (scheduling, store
 // advance, JSON, Ed25519 signing, HTTP round trips). Exit code 1 if any event was not delivered.
 #include <httplib.h>
+#include <sys/resource.h>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -176,6 +177,13 @@ int main(int argc, char** argv) {
   std::printf("send->finalized delay from due time: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
               h.value_at_percentile(50) / 1000.0, h.value_at_percentile(99) / 1000.0,
               h.max() / 1000.0);
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  const double cpu = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                     static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  // The machine may be shared: CPU time says what the work costs, whatever else runs.
+  std::printf("cpu:       %.2f s user+sys (engine + receiver) -> %.0f messages per CPU-second\n",
+              cpu, static_cast<double>(finalized_events.load()) / cpu);
   std::printf("engine: %llu attempts, %llu failed, %llu overflow\n",
               static_cast<unsigned long long>(stats.attempts),
               static_cast<unsigned long long>(stats.attempts_failed),

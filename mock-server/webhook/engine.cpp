@@ -60,6 +60,7 @@ WebhookEngine::WebhookEngine(MessageLifecycle& lifecycle, const core::Clock& clo
     : lifecycle_(lifecycle),
       clock_(clock),
       key_(key),
+      signer_(key_),
       options_(options),
       log_(options.log_capacity),
       poster_(options.connections_per_destination, options.ca_cert_file),
@@ -251,7 +252,7 @@ void WebhookEngine::attempt(const std::shared_ptr<Delivery>& d) {
   if (auto split = split_url(url)) {
     const int64_t now_unix = core::unix_seconds(clock_.now());
     const HeaderList headers =
-        attempt_headers(d->signature, key_, d->v1_secret, ds.user_agent, body, now_unix, d->chaos,
+        attempt_headers(d->signature, signer_, d->v1_secret, ds.user_agent, body, now_unix, d->chaos,
                         d->settings->chaos.stale_by);
     result = poster_.post(*split, headers, body, ds.timeout);
   } else {

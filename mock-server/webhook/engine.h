@@ -110,6 +110,7 @@ class WebhookEngine final : public WebhookSink {
   MessageLifecycle& lifecycle_;
   const core::Clock& clock_;
   const core::Ed25519KeyPair key_;
+  const core::Ed25519Signer signer_;   // the key prepared once: signing is per attempt
   const EngineOptions options_;
   AttemptLog log_;
   HttpPoster poster_;

@@ -186,7 +186,7 @@ SignatureKind signature_kind(const SigningSettings& s, const WebhookRouting& r) 
   return SignatureKind::None;
 }
 
-HeaderList attempt_headers(SignatureKind kind, const core::Ed25519KeyPair& key,
+HeaderList attempt_headers(SignatureKind kind, const core::Ed25519Signer& signer,
                            const std::optional<std::string>& v1_secret,
                            const std::string& user_agent, const std::string& body,
                            int64_t now_unix, const EventChaos& chaos,
@@ -205,7 +205,7 @@ HeaderList attempt_headers(SignatureKind kind, const core::Ed25519KeyPair& key,
   // so only a receiver that really verifies rejects it.
   const std::string signed_body = chaos.bad_signature ? body + " " : body;
   if (kind == SignatureKind::Ed25519 || kind == SignatureKind::Both) {
-    h.emplace_back("telnyx-signature-ed25519", core::sign_ed25519(key, ts_text, signed_body));
+    h.emplace_back("telnyx-signature-ed25519", signer.sign(ts_text, signed_body));
     h.emplace_back("telnyx-timestamp", ts_text);
   }
   if ((kind == SignatureKind::Hmac || kind == SignatureKind::Both) && v1_secret) {

@@ -98,7 +98,7 @@ SignatureKind signature_kind(const SigningSettings& s, const WebhookRouting& r);
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 // Content-Type, User-Agent and the signature headers for one attempt. `now_unix` is the signing
 // time; chaos forges a wrong signature (over other bytes) or a stale, correctly signed timestamp.
-HeaderList attempt_headers(SignatureKind kind, const core::Ed25519KeyPair& key,
+HeaderList attempt_headers(SignatureKind kind, const core::Ed25519Signer& signer,
                            const std::optional<std::string>& v1_secret,
                            const std::string& user_agent, const std::string& body,
                            int64_t now_unix, const EventChaos& chaos,

@@ -21,17 +21,15 @@ bool Scheduler::follow(std::chrono::nanoseconds delay, Task task, Abandon abando
 bool Scheduler::push(std::chrono::nanoseconds delay, Task task, Abandon abandon, bool bounded) {
   if (delay.count() < 0) delay = std::chrono::nanoseconds(0);
   const SteadyTime due = std::chrono::steady_clock::now() + delay;
-  bool earliest = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) return false;
     if (bounded && heap_.size() >= capacity_) return false;
-    earliest = heap_.empty() || due < heap_.top().due;
     heap_.push(Item{due, seq_++, std::move(task), std::move(abandon)});
   }
-  // A new earliest task must wake a sleeper whose wait ends later; otherwise one idle worker
-  // suffices (it re-computes its wait from the top of the heap).
-  if (earliest) cv_.notify_all(); else cv_.notify_one();
+  // One wake-up is enough: whichever worker wakes re-reads the top of the heap and either runs
+  // it or waits until its due time (waking all of them costs a context switch each).
+  cv_.notify_one();
   return true;
 }
 

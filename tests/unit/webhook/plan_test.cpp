@@ -268,12 +268,13 @@ TEST(SignatureKindTest, ProfileApiV1WithSecretGetsHmacOnly) {
 class HeadersTest : public ::testing::Test {
  protected:
   core::Ed25519KeyPair key = core::generate_ed25519();
+  core::Ed25519Signer signer{key};
   std::string body = R"({"data":{"id":"x"},"meta":{"attempt":1,"delivered_to":"http://h/"}})";
   int64_t now = 1740830404;
 };
 
 TEST_F(HeadersTest, GenuineEd25519Verifies) {
-  auto h = as_map(attempt_headers(SignatureKind::Ed25519, key, std::nullopt, "ua/1", body, now,
+  auto h = as_map(attempt_headers(SignatureKind::Ed25519, signer, std::nullopt, "ua/1", body, now,
                                   EventChaos{}, 600s));
   EXPECT_EQ(h["Content-Type"], "application/json");
   EXPECT_EQ(h["User-Agent"], "ua/1");
@@ -287,7 +288,7 @@ TEST_F(HeadersTest, GenuineEd25519Verifies) {
 TEST_F(HeadersTest, BadSignatureIsWellFormedButMismatches) {
   EventChaos c;
   c.bad_signature = true;
-  auto h = as_map(attempt_headers(SignatureKind::Ed25519, key, std::nullopt, "", body, now, c, 600s));
+  auto h = as_map(attempt_headers(SignatureKind::Ed25519, signer, std::nullopt, "", body, now, c, 600s));
   EXPECT_EQ(h.count("User-Agent"), 0u);
   EXPECT_EQ(core::verify_ed25519(key.public_key_base64(), h["telnyx-signature-ed25519"],
                                  h["telnyx-timestamp"], body, now),
@@ -297,7 +298,7 @@ TEST_F(HeadersTest, BadSignatureIsWellFormedButMismatches) {
 TEST_F(HeadersTest, StaleTimestampIsSignedButTooOld) {
   EventChaos c;
   c.stale_timestamp = true;
-  auto h = as_map(attempt_headers(SignatureKind::Ed25519, key, std::nullopt, "", body, now, c, 10s));
+  auto h = as_map(attempt_headers(SignatureKind::Ed25519, signer, std::nullopt, "", body, now, c, 10s));
   // Even a configured stale_by below the tolerance yields a timestamp beyond it.
   EXPECT_LT(std::stoll(h["telnyx-timestamp"]), now - 300);
   EXPECT_EQ(core::verify_ed25519(key.public_key_base64(), h["telnyx-signature-ed25519"],
@@ -310,7 +311,7 @@ TEST_F(HeadersTest, StaleTimestampIsSignedButTooOld) {
 }
 
 TEST_F(HeadersTest, HmacForApiV1) {
-  auto h = as_map(attempt_headers(SignatureKind::Hmac, key, std::string("s3cr3t"), "", body, now,
+  auto h = as_map(attempt_headers(SignatureKind::Hmac, signer, std::string("s3cr3t"), "", body, now,
                                   EventChaos{}, 600s));
   EXPECT_EQ(h.count("telnyx-signature-ed25519"), 0u);
   EXPECT_EQ(h["X-Telnyx-Signature"].rfind("t=1740830404,h=", 0), 0u);
@@ -320,7 +321,7 @@ TEST_F(HeadersTest, HmacForApiV1) {
             core::VerifyStatus::Ok);
   EventChaos bad;
   bad.bad_signature = true;
-  auto hb = as_map(attempt_headers(SignatureKind::Both, key, std::string("s3cr3t"), "", body, now,
+  auto hb = as_map(attempt_headers(SignatureKind::Both, signer, std::string("s3cr3t"), "", body, now,
                                    bad, 600s));
   EXPECT_EQ(core::verify_hmac_header("s3cr3t", hb["X-Telnyx-Signature"], body, now),
             core::VerifyStatus::Mismatch);
