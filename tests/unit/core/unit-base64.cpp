@@ -5,7 +5,7 @@
 using harness::core::base64_decode;
 using harness::core::base64_encode;
 
-TEST(Base64Test, Rfc4648Vectors) {
+TEST(CoreBase64Test, Rfc4648Vectors) {
   EXPECT_EQ(base64_encode(""), "");
   EXPECT_EQ(base64_encode("f"), "Zg==");
   EXPECT_EQ(base64_encode("fo"), "Zm8=");
@@ -17,7 +17,7 @@ TEST(Base64Test, Rfc4648Vectors) {
   EXPECT_EQ(base64_decode("").value(), "");
 }
 
-TEST(Base64Test, RoundTripsEveryByteValue) {
+TEST(CoreBase64Test, RoundTripsEveryByteValue) {
   std::string all;
   for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
   for (size_t n = 0; n <= all.size(); n += 37) {
@@ -26,12 +26,12 @@ TEST(Base64Test, RoundTripsEveryByteValue) {
   }
 }
 
-TEST(Base64Test, RejectsWrongLength) {
+TEST(CoreBase64Test, RejectsWrongLength) {
   EXPECT_FALSE(base64_decode("Zm9"));
   EXPECT_FALSE(base64_decode("Zm9vY"));
 }
 
-TEST(Base64Test, RejectsBadCharacters) {
+TEST(CoreBase64Test, RejectsBadCharacters) {
   EXPECT_FALSE(base64_decode("Zm9v!A=="));
   EXPECT_FALSE(base64_decode("Zm 9v"));
   EXPECT_FALSE(base64_decode("Zm9v\n"));
@@ -39,14 +39,14 @@ TEST(Base64Test, RejectsBadCharacters) {
   EXPECT_FALSE(base64_decode(std::string("Zm\0v", 4)));
 }
 
-TEST(Base64Test, RejectsMisplacedPadding) {
+TEST(CoreBase64Test, RejectsMisplacedPadding) {
   EXPECT_FALSE(base64_decode("Z==="));
   EXPECT_FALSE(base64_decode("Zg==Zm9v"));   // padding before the last quantum
   EXPECT_FALSE(base64_decode("Zg=v"));       // data after '='
   EXPECT_FALSE(base64_decode("===="));
 }
 
-TEST(Base64Test, RejectsNonCanonicalTrailingBits) {
+TEST(CoreBase64Test, RejectsNonCanonicalTrailingBits) {
   EXPECT_TRUE(base64_decode("Zg=="));
   EXPECT_FALSE(base64_decode("Zh=="));   // low bits set where padding drops them
   EXPECT_FALSE(base64_decode("Zm9=")) << "'9' leaves non-zero bits before '='";

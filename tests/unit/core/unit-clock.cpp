@@ -9,18 +9,18 @@ namespace {
 TimePoint at_ms(int64_t ms) { return TimePoint(duration_cast<TimePoint::duration>(milliseconds(ms))); }
 }  // namespace
 
-TEST(ClockTest, FormatsContractExample) {
+TEST(CoreClockTest, FormatsContractExample) {
   // 2025-03-01T12:00:03.148Z = 1740830403 s + 148 ms
   EXPECT_EQ(format_rfc3339(at_ms(1740830403148)), "2025-03-01T12:00:03.148+00:00");
   EXPECT_EQ(format_rfc3339(at_ms(0)), "1970-01-01T00:00:00.000+00:00");
 }
 
-TEST(ClockTest, FormatsBeforeEpochAndLeapDay) {
+TEST(CoreClockTest, FormatsBeforeEpochAndLeapDay) {
   EXPECT_EQ(format_rfc3339(at_ms(-1)), "1969-12-31T23:59:59.999+00:00");
   EXPECT_EQ(format_rfc3339(*parse_rfc3339("2024-02-29T23:59:59.5Z")), "2024-02-29T23:59:59.500+00:00");
 }
 
-TEST(ClockTest, ParsesZAndOffsets) {
+TEST(CoreClockTest, ParsesZAndOffsets) {
   const auto base = parse_rfc3339("2025-03-01T12:00:03.148+00:00");
   ASSERT_TRUE(base);
   EXPECT_EQ(*base, at_ms(1740830403148));
@@ -30,7 +30,7 @@ TEST(ClockTest, ParsesZAndOffsets) {
   EXPECT_EQ(parse_rfc3339("2025-03-01t12:00:03.148z"), base);
 }
 
-TEST(ClockTest, ParsesZeroToNineFractionDigits) {
+TEST(CoreClockTest, ParsesZeroToNineFractionDigits) {
   EXPECT_EQ(parse_rfc3339("2025-03-01T12:00:03Z"), at_ms(1740830403000));
   EXPECT_EQ(parse_rfc3339("2025-03-01T12:00:03.1Z"), at_ms(1740830403100));
   const auto ns = parse_rfc3339("2025-03-01T12:00:03.123456789Z");
@@ -38,13 +38,13 @@ TEST(ClockTest, ParsesZeroToNineFractionDigits) {
   EXPECT_EQ(duration_cast<nanoseconds>(ns->time_since_epoch()).count() % 1000000000, 123456789);
 }
 
-TEST(ClockTest, RoundTripsFormattedValues) {
+TEST(CoreClockTest, RoundTripsFormattedValues) {
   for (int64_t ms : {int64_t{0}, int64_t{951782400000}, int64_t{1740830403148}, int64_t{4102444799999}}) {
     EXPECT_EQ(parse_rfc3339(format_rfc3339(at_ms(ms))), at_ms(ms)) << ms;
   }
 }
 
-TEST(ClockTest, RejectsImpossibleDates) {
+TEST(CoreClockTest, RejectsImpossibleDates) {
   EXPECT_FALSE(parse_rfc3339("2025-02-30T00:00:00Z"));
   EXPECT_FALSE(parse_rfc3339("2025-02-29T00:00:00Z"));   // 2025 is not a leap year
   EXPECT_FALSE(parse_rfc3339("2100-02-29T00:00:00Z"));
@@ -58,7 +58,7 @@ TEST(ClockTest, RejectsImpossibleDates) {
   EXPECT_FALSE(parse_rfc3339("2025-03-01T12:00:00+24:00"));
 }
 
-TEST(ClockTest, RejectsGarbage) {
+TEST(CoreClockTest, RejectsGarbage) {
   for (const char* s : {"", "garbage", "2025-03-01", "2025-03-01T12:00:03", "2025-03-01 12:00:03Z",
                         "2025-03-01T12:00:03.Z", "2025-03-01T12:00:03.1234567890Z", "2025-03-01T12:00:03+0100",
                         "2025-03-01T12:00:03Z ", " 2025-03-01T12:00:03Z", "2025-3-01T12:00:03Z",
@@ -67,12 +67,12 @@ TEST(ClockTest, RejectsGarbage) {
   }
 }
 
-TEST(ClockTest, UnixSecondsFloors) {
+TEST(CoreClockTest, UnixSecondsFloors) {
   EXPECT_EQ(unix_seconds(at_ms(1740830403999)), 1740830403);
   EXPECT_EQ(unix_seconds(at_ms(-1)), -1);
 }
 
-TEST(ClockTest, ManualClockMovesOnlyWhenTold) {
+TEST(CoreClockTest, ManualClockMovesOnlyWhenTold) {
   ManualClock c;
   EXPECT_EQ(unix_seconds(c.now()), 1740830400);
   c.advance(milliseconds(1500));

@@ -4,12 +4,12 @@
 
 using namespace harness::core;
 
-TEST(E164Test, AcceptsValidNumbers) {
+TEST(CoreE164Test, AcceptsValidNumbers) {
   for (const char* n : {"+13125550147", "+447700900123", "+4915123456789", "+12345678", "+123456789012345"})
     EXPECT_EQ(e164_problem(n), std::nullopt) << n;
 }
 
-TEST(E164Test, ReportsPreciseReasons) {
+TEST(CoreE164Test, ReportsPreciseReasons) {
   EXPECT_EQ(e164_problem(""), "is empty");
   EXPECT_EQ(e164_problem("13125550147"), "must start with '+'");
   EXPECT_EQ(e164_problem("+0125550147"), "country code cannot start with 0");
@@ -20,12 +20,12 @@ TEST(E164Test, ReportsPreciseReasons) {
   EXPECT_EQ(e164_problem("+1 312 555 0147"), "contains a non-digit character ' ' at position 2");
 }
 
-TEST(E164Test, NonPrintableBytesAreShownAsHex) {
+TEST(CoreE164Test, NonPrintableBytesAreShownAsHex) {
   EXPECT_EQ(e164_problem(std::string("+1312\0" "5550147", 13)), "contains a non-digit character byte 0x00 at position 5");
   EXPECT_EQ(e164_problem("+1312\xC3\xA9" "5550147"), "contains a non-digit character byte 0xC3 at position 5");
 }
 
-TEST(E164Test, ShortCodes) {
+TEST(CoreE164Test, ShortCodes) {
   EXPECT_TRUE(is_short_code("123"));
   EXPECT_TRUE(is_short_code("12345"));
   EXPECT_TRUE(is_short_code("12345678"));
@@ -35,7 +35,7 @@ TEST(E164Test, ShortCodes) {
   EXPECT_FALSE(is_short_code("12a45"));
 }
 
-TEST(E164Test, AlphanumericSenderRules) {
+TEST(CoreE164Test, AlphanumericSenderRules) {
   EXPECT_EQ(alphanumeric_sender_problem("Telnyx"), std::nullopt);
   EXPECT_EQ(alphanumeric_sender_problem("My Shop 24"), std::nullopt);
   EXPECT_EQ(alphanumeric_sender_problem(""), "is empty");
@@ -45,7 +45,7 @@ TEST(E164Test, AlphanumericSenderRules) {
             "contains '-' at position 4; only letters, digits and spaces are allowed");
 }
 
-TEST(E164Test, ClassifiesAddresses) {
+TEST(CoreE164Test, ClassifiesAddresses) {
   EXPECT_EQ(classify_address("+13125550147"), AddressKind::E164);
   EXPECT_EQ(classify_address("+1312"), AddressKind::Invalid);
   EXPECT_EQ(classify_address("24273"), AddressKind::ShortCode);
@@ -54,7 +54,7 @@ TEST(E164Test, ClassifiesAddresses) {
   EXPECT_EQ(classify_address("not valid!"), AddressKind::Invalid);
 }
 
-TEST(E164Test, RegionByCallingCode) {
+TEST(CoreE164Test, RegionByCallingCode) {
   EXPECT_EQ(region_of("+13125550147"), "US");
   EXPECT_EQ(region_of("+14165550147"), "US");   // NANP reports US, Canada included
   EXPECT_EQ(region_of("+447700900123"), "GB");

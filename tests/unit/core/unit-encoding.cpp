@@ -18,7 +18,7 @@ std::string repeat(std::string_view unit, size_t n) {
 }
 }  // namespace
 
-TEST(EncodingTest, Gsm7PartBoundaries) {
+TEST(CoreEncodingTest, Gsm7PartBoundaries) {
   EXPECT_EQ(seg(repeat("a", 160)).parts, 1);
   EXPECT_EQ(seg(repeat("a", 161)).parts, 2);
   EXPECT_EQ(seg(repeat("a", 306)).parts, 2);
@@ -31,7 +31,7 @@ TEST(EncodingTest, Gsm7PartBoundaries) {
   EXPECT_EQ(s.num_chars, 160);
 }
 
-TEST(EncodingTest, Ucs2PartBoundaries) {
+TEST(CoreEncodingTest, Ucs2PartBoundaries) {
   // "Ж" (U+0416) is outside GSM-7: one UTF-16 unit each.
   EXPECT_EQ(seg(repeat("\xD0\x96", 70)).parts, 1);
   EXPECT_EQ(seg(repeat("\xD0\x96", 71)).parts, 2);
@@ -41,7 +41,7 @@ TEST(EncodingTest, Ucs2PartBoundaries) {
   EXPECT_EQ(seg(repeat("\xD0\x96", 71)).encoding, Encoding::Ucs2);
 }
 
-TEST(EncodingTest, EscapeCharactersCountTwo) {
+TEST(CoreEncodingTest, EscapeCharactersCountTwo) {
   const auto one = seg("{");
   EXPECT_EQ(one.units, 2);
   EXPECT_EQ(one.num_chars, 1);
@@ -51,7 +51,7 @@ TEST(EncodingTest, EscapeCharactersCountTwo) {
   EXPECT_EQ(seg(repeat("a", 158) + "}").parts, 1);
 }
 
-TEST(EncodingTest, EmojiForcesUcs2AndCountsTwoUnits) {
+TEST(CoreEncodingTest, EmojiForcesUcs2AndCountsTwoUnits) {
   const auto s = seg("Hi \xF0\x9F\x98\x80");   // "Hi 😀"
   EXPECT_EQ(s.encoding, Encoding::Ucs2);
   EXPECT_EQ(s.units, 5);
@@ -62,7 +62,7 @@ TEST(EncodingTest, EmojiForcesUcs2AndCountsTwoUnits) {
   EXPECT_EQ(seg(repeat("\xF0\x9F\x98\x80", 36)).parts, 2);
 }
 
-TEST(EncodingTest, ReducedSetBasicCharacters) {
+TEST(CoreEncodingTest, ReducedSetBasicCharacters) {
   const std::string basic =
       "ABCXYZabcxyz0189\n\r !\"#$%&'()*+,-./:;<=>?@_"
       "\xC2\xA3\xC2\xA5\xC3\xA8\xC3\xA9\xC3\xB9\xC3\xAC\xC3\xB2\xC3\x98\xC3\xB8\xC3\x85\xC3\xA5\xC3\x86\xC3\xA6"
@@ -73,7 +73,7 @@ TEST(EncodingTest, ReducedSetBasicCharacters) {
   EXPECT_EQ(s.units, s.num_chars);   // every one is a single septet
 }
 
-TEST(EncodingTest, CharactersOutsideTelnyxSetSwitchToUcs2) {
+TEST(CoreEncodingTest, CharactersOutsideTelnyxSetSwitchToUcs2) {
   // backtick, Ç, Δ, Ω, ¤, €, tab: in 3GPP GSM-7 (some) but not in Telnyx's reduced set.
   for (const char* c : {"`", "\xC3\x87", "\xCE\x94", "\xCE\xA9", "\xC2\xA4", "\xE2\x82\xAC", "\t"}) {
     const auto s = seg(std::string("abc") + c);
@@ -86,7 +86,7 @@ TEST(EncodingTest, CharactersOutsideTelnyxSetSwitchToUcs2) {
   EXPECT_EQ(gsm7_septets(U'~'), 2);
 }
 
-TEST(EncodingTest, ForcedGsm7WithNonGsmCharacterFails) {
+TEST(CoreEncodingTest, ForcedGsm7WithNonGsmCharacterFails) {
   const auto r = segment("Caf\xC3\x87 ok", EncodingPreference::Gsm7);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().kind, SegmentError::Kind::NotGsm7);
@@ -97,7 +97,7 @@ TEST(EncodingTest, ForcedGsm7WithNonGsmCharacterFails) {
   EXPECT_EQ(tab.error().detail, "character U+0009 is not in GSM-7");
 }
 
-TEST(EncodingTest, ForcedUcs2CountsUtf16Units) {
+TEST(CoreEncodingTest, ForcedUcs2CountsUtf16Units) {
   const auto s = seg(repeat("a", 71), EncodingPreference::Ucs2);
   EXPECT_EQ(s.encoding, Encoding::Ucs2);
   EXPECT_EQ(s.units, 71);
@@ -106,7 +106,7 @@ TEST(EncodingTest, ForcedUcs2CountsUtf16Units) {
   EXPECT_EQ(seg(repeat("a", 160), EncodingPreference::Gsm7).parts, 1);
 }
 
-TEST(EncodingTest, EmptyTextIsZeroUnitsZeroParts) {
+TEST(CoreEncodingTest, EmptyTextIsZeroUnitsZeroParts) {
   const auto s = seg("");
   EXPECT_EQ(s.units, 0);
   EXPECT_EQ(s.parts, 0);
@@ -114,7 +114,7 @@ TEST(EncodingTest, EmptyTextIsZeroUnitsZeroParts) {
   EXPECT_EQ(s.encoding, Encoding::Gsm7);
 }
 
-TEST(EncodingTest, InvalidUtf8ReportsByteOffset) {
+TEST(CoreEncodingTest, InvalidUtf8ReportsByteOffset) {
   struct Case { std::string text; size_t offset; };
   const Case cases[] = {
       {"abc\x80", 3},                 // lone continuation byte
@@ -140,7 +140,7 @@ TEST(EncodingTest, InvalidUtf8ReportsByteOffset) {
   }
 }
 
-TEST(EncodingTest, BoundaryCodePointsDecode) {
+TEST(CoreEncodingTest, BoundaryCodePointsDecode) {
   EXPECT_EQ(seg("\xC2\x80").units, 1);               // U+0080
   EXPECT_EQ(seg("\xEF\xBF\xBF").units, 1);           // U+FFFF
   EXPECT_EQ(seg("\xF0\x90\x80\x80").units, 2);       // U+10000
@@ -148,7 +148,7 @@ TEST(EncodingTest, BoundaryCodePointsDecode) {
   EXPECT_EQ(seg("\xED\x9F\xBF").units, 1);           // U+D7FF, just below the surrogates
 }
 
-TEST(EncodingTest, HugeTextDoesNotOverflowOrCrash) {
+TEST(CoreEncodingTest, HugeTextDoesNotOverflowOrCrash) {
   const std::string mb(1 << 20, 'a');
   const auto s = seg(mb);
   EXPECT_EQ(s.units, 1 << 20);
@@ -158,7 +158,7 @@ TEST(EncodingTest, HugeTextDoesNotOverflowOrCrash) {
   EXPECT_EQ(bad.error().byte_offset, size_t{1} << 20);
 }
 
-TEST(EncodingTest, EncodingNames) {
+TEST(CoreEncodingTest, EncodingNames) {
   EXPECT_EQ(encoding_name(Encoding::Gsm7), "GSM-7");
   EXPECT_EQ(encoding_name(Encoding::Ucs2), "UCS-2");
 }

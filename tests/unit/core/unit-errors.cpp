@@ -5,7 +5,7 @@
 
 using namespace harness::core;
 
-TEST(ErrorsTest, CatalogueIsSortedAndUnique) {
+TEST(CoreErrorsTest, CatalogueIsSortedAndUnique) {
   const auto& cat = error_catalogue();
   ASSERT_FALSE(cat.empty());
   for (size_t i = 1; i < cat.size(); ++i) EXPECT_LT(cat[i - 1].code, cat[i].code);
@@ -16,7 +16,7 @@ TEST(ErrorsTest, CatalogueIsSortedAndUnique) {
   }
 }
 
-TEST(ErrorsTest, EveryContractCodeIsCatalogued) {
+TEST(CoreErrorsTest, EveryContractCodeIsCatalogued) {
   const int codes[] = {
       // §4.2
       10001, 10002, 10003, 10004, 10005, 10006, 10007, 10008, 10009, 10010, 10011, 10012, 10013, 10014, 10015,
@@ -35,7 +35,7 @@ TEST(ErrorsTest, EveryContractCodeIsCatalogued) {
   EXPECT_EQ(find_error(-1), nullptr);
 }
 
-TEST(ErrorsTest, HttpStatusesFollowContract) {
+TEST(CoreErrorsTest, HttpStatusesFollowContract) {
   const std::pair<int, int> expected[] = {{10004, 422}, {10009, 401}, {10010, 403}, {10011, 429}, {10005, 404},
                                           {10015, 400}, {10007, 500}, {10027, 422}, {10036, 409}, {10014, 415},
                                           {40310, 400}, {40305, 400}, {40300, 400}, {40008, 0},   {40001, 0}};
@@ -52,7 +52,7 @@ TEST(ErrorsTest, HttpStatusesFollowContract) {
   }
 }
 
-TEST(ErrorsTest, RetryClassesFollowContractTable) {
+TEST(CoreErrorsTest, RetryClassesFollowContractTable) {
   for (int c : {40006, 40008}) EXPECT_EQ(find_error(c)->retry, RetryClass::Automatic) << c;
   for (int c : {40002, 40005, 40011, 40014, 40016, 40017, 40018, 40318})
     EXPECT_EQ(find_error(c)->retry, RetryClass::AfterIntervention) << c;
@@ -63,7 +63,7 @@ TEST(ErrorsTest, RetryClassesFollowContractTable) {
   EXPECT_EQ(find_error(40310)->retry, RetryClass::Never);
 }
 
-TEST(ErrorsTest, MakeErrorObjectFillsCatalogueFields) {
+TEST(CoreErrorsTest, MakeErrorObjectFillsCatalogueFields) {
   const ErrorObject e = make_error_object(40310, {}, std::string("/to"));
   EXPECT_EQ(e.code, "40310");
   EXPECT_EQ(e.title, "Invalid 'to' address");
@@ -72,7 +72,7 @@ TEST(ErrorsTest, MakeErrorObjectFillsCatalogueFields) {
   EXPECT_EQ(e.meta_url, "https://developers.telnyx.com/docs/overview/errors/40310");
 }
 
-TEST(ErrorsTest, DetailTemplateSubstitution) {
+TEST(CoreErrorsTest, DetailTemplateSubstitution) {
   EXPECT_EQ(make_error_object(10004, "to").detail, "The 'to' parameter is required.");
   // Empty argument for a template with a hole: the title stands in rather than "The '' ...".
   EXPECT_EQ(make_error_object(10004).detail, "Missing required parameter.");
@@ -82,14 +82,14 @@ TEST(ErrorsTest, DetailTemplateSubstitution) {
   EXPECT_EQ(make_error_object(10009).detail, "API key missing or not valid.");
 }
 
-TEST(ErrorsTest, UnknownCodeIsUnexpectedError) {
+TEST(CoreErrorsTest, UnknownCodeIsUnexpectedError) {
   const ErrorObject e = make_error_object(12345, "boom");
   EXPECT_EQ(e.code, "12345");
   EXPECT_EQ(e.title, "Unexpected error");
   EXPECT_EQ(e.detail, "boom");
 }
 
-TEST(ErrorsTest, ErrorBodyMatchesContractExample) {
+TEST(CoreErrorsTest, ErrorBodyMatchesContractExample) {
   const json body = json::parse(error_body(10009));
   const json expected = json::parse(R"({"errors":[{"code":"10009","title":"Authentication failed",
     "detail":"API key missing or not valid.",
@@ -97,7 +97,7 @@ TEST(ErrorsTest, ErrorBodyMatchesContractExample) {
   EXPECT_EQ(body, expected);
 }
 
-TEST(ErrorsTest, ErrorObjectOmitsAbsentOptionals) {
+TEST(CoreErrorsTest, ErrorObjectOmitsAbsentOptionals) {
   ErrorObject e;
   e.code = "40008";
   e.title = "Undeliverable";
@@ -109,7 +109,7 @@ TEST(ErrorsTest, ErrorObjectOmitsAbsentOptionals) {
   EXPECT_EQ(json(p)["source"], json::parse(R"({"parameter":"page[size]"})"));
 }
 
-TEST(ErrorsTest, FromJsonAcceptsIntegerCodeAndRequiresTitle) {
+TEST(CoreErrorsTest, FromJsonAcceptsIntegerCodeAndRequiresTitle) {
   const ErrorObject e = json::parse(R"({"code":40008,"title":"Undeliverable"})").get<ErrorObject>();
   EXPECT_EQ(e.code, "40008");
   EXPECT_THROW(json::parse(R"({"code":"40008"})").get<ErrorObject>(), json::out_of_range);
@@ -117,7 +117,7 @@ TEST(ErrorsTest, FromJsonAcceptsIntegerCodeAndRequiresTitle) {
   EXPECT_THROW(json::parse(R"({"code":["x"],"title":"x"})").get<ErrorObject>(), json::type_error);
 }
 
-TEST(ErrorsTest, EnvelopeFixtureRoundTrips) {
+TEST(CoreErrorsTest, EnvelopeFixtureRoundTrips) {
   const json wire = json::parse(harness::testing::fixture("error_envelope.json"));
   const ErrorEnvelope env = wire.get<ErrorEnvelope>();
   ASSERT_EQ(env.errors.size(), 1u);

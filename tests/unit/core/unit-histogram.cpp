@@ -19,7 +19,7 @@ int64_t exact_percentile(std::vector<int64_t> v, double p) {
 }
 }  // namespace
 
-TEST(HistogramTest, EmptyHistogram) {
+TEST(CoreHistogramTest, EmptyHistogram) {
   Histogram h;
   EXPECT_EQ(h.total_count(), 0u);
   EXPECT_EQ(h.min(), 0);
@@ -29,7 +29,7 @@ TEST(HistogramTest, EmptyHistogram) {
   EXPECT_EQ(h.value_at_percentile(99), 0);
 }
 
-TEST(HistogramTest, SmallValuesAreExact) {
+TEST(CoreHistogramTest, SmallValuesAreExact) {
   Histogram h;
   for (int64_t v = 1; v <= 2000; ++v) ASSERT_TRUE(h.record(v));
   EXPECT_EQ(h.value_at_percentile(50), 1000);
@@ -38,7 +38,7 @@ TEST(HistogramTest, SmallValuesAreExact) {
   EXPECT_DOUBLE_EQ(h.mean(), 1000.5);
 }
 
-TEST(HistogramTest, PercentilesWithinOneTenthPercent) {
+TEST(CoreHistogramTest, PercentilesWithinOneTenthPercent) {
   Rng rng(42);
   Histogram h;
   std::vector<int64_t> all;
@@ -62,7 +62,7 @@ TEST(HistogramTest, PercentilesWithinOneTenthPercent) {
   EXPECT_NEAR(h.mean(), mean, mean * 0.001);
 }
 
-TEST(HistogramTest, MergeEqualsHistogramOfAllSamples) {
+TEST(CoreHistogramTest, MergeEqualsHistogramOfAllSamples) {
   Rng rng(7);
   Histogram a, b, all;
   for (int i = 0; i < 20000; ++i) {
@@ -78,14 +78,14 @@ TEST(HistogramTest, MergeEqualsHistogramOfAllSamples) {
   EXPECT_EQ(a.out_of_range(), 1u);
 }
 
-TEST(HistogramTest, MergeRefusesDifferentConfiguration) {
+TEST(CoreHistogramTest, MergeRefusesDifferentConfiguration) {
   Histogram a(1, 1000000, 3), b(1, 1000000, 2);
   b.record(5);
   EXPECT_FALSE(a.add(b));
   EXPECT_EQ(a.total_count(), 0u);
 }
 
-TEST(HistogramTest, OutOfRangeIsCountedNotRecorded) {
+TEST(CoreHistogramTest, OutOfRangeIsCountedNotRecorded) {
   Histogram h(1, 1000, 3);
   EXPECT_FALSE(h.record(-1));
   EXPECT_FALSE(h.record(1001));
@@ -96,7 +96,7 @@ TEST(HistogramTest, OutOfRangeIsCountedNotRecorded) {
   EXPECT_EQ(h.min(), 0);
 }
 
-TEST(HistogramTest, RecordCorrectedAddsMissingSamples) {
+TEST(CoreHistogramTest, RecordCorrectedAddsMissingSamples) {
   Histogram h;
   ASSERT_TRUE(h.record_corrected(1000, 100));
   // 1000, 900, ..., 100: ten samples.
@@ -111,7 +111,7 @@ TEST(HistogramTest, RecordCorrectedAddsMissingSamples) {
   EXPECT_EQ(below.total_count(), 1u);
 }
 
-TEST(HistogramTest, RecordWithCountAndReset) {
+TEST(CoreHistogramTest, RecordWithCountAndReset) {
   Histogram h;
   h.record(10, 5);
   EXPECT_EQ(h.total_count(), 5u);
@@ -121,7 +121,7 @@ TEST(HistogramTest, RecordWithCountAndReset) {
   EXPECT_EQ(h, Histogram());
 }
 
-TEST(HistogramTest, StddevOfTwoPoints) {
+TEST(CoreHistogramTest, StddevOfTwoPoints) {
   Histogram h;
   h.record(100);
   h.record(300);
@@ -129,7 +129,7 @@ TEST(HistogramTest, StddevOfTwoPoints) {
   EXPECT_DOUBLE_EQ(h.stddev(), 100.0);
 }
 
-TEST(HistogramTest, JsonRoundTripIsExactAndSparse) {
+TEST(CoreHistogramTest, JsonRoundTripIsExactAndSparse) {
   Rng rng(3);
   Histogram h;
   for (int i = 0; i < 1000; ++i) h.record(static_cast<int64_t>(rng.uniform(3'600'000'000ULL)));
@@ -142,7 +142,7 @@ TEST(HistogramTest, JsonRoundTripIsExactAndSparse) {
   EXPECT_EQ(back.value().value_at_percentile(50), h.value_at_percentile(50));
 }
 
-TEST(HistogramTest, FromJsonRejectsBadInput) {
+TEST(CoreHistogramTest, FromJsonRejectsBadInput) {
   Histogram h;
   h.record(42);
   const json good = h.to_json();
@@ -165,7 +165,7 @@ TEST(HistogramTest, FromJsonRejectsBadInput) {
   EXPECT_TRUE(bad([](json& j) { j["lowest"] = int64_t{1} << 62; j["highest"] = INT64_MAX; }));
 }
 
-TEST(HistogramTest, ExtremeConfigurationsAreClampedNotUndefined) {
+TEST(CoreHistogramTest, ExtremeConfigurationsAreClampedNotUndefined) {
   Histogram huge(int64_t{1} << 62, INT64_MAX, 5);
   EXPECT_LE(huge.lowest(), int64_t{1} << 40);
   EXPECT_LE(huge.highest(), int64_t{1} << 62);
@@ -179,7 +179,7 @@ TEST(HistogramTest, ExtremeConfigurationsAreClampedNotUndefined) {
   EXPECT_EQ(tiny.value_at_percentile(100), 2);
 }
 
-TEST(HistogramTest, ConstantMemoryForDefaultRange) {
+TEST(CoreHistogramTest, ConstantMemoryForDefaultRange) {
   Histogram h;
   EXPECT_EQ(h.lowest(), 1);
   EXPECT_EQ(h.highest(), 3'600'000'000LL);

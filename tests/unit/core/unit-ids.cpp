@@ -6,7 +6,7 @@
 
 using namespace harness::core;
 
-TEST(IdsTest, UuidV4ShapeVersionAndVariant) {
+TEST(CoreIdsTest, UuidV4ShapeVersionAndVariant) {
   Rng r(42);
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) {
@@ -21,12 +21,12 @@ TEST(IdsTest, UuidV4ShapeVersionAndVariant) {
   EXPECT_EQ(seen.size(), 1000u);
 }
 
-TEST(IdsTest, UuidIsReproducibleFromSeed) {
+TEST(CoreIdsTest, UuidIsReproducibleFromSeed) {
   Rng a(9), b(9);
   EXPECT_EQ(uuid_v4(a), uuid_v4(b));
 }
 
-TEST(IdsTest, IsUuidRejectsMalformed) {
+TEST(CoreIdsTest, IsUuidRejectsMalformed) {
   EXPECT_TRUE(is_uuid("4F1E2D3C-5B6A-4978-8D9E-0A1B2C3D4E5F"));
   EXPECT_FALSE(is_uuid(""));
   EXPECT_FALSE(is_uuid("4f1e2d3c5b6a49788d9e0a1b2c3d4e5f"));
@@ -36,7 +36,7 @@ TEST(IdsTest, IsUuidRejectsMalformed) {
   EXPECT_FALSE(is_uuid("{4f1e2d3c-5b6a-4978-8d9e-0a1b2c3d4e5}"));
 }
 
-TEST(IdsTest, NumericIdHasRequestedDigitsAndNoLeadingZero) {
+TEST(CoreIdsTest, NumericIdHasRequestedDigitsAndNoLeadingZero) {
   Rng r(1);
   for (int i = 0; i < 200; ++i) {
     const std::string id = numeric_id(r);

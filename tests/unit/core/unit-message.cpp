@@ -10,7 +10,7 @@ namespace {
 json data_of(const char* name) { return json::parse(fixture(name)).at("data"); }
 }  // namespace
 
-TEST(MessageTest, OutboundFixtureRoundTrips) {
+TEST(CoreMessageTest, OutboundFixtureRoundTrips) {
   const json wire = data_of("message_outbound.json");
   const Message m = wire.get<Message>();
   EXPECT_EQ(m.id, "4f1e2d3c-5b6a-4978-8d9e-0a1b2c3d4e5f");
@@ -22,7 +22,7 @@ TEST(MessageTest, OutboundFixtureRoundTrips) {
   EXPECT_EQ(json(m), wire);
 }
 
-TEST(MessageTest, InboundFixtureRoundTrips) {
+TEST(CoreMessageTest, InboundFixtureRoundTrips) {
   const json wire = data_of("message_inbound.json");
   const Message m = wire.get<Message>();
   EXPECT_EQ(m.direction, "inbound");
@@ -32,7 +32,7 @@ TEST(MessageTest, InboundFixtureRoundTrips) {
   EXPECT_EQ(json(m), wire);
 }
 
-TEST(MessageTest, NullablesWrittenAsNullAndArraysAlways) {
+TEST(CoreMessageTest, NullablesWrittenAsNullAndArraysAlways) {
   Message m;
   m.id = "x";
   m.from.phone_number = "+13125550147";
@@ -50,7 +50,7 @@ TEST(MessageTest, NullablesWrittenAsNullAndArraysAlways) {
   EXPECT_EQ(j.get<Message>(), m);
 }
 
-TEST(MessageTest, AcceptsOldSpecPlainStringFrom) {
+TEST(CoreMessageTest, AcceptsOldSpecPlainStringFrom) {
   const json j = json::parse(R"({"id":"m1","from":"+13125550147","to":[{"phone_number":"+17735550188"}],
                                  "text":"hi"})");
   const Message m = j.get<Message>();
@@ -61,7 +61,7 @@ TEST(MessageTest, AcceptsOldSpecPlainStringFrom) {
   EXPECT_EQ(m.status(), "");
 }
 
-TEST(MessageTest, MediaItemsAndHashSha256Alias) {
+TEST(CoreMessageTest, MediaItemsAndHashSha256Alias) {
   const json j = json::parse(R"({"id":"m1","from":{"phone_number":"+1"},"to":[],
      "media":[{"url":"https://m.example.test/a.jpg","content_type":"image/jpeg","sha256":null,"size":1024},
               {"url":"https://m.example.test/b.jpg","hash_sha256":"abc"}]})");
@@ -74,14 +74,14 @@ TEST(MessageTest, MediaItemsAndHashSha256Alias) {
   EXPECT_EQ(json(m)["media"][1]["size"], nullptr);
 }
 
-TEST(MessageTest, MissingRequiredFieldsThrowOutOfRange) {
+TEST(CoreMessageTest, MissingRequiredFieldsThrowOutOfRange) {
   EXPECT_THROW(json::parse(R"({"from":"+1","to":[]})").get<Message>(), json::out_of_range);
   EXPECT_THROW(json::parse(R"({"id":"m","to":[]})").get<Message>(), json::out_of_range);
   EXPECT_THROW(json::parse(R"({"id":"m","from":"+1"})").get<Message>(), json::out_of_range);
   EXPECT_THROW(json::parse(R"({"id":"m","from":{},"to":[]})").get<Message>(), json::out_of_range);
 }
 
-TEST(MessageTest, WrongTypesThrowTypeError) {
+TEST(CoreMessageTest, WrongTypesThrowTypeError) {
   EXPECT_THROW(json::parse(R"({"id":5,"from":"+1","to":[]})").get<Message>(), json::type_error);
   EXPECT_THROW(json::parse(R"({"id":"m","from":5,"to":[]})").get<Message>(), json::type_error);
   EXPECT_THROW(json::parse(R"({"id":"m","from":"+1","to":"+2"})").get<Message>(), json::exception);
@@ -90,7 +90,7 @@ TEST(MessageTest, WrongTypesThrowTypeError) {
                json::out_of_range);
 }
 
-TEST(MessageTest, StatusVocabulary) {
+TEST(CoreMessageTest, StatusVocabulary) {
   for (const char* s : {"delivered", "delivery_failed", "sending_failed", "delivery_unconfirmed", "expired"}) {
     EXPECT_TRUE(is_terminal_status(s)) << s;
     EXPECT_TRUE(is_known_status(s)) << s;
@@ -103,7 +103,7 @@ TEST(MessageTest, StatusVocabulary) {
   EXPECT_FALSE(is_known_status(""));
 }
 
-TEST(MessageTest, HugeTextRoundTrips) {
+TEST(CoreMessageTest, HugeTextRoundTrips) {
   Message m = data_of("message_outbound.json").get<Message>();
   m.text = std::string(1 << 20, 'a');
   const Message back = json::parse(json(m).dump()).get<Message>();

@@ -6,7 +6,7 @@
 using namespace harness::core;
 using harness::testing::fixture;
 
-TEST(NumbersTest, PhoneNumberFixtureRoundTrips) {
+TEST(CoreNumbersTest, PhoneNumberFixtureRoundTrips) {
   const json wire = json::parse(fixture("phone_number.json")).at("data");
   const PhoneNumber p = wire.get<PhoneNumber>();
   EXPECT_EQ(p.id, "2837465019283746501");
@@ -14,7 +14,7 @@ TEST(NumbersTest, PhoneNumberFixtureRoundTrips) {
   EXPECT_EQ(json(p), wire);
 }
 
-TEST(NumbersTest, MessagingSettingsFixtureRoundTrips) {
+TEST(CoreNumbersTest, MessagingSettingsFixtureRoundTrips) {
   const json wire = json::parse(fixture("messaging_settings.json")).at("data");
   const MessagingSettings s = wire.get<MessagingSettings>();
   ASSERT_TRUE(s.sms);
@@ -25,7 +25,7 @@ TEST(NumbersTest, MessagingSettingsFixtureRoundTrips) {
   EXPECT_EQ(json(s), wire);
 }
 
-TEST(NumbersTest, MessagingSettingsWritesFeaturesAndHealthAlways) {
+TEST(CoreNumbersTest, MessagingSettingsWritesFeaturesAndHealthAlways) {
   MessagingSettings s;
   s.id = "1";
   s.phone_number = "+13125550147";
@@ -35,7 +35,7 @@ TEST(NumbersTest, MessagingSettingsWritesFeaturesAndHealthAlways) {
   EXPECT_EQ(j.get<MessagingSettings>(), s);
 }
 
-TEST(NumbersTest, AvailableNumberFixtureRoundTrips) {
+TEST(CoreNumbersTest, AvailableNumberFixtureRoundTrips) {
   const json wire = json::parse(fixture("available_phone_number.json")).at("data").at(0);
   const AvailableNumber a = wire.get<AvailableNumber>();
   EXPECT_EQ(a.features, (std::vector<std::string>{"sms", "mms", "voice"}));
@@ -45,7 +45,7 @@ TEST(NumbersTest, AvailableNumberFixtureRoundTrips) {
   EXPECT_EQ(json(a), wire);
 }
 
-TEST(NumbersTest, NumberOrderFixtureRoundTrips) {
+TEST(CoreNumbersTest, NumberOrderFixtureRoundTrips) {
   const json wire = json::parse(fixture("number_order.json")).at("data");
   const NumberOrder o = wire.get<NumberOrder>();
   EXPECT_EQ(o.phone_numbers_count, 1);
@@ -55,13 +55,13 @@ TEST(NumbersTest, NumberOrderFixtureRoundTrips) {
   EXPECT_EQ(json(o), wire);
 }
 
-TEST(NumbersTest, NumberOrderCountDerivedWhenAbsent) {
+TEST(CoreNumbersTest, NumberOrderCountDerivedWhenAbsent) {
   const NumberOrder o =
       json::parse(R"({"id":"o","phone_numbers":[{"phone_number":"+1"},{"phone_number":"+2"}]})").get<NumberOrder>();
   EXPECT_EQ(o.phone_numbers_count, 2);
 }
 
-TEST(NumbersTest, BadInputThrows) {
+TEST(CoreNumbersTest, BadInputThrows) {
   EXPECT_THROW(json::parse(R"({"phone_number":"+1"})").get<PhoneNumber>(), json::out_of_range);
   EXPECT_THROW(json::parse(R"({"id":1,"phone_number":"+1"})").get<PhoneNumber>(), json::type_error);
   EXPECT_THROW(json::parse(R"({"id":"1"})").get<MessagingSettings>(), json::out_of_range);

@@ -6,7 +6,7 @@
 
 using namespace harness::core;
 
-TEST(PaginationTest, PageMetaFixtureRoundTrips) {
+TEST(CorePaginationTest, PageMetaFixtureRoundTrips) {
   const json wire = json::parse(harness::testing::fixture("page_meta.json"));
   const PageMeta m = wire.get<PageMeta>();
   EXPECT_EQ(m.total_results, 47);
@@ -14,19 +14,19 @@ TEST(PaginationTest, PageMetaFixtureRoundTrips) {
   EXPECT_THROW(json::parse(R"({"page_number":1})").get<PageMeta>(), json::out_of_range);
 }
 
-TEST(PaginationTest, DefaultsWhenAbsent) {
+TEST(CorePaginationTest, DefaultsWhenAbsent) {
   const auto r = parse_page(std::nullopt, std::nullopt);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->number, 1);
   EXPECT_EQ(r->size, 20);
 }
 
-TEST(PaginationTest, AcceptsBounds) {
+TEST(CorePaginationTest, AcceptsBounds) {
   EXPECT_EQ(parse_page("3", "250")->size, 250);
   EXPECT_EQ(parse_page("3", "1")->number, 3);
 }
 
-TEST(PaginationTest, RejectsBadValuesWithParameterName) {
+TEST(CorePaginationTest, RejectsBadValuesWithParameterName) {
   for (const char* bad : {"0", "-1", "abc", "", "1.5", " 2", "99999999999"}) {
     const auto r = parse_page(std::string_view(bad), std::nullopt);
     ASSERT_FALSE(r.ok()) << bad;
@@ -40,7 +40,7 @@ TEST(PaginationTest, RejectsBadValuesWithParameterName) {
   }
 }
 
-TEST(PaginationTest, MetaAndSlice) {
+TEST(CorePaginationTest, MetaAndSlice) {
   const PageRequest r{3, 20};
   EXPECT_EQ(page_meta(r, 47), (PageMeta{3, 20, 3, 47}));
   EXPECT_EQ(page_slice(r, 47), (std::pair<size_t, size_t>{40, 47}));
@@ -51,7 +51,7 @@ TEST(PaginationTest, MetaAndSlice) {
   EXPECT_EQ(page_meta(PageRequest{1, 20}, 41).total_pages, 3);
 }
 
-TEST(PaginationTest, HugePageNumberDoesNotOverflow) {
+TEST(CorePaginationTest, HugePageNumberDoesNotOverflow) {
   const PageRequest r{2147483647, 250};
   EXPECT_EQ(page_slice(r, 100), (std::pair<size_t, size_t>{100, 100}));
 }

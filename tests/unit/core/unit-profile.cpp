@@ -6,7 +6,7 @@
 using namespace harness::core;
 using harness::testing::fixture;
 
-TEST(ProfileTest, FixtureRoundTrips) {
+TEST(CoreProfileTest, FixtureRoundTrips) {
   const json wire = json::parse(fixture("messaging_profile.json")).at("data");
   const MessagingProfile p = wire.get<MessagingProfile>();
   EXPECT_EQ(p.name, "load-test");
@@ -18,7 +18,7 @@ TEST(ProfileTest, FixtureRoundTrips) {
   EXPECT_EQ(json(p), wire);
 }
 
-TEST(ProfileTest, DefaultsForMinimalProfile) {
+TEST(CoreProfileTest, DefaultsForMinimalProfile) {
   const MessagingProfile p = json::parse(R"({"id":"p1","name":"n"})").get<MessagingProfile>();
   EXPECT_TRUE(p.enabled);
   EXPECT_EQ(p.webhook_api_version, "2");
@@ -29,7 +29,7 @@ TEST(ProfileTest, DefaultsForMinimalProfile) {
   EXPECT_EQ(j.get<MessagingProfile>(), p);
 }
 
-TEST(ProfileTest, BadInputThrows) {
+TEST(CoreProfileTest, BadInputThrows) {
   EXPECT_THROW(json::parse(R"({"name":"n"})").get<MessagingProfile>(), json::out_of_range);
   EXPECT_THROW(json::parse(R"({"id":"p","name":"n","enabled":"yes"})").get<MessagingProfile>(), json::type_error);
   EXPECT_THROW(json::parse(R"({"id":"p","name":"n","whitelisted_destinations":"US"})").get<MessagingProfile>(),

@@ -12,7 +12,7 @@ using harness::core::stable_hash;
 // Golden values: xoshiro256** seeded through splitmix64(42), computed with an independent
 // implementation of the published reference algorithms. Any change here shifts every seeded
 // scenario in the project, so it must be deliberate.
-TEST(RngTest, GoldenValuesForSeed42) {
+TEST(CoreRngTest, GoldenValuesForSeed42) {
   Rng r(42);
   EXPECT_EQ(r.next_u64(), 0x15780b2e0c2ec716ULL);
   EXPECT_EQ(r.next_u64(), 0x6104d9866d113a7eULL);
@@ -21,7 +21,7 @@ TEST(RngTest, GoldenValuesForSeed42) {
   EXPECT_EQ(r.next_u64(), 0xfde6dc7fe2ec5e64ULL);
 }
 
-TEST(RngTest, SameSeedSameStreamDifferentSeedDifferentStream) {
+TEST(CoreRngTest, SameSeedSameStreamDifferentSeedDifferentStream) {
   Rng a(7), b(7), c(8);
   bool differs = false;
   for (int i = 0; i < 100; ++i) {
@@ -32,7 +32,7 @@ TEST(RngTest, SameSeedSameStreamDifferentSeedDifferentStream) {
   EXPECT_TRUE(differs);
 }
 
-TEST(RngTest, NextDoubleInUnitInterval) {
+TEST(CoreRngTest, NextDoubleInUnitInterval) {
   Rng r(1);
   double lo = 1, hi = 0, sum = 0;
   for (int i = 0; i < 100000; ++i) {
@@ -48,7 +48,7 @@ TEST(RngTest, NextDoubleInUnitInterval) {
   EXPECT_NEAR(sum / 100000, 0.5, 0.01);
 }
 
-TEST(RngTest, UniformStaysInRangeAndCoversIt) {
+TEST(CoreRngTest, UniformStaysInRangeAndCoversIt) {
   Rng r(3);
   EXPECT_EQ(r.uniform(0), 0u);
   EXPECT_EQ(r.uniform(1), 0u);
@@ -62,7 +62,7 @@ TEST(RngTest, UniformStaysInRangeAndCoversIt) {
   for (auto& [k, n] : hist) EXPECT_NEAR(n, 10000, 500) << k;
 }
 
-TEST(RngTest, UniformUnbiasedForHugeBound) {
+TEST(CoreRngTest, UniformUnbiasedForHugeBound) {
   // n just above 2^63: a naive modulo would return values below 2^63 - 1 about twice as often.
   Rng r(11);
   const uint64_t n = (uint64_t{1} << 63) + 12345;
@@ -75,7 +75,7 @@ TEST(RngTest, UniformUnbiasedForHugeBound) {
   EXPECT_NEAR(upper, 10000, 400);
 }
 
-TEST(RngTest, ChanceEdges) {
+TEST(CoreRngTest, ChanceEdges) {
   Rng r(5);
   int hits = 0;
   for (int i = 0; i < 1000; ++i) {
@@ -89,7 +89,7 @@ TEST(RngTest, ChanceEdges) {
   EXPECT_NEAR(hits, 250, 60);
 }
 
-TEST(RngTest, ForkDependsOnSeedAndNameOnly) {
+TEST(CoreRngTest, ForkDependsOnSeedAndNameOnly) {
   Rng a(42);
   Rng b(42);
   for (int i = 0; i < 10; ++i) b.next_u64();   // draws on the parent must not shift a fork
@@ -100,7 +100,7 @@ TEST(RngTest, ForkDependsOnSeedAndNameOnly) {
   EXPECT_NE(Rng(42).fork("x").next_u64(), Rng(43).fork("x").next_u64());
 }
 
-TEST(RngTest, StableHashIsFnv1a) {
+TEST(CoreRngTest, StableHashIsFnv1a) {
   EXPECT_EQ(stable_hash(""), 0xcbf29ce484222325ULL);
   EXPECT_EQ(stable_hash("a"), 0xaf63dc4c8601ec8cULL);
   EXPECT_EQ(stable_hash("foobar"), 0x85944171f73967e8ULL);

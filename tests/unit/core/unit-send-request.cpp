@@ -13,7 +13,7 @@ RequestProblem fail(const std::string& body) {
 }
 }  // namespace
 
-TEST(SendRequestTest, FixtureRoundTrips) {
+TEST(CoreSendRequestTest, FixtureRoundTrips) {
   const std::string raw = harness::testing::fixture("send_request.json");
   const auto r = decode_send_request(raw);
   ASSERT_TRUE(r.ok());
@@ -23,7 +23,7 @@ TEST(SendRequestTest, FixtureRoundTrips) {
   EXPECT_EQ(json(r.value()), json::parse(raw));
 }
 
-TEST(SendRequestTest, DefaultsAndOmittedOptionals) {
+TEST(CoreSendRequestTest, DefaultsAndOmittedOptionals) {
   const auto r = decode_send_request(R"({"to":"+17735550188"})");
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->use_profile_webhooks);
@@ -35,7 +35,7 @@ TEST(SendRequestTest, DefaultsAndOmittedOptionals) {
   EXPECT_FALSE(j.contains("send_at"));
 }
 
-TEST(SendRequestTest, AllFieldsDecode) {
+TEST(CoreSendRequestTest, AllFieldsDecode) {
   const auto r = decode_send_request(R"({"to":"+17735550188","from":"+13125550147","messaging_profile_id":"p",
     "text":"t","subject":"s","media_urls":["https://a","https://b"],"type":"MMS","webhook_url":"w",
     "webhook_failover_url":"f","use_profile_webhooks":true,"auto_detect":true,"encoding":"ucs2",
@@ -49,14 +49,14 @@ TEST(SendRequestTest, AllFieldsDecode) {
   EXPECT_EQ(decode_send_request(json(r.value())).value(), r.value());
 }
 
-TEST(SendRequestTest, NullMeansAbsent) {
+TEST(CoreSendRequestTest, NullMeansAbsent) {
   const auto r = decode_send_request(R"({"to":"+1","send_at":null,"from":null,"media_urls":null})");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->send_at, std::nullopt);
   EXPECT_EQ(r->from, std::nullopt);
 }
 
-TEST(SendRequestTest, MalformedJsonIs400Code10015) {
+TEST(CoreSendRequestTest, MalformedJsonIs400Code10015) {
   for (const char* body : {"", "{", "{\"to\":}", "not json", "{\"to\":\"+1\"} trailing", "\xFF\xFE"}) {
     const auto p = fail(body);
     EXPECT_EQ(p.http_status, 400) << body;
@@ -67,7 +67,7 @@ TEST(SendRequestTest, MalformedJsonIs400Code10015) {
   EXPECT_EQ(p.error.code, "10015");
 }
 
-TEST(SendRequestTest, NonObjectIs400Code10015) {
+TEST(CoreSendRequestTest, NonObjectIs400Code10015) {
   for (const char* body : {"[]", "\"to\"", "5", "null", "true"}) {
     const auto p = fail(body);
     EXPECT_EQ(p.http_status, 400) << body;
@@ -75,7 +75,7 @@ TEST(SendRequestTest, NonObjectIs400Code10015) {
   }
 }
 
-TEST(SendRequestTest, MissingToIs422Code10004WithPointer) {
+TEST(CoreSendRequestTest, MissingToIs422Code10004WithPointer) {
   for (const char* body : {R"({})", R"({"from":"+1","text":"hi"})", R"({"to":null})"}) {
     const auto p = fail(body);
     EXPECT_EQ(p.http_status, 422) << body;
@@ -85,7 +85,7 @@ TEST(SendRequestTest, MissingToIs422Code10004WithPointer) {
   }
 }
 
-TEST(SendRequestTest, WrongTypesAre400Code10015WithPointer) {
+TEST(CoreSendRequestTest, WrongTypesAre400Code10015WithPointer) {
   const std::pair<const char*, const char*> cases[] = {
       {R"({"to":5})", "/to"},
       {R"({"to":["+1","+2"]})", "/to"},
@@ -110,20 +110,20 @@ TEST(SendRequestTest, WrongTypesAre400Code10015WithPointer) {
   }
 }
 
-TEST(SendRequestTest, TypeErrorReportedBeforeMissingTo) {
+TEST(CoreSendRequestTest, TypeErrorReportedBeforeMissingTo) {
   const auto p = fail(R"({"media_urls":[1]})");
   EXPECT_EQ(p.error.code, "10015");
   EXPECT_EQ(p.error.source_pointer, "/media_urls/0");
 }
 
-TEST(SendRequestTest, HugeTextIsAccepted) {
+TEST(CoreSendRequestTest, HugeTextIsAccepted) {
   const json body = {{"to", "+17735550188"}, {"text", std::string(1 << 20, 'a')}};
   const auto r = decode_send_request(body.dump());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->text->size(), size_t{1} << 20);
 }
 
-TEST(SendRequestTest, DeeplyNestedJsonDoesNotCrash) {
+TEST(CoreSendRequestTest, DeeplyNestedJsonDoesNotCrash) {
   const std::string deep = "{\"to\":\"+1\",\"x\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
   const auto r = decode_send_request(deep);
   EXPECT_TRUE(r.ok());   // unknown fields are ignored, however deep

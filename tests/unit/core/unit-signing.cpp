@@ -37,13 +37,13 @@ std::string flip_one_bit(std::string b64) {
 
 }  // namespace
 
-TEST(SigningTest, FixturePemMatchesPublicKeyFile) {
+TEST(CoreSigningTest, FixturePemMatchesPublicKeyFile) {
   const Ed25519KeyPair kp = test_key();
   EXPECT_EQ(kp.public_key_base64(), trimmed(fixture("keys/test_ed25519.pub.b64")));
   EXPECT_EQ(kp.private_key_base64(), trimmed(fixture("keys/test_ed25519.seed.b64")));
 }
 
-TEST(SigningTest, SeedFileLoadsTheSameKey) {
+TEST(CoreSigningTest, SeedFileLoadsTheSameKey) {
   const auto from_seed = load_ed25519_private(fixture("keys/test_ed25519.seed.b64"));
   ASSERT_TRUE(from_seed.ok()) << from_seed.error();
   EXPECT_EQ(from_seed.value().public_key, test_key().public_key);
@@ -52,7 +52,7 @@ TEST(SigningTest, SeedFileLoadsTheSameKey) {
   EXPECT_EQ(from_file.value().seed, test_key().seed);
 }
 
-TEST(SigningTest, Rfc8032PublicKeyDerivation) {
+TEST(CoreSigningTest, Rfc8032PublicKeyDerivation) {
   // RFC 8032 §7.1 TEST 1 key pair: the public key derived from the published secret.
   const std::string seed_hex = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
   const std::string pub_hex = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
@@ -66,7 +66,7 @@ TEST(SigningTest, Rfc8032PublicKeyDerivation) {
   EXPECT_EQ(kp.value().public_key_base64(), base64_encode(unhex(pub_hex)));
 }
 
-TEST(SigningTest, SignThenVerify) {
+TEST(CoreSigningTest, SignThenVerify) {
   const auto kp = test_key();
   const std::string sig = sign_ed25519(kp, kTs, kBody);
   EXPECT_EQ(base64_decode(sig).value().size(), 64u);
@@ -75,7 +75,7 @@ TEST(SigningTest, SignThenVerify) {
   EXPECT_EQ(sign_ed25519(kp, kTs, kBody), sig);
 }
 
-TEST(SigningTest, SignatureCoversTimestampAndBodyWithPipe) {
+TEST(CoreSigningTest, SignatureCoversTimestampAndBodyWithPipe) {
   const auto kp = test_key();
   const std::string sig = sign_ed25519(kp, kTs, kBody);
   // "1|2|3" either way: the signed bytes are exactly ts + '|' + body, nothing else.
@@ -84,7 +84,7 @@ TEST(SigningTest, SignatureCoversTimestampAndBodyWithPipe) {
   EXPECT_EQ(verify_ed25519(kp.public_key_base64(), sig, "1740830405", kBody, kNow), VerifyStatus::Mismatch);
 }
 
-TEST(SigningTest, TamperedBodyIsRejected) {
+TEST(CoreSigningTest, TamperedBodyIsRejected) {
   const auto kp = test_key();
   const std::string sig = sign_ed25519(kp, kTs, kBody);
   std::string tampered = kBody;
@@ -94,7 +94,7 @@ TEST(SigningTest, TamperedBodyIsRejected) {
   EXPECT_EQ(verify_ed25519(kp.public_key_base64(), flip_one_bit(sig), kTs, kBody, kNow), VerifyStatus::Mismatch);
 }
 
-TEST(SigningTest, WrongKeyIsRejected) {
+TEST(CoreSigningTest, WrongKeyIsRejected) {
   const auto kp = test_key();
   const auto other = generate_ed25519();
   EXPECT_NE(other.public_key, kp.public_key);
@@ -102,7 +102,7 @@ TEST(SigningTest, WrongKeyIsRejected) {
   EXPECT_EQ(verify_ed25519(other.public_key_base64(), sig, kTs, kBody, kNow), VerifyStatus::Mismatch);
 }
 
-TEST(SigningTest, ToleranceIsThreeHundredSecondsBothWays) {
+TEST(CoreSigningTest, ToleranceIsThreeHundredSecondsBothWays) {
   const auto kp = test_key();
   const std::string sig = sign_ed25519(kp, kTs, kBody);
   const std::string pub = kp.public_key_base64();
@@ -113,7 +113,7 @@ TEST(SigningTest, ToleranceIsThreeHundredSecondsBothWays) {
   EXPECT_EQ(verify_ed25519(pub, sig, kTs, kBody, kNow + 10, 5), VerifyStatus::StaleTimestamp);
 }
 
-TEST(SigningTest, MissingAndMalformedInputs) {
+TEST(CoreSigningTest, MissingAndMalformedInputs) {
   const auto kp = test_key();
   const std::string pub = kp.public_key_base64();
   const std::string sig = sign_ed25519(kp, kTs, kBody);
@@ -125,7 +125,7 @@ TEST(SigningTest, MissingAndMalformedInputs) {
   EXPECT_EQ(verify_ed25519("%%%", sig, kTs, kBody, kNow), VerifyStatus::BadKey);
 }
 
-TEST(SigningTest, WrongLengthsAreRejected) {
+TEST(CoreSigningTest, WrongLengthsAreRejected) {
   const auto kp = test_key();
   const std::string sig = sign_ed25519(kp, kTs, kBody);
   const std::string raw_pub(reinterpret_cast<const char*>(kp.public_key.data()), 32);
@@ -138,7 +138,7 @@ TEST(SigningTest, WrongLengthsAreRejected) {
             VerifyStatus::BadSignatureEncoding);
 }
 
-TEST(SigningTest, LoadRejectsBadKeys) {
+TEST(CoreSigningTest, LoadRejectsBadKeys) {
   const std::string s31 = base64_encode(std::string(31, 'k'));
   const std::string s33 = base64_encode(std::string(33, 'k'));
   auto r31 = load_ed25519_private(s31);
@@ -152,14 +152,14 @@ TEST(SigningTest, LoadRejectsBadKeys) {
   EXPECT_FALSE(load_ed25519_private_file("/nonexistent/dir/key.pem").ok());
 }
 
-TEST(SigningTest, LoadRejectsNonEd25519Pem) {
+TEST(CoreSigningTest, LoadRejectsNonEd25519Pem) {
   // The TLS fixture key is RSA: a PKCS#8 private key, but not Ed25519.
   const auto r = load_ed25519_private(fixture("tls/key.pem"));
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().find("not Ed25519"), std::string::npos) << r.error();
 }
 
-TEST(SigningTest, AcceptsLibsodiumSixtyFourByteSecretKey) {
+TEST(CoreSigningTest, AcceptsLibsodiumSixtyFourByteSecretKey) {
   const auto kp = test_key();
   const std::string seed(reinterpret_cast<const char*>(kp.seed.data()), 32);
   const std::string pub(reinterpret_cast<const char*>(kp.public_key.data()), 32);
@@ -171,7 +171,7 @@ TEST(SigningTest, AcceptsLibsodiumSixtyFourByteSecretKey) {
   EXPECT_FALSE(load_ed25519_private(base64_encode(seed + wrong_pub)).ok());
 }
 
-TEST(SigningTest, PemRoundTripAndSaveWithMode0600) {
+TEST(CoreSigningTest, PemRoundTripAndSaveWithMode0600) {
   const auto kp = generate_ed25519();
   const std::string pem = private_key_pem(kp);
   EXPECT_EQ(pem.rfind("-----BEGIN PRIVATE KEY-----", 0), 0u);
@@ -196,24 +196,24 @@ TEST(SigningTest, PemRoundTripAndSaveWithMode0600) {
   EXPECT_TRUE(save_ed25519_private_file(kp, "/nonexistent/dir/key.pem").has_value());
 }
 
-TEST(SigningTest, GeneratedKeysDiffer) {
+TEST(CoreSigningTest, GeneratedKeysDiffer) {
   EXPECT_NE(generate_ed25519().seed, generate_ed25519().seed);
 }
 
-TEST(SigningTest, SignsHugeBodies) {
+TEST(CoreSigningTest, SignsHugeBodies) {
   const auto kp = test_key();
   const std::string body(1 << 20, 'z');
   const std::string sig = sign_ed25519(kp, kTs, body);
   EXPECT_EQ(verify_ed25519(kp.public_key_base64(), sig, kTs, body, kNow), VerifyStatus::Ok);
 }
 
-TEST(HmacSigningTest, KnownAnswer) {
+TEST(CoreHmacSigningTest, KnownAnswer) {
   // Expected value computed independently:
   //   printf '1.x' | openssl dgst -sha256 -hmac key -binary | base64
   EXPECT_EQ(hmac_signature_header("key", 1, "x"), "t=1,h=/EkTxBp795Mmfio4TzJhyUNuws0Je9dF57DZkRP1EOw=");
 }
 
-TEST(HmacSigningTest, VerifyAcceptsGenuineAndRejectsTampering) {
+TEST(CoreHmacSigningTest, VerifyAcceptsGenuineAndRejectsTampering) {
   const std::string h = hmac_signature_header("s3cr3tExample", kNow, kBody);
   EXPECT_EQ(h.rfind("t=1740830404,h=", 0), 0u);
   EXPECT_EQ(verify_hmac_header("s3cr3tExample", h, kBody, kNow), VerifyStatus::Ok);
@@ -223,7 +223,7 @@ TEST(HmacSigningTest, VerifyAcceptsGenuineAndRejectsTampering) {
   EXPECT_EQ(verify_hmac_header("s3cr3tExample", h, kBody + "x", kNow), VerifyStatus::Mismatch);
 }
 
-TEST(HmacSigningTest, ToleranceOptional) {
+TEST(CoreHmacSigningTest, ToleranceOptional) {
   const std::string h = hmac_signature_header("k", kNow, kBody);
   EXPECT_EQ(verify_hmac_header("k", h, kBody, kNow + 301), VerifyStatus::StaleTimestamp);
   EXPECT_EQ(verify_hmac_header("k", h, kBody, kNow - 301), VerifyStatus::FutureTimestamp);
@@ -231,7 +231,7 @@ TEST(HmacSigningTest, ToleranceOptional) {
   EXPECT_EQ(verify_hmac_header("k", h, kBody, kNow + 100000, std::nullopt), VerifyStatus::Ok);
 }
 
-TEST(HmacSigningTest, MalformedHeaders) {
+TEST(CoreHmacSigningTest, MalformedHeaders) {
   EXPECT_EQ(verify_hmac_header("k", "", kBody, kNow), VerifyStatus::MissingSignature);
   EXPECT_EQ(verify_hmac_header("k", "t=1740830404", kBody, kNow), VerifyStatus::MissingSignature);
   EXPECT_EQ(verify_hmac_header("k", "h=" + base64_encode(std::string(32, 'a')), kBody, kNow),
@@ -244,7 +244,7 @@ TEST(HmacSigningTest, MalformedHeaders) {
   EXPECT_EQ(verify_hmac_header("k", "garbage", kBody, kNow), VerifyStatus::BadSignatureEncoding);
 }
 
-TEST(SigningTest, ConstantTimeEqual) {
+TEST(CoreSigningTest, ConstantTimeEqual) {
   EXPECT_TRUE(constant_time_equal("", ""));
   EXPECT_TRUE(constant_time_equal("abc", "abc"));
   EXPECT_FALSE(constant_time_equal("abc", "abd"));
@@ -252,13 +252,13 @@ TEST(SigningTest, ConstantTimeEqual) {
   EXPECT_FALSE(constant_time_equal(std::string("a\0b", 3), std::string("a\0c", 3)));
 }
 
-TEST(SigningTest, VerifyStatusNames) {
+TEST(CoreSigningTest, VerifyStatusNames) {
   EXPECT_EQ(to_string(VerifyStatus::Ok), "ok");
   EXPECT_EQ(to_string(VerifyStatus::StaleTimestamp), "timestamp too old");
   EXPECT_EQ(to_string(VerifyStatus::Mismatch), "signature does not match");
 }
 
-TEST(SigningTest, PreparedSignerMatchesOneShotSigning) {
+TEST(CoreSigningTest, PreparedSignerMatchesOneShotSigning) {
   const auto kp = test_key();
   const Ed25519Signer signer(kp);
   EXPECT_EQ(signer.sign(kTs, kBody), sign_ed25519(kp, kTs, kBody));

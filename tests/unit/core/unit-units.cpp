@@ -5,7 +5,7 @@
 using namespace harness::core;
 using namespace std::chrono;
 
-TEST(UnitsTest, ParsesDurations) {
+TEST(CoreUnitsTest, ParsesDurations) {
   EXPECT_EQ(parse_duration("500us"), microseconds(500));
   EXPECT_EQ(parse_duration("250ms"), milliseconds(250));
   EXPECT_EQ(parse_duration("2s"), seconds(2));
@@ -16,12 +16,12 @@ TEST(UnitsTest, ParsesDurations) {
   EXPECT_EQ(parse_duration("3"), seconds(3));
 }
 
-TEST(UnitsTest, RejectsBadDurations) {
+TEST(CoreUnitsTest, RejectsBadDurations) {
   for (const char* s : {"", "s", "-1s", "1x", "1.2.3s", "1 s", "abc", "1e3s", "99999999999h", "nan", "inf"})
     EXPECT_FALSE(parse_duration(s)) << s;
 }
 
-TEST(UnitsTest, ParsesRates) {
+TEST(CoreUnitsTest, ParsesRates) {
   EXPECT_DOUBLE_EQ(*parse_rate_per_second("50/s"), 50.0);
   EXPECT_DOUBLE_EQ(*parse_rate_per_second("3000/m"), 50.0);
   EXPECT_DOUBLE_EQ(*parse_rate_per_second("10/h"), 10.0 / 3600);
@@ -30,7 +30,7 @@ TEST(UnitsTest, ParsesRates) {
     EXPECT_FALSE(parse_rate_per_second(s)) << s;
 }
 
-TEST(UnitsTest, ParsesCounts) {
+TEST(CoreUnitsTest, ParsesCounts) {
   EXPECT_EQ(parse_count("10k"), 10000u);
   EXPECT_EQ(parse_count("1M"), 1000000u);
   EXPECT_EQ(parse_count("42"), 42u);
@@ -39,7 +39,7 @@ TEST(UnitsTest, ParsesCounts) {
     EXPECT_FALSE(parse_count(s)) << s;
 }
 
-TEST(UnitsTest, FormatsDurations) {
+TEST(CoreUnitsTest, FormatsDurations) {
   EXPECT_EQ(format_duration(microseconds(1250)), "1.25ms");
   EXPECT_EQ(format_duration(seconds(2)), "2s");
   EXPECT_EQ(format_duration(microseconds(850)), "850us");

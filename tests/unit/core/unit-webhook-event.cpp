@@ -6,7 +6,7 @@
 using namespace harness::core;
 using harness::testing::fixture;
 
-TEST(WebhookEventTest, FinalizedFixtureRoundTrips) {
+TEST(CoreWebhookEventTest, FinalizedFixtureRoundTrips) {
   const json wire = json::parse(fixture("webhook_message_finalized.json"));
   const WebhookEvent e = wire.get<WebhookEvent>();
   EXPECT_EQ(e.event_type, "message.finalized");
@@ -20,7 +20,7 @@ TEST(WebhookEventTest, FinalizedFixtureRoundTrips) {
   EXPECT_EQ(json(e), wire);
 }
 
-TEST(WebhookEventTest, ReceivedFixtureRoundTrips) {
+TEST(CoreWebhookEventTest, ReceivedFixtureRoundTrips) {
   const json wire = json::parse(fixture("webhook_message_received.json"));
   const WebhookEvent e = wire.get<WebhookEvent>();
   EXPECT_EQ(e.event_type, "message.received");
@@ -29,7 +29,7 @@ TEST(WebhookEventTest, ReceivedFixtureRoundTrips) {
   EXPECT_EQ(json(e), wire);
 }
 
-TEST(WebhookEventTest, MetaWrittenOnlyWhenPresent) {
+TEST(CoreWebhookEventTest, MetaWrittenOnlyWhenPresent) {
   WebhookEvent e = json::parse(fixture("webhook_message_received.json")).get<WebhookEvent>();
   e.meta.reset();
   const json j = e;
@@ -37,7 +37,7 @@ TEST(WebhookEventTest, MetaWrittenOnlyWhenPresent) {
   EXPECT_EQ(j.get<WebhookEvent>(), e);
 }
 
-TEST(WebhookEventTest, MissingPartsThrow) {
+TEST(CoreWebhookEventTest, MissingPartsThrow) {
   EXPECT_THROW(json::parse(R"({"meta":{}})").get<WebhookEvent>(), json::out_of_range);
   EXPECT_THROW(json::parse(R"({"data":{"event_type":"message.sent","id":"e","occurred_at":"t"}})").get<WebhookEvent>(),
                json::out_of_range);
