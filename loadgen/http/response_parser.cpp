@@ -47,7 +47,22 @@ bool parse_decimal(std::string_view s, uint64_t& out) {
 
 }  // namespace
 
-void ResponseParser::reset() { *this = ResponseParser(); }
+// Keeps the buffers' capacity: a connection parses one response after another.
+void ResponseParser::reset() {
+  state_ = State::NeedMore;
+  phase_ = Phase::StatusLine;
+  line_.clear();
+  body_.clear();
+  error_.clear();
+  status_ = 0;
+  http10_ = false;
+  keep_alive_ = true;
+  chunked_ = false;
+  has_length_ = false;
+  remaining_ = 0;
+  retry_after_ = -1;
+  header_bytes_ = 0;
+}
 
 ResponseParser::State ResponseParser::fail(std::string why) {
   error_ = std::move(why);
