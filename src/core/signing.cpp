@@ -120,7 +120,10 @@ Expected<Ed25519KeyPair, std::string> load_ed25519_private(std::string_view base
       return unexpected(std::string("PEM is not a PKCS#8 private key (expected 'BEGIN PRIVATE KEY')"));
     BioPtr bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
     if (!bio) return unexpected(std::string("out of memory"));
-    PkeyPtr pkey(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+    // A callback that supplies no password: OpenSSL's default would prompt on the terminal
+    // if it ever met an encrypted key.
+    auto no_password = [](char*, int, int, void*) -> int { return 0; };
+    PkeyPtr pkey(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_password, nullptr));
     if (!pkey) return unexpected(std::string("PEM could not be parsed as a private key"));
     if (EVP_PKEY_get_id(pkey.get()) != EVP_PKEY_ED25519)
       return unexpected(std::string("PEM holds a private key that is not Ed25519"));

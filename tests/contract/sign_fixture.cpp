@@ -85,7 +85,9 @@ int main(int argc, char** argv) {
   std::string tampered = body;
   tampered.replace(tampered.find("delivered"), 9, "delivery_failed");
   const std::string stale_ts = std::to_string(now - 301);
-  const std::string future_ts = std::to_string(now + 301);
+  // Time only moves forward between here and the SDK's check: 301 s old stays stale, but a
+  // timestamp 301 s ahead could drift back inside the window, so the future case uses 330 s.
+  const std::string future_ts = std::to_string(now + 330);
   // 290 s rather than exactly 300 s: the SDK reads its own clock a moment later.
   const std::string near_edge_ts = std::to_string(now - 290);
 

@@ -76,7 +76,7 @@ for (const [name, args] of cases) {
       /too old or too new/);
   });
 
-  test(`${name}: future timestamp (301 s ahead) rejected`, async () => {
+  test(`${name}: future timestamp (330 s ahead) rejected`, async () => {
     await assert.rejects(
       new TelnyxWebhook(m.public_key).verify(m.body, headers(m.future_signature, m.future_timestamp)),
       /too old or too new/);

@@ -267,3 +267,16 @@ TEST(CoreSigningTest, PreparedSignerMatchesOneShotSigning) {
   EXPECT_EQ(verify_ed25519(kp.public_key_base64(), copy.sign(kTs, kBody), kTs, kBody, kNow), VerifyStatus::Ok);
   EXPECT_EQ(signer.key_pair().public_key, kp.public_key);
 }
+
+TEST(CoreSigningTest, EncryptedPemIsRejectedWithoutPrompting) {
+  // An encrypted PKCS#8 block (body truncated): the header alone must make it fail, with a
+  // reason, and never reach OpenSSL's interactive password prompt.
+  const char* encrypted_pem =
+      "-----BEGIN ENCRYPTED PRIVATE KEY-----\n"
+      "MIGbMFcGCSqGSIb3DQEFDTBKMCkGCSqGSIb3DQEFDDAcBAiqCKLhVx1F0QICCAAw\n"
+      "DAYIKoZIhvcNAgkFADAdBglghkgBZQMEASoEEA==\n"
+      "-----END ENCRYPTED PRIVATE KEY-----\n";
+  const auto r = load_ed25519_private(encrypted_pem);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("PKCS#8"), std::string::npos) << r.error();
+}
