@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { createServer } from 'node:http';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Telnyx from 'telnyx';
 import { TelnyxWebhook, TelnyxWebhookVerificationError } from 'telnyx/lib/webhooks';
@@ -93,8 +93,16 @@ const client = new Telnyx({ apiKey: 'KEY_contract_webhooks' });
 // ---- run 1: genuine events from the telnyx-mock binary ------------------------------------
 test('telnyx-mock: every genuine event passes the official verifier', async (t) => {
   assert.ok(existsSync(mockBinary), `not built: ${mockBinary}`);
-  const mock = await startMock(mockBinary, ['--port', '0', '--seed', '7', '--log-level', 'error']);
+  // With the fixed test key when the fixture exists (--signing-key), so the published key is known.
+  const sourceDir = process.env.HARNESS_SOURCE_DIR;
+  const keyFile = sourceDir ? path.join(sourceDir, 'fixtures', 'keys', 'test_ed25519.pem') : '';
+  const pubFile = sourceDir ? path.join(sourceDir, 'fixtures', 'keys', 'test_ed25519.pub.b64') : '';
+  const useFixture = keyFile && existsSync(keyFile) && existsSync(pubFile);
+  const args = ['--port', '0', '--seed', '7', '--log-level', 'error'];
+  if (useFixture) args.push('--signing-key', keyFile);
+  const mock = await startMock(mockBinary, args);
   t.after(() => stopMock(mock));
+  if (useFixture) assert.equal(mock.publicKey, readFileSync(pubFile, 'utf8').trim());
   const keys = await (await fetch(`${mock.url}/_mock/keys`)).json();
   assert.ok(JSON.stringify(keys).includes(mock.publicKey), 'GET /_mock/keys publishes the start-up key');
 
