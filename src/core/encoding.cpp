@@ -63,20 +63,24 @@ int parts_for(int64_t units, int64_t single, int64_t per_part) {
   return clamp_int((units + per_part - 1) / per_part);
 }
 
+// Septets for every code point below U+0100 (the whole reduced set lives there), built once.
+struct Latin1Table {
+  unsigned char septets[256] = {};
+  Latin1Table() {
+    septets[static_cast<unsigned char>('\n')] = 1;
+    septets[static_cast<unsigned char>('\r')] = 1;
+    for (int c = 0x20; c < 0x7F; ++c) septets[c] = 1;
+    septets[static_cast<unsigned char>('`')] = 0;   // explicitly excluded by Telnyx
+    for (char c : {'[', '\\', ']', '^', '{', '|', '}', '~'}) septets[static_cast<unsigned char>(c)] = 2;
+    for (char32_t c : kBasicExtra) septets[c] = 1;
+  }
+};
+
 }  // namespace
 
 int gsm7_septets(char32_t cp) {
-  if (cp == '\n' || cp == '\r') return 1;
-  if (cp < 0x20 || cp >= 0x7F) {
-    for (char32_t c : kBasicExtra)
-      if (c == cp) return 1;
-    return 0;
-  }
-  switch (cp) {
-    case '`': return 0;   // explicitly excluded by Telnyx
-    case '[': case '\\': case ']': case '^': case '{': case '|': case '}': case '~': return 2;
-    default: return 1;
-  }
+  static const Latin1Table table;
+  return cp < 0x100 ? table.septets[cp] : 0;
 }
 
 std::string_view encoding_name(Encoding e) { return e == Encoding::Gsm7 ? "GSM-7" : "UCS-2"; }

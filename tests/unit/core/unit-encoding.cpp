@@ -162,3 +162,17 @@ TEST(CoreEncodingTest, EncodingNames) {
   EXPECT_EQ(encoding_name(Encoding::Gsm7), "GSM-7");
   EXPECT_EQ(encoding_name(Encoding::Ucs2), "UCS-2");
 }
+
+TEST(CoreEncodingTest, ReducedSetHasExactlyTheListedCharacters) {
+  // 86 printable ASCII (95 minus backtick minus the 8 escapes) + LF + CR + 27 listed non-ASCII
+  // characters (including §) are 1 septet; the 8 escapes are 2; nothing else is representable.
+  int one = 0, two = 0;
+  for (char32_t cp = 0; cp < 0x110000; ++cp) {
+    const int s = gsm7_septets(cp);
+    one += s == 1;
+    two += s == 2;
+    ASSERT_TRUE(s == 0 || cp < 0x100) << std::hex << static_cast<uint32_t>(cp);
+  }
+  EXPECT_EQ(one, 86 + 2 + 27);
+  EXPECT_EQ(two, 8);
+}
