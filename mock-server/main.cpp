@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
   app.add_option("--threads", opts.threads, "Worker threads (each keep-alive connection holds one)")
       ->check(CLI::Range(2, 4096))->capture_default_str();
   app.add_option("--admin-token", opts.admin_token, "Bearer token required on /_mock/*");
+  bool no_webhooks = false;
+  app.add_flag("--no-webhooks", no_webhooks,
+               "Do not start the webhook engine (messages still move queued -> delivered on GET)");
   app.add_option("--tls-cert", tls_cert, "PEM certificate: serve HTTPS")->check(CLI::ExistingFile);
   app.add_option("--tls-key", tls_key, "PEM private key for --tls-cert")->check(CLI::ExistingFile);
   app.add_option("--signing-key", signing_key,
@@ -45,6 +48,7 @@ int main(int argc, char** argv) {
     std::cerr << "telnyx-mock: --tls-cert and --tls-key go together\n";
     return 2;
   }
+  opts.builtin_webhooks = !no_webhooks;
   if (!tls_cert.empty()) opts.tls = harness::mock::TlsOptions{tls_cert, tls_key};
   if (!signing_key.empty()) {
     auto k = harness::core::load_ed25519_private_file(signing_key);

@@ -97,7 +97,7 @@ std::optional<std::string> MockServer::start() {
   d.front->set_fault_executor(d.faults);
   register_builtin_control(BuiltinDeps{*d.store, *d.journal, d.metrics, d.control,
                                        [this] { return impl_->keys.public_key_base64(); }});
-  if (!d.sink && !d.webhooks) {
+  if (d.opts.builtin_webhooks && !d.sink && !d.webhooks) {
     // The built-in webhook engine (contract §7), signing with the key pair just settled.
     d.webhooks = std::make_shared<WebhookEngine>(*d.store, *d.clock, d.keys);
     d.inbound = std::make_unique<StoreInboundDirectory>(*d.store);

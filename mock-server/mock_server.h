@@ -39,6 +39,9 @@ struct MockServerOptions {
   std::string admin_token;             // when set, /_mock/* needs "Authorization: Bearer <token>"
   core::Clock* clock = nullptr;        // not owned; nullptr = system clock
   std::optional<TlsOptions> tls;       // serve HTTPS instead of HTTP
+  // Start the built-in webhook engine (unless another sink was set before start()). Off: messages
+  // follow the store's default time-based lifecycle and no webhooks are sent (--no-webhooks).
+  bool builtin_webhooks = true;
   // Webhook signing key (--signing-key FILE); wins over the config's webhook_signing_key.
   std::optional<core::Ed25519KeyPair> webhook_key;
 };

@@ -2,7 +2,8 @@
 # Compares POST /v2/messages throughput of telnyx-mock against a bare cpp-httplib handler that
 # returns a same-size JSON body, in the same run, with the same wrk settings (keep-alive).
 # Usage: bench/mock/run.sh [build-dir] [duration] [connections] [wrk-threads]
-# Prints both requests/s figures and telnyx-mock's share of the bare server's rate.
+# Extra telnyx-mock flags via MOCK_ARGS (e.g. MOCK_ARGS=--no-webhooks to leave the webhook engine
+# out of the measurement). Prints both requests/s figures and telnyx-mock's share of the bare rate.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="${1:-build}"
@@ -22,7 +23,8 @@ trap cleanup EXIT
 
 out=$(mktemp)
 # Worker threads >= connections: each keep-alive connection holds one worker in cpp-httplib.
-"$mock" --port 0 --threads $((conns + 8)) --log-level error >"$out" &
+# shellcheck disable=SC2086
+"$mock" --port 0 --threads $((conns + 8)) --log-level error ${MOCK_ARGS:-} >"$out" &
 pids+=($!)
 for _ in $(seq 1 100); do grep -q listening "$out" && break; sleep 0.1; done
 mock_url=$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$out")
@@ -50,7 +52,7 @@ echo "== telnyx-mock ==" >&2
 mock_rps=$(run "$mock_url")
 ratio=$(awk -v m="$mock_rps" -v b="$bare_rps" 'BEGIN { printf "%.1f", 100 * m / b }')
 echo
-echo "POST /v2/messages, wrk -t$wthreads -c$conns -d$duration, keep-alive, body $size bytes"
+echo "POST /v2/messages, wrk -t$wthreads -c$conns -d$duration, keep-alive, body $size bytes, telnyx-mock flags: ${MOCK_ARGS:-(none)}"
 echo "bare cpp-httplib : $bare_rps req/s"
 echo "telnyx-mock      : $mock_rps req/s"
 echo "telnyx-mock / bare = $ratio %  (target >= 80 %)"

@@ -127,7 +127,7 @@ void HttpFront::install(httplib::Server& svr) {
     error(ctx, default_code_for_status(status), detail, std::nullopt, std::nullopt, status);
     res.set_header("x-request-id", ctx.request_id);
     JournalEntry e;
-    e.time = core::format_rfc3339(clock_.now());
+    e.at = clock_.now();
     e.request_id = ctx.request_id;
     e.method = req.method;
     e.path = req.path;
@@ -299,7 +299,7 @@ void HttpFront::finish(ApiContext& ctx, const std::shared_ptr<RequestInterceptor
   const std::string& route = ctx.route.empty() ? std::string("unmatched") : ctx.route;
   metrics_.count_request(route, ctx.req.method, ctx.res.status);
   JournalEntry e;
-  e.time = core::format_rfc3339(clock_.now());
+  e.at = clock_.now();
   e.request_id = ctx.request_id;
   e.method = ctx.req.method;
   e.path = ctx.req.path;

@@ -6,6 +6,7 @@
 #include "core/encoding.h"
 #include "core/send_request.h"
 #include "http/api.h"
+#include "http/message_json.h"
 
 namespace harness::mock {
 namespace {
@@ -62,9 +63,8 @@ void HttpFront::send(ApiContext& ctx, SendKind kind) {
   // pool, so one curl with any KEY... key succeeds. Configured tenants must say who sends.
   std::optional<std::string> pool_profile_id = r.messaging_profile_id;
   if (kind == SendKind::Generic && !r.from && !r.messaging_profile_id) {
-    auto profiles = config_.open_mode() ? store_.list_profiles(ctx.tenant, {}) : std::vector<core::MessagingProfile>{};
-    if (profiles.empty()) return missing("from");
-    pool_profile_id = profiles.front().id;
+    pool_profile_id = config_.open_mode() ? store_.first_profile_id(ctx.tenant) : std::nullopt;
+    if (!pool_profile_id) return missing("from");
   }
   if (kind == SendKind::Alphanumeric && (!r.text || r.text->empty())) return missing("text");
 
@@ -86,13 +86,13 @@ void HttpFront::send(ApiContext& ctx, SendKind kind) {
             "/messaging_profile_id", std::nullopt, 422);
       return;
     }
-    auto numbers = store_.numbers_on_profile(ctx.tenant, profile->id);
-    if (numbers.empty()) {
+    // Sticky per destination: the same recipient always hears from the same pool number.
+    auto picked = store_.pool_number(ctx.tenant, profile->id, core::stable_hash(r.to));
+    if (!picked) {
       error(ctx, 40321, "The messaging profile has no numbers to send from.", "/messaging_profile_id");
       return;
     }
-    // Sticky per destination: the same recipient always hears from the same pool number.
-    from = numbers[core::stable_hash(r.to) % numbers.size()].phone_number;
+    from = std::move(*picked);
   } else {
     from = *r.from;
     const auto from_kind = core::classify_address(from);
@@ -201,8 +201,8 @@ void HttpFront::send(ApiContext& ctx, SendKind kind) {
   store_.put_message(ctx.tenant, m, ctx.decision.final_status, ctx.decision.final_errors);
   ctx.message_id = m.id;
 
-  core::json data = m;
-  send_data(ctx, data);
+  ctx.res.status = 200;
+  ctx.res.set_content(message_envelope(m), "application/json");
 
   if (auto sink = std::atomic_load(&sink_)) {
     OutboundContext oc;
@@ -229,7 +229,7 @@ void HttpFront::get_message(ApiContext& ctx) {
     error(ctx, 10005, "Message " + id + " was not found.");
     return;
   }
-  send_data(ctx, *m);
+  ctx.res.set_content(message_envelope(*m), "application/json");
 }
 
 }  // namespace harness::mock

@@ -3,7 +3,7 @@
 namespace harness::mock {
 
 core::json to_json(const JournalEntry& e) {
-  core::json j = {{"seq", e.seq},         {"time", e.time},   {"request_id", e.request_id},
+  core::json j = {{"seq", e.seq},         {"time", core::format_rfc3339(e.at)},   {"request_id", e.request_id},
                   {"method", e.method},   {"path", e.path},   {"query", e.query},
                   {"route", e.route},     {"status", e.status}, {"api_key", e.api_key},
                   {"tenant", e.tenant},   {"rule", e.rule}};

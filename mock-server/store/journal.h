@@ -7,13 +7,14 @@
 #include <optional>
 #include <string>
 #include <vector>
+#include "core/clock.h"
 #include "core/json.h"
 
 namespace harness::mock {
 
 struct JournalEntry {
   uint64_t seq = 0;
-  std::string time;              // RFC 3339
+  core::TimePoint at{};           // formatted (RFC 3339) only when read
   std::string request_id;
   std::string method;
   std::string path;

@@ -285,6 +285,29 @@ std::optional<core::PhoneNumber> Store::set_number_profile(
   return std::nullopt;
 }
 
+std::optional<std::string> Store::pool_number(const std::string& tenant, const std::string& profile_id,
+                                              uint64_t pick) const {
+  std::lock_guard<std::mutex> lk(mu_);
+  const Tenant* t = find_tenant_locked(tenant);
+  if (!t) return std::nullopt;
+  size_t count = 0;
+  for (const auto& n : t->numbers) count += n.messaging_profile_id == profile_id;
+  if (count == 0) return std::nullopt;
+  size_t want = pick % count;
+  for (const auto& n : t->numbers) {
+    if (n.messaging_profile_id != profile_id) continue;
+    if (want-- == 0) return n.phone_number;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Store::first_profile_id(const std::string& tenant) const {
+  std::lock_guard<std::mutex> lk(mu_);
+  const Tenant* t = find_tenant_locked(tenant);
+  if (!t || t->profiles.empty()) return std::nullopt;
+  return t->profiles.front().id;
+}
+
 bool Store::is_owned(std::string_view e164) const {
   std::lock_guard<std::mutex> lk(mu_);
   return owned_.count(std::string(e164)) != 0;

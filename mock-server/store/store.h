@@ -84,6 +84,11 @@ class Store final : public MessageLifecycle {
   std::optional<core::PhoneNumber> set_number_profile(const std::string& tenant,
                                                       const std::string& number_id,
                                                       const std::optional<std::string>& profile_id);
+  // Number-pool sender: the (pick % n)-th number on the profile, without copying the list.
+  std::optional<std::string> pool_number(const std::string& tenant, const std::string& profile_id,
+                                         uint64_t pick) const;
+  // The tenant's first profile (open mode's "Default"), if any.
+  std::optional<std::string> first_profile_id(const std::string& tenant) const;
   bool is_owned(std::string_view e164) const;   // by any tenant (inventory excludes these)
   // The tenant owning a number (inbound messages, POST /_mock/inbound); nullopt when unowned.
   std::optional<std::string> owner_of(std::string_view e164) const;
