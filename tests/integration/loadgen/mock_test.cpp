@@ -1,8 +1,16 @@
 // telnyx-loadgen against the in-process telnyx-mock (harness::mock::MockServer).
 #include <gtest/gtest.h>
+#include <httplib.h>
 
+#include <atomic>
+#include <thread>
+
+#include "core/clock.h"
+#include "core/signing.h"
 #include "loadgen/run/modes.h"
 #include "mock_server.h"
+#include "support/scoped_server.h"
+#include "webhook/engine.h"
 
 using namespace harness::loadgen;
 using namespace std::chrono_literals;
@@ -47,4 +55,97 @@ TEST(MockLoadTest, ConstantRateOf2000PerSecondHeldWithinOnePercent) {
   // Every second of the plan got its 2,000 sends (by due time).
   ASSERT_GE(s.timeline.slots.size(), 10u);
   for (size_t i = 0; i < 10; ++i) EXPECT_EQ(s.timeline.slots[i].sent, 2000u) << "second " << i;
+}
+
+// Issue P6: the receiver's loss and duplicate counts equal exactly what the mock's seeded
+// webhook chaos injected (the mock's own counters, GET /_mock/webhooks "stats").
+TEST(MockLoadTest, WebhookLossAndDuplicatesEqualWhatTheMockInjected) {
+  harness::mock::MockServerOptions mo;
+  mo.seed = 7;
+  harness::mock::MockServer srv(mo);
+  ASSERT_FALSE(srv.start());
+  auto engine = srv.webhook_engine();
+  ASSERT_TRUE(engine);
+  harness::mock::WebhookSettings ws = *engine->settings();
+  ws.seed = 20260301;
+  ws.timing.sent_after = 5ms;
+  ws.timing.finalized_after = 20ms;
+  ws.chaos.duplicate = 0.10;
+  ws.chaos.drop = 0.05;
+  engine->set_settings(ws);
+
+  SendOptions o = send_options(srv, 200, 2s);   // 400 messages, 800 events before chaos
+  o.webhooks = true;
+  o.keys_from = srv.base_url();                 // exercises GET /_mock/keys
+  o.receiver.threads = 16;
+  o.load.grace = 3s;                            // drops never arrive: the wait runs its course
+  const auto rep = run_send(o, RunHooks{});
+  ASSERT_TRUE(rep.ok()) << rep.error();
+  for (int i = 0; i < 200 && !engine->idle(); ++i) std::this_thread::sleep_for(10ms);
+  const auto injected = engine->log().stats();
+  const auto& w = *rep.value().webhooks;
+  const auto chaos = [&](harness::mock::ChaosKind k) { return injected.chaos[static_cast<size_t>(k)]; };
+
+  EXPECT_EQ(rep.value().run.ok, 400u);
+  EXPECT_EQ(w.registered, 400u);
+  EXPECT_GT(chaos(harness::mock::ChaosKind::Duplicate), 0u);
+  EXPECT_GT(injected.events_dropped, 0u);
+  EXPECT_EQ(w.duplicates, chaos(harness::mock::ChaosKind::Duplicate));
+  EXPECT_EQ(w.missing_sent + w.missing_finalized, injected.events_dropped);
+  EXPECT_EQ(w.orphans, 0u);
+  EXPECT_EQ(w.bad_signatures, 0u);
+  EXPECT_EQ(w.matched_sent + w.matched_finalized + injected.events_dropped, 800u);
+}
+
+// Inbound mode end to end: signed message.received events into a small integration that
+// verifies them and replies through the mock; every event is matched to its reply.
+TEST(MockLoadTest, InboundEventsAreMatchedToTheIntegrationsReplies) {
+  harness::mock::MockServer srv({});
+  ASSERT_FALSE(srv.start());
+  const auto key = harness::core::generate_ed25519();
+  std::atomic<int> verified{0};
+  httplib::Server integ;
+  integ.new_task_queue = [] { return new httplib::ThreadPool(32); };
+  integ.Post("/hooks", [&](const httplib::Request& req, httplib::Response& res) {
+    const auto now = harness::core::unix_seconds(std::chrono::system_clock::now());
+    if (harness::core::verify_ed25519(key.public_key_base64(), req.get_header_value("telnyx-signature-ed25519"),
+                                      req.get_header_value("telnyx-timestamp"), req.body, now) !=
+        harness::core::VerifyStatus::Ok) {
+      res.status = 401;
+      return;
+    }
+    ++verified;
+    const auto ev = harness::core::json::parse(req.body);
+    const std::string from = ev["data"]["payload"]["from"]["phone_number"];
+    httplib::Client api(srv.base_url());
+    api.set_bearer_token_auth("KEY_inbound_it");
+    const harness::core::json reply = {{"to", from}, {"text", "got it"}};
+    const auto r = api.Post("/v2/messages", reply.dump(), "application/json");
+    res.status = r && r->status == 200 ? 200 : 500;
+  });
+  harness::testing::ScopedServer s(integ);
+
+  InboundOptions o;
+  std::string err;
+  ASSERT_TRUE(http::parse_url(s.url() + "/hooks", o.load.target, err)) << err;
+  o.load.path = "/hooks";
+  o.load.plan.stages = {Stage{1s, 50, 50}};
+  o.load.duration = 1s;
+  o.load.threads = 1;
+  o.load.connections = 8;
+  o.load.grace = 5s;
+  o.signing_key = key.private_key_base64();
+  o.from = Template::parse("+1773555{seq:4}", err);
+  o.to = Template::parse("+13125550100", err);
+  o.text = Template::parse("HELLO {seq}", err);
+  o.mock_url = srv.base_url();
+  const auto rep = run_inbound(o, RunHooks{});
+  ASSERT_TRUE(rep.ok()) << rep.error();
+  ASSERT_TRUE(rep.value().inbound);
+  const auto& in = *rep.value().inbound;
+  EXPECT_EQ(verified.load(), 50);
+  EXPECT_EQ(in.injected, 50u);
+  EXPECT_EQ(in.replies_matched, 50u);
+  EXPECT_EQ(in.replies_missing, 0u);
+  EXPECT_EQ(in.reply_latency.total_count(), 50u);
 }
