@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compares POST /v2/messages throughput of telnyx-mock against a bare cpp-httplib handler that
 # returns a same-size JSON body, in the same run, with the same wrk settings (keep-alive).
-# Usage: bench/mock/run.sh [build-dir] [duration] [connections] [wrk-threads]
+# Usage: [ROUNDS=3] [MOCK_ARGS=...] bench/mock/run.sh [build-dir] [duration] [connections] [wrk-threads]
 # Extra telnyx-mock flags via MOCK_ARGS (e.g. MOCK_ARGS=--no-webhooks to leave the webhook engine
 # out of the measurement). Prints both requests/s figures and telnyx-mock's share of the bare rate.
 set -euo pipefail
@@ -40,19 +40,29 @@ pids+=($!)
 for _ in $(seq 1 100); do curl -s -o /dev/null -X POST "http://127.0.0.1:$port/v2/messages" && break; sleep 0.1; done
 
 run() {  # url -> requests/s
-  wrk -t"$wthreads" -c"$conns" -d"$duration" --latency -s "$here/post_message.lua" "$1" | tee /dev/stderr |
+  wrk -t"$wthreads" -c"$conns" -d"$duration" -s "$here/post_message.lua" "$1" | tee -a "$log" |
     awk '/^Requests\/sec/ {print $2}'
 }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+log=$(mktemp)
 echo "== warm-up (2s each) ==" >&2
 wrk -t"$wthreads" -c"$conns" -d2s -s "$here/post_message.lua" "$mock_url" >/dev/null
 wrk -t"$wthreads" -c"$conns" -d2s -s "$here/post_message.lua" "http://127.0.0.1:$port" >/dev/null
-echo "== bare cpp-httplib ($size-byte body) ==" >&2
-bare_rps=$(run "http://127.0.0.1:$port")
-echo "== telnyx-mock ==" >&2
-mock_rps=$(run "$mock_url")
+# Alternate the two servers for ${rounds} rounds so load from other processes on the machine
+# hits both alike; report the median of each.
+rounds="${ROUNDS:-3}"
+bare_all=(); mock_all=()
+for r in $(seq 1 "$rounds"); do
+  b=$(run "http://127.0.0.1:$port"); m=$(run "$mock_url")
+  echo "round $r: bare $b req/s, telnyx-mock $m req/s" >&2
+  bare_all+=("$b"); mock_all+=("$m")
+done
+bare_rps=$(printf '%s\n' "${bare_all[@]}" | median)
+mock_rps=$(printf '%s\n' "${mock_all[@]}" | median)
 ratio=$(awk -v m="$mock_rps" -v b="$bare_rps" 'BEGIN { printf "%.1f", 100 * m / b }')
+grep -q "non-200 responses: [1-9]" "$log" && echo "WARNING: some responses were not 200 (see wrk output)" >&2
 echo
 echo "POST /v2/messages, wrk -t$wthreads -c$conns -d$duration, keep-alive, body $size bytes, telnyx-mock flags: ${MOCK_ARGS:-(none)}"
-echo "bare cpp-httplib : $bare_rps req/s"
-echo "telnyx-mock      : $mock_rps req/s"
+echo "bare cpp-httplib : $bare_rps req/s (median of $rounds)"
+echo "telnyx-mock      : $mock_rps req/s (median of $rounds)"
 echo "telnyx-mock / bare = $ratio %  (target >= 80 %)"

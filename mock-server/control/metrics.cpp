@@ -21,11 +21,10 @@ std::string label(const std::string& v) {
 }  // namespace
 
 void Metrics::count_request(const std::string& route, const std::string& method, int status) {
-  std::string key;
-  key.reserve(method.size() + 1 + route.size());
-  key.append(method).append(" ").append(route);
   std::lock_guard<std::mutex> lk(mu_);
-  ++requests_[{std::move(key), status}];
+  auto it = requests_.find(KeyView{method, route, status});
+  if (it == requests_.end()) it = requests_.emplace(Key{method, route, status}, 0).first;
+  ++it->second;
 }
 
 void Metrics::clear() {
@@ -45,8 +44,8 @@ std::string Metrics::render(const Store& store, const Journal& journal) const {
   {
     std::lock_guard<std::mutex> lk(mu_);
     for (const auto& [k, n] : requests_) {
-      os << "telnyx_mock_requests_total{route=\"" << label(k.first) << "\",status=\"" << k.second
-         << "\"} " << n << '\n';
+      os << "telnyx_mock_requests_total{route=\"" << label(k.method + " " + k.route) << "\",status=\""
+         << k.status << "\"} " << n << '\n';
     }
   }
   os << "# HELP telnyx_mock_messages Stored messages by current status.\n"

@@ -6,6 +6,8 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -24,7 +26,22 @@ class Metrics {
 
  private:
   mutable std::mutex mu_;
-  std::map<std::pair<std::string, int>, uint64_t> requests_;   // ("POST /v2/messages", 200)
+  struct Key {
+    std::string method, route;
+    int status;
+  };
+  struct KeyLess {   // transparent: lookups by string_view allocate nothing
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return std::tie(a.method, a.route, a.status) < std::tie(b.method, b.route, b.status);
+    }
+  };
+  struct KeyView {
+    std::string_view method, route;
+    int status;
+  };
+  std::map<Key, uint64_t, KeyLess> requests_;
   std::vector<std::function<std::string()>> sources_;
 };
 

@@ -14,6 +14,7 @@ namespace {
 
 constexpr auto kMaxDelay = std::chrono::seconds(30);   // a scenario delay never holds a worker longer
 constexpr const char* kJson = "application/json";
+const std::string kUnmatched = "unmatched";
 
 std::string new_request_id() {
   static std::atomic<uint64_t> streams{0};
@@ -296,22 +297,7 @@ void HttpFront::run_fault(ApiContext& ctx, FaultKind kind) {
 
 void HttpFront::finish(ApiContext& ctx, const std::shared_ptr<RequestInterceptor>& icpt) {
   ctx.res.set_header("x-request-id", ctx.request_id);
-  const std::string& route = ctx.route.empty() ? std::string("unmatched") : ctx.route;
-  metrics_.count_request(route, ctx.req.method, ctx.res.status);
-  JournalEntry e;
-  e.at = clock_.now();
-  e.request_id = ctx.request_id;
-  e.method = ctx.req.method;
-  e.path = ctx.req.path;
-  e.query = raw_query(ctx.req);
-  e.route = ctx.route;
-  e.status = ctx.res.status;
-  e.api_key = ctx.api_key;
-  e.tenant = ctx.tenant;
-  e.error_code = ctx.error_code;
-  e.message_id = ctx.message_id;
-  e.rule = ctx.decision.rule;
-  journal_.append(std::move(e));
+  metrics_.count_request(ctx.route.empty() ? kUnmatched : ctx.route, ctx.req.method, ctx.res.status);
   if (icpt) {
     RequestView v;
     v.method = ctx.req.method;
@@ -320,6 +306,21 @@ void HttpFront::finish(ApiContext& ctx, const std::shared_ptr<RequestInterceptor
     v.raw_body = ctx.req.body;
     icpt->on_completed(v, ctx.decision, ctx.res.status, ctx.message_id);
   }
+  // The request is over: its strings move into the journal.
+  JournalEntry e;
+  e.at = clock_.now();
+  e.request_id = std::move(ctx.request_id);
+  e.method = ctx.req.method;
+  e.path = ctx.req.path;
+  if (!ctx.req.params.empty()) e.query = raw_query(ctx.req);
+  e.route = std::move(ctx.route);
+  e.status = ctx.res.status;
+  e.api_key = std::move(ctx.api_key);
+  e.tenant = std::move(ctx.tenant);
+  e.error_code = ctx.error_code;
+  e.message_id = std::move(ctx.message_id);
+  e.rule = std::move(ctx.decision.rule);
+  journal_.append(std::move(e));
 }
 
 // ---- response helpers ----
@@ -338,14 +339,14 @@ void HttpFront::error(ApiContext& ctx, int code, const std::string& detail,
   to_json(j, core::ErrorEnvelope{{std::move(e)}});
   ctx.error_code = code;
   ctx.res.status = status;
-  ctx.res.set_content(j.dump(), kJson);
+  set_json(ctx.res, j.dump());
 }
 
 void HttpFront::send_data(ApiContext& ctx, const core::json& data, int status) {
   core::json j = core::json::object();
   j["data"] = data;
   ctx.res.status = status;
-  ctx.res.set_content(j.dump(), kJson);
+  set_json(ctx.res, j.dump());
 }
 
 void HttpFront::send_list(ApiContext& ctx, const core::json& items, const core::PageMeta& meta) {

@@ -30,6 +30,12 @@
 
 namespace harness::mock {
 
+// Sets a JSON body without copying it (httplib 0.11's set_content takes a const&).
+inline void set_json(httplib::Response& res, std::string&& body) {
+  res.body = std::move(body);
+  res.set_header("Content-Type", "application/json");
+}
+
 // One API request being served.
 struct ApiContext {
   const httplib::Request& req;

@@ -24,6 +24,19 @@ const char* endpoint_name(SendKind k) {
   }
 }
 
+// format_rfc3339 goes through printf; under load many requests share one millisecond, so each
+// worker keeps its last answer.
+std::string now_rfc3339(const core::Clock& clock) {
+  thread_local core::TimePoint last_ms{};
+  thread_local std::string last;
+  const auto ms = std::chrono::time_point_cast<std::chrono::milliseconds>(clock.now());
+  if (last.empty() || ms != last_ms) {
+    last_ms = ms;
+    last = core::format_rfc3339(ms);
+  }
+  return last;
+}
+
 bool allowed_destination(const core::MessagingProfile& p, const std::string& region) {
   for (const auto& d : p.whitelisted_destinations) {
     if (d == "*" || d == region) return true;
@@ -194,20 +207,23 @@ void HttpFront::send(ApiContext& ctx, SendKind kind) {
   m.encoding = std::string(core::encoding_name(seg.encoding));
   m.parts = type == "MMS" ? 1 : std::max(seg.parts, 1);
   m.num_chars = seg.num_chars;
-  m.received_at = core::format_rfc3339(clock_.now());
+  m.received_at = now_rfc3339(clock_);
   m.tags = r.tags;
   m.webhook_url = r.webhook_url;
   m.webhook_failover_url = r.webhook_failover_url;
-  store_.put_message(ctx.tenant, m, ctx.decision.final_status, ctx.decision.final_errors);
   ctx.message_id = m.id;
-
   ctx.res.status = 200;
-  ctx.res.set_content(message_envelope(m), "application/json");
+  set_json(ctx.res, message_envelope(m));
 
-  if (auto sink = std::atomic_load(&sink_)) {
+  // Stored before the engine hears of it: the engine advances the stored message.
+  auto sink = std::atomic_load(&sink_);
+  std::optional<core::Message> for_sink;
+  if (sink) for_sink = m;
+  store_.put_message(ctx.tenant, std::move(m), ctx.decision.final_status, ctx.decision.final_errors);
+  if (sink) {
     OutboundContext oc;
     oc.tenant_id = ctx.tenant;
-    oc.message = std::move(m);
+    oc.message = std::move(*for_sink);
     oc.routing.message_url = r.webhook_url;
     oc.routing.message_failover_url = r.webhook_failover_url;
     oc.routing.use_profile_webhooks = r.use_profile_webhooks;
@@ -229,7 +245,7 @@ void HttpFront::get_message(ApiContext& ctx) {
     error(ctx, 10005, "Message " + id + " was not found.");
     return;
   }
-  ctx.res.set_content(message_envelope(*m), "application/json");
+  set_json(ctx.res, message_envelope(*m));
 }
 
 }  // namespace harness::mock

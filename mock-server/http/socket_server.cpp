@@ -77,15 +77,24 @@ class FdStream final : public httplib::Stream {
     return n;
   }
 
+  // httplib asks for both addresses on every request; they cannot change on one connection.
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage ss{};
-    socklen_t len = sizeof ss;
-    if (::getpeername(sock_, reinterpret_cast<sockaddr*>(&ss), &len) == 0) ip_and_port(ss, ip, port);
+    if (remote_port_ < 0) {
+      sockaddr_storage ss{};
+      socklen_t len = sizeof ss;
+      if (::getpeername(sock_, reinterpret_cast<sockaddr*>(&ss), &len) == 0) ip_and_port(ss, remote_ip_, remote_port_);
+    }
+    ip = remote_ip_;
+    port = remote_port_;
   }
   void get_local_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage ss{};
-    socklen_t len = sizeof ss;
-    if (::getsockname(sock_, reinterpret_cast<sockaddr*>(&ss), &len) == 0) ip_and_port(ss, ip, port);
+    if (local_port_ < 0) {
+      sockaddr_storage ss{};
+      socklen_t len = sizeof ss;
+      if (::getsockname(sock_, reinterpret_cast<sockaddr*>(&ss), &len) == 0) ip_and_port(ss, local_ip_, local_port_);
+    }
+    ip = local_ip_;
+    port = local_port_;
   }
   socket_t socket() const override { return sock_; }
 
@@ -106,6 +115,8 @@ class FdStream final : public httplib::Stream {
   char buf_[8192];
   size_t pos_ = 0;
   size_t len_ = 0;
+  mutable std::string remote_ip_, local_ip_;
+  mutable int remote_port_ = -1, local_port_ = -1;
 };
 
 }  // namespace

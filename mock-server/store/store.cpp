@@ -388,13 +388,15 @@ std::string Store::new_message_id() {
   return core::uuid_v4(rng_);
 }
 
-void Store::put_message(const std::string& tenant, const core::Message& m,
+void Store::put_message(const std::string& tenant, core::Message m,
                         std::optional<std::string> final_status, std::vector<int> final_errors) {
+  const auto now = clock_.now();
+  std::string id = m.id;
   std::lock_guard<std::mutex> lk(mu_);
   auto [it, inserted] = messages_.insert_or_assign(
-      m.id, StoredMessage{tenant, m, clock_.now(), std::move(final_status), std::move(final_errors)});
+      id, StoredMessage{tenant, std::move(m), now, std::move(final_status), std::move(final_errors)});
   (void)it;
-  if (inserted) message_order_.push_back(m.id);
+  if (inserted) message_order_.push_back(std::move(id));
   while (messages_.size() > config_.settings.max_messages && !message_order_.empty()) {
     messages_.erase(message_order_.front());
     message_order_.pop_front();

@@ -104,7 +104,7 @@ class Store final : public MessageLifecycle {
   std::string new_message_id();
   // Stores an accepted outbound (or inbound) message; evicts the oldest beyond max_messages.
   // final_status / final_errors drive the auto lifecycle only.
-  void put_message(const std::string& tenant, const core::Message& m,
+  void put_message(const std::string& tenant, core::Message m,
                    std::optional<std::string> final_status = std::nullopt,
                    std::vector<int> final_errors = {});
   // nullopt when unknown, of another tenant, or older than the retention.
