@@ -43,7 +43,7 @@ echo
 step "2. Retrieve it a moment later (GET /v2/messages/$id)"
 sleep 1.2
 curl -s "$url/v2/messages/$id" -H "Authorization: Bearer $key" | pretty
-echo "=> without a webhook engine attached the message still moves queued -> sending -> sent -> delivered; cost and completed_at are filled."
+echo "=> the built-in webhook engine moved it queued -> sent -> delivered (the Default profile has no webhook URL, so nothing was POSTed); sent_at, completed_at and cost are filled."
 echo
 
 step "3. List the tenant's messaging profiles (GET /v2/messaging_profiles)"
