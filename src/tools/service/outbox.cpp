@@ -299,10 +299,11 @@ EventResult Outbox::apply_event(const core::WebhookEvent& ev, const ReplyRule& r
         res.status_updated = true;
       }
       // A webhook for the message proves it was accepted: the row is sent, whatever state
-      // (reconciling, or in_flight while the worker still waits for the answer).
+      // (reconciling, in_flight while the worker still waits for the answer, or failed after
+      // giving up on an ambiguous send).
       Stmt u(db_,
              "UPDATE outbox SET message_id=?2, status=?3,"
-             " state=CASE WHEN state IN ('reconciling','in_flight','pending') THEN 'sent'"
+             " state=CASE WHEN state IN ('reconciling','in_flight','pending','failed') THEN 'sent'"
              " ELSE state END WHERE id=?1");
       u.bind(1, row->id).bind(2, m.id).bind(3, st).step();
     }

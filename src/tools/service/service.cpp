@@ -268,7 +268,15 @@ void Service::process(client::Client& c, core::Rng& rng, const OutboxRow& row) {
         outbox_->mark_retry(row.id, now_ms() + d.delay.count(), why, true);
         break;
       case client::JobAction::Discard: outbox_->mark_failed(row.id, why); break;
-      case client::JobAction::Reconcile: outbox_->mark_reconciling(row.id, now_ms(), why); break;
+      case client::JobAction::Reconcile:
+        // Each ambiguous attempt may have created a message; stop resending after the budget
+        // (a late webhook still marks the row sent).
+        if (row.attempts >= cfg_.max_attempts)
+          outbox_->mark_failed(row.id, "ambiguous after " + std::to_string(row.attempts) +
+                                           " attempts: " + why);
+        else
+          outbox_->mark_reconciling(row.id, now_ms(), why);
+        break;
     }
   } catch (const std::exception&) {
     // The row stays in_flight; recover_in_flight at the next start treats it as ambiguous.
