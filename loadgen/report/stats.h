@@ -34,7 +34,7 @@ int64_t coarse_upper_us(int b);   // the upper edge of bucket b, in us
 int64_t coarse_percentile(const std::array<uint64_t, kCoarseBuckets>& c, double p);
 
 struct TimelineSlot {
-  uint64_t sent = 0, ok = 0, errors = 0;
+  uint64_t sent = 0, ok = 0, errors = 0;   // sent: sends DUE in this second
   uint64_t latency_sum_us = 0;   // corrected latency of the ok responses
   int64_t latency_max_us = 0;
   std::array<uint64_t, kCoarseBuckets> coarse{};
@@ -53,8 +53,8 @@ struct Timeline {
 
 struct RunStats {
   uint64_t planned = 0;     // sends the plan made due
-  uint64_t issued = 0;      // first attempts written (or tried) on the wire
-  uint64_t unsent = 0;      // due but never issued (run ended or stopped first)
+  uint64_t issued = 0;      // first attempts started on a connection
+  uint64_t unsent = 0;      // due but never started (run stopped or hit its bound first)
   uint64_t completed = 0;   // final responses received (any status)
   uint64_t ok = 0;          // final 2xx
   uint64_t retries = 0;     // extra attempts (429/5xx with retries on)

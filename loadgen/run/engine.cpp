@@ -148,11 +148,10 @@ class Worker {
   }
 
   // ---- dispatch ------------------------------------------------------------------------
+  // A send the plan made due (it may still wait in the queue for a connection).
   void count_issue(int64_t due_ns) {
     ++stats.planned;
-    ++stats.issued;
     ++stats.timeline.at(due_ns - start_ns_).sent;
-    live_.add(live_.issued);
   }
 
   void issue(Job job) {
@@ -177,6 +176,10 @@ class Worker {
   }
 
   void start(Conn& c, const Job& job) {
+    if (job.attempt == 0) {   // first attempts only: retries are counted in stats.retries
+      ++stats.issued;
+      live_.add(live_.issued);
+    }
     c.busy = true;
     ++in_flight_;
     live_.add(live_.in_flight);

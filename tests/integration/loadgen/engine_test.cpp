@@ -200,6 +200,7 @@ TEST(EngineTest, ExternalStopEndsTheRunAndCountsUnsent) {
   stopper.join();
   EXPECT_LT(r.stats.issued, 200u);   // stopped long before the 6,000 planned
   EXPECT_EQ(r.stats.issued, r.stats.ok);
+  EXPECT_EQ(r.stats.planned, r.stats.issued + r.stats.unsent);
 }
 
 TEST(EngineTest, UnresolvableHostIsARunError) {
