@@ -5,6 +5,9 @@
 //                  timeout, reset, EOF): the server may have acted on it.
 // cpp-httplib 0.11.4 reports connect failures as Error::Connection / ConnectionTimeout and
 // everything after the connect as Error::Write / Error::Read, which we treat as Ambiguous.
+// A pooled keep-alive connection that the server closed while idle is detected before reuse
+// (cpp-httplib checks the socket), so an idle close is not misreported as Ambiguous; a close that
+// races with the write still is - the safe side of the trade.
 // Not thread-safe per instance: one Transport per worker.
 #pragma once
 #include <memory>
