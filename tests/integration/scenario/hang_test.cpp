@@ -1,0 +1,110 @@
+// Faults must not starve the server: 1,000 requests hang (parked off the worker threads) while
+// other clients are still answered. Asserts that they are answered; the time it took is printed
+// for the record (speed is not asserted in tests).
+#include <poll.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <cstdio>
+#include <thread>
+#include <vector>
+
+#include "fixture.h"
+
+namespace harness::mock::scenario::testing {
+namespace {
+
+constexpr int kHung = 1000;
+
+// cpp-httplib 0.11 listens with a backlog of 5: a burst of 1,000 connects then crawls through SYN
+// retransmissions (connect rate, not starvation). listen() again on the bound socket raises it,
+// as the server should do itself (see the HTTP layer's SocketServer).
+void raise_listen_backlog(int port) {
+  for (int fd = 3; fd < 1024; ++fd) {
+    int accepting = 0;
+    socklen_t l = sizeof accepting;
+    sockaddr_in sa{};
+    socklen_t sl = sizeof sa;
+    if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &l) == 0 && accepting &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &sl) == 0 && sa.sin_family == AF_INET &&
+        ntohs(sa.sin_port) == port) {
+      ::listen(fd, 4096);
+      return;
+    }
+  }
+}
+
+class HangTest : public ScenarioServerTest {};
+
+TEST_F(HangTest, ThousandHungRequestsDoNotStarveOthers) {
+  load("faults: { timeout_cap: 120s }\nrules:\n  - { name: hang, match: { path: /v2/hang }, fault: timeout }\n");
+  const std::string req = http_post("/v2/hang", "{}");
+  raise_listen_backlog(server_->port());
+  // Non-blocking connects, all in flight at once, so SYN retransmissions (if any) overlap.
+  std::vector<int> fds;
+  fds.reserve(kHung);
+  const auto t_start = std::chrono::steady_clock::now();
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  for (int i = 0; i < kHung; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    ASSERT_GE(fd, 0);
+    const int rc = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ASSERT_TRUE(rc == 0 || errno == EINPROGRESS) << std::strerror(errno);
+    fds.push_back(fd);
+  }
+  std::vector<bool> sent(kHung, false);
+  int sent_count = 0;
+  for (int round = 0; round < 1200 && sent_count < kHung; ++round) {   // bounded: 1200 x 100 ms
+    std::vector<pollfd> pfds;
+    std::vector<int> idx;
+    for (int i = 0; i < kHung; ++i)
+      if (!sent[i]) { pfds.push_back(pollfd{fds[i], POLLOUT, 0}); idx.push_back(i); }
+    ::poll(pfds.data(), pfds.size(), 100);
+    for (size_t k = 0; k < pfds.size(); ++k) {
+      if (!(pfds[k].revents & (POLLOUT | POLLERR | POLLHUP))) continue;
+      int err = 0;
+      socklen_t len = sizeof err;
+      ::getsockopt(pfds[k].fd, SOL_SOCKET, SO_ERROR, &err, &len);
+      ASSERT_EQ(err, 0) << "connect " << idx[k] << ": " << std::strerror(err);
+      ASSERT_EQ(::send(pfds[k].fd, req.data(), req.size(), MSG_NOSIGNAL), static_cast<ssize_t>(req.size()));
+      sent[idx[k]] = true;
+      ++sent_count;
+    }
+  }
+  ASSERT_EQ(sent_count, kHung);
+  // Bounded wait until every hung request is parked (each one held a worker only briefly).
+  auto executor = engine_->fault_executor();
+  for (int i = 0; i < 6000 && executor->parked() < static_cast<size_t>(kHung); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  const auto t_parked = std::chrono::steady_clock::now();
+  ASSERT_EQ(executor->parked(), static_cast<size_t>(kHung));
+
+  // Normal clients, fresh connections, while all 1,000 hang.
+  const json m = message("+17735550188");
+  std::vector<double> ms;
+  for (int i = 0; i < 50; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = i % 2 ? send(m) : get("/v2/messaging_profiles");
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    ASSERT_EQ(r.status, 200) << "request " << i << " while " << kHung << " hang";
+  }
+  EXPECT_EQ(executor->parked(), static_cast<size_t>(kHung));   // still hanging, none answered
+  std::sort(ms.begin(), ms.end());
+  std::printf("[ measure  ] %d hung requests parked in %.0f ms; 50 normal requests while they hang: "
+              "median %.2f ms, max %.2f ms\n",
+              kHung, std::chrono::duration<double, std::milli>(t_parked - t_start).count(), ms[ms.size() / 2],
+              ms.back());
+
+  // The hung clients give up: the lot notices and lets go of every connection.
+  for (int fd : fds) ::close(fd);
+  for (int i = 0; i < 6000 && executor->parked() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(executor->parked(), 0u);
+  EXPECT_EQ(executor->lot().closed_by_peer(), static_cast<uint64_t>(kHung));
+}
+
+}  // namespace
+}  // namespace harness::mock::scenario::testing

@@ -1,0 +1,112 @@
+// Client verdicts end to end: the lost-response trap catches a naive client and spares a correct
+// one; Retry-After and permanent-error retries are measured; /_mock/verify is one curl in CI.
+#include "fixture.h"
+
+#include "support/paths.h"
+
+namespace harness::mock::scenario::testing {
+namespace {
+
+class VerdictsServerTest : public ScenarioServerTest {
+ protected:
+  void load_trap() {
+    load(harness::testing::read_file(harness::testing::source_path("scenarios/lost-response-duplicate-trap.yaml")));
+  }
+  // Retries on any transport error, as many integrations do.
+  Reply naive_send(const json& m) {
+    Reply r;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      r = send(m);
+      if (r.status != -1) break;
+    }
+    return r;
+  }
+};
+
+TEST_F(VerdictsServerTest, NaiveClientCreatesADuplicateThatReportAndVerifyFlag) {
+  load_trap();
+  const json m = message("+17735550188");
+  auto r = naive_send(m);
+  EXPECT_EQ(r.status, 200);   // the retry "worked"... and sent the SMS twice
+  auto report = control("GET", "/_mock/report");
+  ASSERT_EQ(report.status, 200);
+  EXPECT_EQ(report.body["verdicts"]["duplicates"]["count"], 1);
+  const auto& item = report.body["verdicts"]["duplicates"]["items"][0];
+  EXPECT_EQ(item["to"], "+17735550188");
+  EXPECT_EQ(item["message_ids"].size(), 2u);
+  bool rule_counted = false;
+  for (const auto& rule : report.body["rules"])
+    if (rule["name"] == "drop-first-answer") rule_counted = rule["fired"] == 1;
+  EXPECT_TRUE(rule_counted) << report.body["rules"].dump();
+  auto verify = control("POST", "/_mock/verify", R"({"duplicates": 0, "retry_after_violations": 0})");
+  EXPECT_EQ(verify.status, 409);
+  EXPECT_EQ(verify.body["failures"][0]["expectation"], "duplicates");
+  EXPECT_EQ(verify.body["failures"][0]["actual"], 1);
+}
+
+TEST_F(VerdictsServerTest, ClientThatSendsOnceIsNotFlagged) {
+  load_trap();
+  auto r = send(message("+17735550188"));
+  EXPECT_EQ(r.status, -1);   // answer lost; a correct client reconciles instead of resending
+  EXPECT_EQ(send(message("+17735550199", "another recipient")).status, -1);
+  auto report = control("GET", "/_mock/report");
+  EXPECT_EQ(report.body["verdicts"]["duplicates"]["count"], 0);
+  auto verify = control("POST", "/_mock/verify", "duplicates: 0\nretry_after_violations: 0\n");   // YAML too
+  EXPECT_EQ(verify.status, 200) << verify.body.dump();
+  EXPECT_EQ(verify.body["ok"], true);
+}
+
+TEST_F(VerdictsServerTest, RetryAfterViolationsAreMeasured) {
+  load(R"(
+rules:
+  - name: slow-down
+    match: { method: POST, path: /v2/messages }
+    per: body.to
+    sequence:
+      - respond: { status: 429, error: 10011, headers: { Retry-After: "2" } }
+      - respond: { status: 429, error: 10011, headers: { Retry-After: "2" } }
+      - pass
+)");
+  const json m = message("+17735550188");
+  EXPECT_EQ(send(m).status, 429);
+  clock_.advance(std::chrono::milliseconds(500));
+  EXPECT_EQ(send(m).status, 429);                  // 1.5 s too early
+  clock_.advance(std::chrono::milliseconds(2500));
+  EXPECT_EQ(send(m).status, 200);                  // waited: fine
+  auto report = control("GET", "/_mock/report");
+  EXPECT_EQ(report.body["verdicts"]["retry_after_violations"]["count"], 1);
+  EXPECT_EQ(report.body["verdicts"]["retry_after_violations"]["items"][0]["early_by_ms"], 1500);
+  EXPECT_EQ(control("POST", "/_mock/verify", R"({"retry_after_violations": 0})").status, 409);
+  EXPECT_EQ(control("POST", "/_mock/verify", R"({"retry_after_violations": {"max": 1}, "duplicates": 0})").status, 200);
+}
+
+TEST_F(VerdictsServerTest, RetriesAfterPermanentErrorsAreFlagged) {
+  load(harness::testing::read_file(harness::testing::source_path("scenarios/revoked-key.yaml")));
+  const json m = message("+17735550188", "hello");   // a revoked key cannot even list its numbers
+  EXPECT_EQ(send(m, "KEY_revoked_9").status, 401);
+  EXPECT_EQ(send(m, "KEY_revoked_9").status, 401);
+  auto report = control("GET", "/_mock/report");
+  EXPECT_EQ(report.body["verdicts"]["permanent_error_retries"]["count"], 1);
+  EXPECT_EQ(report.body["verdicts"]["permanent_error_retries"]["items"][0]["previous_status"], 401);
+  // A 40305 (from number not owned) is permanent too.
+  const json bad_from{{"from", "+13125550000"}, {"to", "+17735550188"}, {"text", "x"}};
+  EXPECT_EQ(send(bad_from, "KEYfresh").status, 400);
+  EXPECT_EQ(send(bad_from, "KEYfresh").status, 400);
+  EXPECT_EQ(control("GET", "/_mock/report").body["verdicts"]["permanent_error_retries"]["count"], 2);
+}
+
+TEST_F(VerdictsServerTest, VerifyRejectsUnknownExpectations) {
+  auto r = control("POST", "/_mock/verify", R"({"dupes": 0})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body["error"].get<std::string>().find("expected one of"), std::string::npos);
+}
+
+TEST_F(VerdictsServerTest, ResetClearsVerdicts) {
+  load_trap();
+  (void)naive_send(message("+17735550188"));
+  ASSERT_EQ(control("POST", "/_mock/reset").status, 200);
+  EXPECT_EQ(control("GET", "/_mock/report").body["verdicts"]["duplicates"]["count"], 0);
+}
+
+}  // namespace
+}  // namespace harness::mock::scenario::testing
