@@ -8,7 +8,10 @@
 #include <thread>
 #include "core/signing.h"
 #include "mock_server.h"
+#include "scenario/control_routes.h"
+#include "scenario/engine.h"
 #include "webhook/engine.h"
+#include "webhook/scenario_settings.h"
 
 int main(int argc, char** argv) {
   harness::mock::MockServerOptions opts;
@@ -35,6 +38,10 @@ int main(int argc, char** argv) {
   app.add_option("--signing-key", signing_key,
                  "Ed25519 private key (PKCS#8 PEM or base64 seed) that signs webhooks")
       ->check(CLI::ExistingFile);
+  std::string scenario_path;
+  bool watch = false;
+  app.add_option("--scenario", scenario_path, "Scenario YAML (see scenarios/README.md)")->check(CLI::ExistingFile);
+  app.add_flag("--watch", watch, "Reload --scenario whenever the file changes");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -67,11 +74,29 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
 
   harness::mock::MockServer server(opts);
+  // The scenario engine: interceptor, socket faults, /_mock/scenario|report|verify, reset hook.
+  auto scenarios = std::make_shared<harness::mock::scenario::ScenarioEngine>(server.clock());
+  if (!scenario_path.empty()) {
+    if (auto err = scenarios->load_file(scenario_path)) {
+      std::cerr << "telnyx-mock: " << err->to_string() << "\n";
+      return 1;
+    }
+  } else if (watch) {
+    std::cerr << "telnyx-mock: --watch needs --scenario\n";
+    return 2;
+  }
+  server.set_interceptor(scenarios);
+  server.set_fault_executor(scenarios->fault_executor());
+  harness::mock::scenario::register_control_routes(server.control(), scenarios);
   if (auto err = server.start()) {
     std::cerr << "telnyx-mock: " << *err << "\n";
     return 1;
   }
   std::cout << server.startup_line() << std::endl;
+  if (watch) scenarios->watch(scenario_path);
+  std::unique_ptr<harness::mock::ScenarioWebhookFollower> follower;
+  if (auto webhooks = server.webhook_engine())
+    follower = std::make_unique<harness::mock::ScenarioWebhookFollower>(scenarios, webhooks);
   if (log_level == "debug" || log_level == "info") {
     std::cerr << "telnyx-mock: " << (server.config().open_mode() ? "open mode (any Bearer KEY... key)" : "configured tenants")
               << ", control API at " << server.base_url() << "/_mock/, metrics at /metrics\n";
@@ -80,6 +105,7 @@ int main(int argc, char** argv) {
   int sig = 0;
   sigwait(&sigs, &sig);
   if (log_level != "error") std::cerr << "telnyx-mock: signal " << sig << ", shutting down\n";
+  follower.reset();
   server.stop();
   // What the webhook engine could not deliver is reported, never silently lost.
   if (auto webhooks = server.webhook_engine()) {
