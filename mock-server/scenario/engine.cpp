@@ -95,19 +95,27 @@ core::json ScenarioEngine::report() const {
 
 VerifyResult ScenarioEngine::verify(const core::json& expect) const { return verify_expectations(expect, report()); }
 
+namespace {
+// Modification time (ns) and size: a change in either means the file was rewritten.
+std::pair<int64_t, int64_t> file_stamp(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {-1, -1};
+  return {static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, static_cast<int64_t>(st.st_size)};
+}
+}  // namespace
+
 void ScenarioEngine::watch(const std::string& path, std::chrono::milliseconds interval) {
   std::lock_guard<std::mutex> lk(watch_mu_);
   if (watcher_.joinable()) return;  // one watched file per engine
-  watcher_ = std::thread([this, path, interval] { watch_loop(path, interval); });
+  // The baseline is taken now, not when the thread first runs, so an edit made right after
+  // watch() returns is never mistaken for the baseline.
+  const auto baseline = file_stamp(path);
+  watcher_ = std::thread([this, path, interval, baseline] { watch_loop(path, interval, baseline); });
 }
 
-void ScenarioEngine::watch_loop(std::string path, std::chrono::milliseconds interval) {
-  auto stamp = [&path]() -> std::pair<int64_t, int64_t> {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return {-1, -1};
-    return {static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec, static_cast<int64_t>(st.st_size)};
-  };
-  auto last = stamp();
+void ScenarioEngine::watch_loop(std::string path, std::chrono::milliseconds interval,
+                                std::pair<int64_t, int64_t> last) {
+  auto stamp = [&path] { return file_stamp(path); };
   std::unique_lock<std::mutex> lk(watch_mu_);
   while (!stopping_) {
     // A condition-variable wait (not a sleep) so the destructor stops the watcher at once.

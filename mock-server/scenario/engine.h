@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include "core/clock.h"
 #include "core/json.h"
 #include "http/faults.h"
@@ -76,7 +77,7 @@ class ScenarioEngine final : public RequestInterceptor {
     ScenarioState state;
   };
   std::shared_ptr<Active> active() const { return std::atomic_load(&active_); }
-  void watch_loop(std::string path, std::chrono::milliseconds interval);
+  void watch_loop(std::string path, std::chrono::milliseconds interval, std::pair<int64_t, int64_t> last);
 
   core::Clock& clock_;
   std::shared_ptr<Active> active_;
