@@ -57,6 +57,12 @@ void VerdictRecorder::on_request(const RequestView& req, core::TimePoint now) {
   const uint64_t fp = request_fingerprint(req);
   std::lock_guard<std::mutex> lk(mu_);
   ++requests_;
+  // The HTTP layer may hand on_completed a view without headers: remember the key by request.
+  if (settings_.idempotency_key)
+    if (const std::string* key = header(req.headers, "idempotency-key")) {
+      bound(idempotency_by_request_);
+      idempotency_by_request_[fp] = *key;
+    }
   if (auto it = retry_not_before_.find(fp); it != retry_not_before_.end()) {
     if (now < it->second) {
       ++retry_after_violations_;
@@ -116,7 +122,10 @@ void VerdictRecorder::on_completed(const RequestView& req, const Decision& d, in
   }
   q.push_back(Sent{now, *message_id});
   if (settings_.idempotency_key) {
-    if (const std::string* key = header(req.headers, "idempotency-key")) {
+    const std::string* key = header(req.headers, "idempotency-key");
+    if (!key)
+      if (auto it = idempotency_by_request_.find(fp); it != idempotency_by_request_.end()) key = &it->second;
+    if (key) {
       bound(idempotency_);
       auto [it, inserted] = idempotency_.try_emplace(req.api_key + '\x1f' + *key, *message_id);
       if (!inserted && !duplicate) {
@@ -136,6 +145,7 @@ void VerdictRecorder::reset() {
   permanent_.clear();
   sent_.clear();
   idempotency_.clear();
+  idempotency_by_request_.clear();
   by_rule_.clear();
   duplicate_items_.clear();
   retry_after_items_.clear();

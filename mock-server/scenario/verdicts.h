@@ -58,6 +58,7 @@ class VerdictRecorder {
   std::unordered_map<uint64_t, Permanent> permanent_;                 // fingerprint -> answer
   std::unordered_map<std::string, std::deque<Sent>> sent_;            // content key -> messages
   std::unordered_map<std::string, std::string> idempotency_;          // key|idem -> message id
+  std::unordered_map<uint64_t, std::string> idempotency_by_request_;  // fingerprint -> idem key
   std::map<std::string, uint64_t> by_rule_;
   std::vector<core::json> duplicate_items_, retry_after_items_, permanent_items_;
 };

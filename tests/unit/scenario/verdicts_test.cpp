@@ -56,6 +56,24 @@ TEST(VerdictsTest, DuplicateByIdempotencyKeyWhenEnabled) {
   EXPECT_EQ(v.to_json()["duplicates"]["items"][0]["by"], "idempotency_key");
 }
 
+TEST(VerdictsTest, IdempotencyKeySeenAtArrivalIsUsedAtCompletion) {
+  VerdictRecorder v;
+  VerdictSettings s;
+  s.idempotency_key = true;
+  v.set_settings(s);
+  auto a = send("+1", "KEY_a", "one");
+  a.header("idempotency-key", "k-9");
+  auto b = send("+1", "KEY_a", "two");
+  b.header("idempotency-key", "k-9");
+  for (auto* r : {&a, &b}) {
+    v.on_request(*r, t0());
+    RequestView bare = r->view;
+    bare.headers.clear();   // as the HTTP layer hands it over after the response
+    v.on_completed(bare, Decision{}, 200, std::string(r == &a ? "m1" : "m2"), t0());
+  }
+  EXPECT_EQ(v.duplicates(), 1u);
+}
+
 TEST(VerdictsTest, RawBodyIsEnoughForDuplicates) {
   VerdictRecorder v;
   auto a = send("+1", "KEY_a", "same");
