@@ -8,6 +8,7 @@
 #include "core/errors.h"
 #include "core/ids.h"
 #include "http/socket_server.h"
+#include "store/fast_uuid.h"
 
 namespace harness::mock {
 namespace {
@@ -19,7 +20,7 @@ const std::string kUnmatched = "unmatched";
 std::string new_request_id() {
   static std::atomic<uint64_t> streams{0};
   thread_local core::Rng rng(core::stable_hash("request-id") + streams.fetch_add(1));
-  return core::uuid_v4(rng);
+  return fast_uuid_v4(rng);
 }
 
 // "Bearer <token>" (scheme case-insensitive). "" when missing or malformed.

@@ -151,11 +151,15 @@ void HttpFront::send(ApiContext& ctx, SendKind kind) {
     error(ctx, 40331, "The messaging profile has no whitelisted destinations.");
     return;
   }
-  std::string region = to_kind == core::AddressKind::ShortCode ? "US" : core::region_of(r.to);
-  if (!allowed_destination(*profile, region)) {
-    error(ctx, 40309, "Destination region '" + (region.empty() ? std::string("unknown") : region) +
-                          "' is not in the profile's whitelisted_destinations.", "/to");
-    return;
+  // Region lookup only when the profile restricts destinations (["*"] allows all).
+  const auto& wl = profile->whitelisted_destinations;
+  if (std::find(wl.begin(), wl.end(), "*") == wl.end()) {
+    const std::string region = to_kind == core::AddressKind::ShortCode ? "US" : core::region_of(r.to);
+    if (!allowed_destination(*profile, region)) {
+      error(ctx, 40309, "Destination region '" + (region.empty() ? std::string("unknown") : region) +
+                            "' is not in the profile's whitelisted_destinations.", "/to");
+      return;
+    }
   }
 
   // Content.

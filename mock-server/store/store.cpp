@@ -4,6 +4,7 @@
 #include <cstdio>
 #include "core/e164.h"
 #include "core/ids.h"
+#include "store/fast_uuid.h"
 
 namespace harness::mock {
 namespace {
@@ -384,8 +385,13 @@ std::vector<core::NumberOrder> Store::list_orders(const std::string& tenant) con
 // ---- messages ----
 
 std::string Store::new_message_id() {
-  std::lock_guard<std::mutex> lk(mu_);
-  return core::uuid_v4(rng_);
+  uint64_t hi, lo;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    hi = rng_.next_u64();
+    lo = rng_.next_u64();
+  }
+  return fast_uuid_v4(hi, lo);
 }
 
 void Store::put_message(const std::string& tenant, core::Message m,
