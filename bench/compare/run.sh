@@ -194,6 +194,7 @@ wrk_run() {  # <name> <url> <duration> -> appends to the name's lists
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$f")
   p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$f")")
   bad=$(awk '/^non-200 responses:/ {n+=$3} /Socket errors:/ {gsub(",", ""); n+=$4+$6+$8+$10} END {print n+0}' "$f")
+  rps=$(printf '%.1f' "${rps:-0}")
   rps_all[$name]+="$rps "; p99_all[$name]+="$p99 "; bad_all[$name]=$(( ${bad_all[$name]:-0} + bad ))
   echo "  $name: $rps req/s, p99 ${p99} ms, non-200/socket errors $bad" >&2
 }
@@ -264,6 +265,7 @@ client_run() {  # <name>
 print("%.2f" % (r["completed"]/e), r["completed"], sum(r["errors"].values()))' "$work/loadgen-b.json")
       p99=$(to_ms "$(sed -n 's/^  uncorrected .* p99=\([^ ]*\).*/\1/p' "$f")") ;;
   esac
+  rps=$(printf '%.1f' "${rps:-0}")
   c_rps[$name]+="$rps "; c_p99[$name]+="$p99 "; c_cpu[$name]+="$(cpu_us_per "$cpu" "$n") "
   c_bad[$name]=$(( ${c_bad[$name]:-0} + bad ))
   echo "  $name: $rps req/s, p99 ${p99} ms, CPU $(cpu_us_per "$cpu" "$n") us/request, errors $bad" >&2
@@ -301,9 +303,9 @@ echo "== (c) webhooks: telnyx-mock -> telnyx-loadgen receiver at $wh_rate messag
 start_mock mock-c
 mock_c="$mock_url"
 delivered() { curl -s "$mock_c/_mock/webhooks?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["stats"]["events_delivered"])' 2>/dev/null || echo ""; }
-"$loadgen" send --url "$mock_c" --api-key KEY_webhooks --rate "$wh_rate" --duration "$wh_duration" -c 256 \
+"$loadgen" send --url "$mock_c" --api-key KEY_webhooks --rate "$wh_rate" --duration "$wh_duration" -c 48 \
   -t "$threads" --from '' --to '+1773555{seq:4}' --text 'webhook bench {seq}' --webhooks --grace 10s \
-  --progress off --report-json "$work/loadgen-c.json" >"$work/loadgen-c.txt" &
+  --progress off --report-json "$work/loadgen-c.json" >"$work/loadgen-c.txt" 2>"$work/loadgen-c.err" &
 lg_pid=$!
 pids+=($lg_pid)
 t0=$(date +%s.%N)
@@ -314,6 +316,7 @@ while kill -0 "$lg_pid" 2>/dev/null; do
   sleep 1
 done
 wait "$lg_pid" || true
+[[ -s "$work/loadgen-c.json" ]] || die "telnyx-loadgen wrote no report: $(tail -c 300 "$work/loadgen-c.err")"
 d_final=$(delivered)
 # Steady window: from 2 s after the start to the end of the sends; the peak 3 s window too.
 read -r steady peak < <(python3 - "$work/delivered.tsv" "${wh_duration%s}" <<'EOF'
@@ -321,6 +324,7 @@ import sys
 pts = [tuple(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
 end = float(sys.argv[2])
 win = [p for p in pts if 2.0 <= p[0] <= end + 0.5]
+if len(win) < 2: win = pts
 steady = (win[-1][1] - win[0][1]) / (win[-1][0] - win[0][0]) if len(win) >= 2 and win[-1][0] > win[0][0] else 0
 peak = 0
 for i, a in enumerate(pts):
