@@ -292,6 +292,7 @@ EventResult Outbox::apply_event(const core::WebhookEvent& ev, const ReplyRule& r
     }
     if (row) {
       res.matched = true;
+      res.reconciled = row->state == "reconciling" || row->state == "failed";
       std::string st = row->status;
       const std::string incoming = m.status();
       if (client::status_advances(st, incoming)) {

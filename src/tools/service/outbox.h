@@ -57,6 +57,9 @@ struct EventResult {
   bool duplicate = false;       // event id seen before: nothing done
   bool status_updated = false;
   bool matched = false;         // an outbound event was tied to an outbox row
+  // The row was waiting on an ambiguous send (reconciling, or failed after the attempt budget)
+  // and this event settled it as sent.
+  bool reconciled = false;
   std::optional<int64_t> reply_id;   // outbox id of the reply enqueued by this event
 };
 

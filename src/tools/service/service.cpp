@@ -8,6 +8,7 @@
 #include "client/webhooks.h"
 #include "core/e164.h"
 #include "core/signing.h"
+#include "net/listen.h"
 
 namespace harness::tools::service {
 
@@ -124,11 +125,16 @@ void Service::routes() {
                               req.get_header_value("telnyx-timestamp"),
                               req.get_header_value("x-telnyx-signature")};
     auto ev = client::verify_and_parse(vc, wr, core::unix_seconds(clock_.now()));
-    if (!ev) return reply_json(res, ev.error().http_status, {{"error", ev.error().reason}});
+    if (!ev) {
+      webhooks_rejected_.fetch_add(1);
+      return reply_json(res, ev.error().http_status, {{"error", ev.error().reason}});
+    }
     try {
       EventResult r = outbox_->apply_event(
           *ev, [this](const core::Message& m) { return reply_for(m); }, now_ms());
       if (r.reply_id) wake_.notify_one();
+      if (r.duplicate) webhook_duplicates_.fetch_add(1);
+      if (r.reconciled) reconciled_.fetch_add(1);
       json out = {{"duplicate", r.duplicate}, {"matched", r.matched},
                   {"status_updated", r.status_updated}};
       if (r.reply_id) out["reply_id"] = *r.reply_id;
@@ -149,11 +155,16 @@ void Service::routes() {
   http_.Get("/telnyx/health", [this](const httplib::Request&, httplib::Response& res) {
     try {
       OutboxCounts c = outbox_->counts();
+      const ServiceStats st = stats();
       reply_json(res, 200,
                  {{"status", "ok"},
                   {"outbox", {{"pending", c.pending}, {"in_flight", c.in_flight},
                               {"reconciling", c.reconciling}, {"sent", c.sent},
-                              {"failed", c.failed}}}});
+                              {"failed", c.failed}}},
+                  {"stats", {{"send_requests", st.send_requests}, {"ambiguous", st.ambiguous},
+                             {"reconciled", st.reconciled},
+                             {"webhooks_rejected", st.webhooks_rejected},
+                             {"webhook_duplicates", st.webhook_duplicates}}}});
     } catch (const std::exception& e) {
       reply_json(res, 503, {{"status", "degraded"}, {"error", e.what()}});
     }
@@ -193,9 +204,18 @@ void Service::routes() {
   });
 }
 
+ServiceStats Service::stats() const {
+  ServiceStats s;
+  s.send_requests = send_requests_.load();
+  s.ambiguous = ambiguous_.load();
+  s.reconciled = reconciled_.load();
+  s.webhooks_rejected = webhooks_rejected_.load();
+  s.webhook_duplicates = webhook_duplicates_.load();
+  return s;
+}
+
 int Service::start() {
-  int port = cfg_.port == 0 ? http_.bind_to_any_port(cfg_.host)
-                            : (http_.bind_to_port(cfg_.host, cfg_.port) ? cfg_.port : -1);
+  int port = net::bind_server(http_, cfg_.host, cfg_.port);
   if (port < 0) return -1;
   http_thread_ = std::thread([this] { http_.listen_after_bind(); });
   for (int i = 0; i < cfg_.workers; ++i) workers_.emplace_back([this, i] { worker_loop(i); });
@@ -247,7 +267,9 @@ void Service::process(client::Client& c, core::Rng& rng, const OutboxRow& row) {
   p.tags = {outbox_tag(row.id)};
   if (const Dealership* d = cfg_.by_name(row.tenant); d && !d->messaging_profile_id.empty())
     p.messaging_profile_id = d->messaging_profile_id;
+  send_requests_.fetch_add(1);
   auto r = c.send(p);
+  if (!r.ok() && r.error().ambiguous) ambiguous_.fetch_add(1);
   try {
     if (r.ok()) {
       outbox_->mark_sent(row.id, r->id, r->status().empty() ? "queued" : r->status());

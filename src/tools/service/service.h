@@ -26,6 +26,15 @@
 
 namespace harness::tools::service {
 
+// Counters since start (not persisted), also served under "stats" by GET /telnyx/health.
+struct ServiceStats {
+  int64_t send_requests = 0;   // sends handed to the client (one request each; retries included)
+  int64_t ambiguous = 0;       // sends whose outcome was unknown (written, no usable answer)
+  int64_t reconciled = 0;      // ambiguous sends settled as sent by their webhook
+  int64_t webhooks_rejected = 0;   // bad signature, stale timestamp or unreadable body
+  int64_t webhook_duplicates = 0;  // event ids seen before (nothing done)
+};
+
 class Service {
  public:
   Service(ServiceConfig cfg, std::unique_ptr<Outbox> outbox, const core::Clock& clock);
@@ -34,6 +43,7 @@ class Service {
   int start();
   void stop();
   Outbox& outbox() { return *outbox_; }
+  ServiceStats stats() const;
 
  private:
   void routes();
@@ -49,6 +59,8 @@ class Service {
   std::thread http_thread_;
   std::vector<std::thread> workers_;
   std::atomic<bool> stopping_{false};
+  std::atomic<int64_t> send_requests_{0}, ambiguous_{0}, reconciled_{0}, webhooks_rejected_{0},
+      webhook_duplicates_{0};
   std::mutex wake_mu_;
   std::condition_variable wake_;
 };

@@ -1,10 +1,11 @@
 // The client against a live in-process telnyx-mock: the management flow end to end (profile,
 // search, buy, assign, send, retrieve) and the server-side error kinds. Scenario-driven faults
-// (429 storms, 5xx, accept-then-drop) run when the mock serves /_mock/scenario.
+// (429 with Retry-After, accept-then-drop) are loaded with PUT /_mock/scenario.
 #include <gtest/gtest.h>
 #include <httplib.h>
 
 #include "client/client.h"
+#include "mock_scenarios.h"
 #include "mock_server.h"
 
 namespace harness::client {
@@ -16,6 +17,7 @@ class ClientAgainstMock : public ::testing::Test {
  protected:
   void SetUp() override {
     server_ = std::make_unique<mock::MockServer>(mock::MockServerOptions{});
+    scenarios_.attach(*server_);
     auto err = server_->start();
     ASSERT_FALSE(err) << *err;
   }
@@ -35,17 +37,25 @@ class ClientAgainstMock : public ::testing::Test {
     d.rng_seed = 9;
     return d;
   }
-  // Loads a scenario; false when this mock build has no scenario engine.
-  bool load_scenario(const std::string& yaml) {
+  // Loads a scenario; the answer's body on failure.
+  ::testing::AssertionResult load_scenario(const std::string& yaml) {
     httplib::Client c(server_->base_url());
     auto r = c.Put("/_mock/scenario", yaml, "application/yaml");
-    return r && r->status == 200;
+    if (!r) return ::testing::AssertionFailure() << "no answer from PUT /_mock/scenario";
+    if (r->status != 200) return ::testing::AssertionFailure() << r->status << " " << r->body;
+    return ::testing::AssertionSuccess();
+  }
+  core::json report() {
+    httplib::Client c(server_->base_url());
+    auto r = c.Get("/_mock/report");
+    return r && r->status == 200 ? core::json::parse(r->body) : core::json::object();
   }
 
   core::ManualClock clock_;
   ManualSleeper sleeper_{clock_};
   RecordingTelemetry telemetry_;
   std::unique_ptr<mock::MockServer> server_;
+  harness::testing::MockScenarios scenarios_;
 };
 
 TEST_F(ClientAgainstMock, ManagementFlowSearchBuyAssignSend) {
@@ -132,7 +142,7 @@ TEST_F(ClientAgainstMock, UnknownMessageIsApi404) {
 }
 
 TEST_F(ClientAgainstMock, RateLimitScenarioIsRetriedAfterRetryAfter) {
-  if (!load_scenario(R"(name: client-429
+  ASSERT_TRUE(load_scenario(R"(name: client-429
 seed: 1
 rules:
   - name: throttle-first
@@ -140,8 +150,7 @@ rules:
     sequence:
       - respond: { status: 429, error: 10011, headers: { Retry-After: "2" } }
       - pass
-)"))
-    GTEST_SKIP() << "this mock build serves no /_mock/scenario";
+)"));
   Client c(config(), deps());
   SendParams p;
   p.to = "+17735550188";
@@ -153,18 +162,21 @@ rules:
   ASSERT_TRUE(r.ok()) << r.error().summary();
   ASSERT_EQ(sleeper_.slept().size(), 1u);
   EXPECT_EQ(sleeper_.slept()[0], milliseconds(2000));
+  core::json rep = report();
+  ASSERT_TRUE(rep.contains("rules")) << rep.dump();
+  EXPECT_EQ(rep["rules"][0]["fired"], 2);   // the 429 step, then the pass
+  EXPECT_EQ(rep["verdicts"]["duplicates"]["count"], 0);
 }
 
 TEST_F(ClientAgainstMock, AcceptThenDropIsAmbiguousAndNotResent) {
-  if (!load_scenario(R"(name: client-drop
+  ASSERT_TRUE(load_scenario(R"(name: client-drop
 seed: 1
 rules:
   - name: drop
     match: { method: POST, path: /v2/messages }
     times: 1
     fault: accept_then_drop
-)"))
-    GTEST_SKIP() << "this mock build serves no /_mock/scenario";
+)"));
   Client c(config(), deps());
   SendParams p;
   p.to = "+17735550188";
@@ -177,6 +189,10 @@ rules:
   EXPECT_EQ(r.error().type, ErrorKind::Network);
   EXPECT_TRUE(r.error().ambiguous);
   EXPECT_TRUE(sleeper_.slept().empty());
+  // The message exists although the answer was lost, and it was not sent a second time.
+  core::json rep = report();
+  EXPECT_EQ(rep["faults"]["dropped_after_accept"], 1) << rep.dump();
+  EXPECT_EQ(rep["verdicts"]["requests"], 2);   // the profile probe and the one send
 }
 
 }  // namespace
