@@ -72,6 +72,11 @@ std::optional<ReplySpec> Service::reply_for(const core::Message& inbound) const 
 
 void Service::routes() {
   http_.set_tcp_nodelay(true);
+  // The library's default pool (8 threads on small machines) is used up by the webhook sender's
+  // idle keep-alive connections alone.
+  http_.new_task_queue = [n = cfg_.http_threads] {
+    return new httplib::ThreadPool(static_cast<size_t>(std::max(1, n)));
+  };
   http_.set_keep_alive_max_count(100000);
   http_.set_payload_max_length(1 << 20);
 

@@ -64,6 +64,9 @@ core::Expected<ServiceConfig, std::string> parse_service_config(const std::strin
       read(l, "host", "listen.", c.host);
       read(l, "port", "listen.", c.port);
       if (c.port < 0 || c.port > 65535) fail("listen.port", l["port"], "must be 0-65535");
+      read(l, "threads", "listen.", c.http_threads);
+      if (c.http_threads < 4 || c.http_threads > 1024)
+        fail("listen.threads", l["threads"], "must be 4-1024");
     }
     read(root, "port_file", "", c.port_file);
     read(root, "database", "", c.database);

@@ -1,7 +1,9 @@
 // Configuration of the reference integration service (`telnyx-send serve --config f.yaml`),
 // parsed once into an immutable struct; every error names its YAML key. Example:
 //
-//   listen: {host: 127.0.0.1, port: 8080}      # port 0 = ephemeral (see port_file)
+//   listen: {host: 127.0.0.1, port: 8080,      # port 0 = ephemeral (see port_file)
+//            threads: 64}                      # HTTP connections served at once (each
+//                                              # keep-alive connection holds one thread)
 //   port_file: /tmp/service.port               # optional: the bound port is written here
 //   database: outbox.db                        # SQLite file (WAL)
 //   telnyx: {api_key: KEY..., base_url: http://127.0.0.1:12111/v2, timeout_ms: 10000}
@@ -33,6 +35,10 @@ struct Dealership {
 struct ServiceConfig {
   std::string host = "127.0.0.1";
   int port = 8080;
+  // HTTP threads. Telnyx delivers webhooks over several keep-alive connections, each holding a
+  // thread while idle: too few threads and new connections (send-sms, health) wait for one of
+  // them to time out.
+  int http_threads = 64;
   std::string port_file;
   std::string database = "outbox.db";
   std::string api_key;

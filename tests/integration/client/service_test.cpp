@@ -313,6 +313,44 @@ TEST_F(ServiceTest, HealthAndWebhookSelfTest) {
   EXPECT_EQ(j["verification"], "ed25519");
 }
 
+// Webhook senders keep several connections open between deliveries; each idle keep-alive
+// connection holds one HTTP thread. Sixteen of them (more than httplib's default pool of 8 on a
+// small machine) must not keep a new connection from being served: with too few threads the
+// last request waits for a keep-alive timeout (5 s), longer than these clients wait (3 s).
+TEST_F(ServiceTest, IdleKeepAliveConnectionsDoNotStarveNewRequests) {
+  start();
+  std::vector<std::unique_ptr<httplib::Client>> idle;
+  for (int i = 0; i < 40; ++i) {
+    auto c = std::make_unique<httplib::Client>("127.0.0.1", port_);
+    c->set_keep_alive(true);
+    c->set_read_timeout(3, 0);
+    c->set_connection_timeout(3, 0);
+    auto r = c->Get("/telnyx/health");
+    ASSERT_TRUE(r) << "connection " << i << " not served while " << i << " others are idle";
+    EXPECT_EQ(r->status, 200);
+    idle.push_back(std::move(c));
+  }
+  httplib::Client fresh("127.0.0.1", port_);
+  fresh.set_read_timeout(3, 0);
+  auto r = fresh.Post("/telnyx/send-sms", {{"Idempotency-Key", "after-idle"}},
+                      json{{"to", "+17735550188"}, {"text", "Still answering"}, {"dealership", "north"}}.dump(),
+                      "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 202) << r->body;
+}
+
+TEST(ServiceConfig, ListenThreads) {
+  auto good = parse_service_config("listen: {port: 0, threads: 16}\nwebhook: {public_key: abc}\n");
+  ASSERT_TRUE(good.ok()) << good.error();
+  EXPECT_EQ(good->http_threads, 16);
+  auto dflt = parse_service_config("webhook: {public_key: abc}\n");
+  ASSERT_TRUE(dflt.ok()) << dflt.error();
+  EXPECT_EQ(dflt->http_threads, 64);
+  auto bad = parse_service_config("listen: {threads: 1}\nwebhook: {public_key: abc}\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().find("listen.threads"), std::string::npos) << bad.error();
+}
+
 TEST(ServiceConfig, ReportsTheFailingKey) {
   auto bad = parse_service_config("database: x.db\nwebhook: {require_signature: false}\nworkers: 0\n");
   ASSERT_FALSE(bad.ok());
