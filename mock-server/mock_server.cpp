@@ -1,4 +1,5 @@
 #include "mock_server.h"
+#include "net/listen.h"
 
 #include <condition_variable>
 #include <mutex>
@@ -131,11 +132,7 @@ std::optional<std::string> MockServer::start() {
   s.set_payload_max_length(d.config.settings.payload_max_bytes);
   d.front->install(s);
 
-  if (d.opts.port == 0) {
-    d.port = s.bind_to_any_port(d.opts.host);
-  } else {
-    d.port = s.bind_to_port(d.opts.host, d.opts.port) ? d.opts.port : -1;
-  }
+  d.port = net::bind_server(s, d.opts.host, d.opts.port);
   if (d.port <= 0) {
     return "cannot listen on " + d.opts.host + ":" + std::to_string(d.opts.port) + " (address in use or not local)";
   }

@@ -9,6 +9,7 @@
 #include "core/rng.h"
 #include "core/signing.h"
 #include "loadgen/http/request.h"
+#include "net/listen.h"
 #include "loadgen/run/engine.h"
 
 namespace harness::loadgen {
@@ -83,11 +84,7 @@ std::string Receiver::start() {
   s.set_tcp_nodelay(true);
   s.set_keep_alive_max_count(1'000'000);
   s.Post(impl_->cfg.path, [this](const httplib::Request& req, httplib::Response& res) { impl_->handle(req, res); });
-  if (impl_->cfg.port == 0) {
-    impl_->port = s.bind_to_any_port(impl_->cfg.host);
-  } else {
-    impl_->port = s.bind_to_port(impl_->cfg.host, impl_->cfg.port) ? impl_->cfg.port : -1;
-  }
+  impl_->port = net::bind_server(s, impl_->cfg.host, impl_->cfg.port);
   if (impl_->port <= 0) return "webhook receiver cannot listen on " + impl_->cfg.host + ":" + std::to_string(impl_->cfg.port);
   impl_->thread = std::thread([this] { impl_->server.listen_after_bind(); });
   while (!s.is_running()) std::this_thread::yield();

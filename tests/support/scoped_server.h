@@ -1,6 +1,7 @@
 // Test support: a cpp-httplib server on 127.0.0.1 and an ephemeral port, always joined.
 #pragma once
 #include <httplib.h>
+#include "net/listen.h"
 #include <string>
 #include <thread>
 
@@ -11,7 +12,7 @@ class ScopedServer {
   explicit ScopedServer(httplib::Server& s) : s_(s) {
     s_.set_tcp_nodelay(true);
     s_.set_keep_alive_max_count(100000);
-    port_ = s_.bind_to_any_port("127.0.0.1");
+    port_ = harness::net::bind_server(s_, "127.0.0.1", 0);
     t_ = std::thread([this] { s_.listen_after_bind(); });
     while (!s_.is_running()) std::this_thread::yield();
   }
