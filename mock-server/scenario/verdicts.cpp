@@ -114,12 +114,18 @@ void VerdictRecorder::on_completed(const RequestView& req, const Decision& d, in
   bool duplicate = false;
   if (!q.empty()) {
     duplicate = true;
-    core::json ids = core::json::array();
-    for (const auto& s : q) ids.push_back(s.message_id);
-    ids.push_back(*message_id);
-    push_item(duplicate_items_, {{"by", "content"}, {"api_key", req.api_key}, {"from", from}, {"to", to},
-                                 {"text", text}, {"message_ids", ids}, {"at", core::format_rfc3339(now)}});
+    // Listed items are capped; building the id list for an item that will not be listed would
+    // make every repeated send cost O(earlier sends) under this lock.
+    if (duplicate_items_.size() < kMaxItems) {
+      core::json ids = core::json::array();
+      for (const auto& s : q) ids.push_back(s.message_id);
+      ids.push_back(*message_id);
+      push_item(duplicate_items_, {{"by", "content"}, {"api_key", req.api_key}, {"from", from}, {"to", to},
+                                   {"text", text}, {"message_ids", ids}, {"at", core::format_rfc3339(now)}});
+    }
   }
+  // Only "was there an earlier one within the window" matters: keep a short tail per content.
+  if (q.size() >= kMaxPerContent) q.pop_front();
   q.push_back(Sent{now, *message_id});
   if (settings_.idempotency_key) {
     const std::string* key = header(req.headers, "idempotency-key");

@@ -29,6 +29,7 @@ class VerdictRecorder {
  public:
   static constexpr size_t kMaxItems = 100;        // listed per verdict; counts stay exact
   static constexpr size_t kMaxTracked = 200000;   // fingerprints / contents remembered
+  static constexpr size_t kMaxPerContent = 8;     // earlier sends kept per content key
 
   void set_settings(const VerdictSettings& s);
   // At arrival: judges retries against earlier answers.

@@ -41,6 +41,25 @@ TEST(VerdictsTest, DuplicateSendsWithinTheWindow) {
   EXPECT_EQ(v.duplicates(), 1u);
 }
 
+// Regression: every repeat of the same content used to rebuild the list of all earlier ids
+// under the recorder's lock (O(n) per request; a load test of one repeated SMS crawled). Counts
+// stay exact; listed items and the per-content tail are bounded.
+TEST(VerdictsTest, RepeatedContentStaysBoundedAndCountsExactly) {
+  VerdictRecorder v;
+  auto a = send("+17735550188", "KEY_a", "same text");
+  const int n = 5000;
+  for (int i = 0; i < n; ++i) {
+    v.on_completed(a, Decision{}, 200, "m" + std::to_string(i), t0() + std::chrono::milliseconds(i));
+  }
+  EXPECT_EQ(v.duplicates(), static_cast<uint64_t>(n - 1));
+  const auto j = v.to_json();
+  ASSERT_EQ(j["duplicates"]["items"].size(), VerdictRecorder::kMaxItems);
+  for (const auto& item : j["duplicates"]["items"]) {
+    EXPECT_LE(item["message_ids"].size(), VerdictRecorder::kMaxPerContent + 1);
+  }
+  EXPECT_EQ(j["duplicates"]["items"][0]["message_ids"], (core::json{"m0", "m1"}));
+}
+
 TEST(VerdictsTest, DuplicateByIdempotencyKeyWhenEnabled) {
   VerdictRecorder v;
   VerdictSettings s;
