@@ -175,6 +175,12 @@ int finish(const Report& r, const OutputFlags& out, const std::vector<Threshold>
   }
   for (const auto& t : results)
     if (!t.pass) return kExitThreshold;
+  // A run in which nothing succeeded measured only error answers: never report it as a pass.
+  if (r.run.issued > 0 && r.run.ok == 0) {
+    std::cerr << "telnyx-loadgen: error: no request succeeded (" << r.run.issued
+              << " issued); see the status counts above\n";
+    return kExitRunError;
+  }
   return kExitOk;
 }
 
@@ -209,13 +215,13 @@ int main(int argc, char** argv) {
   auto* send = app.add_subcommand("send", "POST /v2/messages at a planned rate; match every webhook");
   add_load_flags(send, lf, "base URL of a Telnyx-compatible API (the mock, a proxy, the real API)");
   add_output_flags(send, of);
-  std::string api_key, from = "+13125550100", to = "+1773555{seq:4}", text = "load test {seq}", profile;
+  std::string api_key, from, to = "+1773555{seq:4}", text = "load test {seq}", profile;
   std::string public_key, keys_from, receiver_host = "127.0.0.1", receiver_path = "/webhooks", ack_delay = "0s";
   bool webhooks = false, no_verify = false;
   int receiver_port = 0, ack_status = 200, receiver_threads = 32;
   double ack_fail_rate = 0;
   send->add_option("--api-key", api_key, "API key (default: $TELNYX_API_KEY)");
-  send->add_option("--from", from, "sender template (default +13125550100)");
+  send->add_option("--from", from, "sender template (default: none, so the profile's number pool sends)");
   send->add_option("--to", to, "recipient template: {seq} {seq:N} {shard} {rand:N} (default +1773555{seq:4})");
   send->add_option("--text", text, "text template");
   send->add_option("--messaging-profile-id", profile, "messaging_profile_id for every send");

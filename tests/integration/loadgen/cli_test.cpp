@@ -90,6 +90,14 @@ TEST_F(CliTest, ThresholdsDecideTheExitCode) {
   EXPECT_NE(o.out.find("401=20"), std::string::npos) << o.out;
 }
 
+// A run in which every answer was an error measured nothing worth passing: exit 1, say why,
+// even with no threshold given (a newcomer's first run must not look green by accident).
+TEST_F(CliTest, NoSuccessfulRequestExitsOne) {
+  const auto o = run("send --url " + url() + " --api-key KEYwrong --rate 100 --duration 200ms --progress off");
+  EXPECT_EQ(o.code, 1) << o.out;
+  EXPECT_NE(o.out.find("no request succeeded"), std::string::npos) << o.out;
+}
+
 TEST_F(CliTest, RunErrorExitsOne) {
   const auto o = run("send --url http://nowhere.invalid:80 --api-key K --rate 10 --duration 100ms --progress off");
   EXPECT_EQ(o.code, 1) << o.out;
