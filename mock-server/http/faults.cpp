@@ -161,6 +161,16 @@ HangResult hang(int fd, ParkingLot& lot, std::chrono::milliseconds cap) {
 
 }  // namespace faults
 
+namespace {
+template <class Counter, class Action>
+bool counted(Counter& counter, Action&& action) {
+  counter.fetch_add(1);
+  if (action()) return true;
+  counter.fetch_sub(1);
+  return false;
+}
+}  // namespace
+
 bool SocketFaultExecutor::execute(FaultKind kind, int sock) {
   if (sock < 0) return false;
   bool ok = false;
@@ -175,22 +185,20 @@ bool SocketFaultExecutor::execute(FaultKind kind, int sock) {
         case faults::HangResult::Failed: break;
       }
       break;
+    // Counted before the socket is closed: the client sees the close at once, and a report read
+    // right after it must already include this fault. Undone if the fault could not be carried out.
     case FaultKind::ConnectionReset:
-      ok = faults::reset(sock);
-      if (ok) stats_.resets.fetch_add(1);
+      ok = counted(stats_.resets, [&] { return faults::reset(sock); });
       break;
     case FaultKind::EmptyResponse:
-      ok = faults::close_empty(sock);
-      if (ok) stats_.empty.fetch_add(1);
+      ok = counted(stats_.empty, [&] { return faults::close_empty(sock); });
       break;
     case FaultKind::MalformedResponse:
-      ok = faults::send_malformed(sock);
-      if (ok) stats_.malformed.fetch_add(1);
+      ok = counted(stats_.malformed, [&] { return faults::send_malformed(sock); });
       break;
     case FaultKind::AcceptThenDrop:
       // The request was processed; the answer is lost: close without a byte.
-      ok = faults::close_empty(sock);
-      if (ok) stats_.dropped.fetch_add(1);
+      ok = counted(stats_.dropped, [&] { return faults::close_empty(sock); });
       break;
   }
   if (!ok) stats_.failed.fetch_add(1);
