@@ -107,6 +107,23 @@ Result<core::json> Client::execute(const std::string& operation, const HttpReque
   }
 }
 
+namespace {
+// The "data" of a 200 answer as a message; a body that is not one is an api error.
+Result<core::Message> decode_message(const core::json& body) {
+  try {
+    return body.at("data").get<core::Message>();
+  } catch (const core::json::exception& ex) {
+    Error e;
+    e.type = ErrorKind::Api;
+    e.http_status = 200;
+    e.code = std::string(kCodeBadResponse);
+    e.title = "Unexpected message body";
+    e.detail = ex.what();
+    return e;
+  }
+}
+}  // namespace
+
 Result<core::Message> Client::send(const SendParams& p) {
   core::SendRequest r = build_send_request(p, cfg_);
   if (auto problem = validate_send(r)) {
@@ -118,17 +135,7 @@ Result<core::Message> Client::send(const SendParams& p) {
   if (p.idempotency_key) req.extra_headers.emplace_back("Idempotency-Key", *p.idempotency_key);
   auto res = execute("messages.send", req, p.idempotency_key.has_value());
   if (!res) return res.error();
-  try {
-    return res->at("data").get<core::Message>();
-  } catch (const core::json::exception& ex) {
-    Error e;
-    e.type = ErrorKind::Api;
-    e.http_status = 200;
-    e.code = std::string(kCodeBadResponse);
-    e.title = "Unexpected message body";
-    e.detail = ex.what();
-    return e;
-  }
+  return decode_message(*res);
 }
 
 Result<core::Message> Client::retrieve(const std::string& message_id) {
@@ -143,17 +150,7 @@ Result<core::Message> Client::retrieve(const std::string& message_id) {
   auto res = execute("messages.retrieve", {"GET", "/messages/" + url_encode(message_id), {}, "", {}},
                      true);
   if (!res) return res.error();
-  try {
-    return res->at("data").get<core::Message>();
-  } catch (const core::json::exception& ex) {
-    Error e;
-    e.type = ErrorKind::Api;
-    e.http_status = 200;
-    e.code = std::string(kCodeBadResponse);
-    e.title = "Unexpected message body";
-    e.detail = ex.what();
-    return e;
-  }
+  return decode_message(*res);
 }
 
 }  // namespace harness::client
