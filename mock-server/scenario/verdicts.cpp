@@ -84,6 +84,21 @@ void VerdictRecorder::on_request(const RequestView& req, core::TimePoint now) {
 void VerdictRecorder::on_completed(const RequestView& req, const Decision& d, int status,
                                    const std::optional<std::string>& message_id, core::TimePoint now) {
   const uint64_t fp = request_fingerprint(req);
+  // Everything that needs no shared state is done before the lock: parsing the body (the HTTP
+  // layer may hand over only the raw body after the handler ran) and building the content key.
+  std::string from, to, text, content;
+  if (message_id) {
+    core::json parsed;
+    RequestView view = req;
+    if (!view.body && !view.raw_body.empty()) {
+      parsed = core::json::parse(view.raw_body.begin(), view.raw_body.end(), nullptr, false);
+      if (!parsed.is_discarded()) view.body = &parsed;
+    }
+    from = body_field(view, "from").value_or("");
+    to = body_field(view, "to").value_or("");
+    text = body_field(view, "text").value_or("");
+    content = req.api_key + '\x1f' + from + '\x1f' + to + '\x1f' + text;
+  }
   std::lock_guard<std::mutex> lk(mu_);
   if (!d.rule.empty()) ++by_rule_[d.rule];
   if (auto s = retry_after_seconds(d)) {
@@ -97,17 +112,6 @@ void VerdictRecorder::on_completed(const RequestView& req, const Decision& d, in
     permanent_.erase(fp);
   }
   if (!message_id) return;
-  // The HTTP layer may hand over only the raw body after the handler ran: parse it here then.
-  core::json parsed;
-  RequestView view = req;
-  if (!view.body && !view.raw_body.empty()) {
-    parsed = core::json::parse(view.raw_body.begin(), view.raw_body.end(), nullptr, false);
-    if (!parsed.is_discarded()) view.body = &parsed;
-  }
-  const std::string from = body_field(view, "from").value_or("");
-  const std::string to = body_field(view, "to").value_or("");
-  const std::string text = body_field(view, "text").value_or("");
-  const std::string content = req.api_key + '\x1f' + from + '\x1f' + to + '\x1f' + text;
   bound(sent_);
   auto& q = sent_[content];
   while (!q.empty() && now - q.front().at > settings_.duplicate_window) q.pop_front();

@@ -23,27 +23,31 @@ std::string money_for_parts(int parts) {
 
 Store::Store(const MockConfig& config, uint64_t seed, const core::Clock& clock)
     : config_(config), seed_(seed), clock_(clock), rng_(core::Rng(seed).fork("store")) {
-  std::lock_guard<std::mutex> lk(mu_);
+  // Buckets for the whole cap up front (up to a million): no rehash under the lock while the
+  // store fills during a load test.
+  messages_.reserve(std::min<size_t>(config_.settings.max_messages, size_t{1} << 20));
+  std::unique_lock<std::shared_mutex> lk(mu_);
   build_configured_locked();
 }
 
 std::string Store::now_str() const { return core::format_rfc3339(clock_.now()); }
 
 void Store::reset() {
-  std::lock_guard<std::mutex> lk(mu_);
+  {
+    std::lock_guard<std::mutex> lk(msg_mu_);
+    messages_.clear();
+    message_order_.clear();
+    message_seq_ = 0;
+  }
+  std::unique_lock<std::shared_mutex> lk(mu_);
   key_to_tenant_.clear();
   tenants_.clear();
   owned_.clear();
-  messages_.clear();
-  message_order_.clear();
   rng_ = core::Rng(seed_).fork("store");
   build_configured_locked();
 }
 
-void Store::set_auto_lifecycle(bool on) {
-  std::lock_guard<std::mutex> lk(mu_);
-  auto_lifecycle_ = on;
-}
+void Store::set_auto_lifecycle(bool on) { auto_lifecycle_ = on; }
 
 core::PhoneNumber Store::make_number_locked(Tenant& t, const std::string& e164,
                                             const std::optional<std::string>& profile_id) {
@@ -122,11 +126,17 @@ Store::Tenant& Store::create_open_tenant_locked(const std::string& key) {
 
 std::optional<std::string> Store::authenticate(std::string_view api_key) {
   if (api_key.empty()) return std::nullopt;
-  std::lock_guard<std::mutex> lk(mu_);
-  auto it = key_to_tenant_.find(std::string(api_key));
-  if (it != key_to_tenant_.end()) return it->second;
+  const std::string key(api_key);
+  {
+    std::shared_lock<std::shared_mutex> lk(mu_);   // every request: a known key, read-only
+    auto it = key_to_tenant_.find(key);
+    if (it != key_to_tenant_.end()) return it->second;
+  }
   if (!config_.open_mode() || api_key.substr(0, 3) != "KEY") return std::nullopt;
-  return create_open_tenant_locked(std::string(api_key)).id;
+  std::unique_lock<std::shared_mutex> lk(mu_);
+  auto it = key_to_tenant_.find(key);   // another request may have created it meanwhile
+  if (it != key_to_tenant_.end()) return it->second;
+  return create_open_tenant_locked(key).id;
 }
 
 const Store::Tenant* Store::find_tenant_locked(const std::string& id) const {
@@ -137,7 +147,7 @@ const Store::Tenant* Store::find_tenant_locked(const std::string& id) const {
 Store::Tenant& Store::tenant_locked(const std::string& id) { return tenants_[id]; }
 
 std::optional<std::string> Store::organization_id(const std::string& tenant) const {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::shared_lock<std::shared_mutex> lk(mu_);
   const Tenant* t = find_tenant_locked(tenant);
   if (!t) return std::nullopt;
   return t->organization_id;
@@ -147,7 +157,7 @@ std::optional<std::string> Store::organization_id(const std::string& tenant) con
 
 std::vector<core::MessagingProfile> Store::list_profiles(const std::string& tenant,
                                                          const ProfileFilter& f) const {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::shared_lock<std::shared_mutex> lk(mu_);
   std::vector<core::MessagingProfile> out;
   const Tenant* t = find_tenant_locked(tenant);
   if (!t) return out;
@@ -161,7 +171,7 @@ std::vector<core::MessagingProfile> Store::list_profiles(const std::string& tena
 
 std::optional<core::MessagingProfile> Store::get_profile(const std::string& tenant,
                                                          const std::string& id) const {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::shared_lock<std::shared_mutex> lk(mu_);
   const Tenant* t = find_tenant_locked(tenant);
   if (!t) return std::nullopt;
   for (const auto& p : t->profiles) {
@@ -171,7 +181,7 @@ std::optional<core::MessagingProfile> Store::get_profile(const std::string& tena
 }
 
 core::MessagingProfile Store::create_profile(const std::string& tenant, core::MessagingProfile p) {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::unique_lock<std::shared_mutex> lk(mu_);
   Tenant& t = tenant_locked(tenant);
   p.id = core::uuid_v4(rng_);
   p.organization_id = t.organization_id;
@@ -183,7 +193,7 @@ core::MessagingProfile Store::create_profile(const std::string& tenant, core::Me
 std::optional<core::MessagingProfile> Store::update_profile(
     const std::string& tenant, const std::string& id,
     const std::function<void(core::MessagingProfile&)>& edit) {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::unique_lock<std::shared_mutex> lk(mu_);
   Tenant& t = tenant_locked(tenant);
   for (auto& p : t.profiles) {
     if (p.id != id) continue;
@@ -200,7 +210,7 @@ std::optional<core::MessagingProfile> Store::update_profile(
 
 std::optional<core::MessagingProfile> Store::delete_profile(const std::string& tenant,
                                                             const std::string& id) {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::unique_lock<std::shared_mutex> lk(mu_);
   Tenant& t = tenant_locked(tenant);
   auto it = std::find_if(t.profiles.begin(), t.profiles.end(),
                          [&](const core::MessagingProfile& p) { return p.id == id; });
@@ -221,14 +231,14 @@ std::optional<core::MessagingProfile> Store::delete_profile(const std::string& t
 // ---- numbers ----
 
 std::vector<core::PhoneNumber> Store::list_numbers(const std::string& tenant) const {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::shared_lock<std::shared_mutex> lk(mu_);
   const Tenant* t = find_tenant_locked(tenant);
   return t ? t->numbers : std::vector<core::PhoneNumber>{};
 }
 
 std::vector<core::PhoneNumber> Store::numbers_on_profile(const std::string& tenant,
                                                          const std::string& profile_id) const {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::shared_lock<std::shared_mutex> lk(mu_);
   std::vector<core::PhoneNumber> out;
   const Tenant* t = find_tenant_locked(tenant);
   if (!t) return out;
@@ -240,7 +250,7 @@ std::vector<core::PhoneNumber> Store::numbers_on_profile(const std::string& tena
 
 std::optional<core::PhoneNumber> Store::get_number(const std::string& tenant,
                                                    const std::string& id) const {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::shared_lock<std::shared_mutex> lk(mu_);
   const Tenant* t = find_tenant_locked(tenant);
   if (!t) return std::nullopt;
   for (const auto& n : t->numbers) {
@@ -250,7 +260,7 @@ std::optional<core::PhoneNumber> Store::get_number(const std::string& tenant,
 }
 
 std::optional<NumberView> Store::find_number(const std::string& tenant, std::string_view e164) const {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::shared_lock<std::shared_mutex> lk(mu_);
   const Tenant* t = find_tenant_locked(tenant);
   if (!t) return std::nullopt;
   for (const auto& n : t->numbers) {
@@ -269,7 +279,7 @@ std::optional<NumberView> Store::find_number(const std::string& tenant, std::str
 std::optional<core::PhoneNumber> Store::set_number_profile(
     const std::string& tenant, const std::string& number_id,
     const std::optional<std::string>& profile_id) {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::unique_lock<std::shared_mutex> lk(mu_);
   Tenant& t = tenant_locked(tenant);
   for (auto& n : t.numbers) {
     if (n.id != number_id) continue;
@@ -288,7 +298,7 @@ std::optional<core::PhoneNumber> Store::set_number_profile(
 
 std::optional<std::string> Store::pool_number(const std::string& tenant, const std::string& profile_id,
                                               uint64_t pick) const {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::shared_lock<std::shared_mutex> lk(mu_);
   const Tenant* t = find_tenant_locked(tenant);
   if (!t) return std::nullopt;
   size_t count = 0;
@@ -303,19 +313,19 @@ std::optional<std::string> Store::pool_number(const std::string& tenant, const s
 }
 
 std::optional<std::string> Store::first_profile_id(const std::string& tenant) const {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::shared_lock<std::shared_mutex> lk(mu_);
   const Tenant* t = find_tenant_locked(tenant);
   if (!t || t->profiles.empty()) return std::nullopt;
   return t->profiles.front().id;
 }
 
 bool Store::is_owned(std::string_view e164) const {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::shared_lock<std::shared_mutex> lk(mu_);
   return owned_.count(std::string(e164)) != 0;
 }
 
 std::optional<std::string> Store::owner_of(std::string_view e164) const {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::shared_lock<std::shared_mutex> lk(mu_);
   auto it = owned_.find(std::string(e164));
   if (it == owned_.end()) return std::nullopt;
   return it->second;
@@ -326,7 +336,7 @@ std::optional<std::string> Store::owner_of(std::string_view e164) const {
 OrderResult Store::create_order(const std::string& tenant, const std::vector<std::string>& numbers,
                                 const std::optional<std::string>& profile_id,
                                 const std::optional<std::string>& customer_reference) {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::unique_lock<std::shared_mutex> lk(mu_);
   OrderResult r;
   Tenant& t = tenant_locked(tenant);
   if (profile_id) {
@@ -367,7 +377,7 @@ OrderResult Store::create_order(const std::string& tenant, const std::vector<std
 
 std::optional<core::NumberOrder> Store::get_order(const std::string& tenant,
                                                   const std::string& id) const {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::shared_lock<std::shared_mutex> lk(mu_);
   const Tenant* t = find_tenant_locked(tenant);
   if (!t) return std::nullopt;
   for (const auto& o : t->orders) {
@@ -377,7 +387,7 @@ std::optional<core::NumberOrder> Store::get_order(const std::string& tenant,
 }
 
 std::vector<core::NumberOrder> Store::list_orders(const std::string& tenant) const {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::shared_lock<std::shared_mutex> lk(mu_);
   const Tenant* t = find_tenant_locked(tenant);
   return t ? t->orders : std::vector<core::NumberOrder>{};
 }
@@ -385,22 +395,41 @@ std::vector<core::NumberOrder> Store::list_orders(const std::string& tenant) con
 // ---- messages ----
 
 std::string Store::new_message_id() {
-  uint64_t hi, lo;
-  {
-    std::lock_guard<std::mutex> lk(mu_);
-    hi = rng_.next_u64();
-    lo = rng_.next_u64();
-  }
-  return fast_uuid_v4(hi, lo);
+  // splitmix64 of (seed, n): distinct, well mixed and reproducible without a lock.
+  auto mix = [](uint64_t z) {
+    z += 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  };
+  const uint64_t n = message_seq_.fetch_add(1, std::memory_order_relaxed);
+  const uint64_t base = mix(seed_ ^ 0x6d657373616765ULL);   // "message"
+  return fast_uuid_v4(mix(base + 2 * n), mix(base + 2 * n + 1));
+}
+
+std::vector<TimedStatus> Store::default_timeline(core::TimePoint at,
+                                                 const std::optional<std::string>& final_status,
+                                                 const std::vector<int>& final_errors) {
+  using std::chrono::milliseconds;
+  const std::string fin = final_status.value_or("delivered");
+  std::vector<TimedStatus> steps;
+  steps.push_back({at + milliseconds(100), "sending", {}});
+  if (fin != "sending_failed") steps.push_back({at + milliseconds(500), "sent", {}});
+  TimedStatus last{at + milliseconds(1000), fin, {}};
+  for (int code : final_errors) last.errors.push_back(core::make_error_object(code));
+  steps.push_back(std::move(last));
+  return steps;
 }
 
 void Store::put_message(const std::string& tenant, core::Message m,
                         std::optional<std::string> final_status, std::vector<int> final_errors) {
   const auto now = clock_.now();
+  std::vector<TimedStatus> timeline;
+  if (auto_lifecycle_ && m.direction == "outbound") timeline = default_timeline(now, final_status, final_errors);
   std::string id = m.id;
-  std::lock_guard<std::mutex> lk(mu_);
+  std::lock_guard<std::mutex> lk(msg_mu_);
   auto [it, inserted] = messages_.insert_or_assign(
-      id, StoredMessage{tenant, std::move(m), now, std::move(final_status), std::move(final_errors)});
+      id, StoredMessage{tenant, std::move(m), now, std::move(timeline), 0});
   (void)it;
   if (inserted) message_order_.push_back(std::move(id));
   while (messages_.size() > config_.settings.max_messages && !message_order_.empty()) {
@@ -424,58 +453,55 @@ void Store::apply_status(core::Message& m, const std::string& status,
   }
 }
 
-void Store::auto_advance(StoredMessage& sm) const {
-  using std::chrono::milliseconds;
-  if (!auto_lifecycle_ || sm.message.direction != "outbound") return;
-  const auto& cur = sm.message.status();
-  if (core::is_terminal_status(cur)) return;
-  const auto age = clock_.now() - sm.created;
-  if (age >= milliseconds(100) && cur == "queued") apply_status(sm.message, "sending", {}, sm.created + milliseconds(100));
-  if (age >= milliseconds(500) && sm.message.status() == "sending") apply_status(sm.message, "sent", {}, sm.created + milliseconds(500));
-  if (age >= milliseconds(1000)) {
-    const std::string fin = sm.final_status.value_or("delivered");
-    std::vector<core::ErrorObject> errs;
-    for (int code : sm.final_errors) errs.push_back(core::make_error_object(code));
-    if (fin == "sending_failed" && sm.message.status() == "sent") sm.message.sent_at.reset();
-    apply_status(sm.message, fin, errs, sm.created + milliseconds(1000));
+void Store::catch_up(StoredMessage& sm) const {
+  if (sm.applied >= sm.timeline.size()) return;
+  const auto now = clock_.now();
+  while (sm.applied < sm.timeline.size() && sm.timeline[sm.applied].at <= now) {
+    const TimedStatus& st = sm.timeline[sm.applied++];
+    apply_status(sm.message, st.status, st.errors, st.at);
+  }
+  if (sm.applied == sm.timeline.size()) {
+    sm.timeline.clear();   // done: give the memory back
+    sm.timeline.shrink_to_fit();
+    sm.applied = 0;
   }
 }
 
 std::optional<core::Message> Store::get_message(const std::string& tenant, const std::string& id) const {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::lock_guard<std::mutex> lk(msg_mu_);
   auto it = messages_.find(id);
   if (it == messages_.end() || it->second.tenant != tenant) return std::nullopt;
   if (clock_.now() - it->second.created > std::chrono::seconds(config_.settings.retention_seconds)) {
     return std::nullopt;   // contract §3.5: only the last 10 days (configurable) can be read
   }
-  auto_advance(it->second);
+  catch_up(it->second);
   return it->second.message;
 }
 
 std::vector<std::pair<std::string, core::Message>> Store::recent_messages(const std::string& tenant,
                                                                           size_t limit) const {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::lock_guard<std::mutex> lk(msg_mu_);
   std::vector<std::pair<std::string, core::Message>> out;
   for (auto it = message_order_.rbegin(); it != message_order_.rend() && out.size() < limit; ++it) {
     auto m = messages_.find(*it);
     if (m == messages_.end()) continue;
     if (!tenant.empty() && m->second.tenant != tenant) continue;
-    auto_advance(m->second);
+    catch_up(m->second);
     out.emplace_back(m->second.tenant, m->second.message);
   }
   return out;
 }
 
 size_t Store::message_count() const {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::lock_guard<std::mutex> lk(msg_mu_);
   return messages_.size();
 }
 
 std::map<std::string, uint64_t> Store::messages_by_status() const {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::lock_guard<std::mutex> lk(msg_mu_);
   std::map<std::string, uint64_t> out;
   for (auto& [id, sm] : messages_) {
-    auto_advance(sm);
+    catch_up(sm);
     ++out[sm.message.status()];
   }
   return out;
@@ -485,11 +511,22 @@ std::optional<core::Message> Store::advance(const std::string& tenant_id, const 
                                             const std::string& status,
                                             const std::vector<core::ErrorObject>& errors,
                                             core::TimePoint at) {
-  std::lock_guard<std::mutex> lk(mu_);
+  std::lock_guard<std::mutex> lk(msg_mu_);
   auto it = messages_.find(message_id);
   if (it == messages_.end() || it->second.tenant != tenant_id) return std::nullopt;
   apply_status(it->second.message, status, errors, at);
   return it->second.message;
+}
+
+bool Store::follow_timeline(const std::string& tenant_id, const std::string& message_id,
+                            std::vector<TimedStatus> steps) {
+  std::lock_guard<std::mutex> lk(msg_mu_);
+  auto it = messages_.find(message_id);
+  if (it == messages_.end() || it->second.tenant != tenant_id) return false;
+  it->second.timeline = std::move(steps);
+  it->second.applied = 0;
+  catch_up(it->second);
+  return true;
 }
 
 }  // namespace harness::mock

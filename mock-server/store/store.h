@@ -1,8 +1,10 @@
 // The mock's state: tenants (one per API key in open mode), their messaging profiles, owned
-// numbers and number orders, and every message. Thread-safe (one mutex; critical sections only
-// copy or update small structs, never serialise JSON or do I/O). Implements MessageLifecycle so
-// the webhook engine moves messages through queued -> sending -> sent -> final, and GET
-// /v2/messages/{id} shows the same state the webhooks carry (contract §3.3).
+// numbers and number orders, and every message. Thread-safe with two locks that never nest:
+// a reader-writer lock over tenants, profiles and numbers (every send reads them; only the
+// management API writes), and a mutex over messages. Critical sections only copy or update small
+// structs, never serialise JSON or do I/O. Implements MessageLifecycle so the webhook engine
+// moves messages through queued -> sending -> sent -> final, and GET /v2/messages/{id} shows the
+// same state the webhooks carry (contract §3.3).
 //
 // Not owned here: HTTP parsing and validation (http/), webhook delivery (webhook/), journal of
 // requests (store/journal.h).
@@ -12,6 +14,8 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <shared_mutex>
+#include <atomic>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,6 +58,10 @@ class Store final : public MessageLifecycle {
   // Without a webhook engine nobody advances messages; then reads apply a time-based default
   // lifecycle (sending +100 ms, sent +500 ms, final +1 s) so GET still shows progress.
   void set_auto_lifecycle(bool on);
+  // The default lifecycle of an outbound message accepted at `at` (used when auto lifecycle is on).
+  static std::vector<TimedStatus> default_timeline(core::TimePoint at,
+                                                   const std::optional<std::string>& final_status,
+                                                   const std::vector<int>& final_errors);
 
   // API key -> tenant id. Open mode: any key starting with "KEY" gets its own tenant on first
   // use. nullopt -> 401 / 10009.
@@ -101,6 +109,7 @@ class Store final : public MessageLifecycle {
   std::vector<core::NumberOrder> list_orders(const std::string& tenant) const;
 
   // ---- messages ----
+  // Lock-free: the n-th id after start or reset is a function of the seed and n.
   std::string new_message_id();
   // Stores an accepted outbound (or inbound) message; evicts the oldest beyond max_messages.
   // final_status / final_errors drive the auto lifecycle only.
@@ -121,6 +130,10 @@ class Store final : public MessageLifecycle {
                                        const std::string& status,
                                        const std::vector<core::ErrorObject>& errors,
                                        core::TimePoint at) override;
+  // MessageLifecycle: the steps are applied when the message is read, each once its time has
+  // come, exactly as advance() would have applied them then.
+  bool follow_timeline(const std::string& tenant_id, const std::string& message_id,
+                       std::vector<TimedStatus> steps) override;
 
  private:
   struct Tenant {
@@ -134,8 +147,8 @@ class Store final : public MessageLifecycle {
     std::string tenant;
     core::Message message;
     core::TimePoint created;
-    std::optional<std::string> final_status;
-    std::vector<int> final_errors;
+    std::vector<TimedStatus> timeline;   // applied lazily, on read (see catch_up)
+    size_t applied = 0;                  // timeline steps already applied
   };
 
   Tenant& tenant_locked(const std::string& id);
@@ -147,17 +160,21 @@ class Store final : public MessageLifecycle {
   std::string now_str() const;
   void apply_status(core::Message& m, const std::string& status,
                     const std::vector<core::ErrorObject>& errors, core::TimePoint at) const;
-  void auto_advance(StoredMessage& sm) const;
+  void catch_up(StoredMessage& sm) const;   // under msg_mu_
 
   const MockConfig& config_;
   const uint64_t seed_;
   const core::Clock& clock_;
-  mutable std::mutex mu_;
+  // Tenants, profiles, numbers, orders and rng_.
+  mutable std::shared_mutex mu_;
   core::Rng rng_;
-  bool auto_lifecycle_ = true;
   std::unordered_map<std::string, std::string> key_to_tenant_;
   std::unordered_map<std::string, Tenant> tenants_;
   std::unordered_map<std::string, std::string> owned_;   // e164 -> tenant id
+  // Messages.
+  mutable std::mutex msg_mu_;
+  std::atomic<bool> auto_lifecycle_{true};
+  std::atomic<uint64_t> message_seq_{0};
   mutable std::unordered_map<std::string, StoredMessage> messages_;
   std::deque<std::string> message_order_;                // insertion order, for eviction
 };

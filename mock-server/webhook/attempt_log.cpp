@@ -9,6 +9,7 @@ std::string_view outcome_name(AttemptOutcome o) {
     case AttemptOutcome::Dropped: return "dropped";
     case AttemptOutcome::Overflow: return "overflow";
     case AttemptOutcome::Abandoned: return "abandoned";
+    case AttemptOutcome::Gone: return "gone";
   }
   return "unknown";
 }
@@ -41,6 +42,7 @@ void to_json(core::json& j, const WebhookStats& s) {
                  {"events_failed", s.events_failed},
                  {"events_dropped", s.events_dropped},
                  {"events_abandoned", s.events_abandoned},
+                 {"events_gone", s.events_gone},
                  {"events_no_url", s.events_no_url},
                  {"queue_overflow", s.queue_overflow},
                  {"attempts", s.attempts},
@@ -64,6 +66,7 @@ void AttemptLog::record(AttemptRecord r) {
     case AttemptOutcome::Dropped: ++stats_.events_dropped; break;
     case AttemptOutcome::Overflow: ++stats_.queue_overflow; break;
     case AttemptOutcome::Abandoned: ++stats_.events_abandoned; break;
+    case AttemptOutcome::Gone: ++stats_.events_gone; break;
   }
   r.seq = next_seq_++;
   if (records_.size() >= capacity_) {

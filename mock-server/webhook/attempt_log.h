@@ -23,6 +23,7 @@ enum class AttemptOutcome {
   Dropped,     // chaos `drop`: deliberately never sent
   Overflow,    // the dispatcher queue was full: never sent
   Abandoned,   // still pending at shutdown
+  Gone,        // the message left the store first (evicted by max_messages, or a reset)
 };
 std::string_view outcome_name(AttemptOutcome o);
 
@@ -59,6 +60,7 @@ struct WebhookStats {
   uint64_t events_failed = 0;       // copies whose URL chain was exhausted
   uint64_t events_dropped = 0;      // chaos drop
   uint64_t events_abandoned = 0;    // pending at shutdown
+  uint64_t events_gone = 0;         // the message left the store before the event was due
   uint64_t events_no_url = 0;       // no URL in the chain: nothing to send (contract §7.6)
   uint64_t queue_overflow = 0;      // admissions refused because the queue was full
   uint64_t attempts = 0;

@@ -50,7 +50,8 @@ std::string ShutdownReport::summary() const {
   std::ostringstream os;
   os << "webhooks: " << stats.events_delivered << " delivered, " << stats.events_failed
      << " failed after all attempts, " << stats.events_dropped << " dropped by chaos, "
-     << stats.queue_overflow << " refused (queue full), " << stats.events_abandoned
+     << stats.queue_overflow << " refused (queue full), " << stats.events_gone
+     << " lost with their message (evicted), " << stats.events_abandoned
      << " not delivered at shutdown (" << abandoned_tasks << " pending tasks)";
   return os.str();
 }
@@ -92,12 +93,28 @@ void WebhookEngine::set_inbound_directory(InboundDirectory* directory) {
 // ---- outbound --------------------------------------------------------------------------------
 
 void WebhookEngine::on_outbound_accepted(const OutboundContext& ctx) {
+  auto settings_now = settings();
+  auto steps = outbound_lifecycle(settings_now->timing, ctx.final_status, ctx.final_errors);
+  auto chain = delivery_chain(ctx.routing);
+  if (chain.empty()) {
+    // contract §7.6: no URL -> no webhook. Nothing to deliver, so nothing to schedule: the store
+    // applies the same lifecycle, at the same times, when the message is read.
+    std::vector<TimedStatus> timeline;
+    core::TimePoint at = clock_.now();
+    for (auto& st : steps) {
+      at += std::chrono::duration_cast<core::Duration>(st.after);
+      if (st.event) log_.count_no_url();
+      timeline.push_back(TimedStatus{at, std::move(st.status), std::move(st.errors)});
+    }
+    lifecycle_.follow_timeline(ctx.tenant_id, ctx.message.id, std::move(timeline));
+    return;
+  }
   auto flow = std::make_shared<Flow>();
   flow->tenant_id = ctx.tenant_id;
   flow->message_id = ctx.message.id;
-  flow->settings = settings();
-  flow->steps = outbound_lifecycle(flow->settings->timing, ctx.final_status, ctx.final_errors);
-  flow->chain = delivery_chain(ctx.routing);
+  flow->settings = std::move(settings_now);
+  flow->steps = std::move(steps);
+  flow->chain = std::move(chain);
   flow->signature = signature_kind(flow->settings->signing, ctx.routing);
   flow->v1_secret = ctx.routing.v1_secret;
   flow->rng = core::Rng(flow->settings->seed).fork("message/" + ctx.message.id);
@@ -127,7 +144,11 @@ void WebhookEngine::run_step(const std::shared_ptr<Flow>& flow, size_t index) {
   const LifecycleStep& step = flow->steps[index];
   const core::TimePoint at = clock_.now();
   auto message = lifecycle_.advance(flow->tenant_id, flow->message_id, step.status, step.errors, at);
-  if (!message) return;   // deleted or reset meanwhile: nothing left to report
+  if (!message) {
+    // Evicted (max_messages) or reset meanwhile: its events cannot be built; say so.
+    abandon_flow(flow, index, AttemptOutcome::Gone, "message no longer stored (evicted or reset)");
+    return;
+  }
   if (step.event) emit(flow, *step.event, *message, at);
   if (index + 1 < flow->steps.size()) {
     const bool ok = scheduler_.follow(
@@ -137,7 +158,8 @@ void WebhookEngine::run_step(const std::shared_ptr<Flow>& flow, size_t index) {
   }
 }
 
-void WebhookEngine::abandon_flow(const std::shared_ptr<Flow>& flow, size_t from_index) {
+void WebhookEngine::abandon_flow(const std::shared_ptr<Flow>& flow, size_t from_index,
+                                 AttemptOutcome outcome, const char* why) {
   if (flow->chain.empty()) return;
   for (size_t i = from_index; i < flow->steps.size(); ++i) {
     if (!flow->steps[i].event) continue;
@@ -146,14 +168,14 @@ void WebhookEngine::abandon_flow(const std::shared_ptr<Flow>& flow, size_t from_
     d.message_id = flow->message_id;
     d.event_type = std::string(event_type_name(*flow->steps[i].event));
     d.signature = flow->signature;
-    record_without_attempt(d, AttemptOutcome::Abandoned, "shutdown");
+    record_without_attempt(d, outcome, why);
   }
   std::shared_ptr<Delivery> held;
   {
     std::lock_guard<std::mutex> lock(flow->mu);
     held = std::move(flow->held_sent);
   }
-  if (held) record_without_attempt(*held, AttemptOutcome::Abandoned, "shutdown");
+  if (held) record_without_attempt(*held, outcome, why);
 }
 
 void WebhookEngine::emit(const std::shared_ptr<Flow>& flow, EventKind kind,
@@ -481,7 +503,8 @@ std::string WebhookEngine::metrics_text() const {
   const std::pair<const char*, uint64_t> events[] = {
       {"scheduled", s.events_scheduled}, {"delivered", s.events_delivered},
       {"failed", s.events_failed},       {"dropped", s.events_dropped},
-      {"abandoned", s.events_abandoned}, {"no_url", s.events_no_url},
+      {"abandoned", s.events_abandoned}, {"gone", s.events_gone},
+      {"no_url", s.events_no_url},
       {"overflow", s.queue_overflow}};
   for (const auto& [name, v] : events) {
     os << "telnyx_mock_webhook_events_total{outcome=\"" << name << "\"} " << v << "\n";

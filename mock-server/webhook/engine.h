@@ -96,7 +96,9 @@ class WebhookEngine final : public WebhookSink {
   struct Delivery;
 
   void run_step(const std::shared_ptr<Flow>& flow, size_t index);
-  void abandon_flow(const std::shared_ptr<Flow>& flow, size_t from_index);
+  // Records every event of the flow from `from_index` on (and a held message.sent) as never sent.
+  void abandon_flow(const std::shared_ptr<Flow>& flow, size_t from_index,
+                    AttemptOutcome outcome = AttemptOutcome::Abandoned, const char* why = "shutdown");
   void emit(const std::shared_ptr<Flow>& flow, EventKind kind, const core::Message& payload,
             core::TimePoint at);
   void start_delivery(const std::shared_ptr<Delivery>& d);

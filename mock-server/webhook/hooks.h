@@ -38,16 +38,29 @@ struct InboundContext {
   WebhookRouting routing;                         // the receiving number's profile
 };
 
-// Implemented by the store. Applies a status change to every recipient of the message and
-// returns the message as GET would now return it (nullopt if it no longer exists).
+// One status change at a known time.
+struct TimedStatus {
+  core::TimePoint at{};
+  std::string status;
+  std::vector<core::ErrorObject> errors;   // only on a terminal status
+};
+
+// Implemented by the store.
 class MessageLifecycle {
  public:
   virtual ~MessageLifecycle() = default;
+  // Applies a status change to every recipient of the message and returns the message as GET
+  // would now return it (nullopt if it no longer exists).
   virtual std::optional<core::Message> advance(const std::string& tenant_id,
                                                const std::string& message_id,
                                                const std::string& status,
                                                const std::vector<core::ErrorObject>& errors,
                                                core::TimePoint at) = 0;
+  // For a message with no webhook to send: the whole lifecycle at once. The store applies each
+  // step when its time has come (on read), so nothing has to be scheduled. false if the message
+  // no longer exists.
+  virtual bool follow_timeline(const std::string& tenant_id, const std::string& message_id,
+                               std::vector<TimedStatus> steps) = 0;
 };
 
 // POST /_mock/inbound and scenario inbound bursts (contract §7.3): what arrives from the carrier.

@@ -135,11 +135,29 @@ TEST_F(DeliveryTest, ProfileUrlTriedAfterFailingMessageUrlsOnlyWithUseProfileWeb
 
 TEST_F(DeliveryTest, NoUrlMeansNoWebhookButTheMessageStillProgresses) {
   accept(store, *engine, "m-none", WebhookRouting{});
+  EXPECT_EQ(engine->pending(), 0u);   // nothing to deliver, so nothing is scheduled
   ASSERT_TRUE(eventually([&] { return store.history("m-none").size() == 3; }));
   ASSERT_TRUE(eventually([&] { return engine->idle(); }));
   EXPECT_TRUE(rx.all().empty());
   EXPECT_EQ(engine->log().stats().events_no_url, 2u);
   EXPECT_EQ(store.get("tenant-1", "m-none")->status(), "delivered");
+}
+
+TEST_F(DeliveryTest, MessageEvictedBeforeItsEventsIsCountedNotSilent) {
+  auto s = testing::fast_settings();
+  s.timing.sent_after = 200ms;   // time to evict it first
+  engine->set_settings(s);
+  accept(store, *engine, "m-gone", to("/hooks"));
+  store.erase("tenant-1", "m-gone");
+  ASSERT_TRUE(eventually([&] { return engine->idle() && engine->log().stats().events_gone == 2; }));
+  EXPECT_TRUE(rx.all().empty());
+  auto recs = records_of(*engine, "m-gone");
+  ASSERT_EQ(recs.size(), 2u);
+  for (const auto& r : recs) {
+    EXPECT_EQ(r.outcome, AttemptOutcome::Gone);
+    EXPECT_TRUE(r.final);
+  }
+  EXPECT_NE(engine->metrics_text().find("telnyx_mock_webhook_events_total{outcome=\"gone\"} 2"), std::string::npos);
 }
 
 TEST_F(DeliveryTest, ThreeAttemptsThenFailoverWithAttemptCountedAcrossUrls) {

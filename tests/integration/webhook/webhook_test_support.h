@@ -28,14 +28,21 @@ class FakeStore final : public MessageLifecycle, public InboundDirectory {
     std::lock_guard<std::mutex> lock(mu_);
     messages_[tenant + "/" + m.id] = m;
   }
+  // As the real store evicting a message beyond max_messages.
+  void erase(const std::string& tenant, const std::string& id) {
+    std::lock_guard<std::mutex> lock(mu_);
+    messages_.erase(tenant + "/" + id);
+  }
   std::optional<core::Message> get(const std::string& tenant, const std::string& id) const {
     std::lock_guard<std::mutex> lock(mu_);
+    catch_up_locked();
     auto it = messages_.find(tenant + "/" + id);
     if (it == messages_.end()) return std::nullopt;
     return it->second;
   }
   std::vector<std::string> history(const std::string& id) const {
     std::lock_guard<std::mutex> lock(mu_);
+    catch_up_locked();
     auto it = history_.find(id);
     return it == history_.end() ? std::vector<std::string>{} : it->second;
   }
@@ -44,6 +51,36 @@ class FakeStore final : public MessageLifecycle, public InboundDirectory {
                                        const std::vector<core::ErrorObject>& errors,
                                        core::TimePoint at) override {
     std::lock_guard<std::mutex> lock(mu_);
+    return advance_locked(tenant, id, status, errors, at);
+  }
+  // Applied on read (get, history) once each step is due, like the real store.
+  bool follow_timeline(const std::string& tenant, const std::string& id,
+                       std::vector<TimedStatus> steps) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!messages_.count(tenant + "/" + id)) return false;
+    timelines_.push_back({tenant, id, std::move(steps), 0});
+    return true;
+  }
+
+ private:
+  struct Timeline {
+    std::string tenant, id;
+    std::vector<TimedStatus> steps;
+    size_t applied;
+  };
+  void catch_up_locked() const {
+    const auto now = clock_.now();
+    for (auto& t : timelines_) {
+      while (t.applied < t.steps.size() && t.steps[t.applied].at <= now) {
+        const auto& st = t.steps[t.applied++];
+        advance_locked(t.tenant, t.id, st.status, st.errors, st.at);
+      }
+    }
+  }
+  std::optional<core::Message> advance_locked(const std::string& tenant, const std::string& id,
+                                              const std::string& status,
+                                              const std::vector<core::ErrorObject>& errors,
+                                              core::TimePoint at) const {
     auto it = messages_.find(tenant + "/" + id);
     if (it == messages_.end()) return std::nullopt;
     core::Message& m = it->second;
@@ -57,6 +94,8 @@ class FakeStore final : public MessageLifecycle, public InboundDirectory {
     history_[id].push_back(status);
     return m;
   }
+
+ public:
 
   // Inbound: `owners` maps a number to its tenant and routing.
   void own(const std::string& e164, const std::string& tenant, WebhookRouting routing) {
@@ -90,8 +129,11 @@ class FakeStore final : public MessageLifecycle, public InboundDirectory {
 
  private:
   mutable std::mutex mu_;
-  std::map<std::string, core::Message> messages_;
-  std::map<std::string, std::vector<std::string>> history_;
+  core::SystemClock clock_;
+  // Mutable: reads apply the timeline steps that have come due.
+  mutable std::vector<Timeline> timelines_;
+  mutable std::map<std::string, core::Message> messages_;
+  mutable std::map<std::string, std::vector<std::string>> history_;
   std::map<std::string, std::pair<std::string, WebhookRouting>> owners_;
   int inbound_seq_ = 0;
 };

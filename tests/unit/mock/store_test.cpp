@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <set>
 #include "control/control_api.h"
 #include "store/inventory.h"
 #include "store/journal.h"
@@ -72,6 +73,76 @@ TEST(StoreTest, AdvanceFillsTimestampsCostAndErrors) {
   EXPECT_FALSE(s.advance(t, "missing", "sent", {}, clock.now()));
   clock.advance(std::chrono::seconds(10));
   EXPECT_EQ(s.get_message(t, m.id)->status(), "delivery_failed");   // no auto lifecycle
+}
+
+TEST(StoreTest, TimelineIsAppliedOnReadOnceEachStepIsDue) {
+  MockConfig cfg;
+  core::ManualClock clock;
+  Store s(cfg, 1, clock);
+  s.set_auto_lifecycle(false);
+  auto t = *s.authenticate("KEYx");
+  auto m = outbound(s);
+  s.put_message(t, m);
+  const auto t0 = clock.now();
+  using std::chrono::milliseconds;
+  ASSERT_TRUE(s.follow_timeline(t, m.id, {{t0 + milliseconds(10), "sending", {}},
+                                          {t0 + milliseconds(20), "sent", {}},
+                                          {t0 + milliseconds(30), "delivery_failed", {core::make_error_object(40008)}}}));
+  EXPECT_EQ(s.get_message(t, m.id)->status(), "queued");
+  clock.advance(milliseconds(20));
+  auto sent = s.get_message(t, m.id);
+  EXPECT_EQ(sent->status(), "sent");
+  EXPECT_EQ(sent->sent_at, core::format_rfc3339(t0 + milliseconds(20)));   // the step's time, not the read's
+  EXPECT_FALSE(sent->completed_at);
+  clock.advance(milliseconds(500));
+  auto fin = s.get_message(t, m.id);
+  EXPECT_EQ(fin->status(), "delivery_failed");
+  EXPECT_EQ(fin->completed_at, core::format_rfc3339(t0 + milliseconds(30)));
+  ASSERT_EQ(fin->errors.size(), 1u);
+  EXPECT_EQ(s.messages_by_status().at("delivery_failed"), 1u);
+  EXPECT_FALSE(s.follow_timeline(t, "missing", {}));
+  EXPECT_FALSE(s.follow_timeline("other-tenant", m.id, {}));
+}
+
+TEST(StoreTest, DefaultLifecycleWithoutAnEngine) {
+  MockConfig cfg;
+  core::ManualClock clock;
+  Store s(cfg, 1, clock);   // auto lifecycle on: nobody else advances messages
+  auto t = *s.authenticate("KEYx");
+  auto ok = outbound(s), failed = outbound(s);
+  s.put_message(t, ok);
+  s.put_message(t, failed, std::string("sending_failed"), {40001});
+  clock.advance(std::chrono::milliseconds(600));
+  EXPECT_EQ(s.get_message(t, ok.id)->status(), "sent");
+  EXPECT_EQ(s.get_message(t, failed.id)->status(), "sending");   // never reaches the carrier
+  clock.advance(std::chrono::milliseconds(400));
+  EXPECT_EQ(s.get_message(t, ok.id)->status(), "delivered");
+  auto f = s.get_message(t, failed.id);
+  EXPECT_EQ(f->status(), "sending_failed");
+  EXPECT_FALSE(f->sent_at);
+  ASSERT_EQ(f->errors.size(), 1u);
+  EXPECT_EQ(f->errors[0].code, "40001");
+}
+
+TEST(StoreTest, MessageIdsAreUniqueAndRepeatAfterResetForTheSameSeed) {
+  MockConfig cfg;
+  core::ManualClock clock;
+  Store a(cfg, 9, clock), b(cfg, 9, clock), c(cfg, 10, clock);
+  std::set<std::string> seen;
+  std::vector<std::string> first;
+  for (int i = 0; i < 1000; ++i) {
+    auto id = a.new_message_id();
+    EXPECT_EQ(id.size(), 36u);
+    EXPECT_EQ(id[14], '4');   // version 4
+    seen.insert(id);
+    if (i < 3) first.push_back(id);
+  }
+  EXPECT_EQ(seen.size(), 1000u);
+  EXPECT_EQ(b.new_message_id(), first[0]);
+  EXPECT_NE(c.new_message_id(), first[0]);
+  a.reset();
+  EXPECT_EQ(a.new_message_id(), first[0]);
+  EXPECT_EQ(a.new_message_id(), first[1]);
 }
 
 TEST(StoreTest, OrdersRejectOwnedNumbersAndUnknownProfiles) {
