@@ -56,11 +56,17 @@ class BenchStore final : public MessageLifecycle {
     }
     return it->second;
   }
-  // Every benchmark message has a URL, so the engine never hands over a timeline.
+  // Status changes without an event (`sending`): a store applies them on read; this one has
+  // no reads, so it only records the latest status.
   bool follow_timeline(const std::string&, const std::string& id,
-                       std::vector<harness::mock::TimedStatus>) override {
+                       std::vector<harness::mock::TimedStatus> steps) override {
     std::lock_guard<std::mutex> lock(mu_);
-    return messages_.count(id) != 0;
+    auto it = messages_.find(id);
+    if (it == messages_.end()) return false;
+    if (!steps.empty()) {
+      for (auto& to : it->second.to) to.status = steps.back().status;
+    }
+    return true;
   }
 
  private:

@@ -514,8 +514,17 @@ std::optional<core::Message> Store::advance(const std::string& tenant_id, const 
   std::lock_guard<std::mutex> lk(msg_mu_);
   auto it = messages_.find(message_id);
   if (it == messages_.end() || it->second.tenant != tenant_id) return std::nullopt;
-  apply_status(it->second.message, status, errors, at);
-  return it->second.message;
+  StoredMessage& sm = it->second;
+  // Timeline steps come earlier in the lifecycle than any event the engine applies: finish them
+  // first, whatever the clock says, so a status never goes backwards.
+  for (; sm.applied < sm.timeline.size(); ++sm.applied) {
+    const TimedStatus& st = sm.timeline[sm.applied];
+    apply_status(sm.message, st.status, st.errors, st.at);
+  }
+  sm.timeline.clear();
+  sm.applied = 0;
+  apply_status(sm.message, status, errors, at);
+  return sm.message;
 }
 
 bool Store::follow_timeline(const std::string& tenant_id, const std::string& message_id,

@@ -94,26 +94,31 @@ void WebhookEngine::set_inbound_directory(InboundDirectory* directory) {
 
 void WebhookEngine::on_outbound_accepted(const OutboundContext& ctx) {
   auto settings_now = settings();
-  auto steps = outbound_lifecycle(settings_now->timing, ctx.final_status, ctx.final_errors);
   auto chain = delivery_chain(ctx.routing);
-  if (chain.empty()) {
-    // contract §7.6: no URL -> no webhook. Nothing to deliver, so nothing to schedule: the store
-    // applies the same lifecycle, at the same times, when the message is read.
-    std::vector<TimedStatus> timeline;
-    core::TimePoint at = clock_.now();
-    for (auto& st : steps) {
-      at += std::chrono::duration_cast<core::Duration>(st.after);
-      if (st.event) log_.count_no_url();
-      timeline.push_back(TimedStatus{at, std::move(st.status), std::move(st.errors)});
+  // Only steps that emit an event are scheduled. The others (`sending`; with no URL at all, every
+  // step, contract §7.6) go to the store as a timeline that it applies on read, at their times.
+  std::vector<TimedStatus> timeline;
+  std::vector<LifecycleStep> scheduled;
+  core::TimePoint at = clock_.now();
+  core::TimePoint last_scheduled = at;
+  for (auto& st : outbound_lifecycle(settings_now->timing, ctx.final_status, ctx.final_errors)) {
+    at += std::chrono::duration_cast<core::Duration>(st.after);
+    if (st.event && !chain.empty()) {
+      st.after = std::chrono::duration_cast<WebhookDuration>(at - last_scheduled);
+      last_scheduled = at;
+      scheduled.push_back(std::move(st));
+      continue;
     }
-    lifecycle_.follow_timeline(ctx.tenant_id, ctx.message.id, std::move(timeline));
-    return;
+    if (st.event) log_.count_no_url();
+    timeline.push_back(TimedStatus{at, std::move(st.status), std::move(st.errors)});
   }
+  if (!timeline.empty()) lifecycle_.follow_timeline(ctx.tenant_id, ctx.message.id, std::move(timeline));
+  if (scheduled.empty()) return;
   auto flow = std::make_shared<Flow>();
   flow->tenant_id = ctx.tenant_id;
   flow->message_id = ctx.message.id;
   flow->settings = std::move(settings_now);
-  flow->steps = std::move(steps);
+  flow->steps = std::move(scheduled);
   flow->chain = std::move(chain);
   flow->signature = signature_kind(flow->settings->signing, ctx.routing);
   flow->v1_secret = ctx.routing.v1_secret;
@@ -149,13 +154,15 @@ void WebhookEngine::run_step(const std::shared_ptr<Flow>& flow, size_t index) {
     abandon_flow(flow, index, AttemptOutcome::Gone, "message no longer stored (evicted or reset)");
     return;
   }
-  if (step.event) emit(flow, *step.event, *message, at);
+  // The next step first: this event's delivery may run on this worker and take up to the
+  // deadline, which must not push the lifecycle back.
   if (index + 1 < flow->steps.size()) {
     const bool ok = scheduler_.follow(
         flow->steps[index + 1].after, [this, flow, index] { run_step(flow, index + 1); },
         [this, flow, index] { abandon_flow(flow, index + 1); });
     if (!ok) abandon_flow(flow, index + 1);
   }
+  if (step.event) emit(flow, *step.event, *message, at);
 }
 
 void WebhookEngine::abandon_flow(const std::shared_ptr<Flow>& flow, size_t from_index,
@@ -245,8 +252,14 @@ void WebhookEngine::start_delivery(const std::shared_ptr<Delivery>& d) {
     copy->then.reset();
     copy->flow.reset();
   }
-  schedule_attempt(d, d->chaos.extra_delay);
   if (copy) schedule_attempt(copy, d->chaos.extra_delay);
+  // Called on a worker (a lifecycle step, an inbound task or an earlier attempt): an attempt due
+  // now runs right here rather than through the schedule and another worker's wake-up.
+  if (d->chaos.extra_delay.count() > 0) {
+    schedule_attempt(d, d->chaos.extra_delay);
+  } else {
+    attempt(d);
+  }
 }
 
 void WebhookEngine::schedule_attempt(const std::shared_ptr<Delivery>& d, WebhookDuration delay) {

@@ -56,9 +56,10 @@ class MessageLifecycle {
                                                const std::string& status,
                                                const std::vector<core::ErrorObject>& errors,
                                                core::TimePoint at) = 0;
-  // For a message with no webhook to send: the whole lifecycle at once. The store applies each
-  // step when its time has come (on read), so nothing has to be scheduled. false if the message
-  // no longer exists.
+  // Status changes that send no webhook (all of them when the message has no URL): the store
+  // applies each when its time has come (on read), so nothing has to be scheduled. They precede
+  // any status given to advance(), which applies the ones still pending first. false if the
+  // message no longer exists.
   virtual bool follow_timeline(const std::string& tenant_id, const std::string& message_id,
                                std::vector<TimedStatus> steps) = 0;
 };

@@ -73,7 +73,7 @@ class FakeStore final : public MessageLifecycle, public InboundDirectory {
     for (auto& t : timelines_) {
       while (t.applied < t.steps.size() && t.steps[t.applied].at <= now) {
         const auto& st = t.steps[t.applied++];
-        advance_locked(t.tenant, t.id, st.status, st.errors, st.at);
+        apply_locked(t.tenant, t.id, st.status, st.errors, st.at);
       }
     }
   }
@@ -81,6 +81,20 @@ class FakeStore final : public MessageLifecycle, public InboundDirectory {
                                               const std::string& status,
                                               const std::vector<core::ErrorObject>& errors,
                                               core::TimePoint at) const {
+    if (!messages_.count(tenant + "/" + id)) return std::nullopt;
+    for (auto& t : timelines_) {   // pending steps precede the new status (as in the real store)
+      if (t.id != id || t.tenant != tenant) continue;
+      while (t.applied < t.steps.size()) {
+        const auto& st = t.steps[t.applied++];
+        apply_locked(tenant, id, st.status, st.errors, st.at);
+      }
+    }
+    return apply_locked(tenant, id, status, errors, at);
+  }
+  std::optional<core::Message> apply_locked(const std::string& tenant, const std::string& id,
+                                            const std::string& status,
+                                            const std::vector<core::ErrorObject>& errors,
+                                            core::TimePoint at) const {
     auto it = messages_.find(tenant + "/" + id);
     if (it == messages_.end()) return std::nullopt;
     core::Message& m = it->second;

@@ -52,14 +52,23 @@ TEST(StoreTest, EvictsOldestBeyondCapAndHonoursRetention) {
   EXPECT_FALSE(s.get_message(t, m3.id));
 }
 
-TEST(StoreTest, AdvanceFillsTimestampsCostAndErrors) {
+// One stored outbound message, in a store whose messages only move when told (no engine here).
+class StoredMessageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    s.set_auto_lifecycle(false);
+    t = *s.authenticate("KEYx");
+    m = outbound(s);
+    s.put_message(t, m);
+  }
   MockConfig cfg;
   core::ManualClock clock;
-  Store s(cfg, 1, clock);
-  s.set_auto_lifecycle(false);
-  auto t = *s.authenticate("KEYx");
-  auto m = outbound(s);
-  s.put_message(t, m);
+  Store s{cfg, 1, clock};
+  std::string t;
+  core::Message m;
+};
+
+TEST_F(StoredMessageTest, AdvanceFillsTimestampsCostAndErrors) {
   auto sent = s.advance(t, m.id, "sent", {}, clock.now());
   ASSERT_TRUE(sent);
   EXPECT_EQ(sent->status(), "sent");
@@ -75,14 +84,7 @@ TEST(StoreTest, AdvanceFillsTimestampsCostAndErrors) {
   EXPECT_EQ(s.get_message(t, m.id)->status(), "delivery_failed");   // no auto lifecycle
 }
 
-TEST(StoreTest, TimelineIsAppliedOnReadOnceEachStepIsDue) {
-  MockConfig cfg;
-  core::ManualClock clock;
-  Store s(cfg, 1, clock);
-  s.set_auto_lifecycle(false);
-  auto t = *s.authenticate("KEYx");
-  auto m = outbound(s);
-  s.put_message(t, m);
+TEST_F(StoredMessageTest, TimelineIsAppliedOnReadOnceEachStepIsDue) {
   const auto t0 = clock.now();
   using std::chrono::milliseconds;
   ASSERT_TRUE(s.follow_timeline(t, m.id, {{t0 + milliseconds(10), "sending", {}},
@@ -102,6 +104,14 @@ TEST(StoreTest, TimelineIsAppliedOnReadOnceEachStepIsDue) {
   EXPECT_EQ(s.messages_by_status().at("delivery_failed"), 1u);
   EXPECT_FALSE(s.follow_timeline(t, "missing", {}));
   EXPECT_FALSE(s.follow_timeline("other-tenant", m.id, {}));
+}
+
+TEST_F(StoredMessageTest, AdvanceFinishesPendingTimelineStepsFirstSoStatusNeverGoesBack) {
+  ASSERT_TRUE(s.follow_timeline(t, m.id, {{clock.now() + std::chrono::milliseconds(100), "sending", {}}}));
+  auto sent = s.advance(t, m.id, "sent", {}, clock.now());   // before the step is due
+  EXPECT_EQ(sent->status(), "sent");
+  clock.advance(std::chrono::seconds(1));
+  EXPECT_EQ(s.get_message(t, m.id)->status(), "sent");
 }
 
 TEST(StoreTest, DefaultLifecycleWithoutAnEngine) {
