@@ -340,7 +340,8 @@ void HttpFront::error(ApiContext& ctx, int code, const std::string& detail,
   to_json(j, core::ErrorEnvelope{{std::move(e)}});
   ctx.error_code = code;
   ctx.res.status = status;
-  set_json(ctx.res, j.dump());
+  // Details may echo what the client sent (a path id, a parameter), which need not be UTF-8.
+  set_json(ctx.res, j.dump(-1, ' ', false, core::json::error_handler_t::replace));
 }
 
 void HttpFront::send_data(ApiContext& ctx, const core::json& data, int status) {

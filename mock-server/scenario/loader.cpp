@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <initializer_list>
 #include <set>
 #include <sstream>
 
+#include "core/encoding.h"
 #include "core/errors.h"
 #include "core/units.h"
 
@@ -453,6 +455,20 @@ core::Expected<Scenario, ParseError> parse_scenario(std::string_view yaml, const
     e.message = std::move(msg);
     return core::unexpected(std::move(e));
   };
+  // Every string of a scenario ends up in JSON (responses, the report, GET /_mock/scenario), and
+  // YAML is UTF-8 text: reject other bytes here, where the line and column can be named.
+  if (auto bad = core::first_invalid_utf8(yaml)) {
+    ParseError e;
+    e.source = source;
+    const std::string_view before = yaml.substr(0, *bad);
+    e.line = static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1;
+    const size_t nl = before.rfind('\n');
+    e.column = static_cast<int>(*bad - (nl == std::string_view::npos ? 0 : nl + 1)) + 1;
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(yaml[*bad]));
+    e.message = std::string("invalid UTF-8 (byte ") + hex + "); a scenario must be UTF-8 text";
+    return core::unexpected(std::move(e));
+  }
   try {
     const YAML::Node root = YAML::Load(std::string(yaml));
     Scenario sc = build(root);
@@ -467,6 +483,10 @@ core::Expected<Scenario, ParseError> parse_scenario(std::string_view yaml, const
 }
 
 std::optional<core::json> parse_yaml_as_json(std::string_view text, std::string& error) {
+  if (auto bad = core::first_invalid_utf8(text)) {
+    error = "invalid UTF-8 at byte " + std::to_string(*bad);
+    return std::nullopt;
+  }
   try {
     return to_json(YAML::Load(std::string(text)));
   } catch (const YAML::Exception& e) {

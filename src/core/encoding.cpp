@@ -85,6 +85,15 @@ int gsm7_septets(char32_t cp) {
 
 std::string_view encoding_name(Encoding e) { return e == Encoding::Gsm7 ? "GSM-7" : "UCS-2"; }
 
+std::optional<size_t> first_invalid_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const Decoded d = decode_one(s, i);
+    if (d.len == 0) return i;
+    i += d.len;
+  }
+  return std::nullopt;
+}
+
 Expected<Segmentation, SegmentError> segment(std::string_view utf8, EncodingPreference pref) {
   int64_t septets = 0, utf16 = 0, chars = 0;
   bool all_gsm = true;

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <string>
+#include <optional>
 #include <string_view>
 #include "core/expected.h"
 
@@ -34,6 +35,9 @@ struct SegmentError {
 // first, whatever the preference).
 Expected<Segmentation, SegmentError> segment(std::string_view utf8,
                                              EncodingPreference pref = EncodingPreference::Auto);
+// Byte offset of the first invalid sequence under the same strict UTF-8 rules as segment();
+// nullopt when the whole text is valid.
+std::optional<size_t> first_invalid_utf8(std::string_view s);
 // Septets of one code point in Telnyx GSM-7: 1 basic, 2 escape, 0 not representable.
 int gsm7_septets(char32_t cp);
 // Wire value of an encoding: "GSM-7" / "UCS-2" (contract §12).

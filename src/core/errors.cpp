@@ -238,7 +238,8 @@ ErrorObject make_error_object(int code, std::string_view detail_arg, std::option
 std::string error_body(int code, std::string_view detail_arg, std::optional<std::string> pointer) {
   ErrorEnvelope env;
   env.errors.push_back(make_error_object(code, detail_arg, std::move(pointer)));
-  return json(env).dump();
+  // detail_arg may come from the caller's input, which need not be UTF-8.
+  return json(env).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 }  // namespace harness::core

@@ -58,6 +58,15 @@ TEST_F(RobustnessTest, InvalidUtf8IsRejected) {
   expect_still_serving();
 }
 
+TEST_F(RobustnessTest, InvalidUtf8InThePathIsStillTheRightError) {
+  // The decoded id is not UTF-8; it is echoed in the error detail, which must still be JSON.
+  auto r = get("/v2/messages/%FE%FF");
+  expect_envelope(r, 404, "10005");
+  EXPECT_NE(r.body["errors"][0]["detail"].get<std::string>().find("\xEF\xBF\xBD"), std::string::npos) << r.raw;
+  expect_envelope(get("/v2/messaging_profiles/%C3"), 404, "10005");
+  expect_still_serving();
+}
+
 TEST_F(RobustnessTest, WrongJsonTypesPointAtTheField) {
   auto r = post("/v2/messages", R"({"to":17735550188,"text":"x"})");
   EXPECT_EQ(r.status / 100, 4);

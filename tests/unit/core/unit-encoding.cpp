@@ -18,6 +18,16 @@ std::string repeat(std::string_view unit, size_t n) {
 }
 }  // namespace
 
+TEST(CoreEncodingTest, FirstInvalidUtf8) {
+  EXPECT_FALSE(first_invalid_utf8(""));
+  EXPECT_FALSE(first_invalid_utf8("plain ascii"));
+  EXPECT_FALSE(first_invalid_utf8("caf\xc3\xa9 \xf0\x9f\x98\x80"));   // é and an emoji
+  EXPECT_EQ(first_invalid_utf8("ab\xfe"), 2u);
+  EXPECT_EQ(first_invalid_utf8("caf\xc3"), 3u);                 // truncated at the end
+  EXPECT_EQ(first_invalid_utf8("x\xc0\xafy"), 1u);              // overlong '/'
+  EXPECT_EQ(first_invalid_utf8("x\xed\xa0\x80"), 1u);           // UTF-16 surrogate
+}
+
 TEST(CoreEncodingTest, Gsm7PartBoundaries) {
   EXPECT_EQ(seg(repeat("a", 160)).parts, 1);
   EXPECT_EQ(seg(repeat("a", 161)).parts, 2);

@@ -160,7 +160,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"webhooks:\n  outcomes:\n    - status: lost\n", 3, 15, "expected delivered"},
         BadCase{"webhooks:\n  signing: [rsa]\n", 2, 13, "ed25519 or hmac"},
         BadCase{"inbound:\n  - count: 3\n", 2, 5, "expected to"},
-        BadCase{"seed: -1\n", 1, 7, "non-negative integer"}));
+        BadCase{"seed: -1\n", 1, 7, "non-negative integer"},
+        // Found by fuzz_scenario_yaml: a non-UTF-8 byte in a respond detail made the decision's
+        // JSON body throw on every matching request. Rejected at load, with its position.
+        BadCase{"rules:\n  - name: a\n    respond: { status: 401, error: 10009, detail: \"revo\xfe\xffked\" }\n",
+                3, 56, "invalid UTF-8 (byte 0xFE)"},
+        BadCase{"name: caf\xc3\n", 1, 10, "invalid UTF-8 (byte 0xC3)"}));
 
 TEST(LoaderTest, MissingFileIsReported) {
   auto r = load_scenario_file("/nonexistent/scenario.yaml");
