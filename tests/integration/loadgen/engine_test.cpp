@@ -1,5 +1,6 @@
-// The engine against small cpp-httplib servers on 127.0.0.1: coordinated omission, errors by
-// kind, retries, chunked bodies and closed-loop counts.
+// The engine against small cpp-httplib servers on 127.0.0.1: errors by kind, retries, chunked
+// bodies, closed-loop counts and stopping. The coordinated-omission proof runs against the mock's
+// scenario engine (mock_test.cpp).
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -51,37 +52,6 @@ EngineConfig config_for(int port, const RequestFactory& f, double rate, Nanos du
 }
 
 }  // namespace
-
-// The coordinated-omission proof: a server that stalls one request in 1,000 for 1 s. With one
-// connection, the requests planned during the stall wait in the client; charged from their due
-// time (corrected) the stall is visible at p99.9, charged from their write (uncorrected) it is
-// not, because only the stalled requests themselves (under 0.1 %) saw it.
-TEST(EngineTest, CorrectedLatencyShowsAStallThatUncorrectedHides) {
-  httplib::Server svr;
-  big_pool(svr);
-  std::atomic<uint64_t> n{0};
-  svr.Post("/v2/messages", [&](const httplib::Request&, httplib::Response& res) {
-    if (++n % 1000 == 0) std::this_thread::sleep_for(1s);
-    res.set_content("{\"data\":{}}", "application/json");
-  });
-  ScopedServer s(svr);
-  FixedRequest f("127.0.0.1:" + std::to_string(s.port()));
-  // 4,999 sends, so 4 stall; p99.9 is the 4,994th smallest value, which leaves room for one
-  // scheduling hiccup of a loaded machine besides the 4 stalled requests.
-  EngineConfig c = config_for(s.port(), f, 2000, 3s);
-  c.plan.max_count = 4999;
-  c.threads = 1;
-  c.connections = 1;
-  const auto r = run_engine(c);
-  ASSERT_EQ(r.error, "");
-  ASSERT_EQ(r.stats.ok, 4999u);
-  EXPECT_EQ(n.load(), 4999u);
-  const int64_t corrected = r.stats.corrected.value_at_percentile(99.9);
-  const int64_t uncorrected = r.stats.uncorrected.value_at_percentile(99.9);
-  EXPECT_GE(corrected, 500'000) << "corrected p99.9 " << corrected << " us";
-  EXPECT_LT(uncorrected, 250'000) << "uncorrected p99.9 " << uncorrected << " us";
-  EXPECT_GE(r.stats.uncorrected.max(), 900'000);   // the stalled requests are still recorded
-}
 
 TEST(EngineTest, ErrorsAreCountedByKind) {
   httplib::Server svr;

@@ -1,14 +1,18 @@
-// telnyx-loadgen against the in-process telnyx-mock (harness::mock::MockServer).
+// telnyx-loadgen against the in-process telnyx-mock (harness::mock::MockServer), with the
+// scenario engine attached where a test loads a scenario.
 #include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <atomic>
+#include <iostream>
 #include <thread>
 
 #include "core/clock.h"
 #include "core/signing.h"
+#include "integration/client/mock_scenarios.h"
 #include "loadgen/run/modes.h"
 #include "mock_server.h"
+#include "support/paths.h"
 #include "support/scoped_server.h"
 #include "webhook/engine.h"
 
@@ -55,6 +59,64 @@ TEST(MockLoadTest, ConstantRateOf2000PerSecondHeldWithinOnePercent) {
   // Every second of the plan got its 2,000 sends (by due time).
   ASSERT_GE(s.timeline.slots.size(), 10u);
   for (size_t i = 0; i < 10; ++i) EXPECT_EQ(s.timeline.slots[i].sent, 2000u) << "second " << i;
+}
+
+// The coordinated-omission proof: scenarios/stall-one-in-thousand.yaml, loaded into the mock over
+// PUT /_mock/scenario, answers every 1,000th send after 1 s. Open loop at 800/s over ONE
+// connection, the ~800 sends due during each stall wait in loadgen's queue. Charged from their due
+// time (corrected) the stall shows at p99.9; charged from their write (uncorrected) it does not,
+// because only the stalled sends themselves (0.1 %) waited. At 800/s a stall comes every 1.25 s,
+// so the connection drains each backlog before the next one: corrected p99.9 is one stall (~1 s),
+// not a backlog growing from stall to stall.
+TEST(MockLoadTest, CorrectedLatencyShowsAOneInAThousandStallThatUncorrectedHides) {
+  harness::mock::MockServer srv({});
+  harness::testing::MockScenarios scenarios;
+  scenarios.attach(srv);
+  ASSERT_FALSE(srv.start());
+  httplib::Client control(srv.base_url());
+  const std::string yaml =
+      harness::testing::read_file(harness::testing::source_path("scenarios/stall-one-in-thousand.yaml"));
+  ASSERT_FALSE(yaml.empty());
+  const auto put = control.Put("/_mock/scenario", yaml, "application/yaml");
+  ASSERT_TRUE(put && put->status == 200) << (put ? put->body : "no answer from PUT /_mock/scenario");
+
+  SendOptions o = send_options(srv, 800, 7s);   // 5,600 sends: the 1,000th to the 5,000th stall
+  o.load.threads = 1;
+  o.load.connections = 1;
+  const auto rep = run_send(o, RunHooks{});
+  ASSERT_TRUE(rep.ok()) << rep.error();
+  const auto& s = rep.value().run;
+  ASSERT_EQ(s.ok, 5600u);
+  ASSERT_EQ(s.unsent, 0u);
+
+  // The mock's own account: every send matched the rule, and it fired on every 1,000th.
+  const auto got = control.Get("/_mock/report");
+  ASSERT_TRUE(got && got->status == 200);
+  const auto report = harness::core::json::parse(got->body);
+  uint64_t matched = 0, fired = 0;
+  for (const auto& rule : report["rules"])
+    if (rule["name"] == "stall-every-thousandth") {
+      matched = rule["matched"].get<uint64_t>();
+      fired = rule["fired"].get<uint64_t>();
+    }
+  EXPECT_EQ(matched, 5600u);
+  ASSERT_EQ(fired, 5u);
+
+  const auto& corrected = s.corrected;
+  const auto& uncorrected = s.uncorrected;
+  ASSERT_EQ(uncorrected.total_count(), 5600u);
+  const int64_t c999 = corrected.value_at_percentile(99.9);
+  const int64_t u999 = uncorrected.value_at_percentile(99.9);
+  std::cout << "corrected p99.9 " << c999 << " us, uncorrected p99.9 " << u999 << " us, uncorrected max "
+            << uncorrected.max() << " us\n";
+  EXPECT_GE(c999, 900'000) << "corrected p99.9 " << c999 << " us";
+  EXPECT_LT(u999, 200'000) << "uncorrected p99.9 " << u999 << " us";
+  // Exactly the sends the rule stalled took ~1 s from their write: the (n - fired + 1)th smallest
+  // uncorrected latency is at least 0.9 s, the (n - fired)th is under 0.2 s.
+  const double n = static_cast<double>(uncorrected.total_count());
+  const double f = static_cast<double>(fired);
+  EXPECT_GE(uncorrected.value_at_percentile(100.0 * (n - f + 0.5) / n), 900'000);
+  EXPECT_LT(uncorrected.value_at_percentile(100.0 * (n - f - 0.5) / n), 200'000);
 }
 
 // Issue P6: the receiver's loss and duplicate counts equal exactly what the mock's seeded

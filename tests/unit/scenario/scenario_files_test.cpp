@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <vector>
 
 #include "helpers.h"
 #include "scenario/decide.h"
@@ -116,6 +117,22 @@ const std::map<std::string, std::function<void(const Scenario&)>>& exercises() {
          EXPECT_GT(sc.webhooks.chaos.stale_timestamp, 0);
          EXPECT_EQ(sc.webhooks.chaos.delay_max, std::chrono::seconds(2));
          EXPECT_EQ(sc.webhooks.seed, sc.seed);
+       }},
+      {"stall-one-in-thousand",
+       [](const Scenario& sc) {
+         Runner r(sc);
+         std::vector<int> stalled;
+         for (int i = 1; i <= 3000; ++i) {
+           const Decision d = r(send("+1555000" + std::to_string(i % 7), i % 2 ? "KEY_a" : "KEY_b"));
+           EXPECT_EQ(d.kind, Kind::Pass);
+           if (d.delay.count() > 0) {
+             EXPECT_EQ(d.delay, std::chrono::seconds(1));
+             EXPECT_EQ(d.rule, "stall-every-thousandth");
+             stalled.push_back(i);
+           }
+         }
+         EXPECT_EQ(stalled, (std::vector<int>{1000, 2000, 3000}));   // counted over all keys and recipients
+         EXPECT_EQ(r(Req("GET", "/v2/messages/abc")).delay.count(), 0);
        }},
       {"inbound-burst",
        [](const Scenario& sc) {
