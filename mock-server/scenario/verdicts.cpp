@@ -86,7 +86,8 @@ void VerdictRecorder::on_completed(const RequestView& req, const Decision& d, in
   const uint64_t fp = request_fingerprint(req);
   // Everything that needs no shared state is done before the lock: parsing the body (the HTTP
   // layer may hand over only the raw body after the handler ran) and building the content key.
-  std::string from, to, text, content;
+  std::string from, to, text;
+  uint64_t content_key = 0;
   if (message_id) {
     core::json parsed;
     RequestView view = req;
@@ -97,7 +98,7 @@ void VerdictRecorder::on_completed(const RequestView& req, const Decision& d, in
     from = body_field(view, "from").value_or("");
     to = body_field(view, "to").value_or("");
     text = body_field(view, "text").value_or("");
-    content = req.api_key + '\x1f' + from + '\x1f' + to + '\x1f' + text;
+    content_key = core::stable_hash(req.api_key + '\x1f' + from + '\x1f' + to + '\x1f' + text);
   }
   std::lock_guard<std::mutex> lk(mu_);
   if (!d.rule.empty()) ++by_rule_[d.rule];
@@ -112,25 +113,26 @@ void VerdictRecorder::on_completed(const RequestView& req, const Decision& d, in
     permanent_.erase(fp);
   }
   if (!message_id) return;
-  bound(sent_);
-  auto& q = sent_[content];
-  while (!q.empty() && now - q.front().at > settings_.duplicate_window) q.pop_front();
+  // Forget what left the window, then the oldest beyond the cap. An entry refreshed by a later
+  // send of the same content is further back in the order than its old place: it stays.
+  auto forget_front = [this] {
+    const Created c = sent_order_.front();
+    sent_order_.pop_front();
+    if (auto it = sent_.find(c.content); it != sent_.end() && it->second.seq == c.seq) sent_.erase(it);
+  };
+  while (!sent_order_.empty() && now - sent_order_.front().at > settings_.duplicate_window) forget_front();
+  while (sent_order_.size() >= kMaxTracked) forget_front();
+  auto [last, first_time] = sent_.try_emplace(content_key);
   bool duplicate = false;
-  if (!q.empty()) {
+  if (!first_time && now - last->second.at <= settings_.duplicate_window) {
     duplicate = true;
-    // Listed items are capped; building the id list for an item that will not be listed would
-    // make every repeated send cost O(earlier sends) under this lock.
-    if (duplicate_items_.size() < kMaxItems) {
-      core::json ids = core::json::array();
-      for (const auto& s : q) ids.push_back(s.message_id);
-      ids.push_back(*message_id);
-      push_item(duplicate_items_, {{"by", "content"}, {"api_key", req.api_key}, {"from", from}, {"to", to},
-                                   {"text", text}, {"message_ids", ids}, {"at", core::format_rfc3339(now)}});
-    }
+    push_item(duplicate_items_, {{"by", "content"}, {"api_key", req.api_key}, {"from", from}, {"to", to},
+                                 {"text", text}, {"message_ids", {last->second.message_id, *message_id}},
+                                 {"at", core::format_rfc3339(now)}});
   }
-  // Only "was there an earlier one within the window" matters: keep a short tail per content.
-  if (q.size() >= kMaxPerContent) q.pop_front();
-  q.push_back(Sent{now, *message_id});
+  const uint64_t seq = sent_seq_++;
+  last->second = LastSent{now, seq, *message_id};
+  sent_order_.push_back(Created{now, content_key, seq});
   if (settings_.idempotency_key) {
     const std::string* key = header(req.headers, "idempotency-key");
     if (!key)
@@ -154,6 +156,8 @@ void VerdictRecorder::reset() {
   retry_not_before_.clear();
   permanent_.clear();
   sent_.clear();
+  sent_order_.clear();
+  sent_seq_ = 0;
   idempotency_.clear();
   idempotency_by_request_.clear();
   by_rule_.clear();
@@ -162,6 +166,7 @@ void VerdictRecorder::reset() {
   permanent_items_.clear();
 }
 
+size_t VerdictRecorder::tracked_contents() const { std::lock_guard<std::mutex> lk(mu_); return sent_.size(); }
 uint64_t VerdictRecorder::requests() const { std::lock_guard<std::mutex> lk(mu_); return requests_; }
 uint64_t VerdictRecorder::duplicates() const { std::lock_guard<std::mutex> lk(mu_); return duplicates_; }
 uint64_t VerdictRecorder::retry_after_violations() const { std::lock_guard<std::mutex> lk(mu_); return retry_after_violations_; }

@@ -4,6 +4,8 @@
 // own matching or decisions. Thread-safe. Judgements:
 //  - duplicates: two created messages with the same api key (the tenant), from, to and text within
 //    the window; with `idempotency_key` on, also two created messages sharing an Idempotency-Key.
+//    The contents of the last kMaxTracked created messages are remembered (oldest forgotten
+//    first, and anything older than the window), so memory is flat under any load.
 //  - retry_after_violations: the same request (api key + method + path + body) sent again before
 //    the Retry-After of its previous answer had passed; reports by how much.
 //  - permanent_error_retries: the same request sent again after an answer that cannot change by
@@ -29,7 +31,6 @@ class VerdictRecorder {
  public:
   static constexpr size_t kMaxItems = 100;        // listed per verdict; counts stay exact
   static constexpr size_t kMaxTracked = 200000;   // fingerprints / contents remembered
-  static constexpr size_t kMaxPerContent = 8;     // earlier sends kept per content key
 
   void set_settings(const VerdictSettings& s);
   // At arrival: judges retries against earlier answers.
@@ -45,11 +46,22 @@ class VerdictRecorder {
   uint64_t permanent_error_retries() const;
   // The verdict part of the report.
   core::json to_json() const;
+  size_t tracked_contents() const;   // created-message contents remembered now
   // Decisions per rule name, including "magic:<number>" and "rate_limit:<n>".
   std::map<std::string, uint64_t> decided_by_rule() const;
 
  private:
-  struct Sent { core::TimePoint at; std::string message_id; };
+  // The latest created message of one content (api key, from, to, text), keyed by its hash.
+  struct LastSent {
+    core::TimePoint at;
+    uint64_t seq;              // its place in sent_order_
+    std::string message_id;
+  };
+  struct Created {
+    core::TimePoint at;
+    uint64_t content;
+    uint64_t seq;
+  };
   struct Permanent { int status; std::optional<int> code; };
 
   mutable std::mutex mu_;
@@ -57,7 +69,9 @@ class VerdictRecorder {
   uint64_t requests_ = 0, duplicates_ = 0, retry_after_violations_ = 0, permanent_retries_ = 0;
   std::unordered_map<uint64_t, core::TimePoint> retry_not_before_;   // fingerprint -> deadline
   std::unordered_map<uint64_t, Permanent> permanent_;                 // fingerprint -> answer
-  std::unordered_map<std::string, std::deque<Sent>> sent_;            // content key -> messages
+  std::unordered_map<uint64_t, LastSent> sent_;                       // content hash -> latest
+  std::deque<Created> sent_order_;                                    // creation order, to forget
+  uint64_t sent_seq_ = 0;
   std::unordered_map<std::string, std::string> idempotency_;          // key|idem -> message id
   std::unordered_map<uint64_t, std::string> idempotency_by_request_;  // fingerprint -> idem key
   std::map<std::string, uint64_t> by_rule_;

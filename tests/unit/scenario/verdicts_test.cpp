@@ -43,7 +43,7 @@ TEST(VerdictsTest, DuplicateSendsWithinTheWindow) {
 
 // Regression: every repeat of the same content used to rebuild the list of all earlier ids
 // under the recorder's lock (O(n) per request; a load test of one repeated SMS crawled). Counts
-// stay exact; listed items and the per-content tail are bounded.
+// stay exact; listed items are bounded and name the previous send and the repeat.
 TEST(VerdictsTest, RepeatedContentStaysBoundedAndCountsExactly) {
   VerdictRecorder v;
   auto a = send("+17735550188", "KEY_a", "same text");
@@ -54,10 +54,51 @@ TEST(VerdictsTest, RepeatedContentStaysBoundedAndCountsExactly) {
   EXPECT_EQ(v.duplicates(), static_cast<uint64_t>(n - 1));
   const auto j = v.to_json();
   ASSERT_EQ(j["duplicates"]["items"].size(), VerdictRecorder::kMaxItems);
-  for (const auto& item : j["duplicates"]["items"]) {
-    EXPECT_LE(item["message_ids"].size(), VerdictRecorder::kMaxPerContent + 1);
-  }
+  for (const auto& item : j["duplicates"]["items"]) EXPECT_EQ(item["message_ids"].size(), 2u);
   EXPECT_EQ(j["duplicates"]["items"][0]["message_ids"], (core::json{"m0", "m1"}));
+  EXPECT_EQ(j["duplicates"]["items"][1]["message_ids"], (core::json{"m1", "m2"}));
+  EXPECT_EQ(v.tracked_contents(), 1u);
+}
+
+// Regression (soak): a content map keyed by every distinct message grew to the cap, was cleared
+// and grew again, so the mock's memory climbed for the whole run. Now contents leave when the
+// window passes or, beyond the cap, oldest first; memory is flat under any load.
+TEST(VerdictsTest, RememberedContentsLeaveWithTheWindowAndBeyondTheCap) {
+  VerdictRecorder v;
+  VerdictSettings s;
+  s.duplicate_window = std::chrono::seconds(60);
+  v.set_settings(s);
+  auto at = [](int ms) { return t0() + std::chrono::milliseconds(ms); };
+  for (int i = 0; i < 1000; ++i) {   // 1,000 distinct texts over 10 s
+    auto r = send("+17735550188", "KEY_a", "text " + std::to_string(i));
+    v.on_completed(r, Decision{}, 200, "m" + std::to_string(i), at(i * 10));
+  }
+  EXPECT_EQ(v.tracked_contents(), 1000u);
+  // A repeat of text 0 inside the window is a duplicate and refreshes it.
+  auto again = send("+17735550188", "KEY_a", "text 0");
+  v.on_completed(again, Decision{}, 200, std::string("m-again"), at(30000));
+  EXPECT_EQ(v.duplicates(), 1u);
+  // 61 s after the last of them: only the refreshed one is still inside the window.
+  auto late = send("+17735550188", "KEY_a", "late");
+  v.on_completed(late, Decision{}, 200, std::string("m-late"), at(71000));
+  EXPECT_EQ(v.tracked_contents(), 2u);   // "text 0" (refreshed at 30 s) and "late"
+  v.on_completed(again, Decision{}, 200, std::string("m-third"), at(80000));
+  EXPECT_EQ(v.duplicates(), 2u);
+  EXPECT_EQ(v.to_json()["duplicates"]["items"][1]["message_ids"], (core::json{"m-again", "m-third"}));
+
+  // Beyond the cap the oldest contents go first; the count never exceeds it.
+  VerdictRecorder big;
+  for (size_t i = 0; i < VerdictRecorder::kMaxTracked + 10; ++i) {
+    auto r = send("+17735550188", "KEY_a", "n" + std::to_string(i));
+    big.on_completed(r, Decision{}, 200, std::string("m"), at(0));
+  }
+  EXPECT_EQ(big.tracked_contents(), VerdictRecorder::kMaxTracked);
+  auto newest = send("+17735550188", "KEY_a", "n" + std::to_string(VerdictRecorder::kMaxTracked + 9));
+  big.on_completed(newest, Decision{}, 200, std::string("m2"), at(1));
+  EXPECT_EQ(big.duplicates(), 1u);   // the newest are remembered
+  auto oldest = send("+17735550188", "KEY_a", "n0");
+  big.on_completed(oldest, Decision{}, 200, std::string("m3"), at(1));
+  EXPECT_EQ(big.duplicates(), 1u);   // the oldest were forgotten
 }
 
 TEST(VerdictsTest, DuplicateByIdempotencyKeyWhenEnabled) {
