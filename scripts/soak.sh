@@ -10,9 +10,11 @@
 #   SCENARIO                scenario file (default scenarios/webhook-chaos.yaml)
 #   CONFIG                  telnyx-mock --config file (default none: open mode, default caps)
 #   RSS_LIMIT_MB            most telnyx-mock RSS growth allowed (default 20)
-#   WARMUP                  seconds before the RSS baseline (default 120 for runs of 5 minutes
-#                           or more - the mock's bounded stores fill in the first 100 s at
-#                           2,000/s - else a third of the run)
+#   WARMUP                  seconds before the RSS baseline (default 180 for runs of 5 minutes
+#                           or more, else a third of the run). At 2,000/s the mock's bounded
+#                           stores are full after ~100 s (live heap flat from then on, see
+#                           telnyx_mock_heap_in_use_bytes) and the allocator's pool of freed
+#                           memory settles by ~150 s.
 #   SAMPLE_SECONDS          RSS sampling period (default 5; 2 for runs under 2 minutes)
 #   OUT_DIR                 where rss.csv, loadgen.json, mock-webhooks.json and summary.txt go
 #                           (default: a new temporary directory, kept and printed)
@@ -50,7 +52,7 @@ limit_mb="${RSS_LIMIT_MB:-20}"
 [[ "$limit_mb" =~ ^[0-9]+$ ]] || die "RSS_LIMIT_MB must be a whole number of MB, got '$limit_mb'"
 if [[ -n "${WARMUP:-}" ]]; then
   warmup="$(to_seconds "$WARMUP")" || die "WARMUP must look like 30s, 2m or seconds, got '$WARMUP'"
-elif (( secs >= 300 )); then warmup=120
+elif (( secs >= 300 )); then warmup=180
 else warmup=$(( secs / 3 )); fi
 (( warmup < secs )) || die "WARMUP must be shorter than DURATION"
 if [[ -n "${SAMPLE_SECONDS:-}" ]]; then
@@ -104,6 +106,8 @@ echo "soak: ${secs}s at ${rate}/s, scenario $(basename "$scenario"), mock $url, 
 lg_pid=$!
 
 rss_of() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || true; }
+heap_in_use() { curl -s --max-time 10 "$url/metrics" | awk '$1 == "telnyx_mock_heap_in_use_bytes" {print $2}'; }
+heap_base=""
 stats() { curl -s --max-time 10 "$url/_mock/webhooks?limit=1"; }
 # Sampling reads /proc only, so a busy mock cannot stretch the sampling period.
 echo "t_seconds,mock_rss_kb,loadgen_rss_kb" >"$out/rss.csv"
@@ -116,6 +120,7 @@ while kill -0 "$lg_pid" 2>/dev/null; do
     m=$(rss_of "$mock_pid"); l=$(rss_of "$lg_pid")
     [[ -n "$m" ]] || die "telnyx-mock is gone: $(tail -c 300 "$out/mock.err")"
     [[ -n "$l" ]] && echo "$t,$m,$l" >>"$out/rss.csv"
+    [[ -z "$heap_base" && $t -ge $warmup ]] && heap_base="$(heap_in_use)"
     (( t % 60 < sample )) && echo "  t=${t}s telnyx-mock ${m} kB, telnyx-loadgen ${l:-?} kB" >&2
     next=$(( next + sample ))
     (( next > now )) || next=$(( now + sample ))
@@ -135,9 +140,11 @@ for _ in $(seq 30); do
   sleep 1
 done
 
-python3 - "$out" "$warmup" "$limit_mb" "$secs" "$rate" <<'EOF' | tee "$out/summary.txt"
+heap_end="$(heap_in_use)"
+python3 - "$out" "$warmup" "$limit_mb" "$secs" "$rate" "${heap_base:-0}" "${heap_end:-0}" <<'EOF' | tee "$out/summary.txt"
 import csv, json, sys
 out, warmup, limit_mb, secs, rate = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+heap_base, heap_end = int(float(sys.argv[6])), int(float(sys.argv[7]))
 rows = [r for r in csv.DictReader(open(out + "/rss.csv"))]
 lg = json.load(open(out + "/loadgen.json"))
 ms = json.load(open(out + "/mock-webhooks.json"))["stats"]
@@ -163,6 +170,8 @@ for name, key in (("telnyx-mock", "mock_rss_kb"), ("telnyx-loadgen", "loadgen_rs
     if name == "telnyx-mock":
         ok = c["growth"] <= limit_mb * 1024
         line += " (limit %d MB: %s)" % (limit_mb, "ok" if ok else "EXCEEDED")
+        if heap_base and heap_end:
+            line += "; live heap after warm-up %.1f MB, at the end %.1f MB" % (heap_base / 1048576.0, heap_end / 1048576.0)
         if not ok: fails.append("telnyx-mock RSS grew by %.1f MB after the warm-up" % (c["growth"] / 1024.0))
     else:
         # The receiver keeps one match record per message and per event id for the whole run.
@@ -188,9 +197,9 @@ non_chaos_failures = ms["attempts_failed"] - w["bad_signatures"]
 print("  sends: %d planned, %d ok, %d unsent, errors %s" % (run["planned"], run["ok"], run["unsent"],
       ", ".join("%s %d" % kv for kv in run["errors"].items())))
 print("  mock:  %d events scheduled (%d duplicated copies), %d delivered, %d failed after all attempts, "
-      "%d dropped, %d queue overflow, %d abandoned, %d with no URL; chaos injected: %s" % (
+      "%d dropped, %d queue overflow, %d gone with an evicted message, %d abandoned, %d with no URL; chaos injected: %s" % (
       ms["events_scheduled"], chaos["duplicate"], ms["events_delivered"], ms["events_failed"], dropped,
-      ms["queue_overflow"], ms["events_abandoned"], ms["events_no_url"],
+      ms["queue_overflow"], ms.get("events_gone", 0), ms["events_abandoned"], ms["events_no_url"],
       ", ".join("%s %d" % kv for kv in sorted(chaos.items()))))
 print("  receiver: %d events (%d duplicates), %d/%d matched, %d missing, %d orphans, %d refused as badly signed or stale, %d out of order" % (
       w["events"], w["duplicates"], matched, expected, missing, w["orphans"], w["bad_signatures"], w["out_of_order"]))
@@ -205,8 +214,9 @@ if non_chaos_failures != 0:
     fails.append("%d failed delivery attempts were not signature/timestamp refusals" % non_chaos_failures)
 if w["events"] != ms["events_delivered"]:
     fails.append("receiver saw %d deliveries, the mock counted %d" % (w["events"], ms["events_delivered"]))
-if ms["queue_overflow"] or ms["events_abandoned"]:
-    fails.append("mock queue overflow %d, abandoned %d" % (ms["queue_overflow"], ms["events_abandoned"]))
+if ms["queue_overflow"] or ms["events_abandoned"] or ms.get("events_gone", 0):
+    fails.append("mock queue overflow %d, abandoned %d, gone with an evicted message %d" % (
+        ms["queue_overflow"], ms["events_abandoned"], ms.get("events_gone", 0)))
 if ms["queue_pending"] or ms["in_flight"]:
     fails.append("mock still had %d queued, %d in flight" % (ms["queue_pending"], ms["in_flight"]))
 if w["registered"] != run["ok"]:

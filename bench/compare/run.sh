@@ -3,12 +3,10 @@
 # machine, so the ratios compare like with like:
 #   (a) POST /v2/messages served by telnyx-mock, WireMock (standalone jar) and Prism (mock mode),
 #       each answering the same 708-byte Telnyx message, under the same wrk load (keep-alive,
-#       bench/mock/post_message.lua); rounds alternate the order of the servers.
-#       telnyx-mock runs bench-scenario.yaml here and in (b): the clients repeat one body, and
-#       the default 10-minute duplicate-verdict window would make the mock list every earlier
-#       copy on each new send, so the figure would fall with the length of the run.
+#       bench/mock/post_message.lua); rounds alternate the order of the servers. telnyx-mock
+#       runs as a user starts it (webhook engine and scenario engine on, default verdicts).
 #   (b) closed-loop maximum throughput of telnyx-loadgen, wrk and hey against one telnyx-mock
-#       started with --no-webhooks, same connections, threads, duration and request bytes
+#       with default flags, same connections, threads, duration and request bytes
 #       (bench/loadgen/post.lua); rounds alternate the order of the clients.
 #   (c) webhook deliveries per second: telnyx-loadgen sends open-loop at a high rate with its
 #       embedded receiver (--webhooks, signatures verified); the mock's own delivery counters
@@ -154,15 +152,15 @@ out="$work/table.md"
 
 # ---- (a) telnyx-mock vs WireMock vs Prism ------------------------------------------------------
 echo "== (a) servers: telnyx-mock, WireMock, Prism ==" >&2
-start_mock mock-a --no-webhooks --threads $((conns + 8)) --scenario "$here/bench-scenario.yaml"
+start_mock mock-a --threads $((conns + 8))
 mock_a="$mock_url"
 post_once "$mock_a" -o "$work/message.json"
 body_bytes=$(wc -c <"$work/message.json")
 [[ $body_bytes -gt 100 ]] || die "telnyx-mock gave no message body"
 
 # WireMock: one stub, same checks as the others do cheaply (bearer header, a JSON body with "to"),
-# answering the very body telnyx-mock just returned. Request journal capped like telnyx-mock's
-# (10,000); WireMock's --no-request-journal (its advice for load tests) is not measured here.
+# answering the very body telnyx-mock just returned. Two instances: the request journal capped
+# like telnyx-mock's (10,000), and --no-request-journal (WireMock's advice for load tests).
 mkdir -p "$work/wiremock/mappings"
 python3 - "$work/message.json" "$work/wiremock/mappings/send.json" <<'EOF'
 import json, sys
@@ -178,18 +176,24 @@ java -jar "$wm_jar" --port "$wm_port" --bind-address 127.0.0.1 --root-dir "$work
   --max-request-journal-entries 10000 --container-threads $((conns + 8)) >"$work/wiremock.out" 2>&1 &
 pids+=($!)
 wm_url="http://127.0.0.1:$wm_port"
+wm2_port=$(free_port)
+java -jar "$wm_jar" --port "$wm2_port" --bind-address 127.0.0.1 --root-dir "$work/wiremock" --disable-banner \
+  --no-request-journal --container-threads $((conns + 8)) >"$work/wiremock-nj.out" 2>&1 &
+pids+=($!)
+wm2_url="http://127.0.0.1:$wm2_port"
 prism_port=$(free_port)
 "$prism" mock -h 127.0.0.1 -p "$prism_port" --verboseLevel error "$here/prism-spec.yaml" >"$work/prism.out" 2>&1 &
 pids+=($!)
 prism_url="http://127.0.0.1:$prism_port"
 wait_post "$wm_url" || die "WireMock did not answer POST /v2/messages: $(tail -c 300 "$work/wiremock.out")"
+wait_post "$wm2_url" || die "WireMock (--no-request-journal) did not answer: $(tail -c 300 "$work/wiremock-nj.out")"
 wait_post "$prism_url" || die "Prism did not answer POST /v2/messages: $(tail -c 300 "$work/prism.out")"
 wm_bytes=$(post_once "$wm_url" -o /dev/null -w '%{size_download}')
 prism_bytes=$(post_once "$prism_url" -o /dev/null -w '%{size_download}')
 
-servers=(telnyx-mock wiremock prism)
-declare -A url_of=([telnyx-mock]="$mock_a" [wiremock]="$wm_url" [prism]="$prism_url")
-declare -A bytes_of=([telnyx-mock]="$body_bytes" [wiremock]="$wm_bytes" [prism]="$prism_bytes")
+servers=(telnyx-mock wiremock wiremock-nj prism)
+declare -A url_of=([telnyx-mock]="$mock_a" [wiremock]="$wm_url" [wiremock-nj]="$wm2_url" [prism]="$prism_url")
+declare -A bytes_of=([telnyx-mock]="$body_bytes" [wiremock]="$wm_bytes" [wiremock-nj]="$wm_bytes" [prism]="$prism_bytes")
 declare -A rps_all p99_all bad_all
 wrk_run() {  # <name> <url> <duration> -> appends to the name's lists
   local name="$1" f="$work/wrk-$1.txt"
@@ -206,8 +210,8 @@ echo "warm-up ${warmup} each (the JVM compiles its hot paths)" >&2
 for s in "${servers[@]}"; do wrk -t"$threads" -c"$conns" -d"$warmup" -s "$root/bench/mock/post_message.lua" "${url_of[$s]}" >/dev/null; done
 for r in $(seq "$rounds"); do
   echo "round $r/$rounds" >&2
-  for i in 0 1 2; do
-    s="${servers[$(( (i + r - 1) % 3 ))]}"
+  for i in "${!servers[@]}"; do
+    s="${servers[$(( (i + r - 1) % ${#servers[@]} ))]}"
     wrk_run "$s" "${url_of[$s]}" "$duration"
   done
 done
@@ -227,18 +231,20 @@ done
   echo
   echo "| server | requests/s (median) | p99 ms (median) | response body bytes | non-200 + socket errors | requests/s per round |"
   echo "|---|---:|---:|---:|---:|---|"
-  echo "| telnyx-mock (--no-webhooks, --threads $((conns + 8)), bench-scenario.yaml) | ${rps_med[telnyx-mock]} | ${p99_med[telnyx-mock]} | $body_bytes | ${bad_all[telnyx-mock]} | ${rps_all[telnyx-mock]}|"
+  echo "| telnyx-mock (default flags, --threads $((conns + 8))) | ${rps_med[telnyx-mock]} | ${p99_med[telnyx-mock]} | $body_bytes | ${bad_all[telnyx-mock]} | ${rps_all[telnyx-mock]}|"
   echo "| WireMock $wm_version standalone (one stub, journal capped at 10000, --container-threads $((conns + 8))) | ${rps_med[wiremock]} | ${p99_med[wiremock]} | $wm_bytes | ${bad_all[wiremock]} | ${rps_all[wiremock]}|"
+  echo "| WireMock $wm_version standalone (one stub, --no-request-journal, --container-threads $((conns + 8))) | ${rps_med[wiremock-nj]} | ${p99_med[wiremock-nj]} | $wm_bytes | ${bad_all[wiremock-nj]} | ${rps_all[wiremock-nj]}|"
   echo "| Prism $prism_version mock (bench/compare/prism-spec.yaml, --verboseLevel error) | ${rps_med[prism]} | ${p99_med[prism]} | $prism_bytes | ${bad_all[prism]} | ${rps_all[prism]}|"
   echo
   echo "- telnyx-mock / WireMock requests/s: **$(ratio "${rps_med[telnyx-mock]}" "${rps_med[wiremock]}")x**; p99 WireMock / telnyx-mock: **$(ratio "${p99_med[wiremock]}" "${p99_med[telnyx-mock]}")x**"
+  echo "- telnyx-mock / WireMock --no-request-journal requests/s: **$(ratio "${rps_med[telnyx-mock]}" "${rps_med[wiremock-nj]}")x**; p99 WireMock / telnyx-mock: **$(ratio "${p99_med[wiremock-nj]}" "${p99_med[telnyx-mock]}")x**"
   echo "- telnyx-mock / Prism requests/s: **$(ratio "${rps_med[telnyx-mock]}" "${rps_med[prism]}")x**; p99 Prism / telnyx-mock: **$(ratio "${p99_med[prism]}" "${p99_med[telnyx-mock]}")x**"
   echo
 } >>"$out"
 
 # ---- (b) telnyx-loadgen vs wrk vs hey ----------------------------------------------------------
-echo "== (b) clients: telnyx-loadgen, wrk, hey against telnyx-mock --no-webhooks ==" >&2
-start_mock mock-b --no-webhooks --scenario "$here/bench-scenario.yaml"
+echo "== (b) clients: telnyx-loadgen, wrk, hey against telnyx-mock ==" >&2
+start_mock mock-b
 mock_b="$mock_url"
 body_b='{"to":"+17735550188","text":"bench"}'
 clients=(telnyx-loadgen wrk hey)
@@ -288,7 +294,7 @@ done
 {
   echo "## (b) closed-loop maximum throughput: telnyx-loadgen vs wrk vs hey"
   echo
-  echo "One telnyx-mock --no-webhooks --scenario bench/compare/bench-scenario.yaml; $conns connections, $threads threads (hey: -cpus $threads), $duration, keep-alive, the same request bytes (bench/loadgen/post.lua); $rounds rounds, client order rotated, medians."
+  echo "One telnyx-mock (default flags); $conns connections, $threads threads (hey: -cpus $threads), $duration, keep-alive, the same request bytes (bench/loadgen/post.lua); $rounds rounds, client order rotated, medians."
   echo
   echo "| client | requests/s (median) | p99 ms (median) | client CPU us/request (median) | errors + non-2xx | requests/s per round |"
   echo "|---|---:|---:|---:|---:|---|"

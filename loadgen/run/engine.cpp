@@ -97,19 +97,25 @@ class Worker {
 
  private:
   // ---- open loop pacing -----------------------------------------------------------------
+  // Takes the plan's next send into next_due_ns_ / next_seq_; false (and the run may finish)
+  // when the plan is exhausted.
+  bool load_next() {
+    const auto d = cursor_.next();
+    if (!d) {
+      have_next_ = false;
+      plan_done_ = true;
+      maybe_finish();
+      return false;
+    }
+    next_due_ns_ = start_ns_ + d->count();
+    next_seq_ = global_index(cursor_.plan(), cursor_.issued() - 1);
+    have_next_ = true;
+    return true;
+  }
+
   void arm_pacer() {
     if (stopping_) return;
-    if (!have_next_) {
-      const auto d = cursor_.next();
-      if (!d) {
-        plan_done_ = true;
-        maybe_finish();
-        return;
-      }
-      next_due_ns_ = start_ns_ + d->count();
-      next_seq_ = global_index(cursor_.plan(), cursor_.issued() - 1);
-      have_next_ = true;
-    }
+    if (!have_next_ && !load_next()) return;
     pacer_.expires_at(tp(next_due_ns_));
     pacer_.async_wait([this](const asio::error_code& ec) {
       if (!ec) on_pace();
@@ -121,16 +127,7 @@ class Worker {
     // Issue everything already due; a bounded batch keeps I/O handlers from starving.
     for (int batch = 0; have_next_ && next_due_ns_ <= now && batch < 512 && !stopping_; ++batch) {
       issue(Job{next_seq_, next_due_ns_});
-      have_next_ = false;
-      const auto d = cursor_.next();
-      if (!d) {
-        plan_done_ = true;
-        maybe_finish();
-        return;
-      }
-      next_due_ns_ = start_ns_ + d->count();
-      next_seq_ = global_index(cursor_.plan(), cursor_.issued() - 1);
-      have_next_ = true;
+      if (!load_next()) return;
     }
     arm_pacer();
   }

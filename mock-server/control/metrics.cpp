@@ -1,5 +1,6 @@
 #include "control/metrics.h"
 
+#include <malloc.h>
 #include <sstream>
 #include "store/journal.h"
 #include "store/store.h"
@@ -62,6 +63,15 @@ std::string Metrics::render(const Store& store, const Journal& journal) const {
      << "# HELP telnyx_mock_journal_appended_total Requests ever journaled.\n"
      << "# TYPE telnyx_mock_journal_appended_total counter\n"
      << "telnyx_mock_journal_appended_total " << journal.total() << '\n';
+  // The allocator's view (glibc): bytes in use by live objects vs. held but free. Growing RSS
+  // with flat in-use bytes is fragmentation, not a leak.
+  const struct mallinfo2 mi = mallinfo2();
+  os << "# HELP telnyx_mock_heap_in_use_bytes Heap bytes held by live allocations.\n"
+     << "# TYPE telnyx_mock_heap_in_use_bytes gauge\n"
+     << "telnyx_mock_heap_in_use_bytes " << (mi.uordblks + mi.hblkhd) << '\n'
+     << "# HELP telnyx_mock_heap_free_bytes Heap bytes the allocator holds but nothing uses.\n"
+     << "# TYPE telnyx_mock_heap_free_bytes gauge\n"
+     << "telnyx_mock_heap_free_bytes " << mi.fordblks << '\n';
   std::vector<std::function<std::string()>> sources;
   {
     std::lock_guard<std::mutex> lk(mu_);

@@ -74,6 +74,12 @@ TEST_F(ControlTest, MetricsInPrometheusFormat) {
   EXPECT_NE(m->body.find("telnyx_mock_messages{status=\""), std::string::npos);
   EXPECT_NE(m->body.find("telnyx_mock_messages_stored 1\n"), std::string::npos);
   EXPECT_NE(m->body.find("telnyx_mock_journal_entries 2\n"), std::string::npos);   // API requests only
+  // The allocator's view, to tell a leak (in-use bytes grow) from fragmentation (only RSS grows).
+  const std::string sample = "\ntelnyx_mock_heap_in_use_bytes ";
+  const auto in_use = m->body.find(sample);
+  ASSERT_NE(in_use, std::string::npos);
+  EXPECT_GT(std::stoll(m->body.substr(in_use + sample.size())), 0);
+  EXPECT_NE(m->body.find("\ntelnyx_mock_heap_free_bytes "), std::string::npos);
   EXPECT_NE(m->body.find("# TYPE telnyx_mock_requests_total counter"), std::string::npos);
 }
 
