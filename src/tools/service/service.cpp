@@ -61,6 +61,10 @@ int64_t Service::now_ms() const {
       .count();
 }
 
+int64_t Service::due_ms(std::chrono::milliseconds delay) const {
+  return std::chrono::ceil<std::chrono::milliseconds>((clock_.now() + delay).time_since_epoch()).count();
+}
+
 std::optional<ReplySpec> Service::reply_for(const core::Message& inbound) const {
   if (inbound.direction != "inbound" || inbound.to.empty()) return std::nullopt;
   const Dealership* d = cfg_.owner_of(inbound.to[0].phone_number);
@@ -289,10 +293,10 @@ void Service::process(client::Client& c, core::Rng& rng, const OutboxRow& row) {
     switch (d.action) {
       case client::JobAction::Complete: break;
       case client::JobAction::Snooze:
-        outbox_->mark_retry(row.id, now_ms() + d.delay.count(), why, false);
+        outbox_->mark_retry(row.id, due_ms(d.delay), why, false);
         break;
       case client::JobAction::Retry:
-        outbox_->mark_retry(row.id, now_ms() + d.delay.count(), why, true);
+        outbox_->mark_retry(row.id, due_ms(d.delay), why, true);
         break;
       case client::JobAction::Discard: outbox_->mark_failed(row.id, why); break;
       case client::JobAction::Reconcile:

@@ -50,6 +50,9 @@ class Service {
   void worker_loop(int index);
   void process(client::Client& c, core::Rng& rng, const OutboxRow& row);
   int64_t now_ms() const;
+  // The first whole millisecond at or after now + delay. Truncating instead let a retry leave up
+  // to 1 ms before the Retry-After the server measured (the mock reported it as a violation).
+  int64_t due_ms(std::chrono::milliseconds delay) const;
   std::optional<ReplySpec> reply_for(const core::Message& inbound) const;
 
   ServiceConfig cfg_;
