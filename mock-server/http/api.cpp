@@ -17,6 +17,9 @@ constexpr auto kMaxDelay = std::chrono::seconds(30);   // a scenario delay never
 constexpr const char* kJson = "application/json";
 const std::string kUnmatched = "unmatched";
 
+// Header names are ASCII; std::tolower goes through the locale for every character.
+char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; }
+
 std::string new_request_id() {
   static std::atomic<uint64_t> streams{0};
   thread_local core::Rng rng(core::stable_hash("request-id") + streams.fetch_add(1));
@@ -28,7 +31,7 @@ std::string bearer_token(const httplib::Request& req) {
   const auto& h = req.get_header_value("Authorization");
   if (h.size() < 8) return {};
   std::string scheme = h.substr(0, 7);
-  std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(), ascii_lower);
   if (scheme != "bearer ") return {};
   std::string token = h.substr(7);
   while (!token.empty() && token.front() == ' ') token.erase(token.begin());
@@ -214,7 +217,7 @@ void HttpFront::handle_api(ApiContext& ctx) {
     v.query.assign(req.params.begin(), req.params.end());
     for (const auto& [k, val] : req.headers) {
       std::string lk = k;
-      std::transform(lk.begin(), lk.end(), lk.begin(), [](unsigned char c) { return std::tolower(c); });
+      std::transform(lk.begin(), lk.end(), lk.begin(), ascii_lower);
       v.headers.emplace_back(std::move(lk), val);
     }
     v.api_key = ctx.api_key;

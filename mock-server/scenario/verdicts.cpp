@@ -126,9 +126,13 @@ void VerdictRecorder::on_completed(const RequestView& req, const Decision& d, in
   bool duplicate = false;
   if (!first_time && now - last->second.at <= settings_.duplicate_window) {
     duplicate = true;
-    push_item(duplicate_items_, {{"by", "content"}, {"api_key", req.api_key}, {"from", from}, {"to", to},
-                                 {"text", text}, {"message_ids", {last->second.message_id, *message_id}},
-                                 {"at", core::format_rfc3339(now)}});
+    // Build the example only while the list has room: a load test that repeats one body makes
+    // every request a duplicate, and this runs under the lock.
+    if (duplicate_items_.size() < kMaxItems) {
+      push_item(duplicate_items_, {{"by", "content"}, {"api_key", req.api_key}, {"from", from}, {"to", to},
+                                   {"text", text}, {"message_ids", {last->second.message_id, *message_id}},
+                                   {"at", core::format_rfc3339(now)}});
+    }
   }
   const uint64_t seq = sent_seq_++;
   last->second = LastSent{now, seq, *message_id};

@@ -13,10 +13,14 @@ core::json to_json(const JournalEntry& e) {
 }
 
 void Journal::append(JournalEntry e) {
+  JournalEntry evicted;   // freed after the lock (every request takes it)
   std::lock_guard<std::mutex> lk(mu_);
   e.seq = next_seq_++;
   entries_.push_back(std::move(e));
-  while (entries_.size() > cap_) entries_.pop_front();
+  while (entries_.size() > cap_) {
+    evicted = std::move(entries_.front());
+    entries_.pop_front();
+  }
 }
 
 std::vector<JournalEntry> Journal::query(const JournalFilter& f) const {

@@ -426,14 +426,23 @@ void Store::put_message(const std::string& tenant, core::Message m,
   const auto now = clock_.now();
   std::vector<TimedStatus> timeline;
   if (auto_lifecycle_ && m.direction == "outbound") timeline = default_timeline(now, final_status, final_errors);
+  // Every send takes this lock, and a message is some thirty strings: its node is allocated
+  // before the lock and the evicted ones are freed after it.
+  MessageMap staging;
   std::string id = m.id;
+  auto node = staging.extract(
+      staging.emplace(id, StoredMessage{tenant, std::move(m), now, std::move(timeline), 0}).first);
+  std::vector<MessageMap::node_type> evicted;
+  evicted.reserve(2);
   std::lock_guard<std::mutex> lk(msg_mu_);
-  auto [it, inserted] = messages_.insert_or_assign(
-      id, StoredMessage{tenant, std::move(m), now, std::move(timeline), 0});
-  (void)it;
-  if (inserted) message_order_.push_back(std::move(id));
+  auto r = messages_.insert(std::move(node));
+  if (!r.inserted) {
+    r.position->second = std::move(r.node.mapped());
+  } else {
+    message_order_.push_back(std::move(id));
+  }
   while (messages_.size() > config_.settings.max_messages && !message_order_.empty()) {
-    messages_.erase(message_order_.front());
+    evicted.push_back(messages_.extract(message_order_.front()));
     message_order_.pop_front();
   }
 }

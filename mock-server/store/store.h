@@ -175,7 +175,8 @@ class Store final : public MessageLifecycle {
   mutable std::mutex msg_mu_;
   std::atomic<bool> auto_lifecycle_{true};
   std::atomic<uint64_t> message_seq_{0};
-  mutable std::unordered_map<std::string, StoredMessage> messages_;
+  using MessageMap = std::unordered_map<std::string, StoredMessage>;
+  mutable MessageMap messages_;
   std::deque<std::string> message_order_;                // insertion order, for eviction
 };
 
