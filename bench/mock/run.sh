@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compares POST /v2/messages throughput of telnyx-mock against a bare cpp-httplib handler that
 # returns a same-size JSON body, in the same run, with the same wrk settings (keep-alive).
-# Usage: [ROUNDS=3] [MOCK_ARGS=...] bench/mock/run.sh [build-dir] [duration] [connections] [wrk-threads]
+# Usage: [ROUNDS=3] [WARMUP=6] [MOCK_ARGS=...] bench/mock/run.sh [build-dir] [duration] [connections] [wrk-threads]
 # Extra telnyx-mock flags via MOCK_ARGS (e.g. MOCK_ARGS=--no-webhooks to leave the webhook engine
 # out of the measurement). Prints both requests/s figures and telnyx-mock's share of the bare rate.
 set -euo pipefail
@@ -45,9 +45,12 @@ run() {  # url -> requests/s
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 log=$(mktemp)
-echo "== warm-up (2s each) ==" >&2
-wrk -t"$wthreads" -c"$conns" -d2s -s "$here/post_message.lua" "$mock_url" >/dev/null
-wrk -t"$wthreads" -c"$conns" -d2s -s "$here/post_message.lua" "http://127.0.0.1:$port" >/dev/null
+# Warm-up: 6 s each. At this rate telnyx-mock's bounded stores (100,000 messages, the journal,
+# the verdict memory) fill in the first seconds, with a page fault per new page; the rounds then
+# measure the steady state a long-running mock is in (evicting as much as it stores).
+echo "== warm-up (${WARMUP:-6}s each) ==" >&2
+wrk -t"$wthreads" -c"$conns" -d"${WARMUP:-6}s" -s "$here/post_message.lua" "$mock_url" >/dev/null
+wrk -t"$wthreads" -c"$conns" -d"${WARMUP:-6}s" -s "$here/post_message.lua" "http://127.0.0.1:$port" >/dev/null
 # Alternate the two servers for ${rounds} rounds so load from other processes on the machine
 # hits both alike; report the median of each.
 rounds="${ROUNDS:-3}"

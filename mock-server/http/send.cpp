@@ -219,15 +219,15 @@ void HttpFront::send(ApiContext& ctx, SendKind kind) {
   ctx.res.status = 200;
   set_json(ctx.res, message_envelope(m));
 
-  // Stored before the engine hears of it: the engine advances the stored message.
   auto sink = std::atomic_load(&sink_);
-  std::optional<core::Message> for_sink;
-  if (sink) for_sink = m;
-  store_.put_message(ctx.tenant, std::move(m), ctx.decision.final_status, ctx.decision.final_errors);
-  if (sink) {
-    OutboundContext oc;
+  if (!sink) {
+    store_.put_message(ctx.tenant, std::move(m), ctx.decision.final_status, ctx.decision.final_errors);
+    return;
+  }
+  OutboundContext oc;
+  {
     oc.tenant_id = ctx.tenant;
-    oc.message = std::move(*for_sink);
+    oc.message = std::move(m);
     oc.routing.message_url = r.webhook_url;
     oc.routing.message_failover_url = r.webhook_failover_url;
     oc.routing.use_profile_webhooks = r.use_profile_webhooks;
@@ -237,8 +237,12 @@ void HttpFront::send(ApiContext& ctx, SendKind kind) {
     oc.routing.v1_secret = profile->v1_secret;
     oc.final_status = ctx.decision.final_status;
     oc.final_errors = ctx.decision.final_errors;
-    sink->on_outbound_accepted(oc);
   }
+  // The message and the statuses the store applies by itself go in together; the events are
+  // scheduled once it is stored (they advance the stored message).
+  OutboundPlan plan = sink->plan_outbound(oc);
+  store_.put_message(ctx.tenant, std::move(oc.message), std::move(plan.timeline));
+  if (plan.start) plan.start();
 }
 
 void HttpFront::get_message(ApiContext& ctx) {

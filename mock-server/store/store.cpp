@@ -426,6 +426,11 @@ void Store::put_message(const std::string& tenant, core::Message m,
   const auto now = clock_.now();
   std::vector<TimedStatus> timeline;
   if (auto_lifecycle_ && m.direction == "outbound") timeline = default_timeline(now, final_status, final_errors);
+  put_message(tenant, std::move(m), std::move(timeline));
+}
+
+void Store::put_message(const std::string& tenant, core::Message m, std::vector<TimedStatus> timeline) {
+  const auto now = clock_.now();
   // Every send takes this lock, and a message is some thirty strings: its node is allocated
   // before the lock and the evicted ones are freed after it.
   MessageMap staging;

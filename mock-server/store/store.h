@@ -116,6 +116,8 @@ class Store final : public MessageLifecycle {
   void put_message(const std::string& tenant, core::Message m,
                    std::optional<std::string> final_status = std::nullopt,
                    std::vector<int> final_errors = {});
+  // With the status changes to apply on read, at their times (from the webhook engine's plan).
+  void put_message(const std::string& tenant, core::Message m, std::vector<TimedStatus> timeline);
   // nullopt when unknown, of another tenant, or older than the retention.
   std::optional<core::Message> get_message(const std::string& tenant, const std::string& id) const;
   // Newest first; tenant "" = all tenants.

@@ -93,6 +93,12 @@ void WebhookEngine::set_inbound_directory(InboundDirectory* directory) {
 // ---- outbound --------------------------------------------------------------------------------
 
 void WebhookEngine::on_outbound_accepted(const OutboundContext& ctx) {
+  OutboundPlan plan = plan_outbound(ctx);
+  if (!plan.timeline.empty()) lifecycle_.follow_timeline(ctx.tenant_id, ctx.message.id, std::move(plan.timeline));
+  if (plan.start) plan.start();
+}
+
+OutboundPlan WebhookEngine::plan_outbound(const OutboundContext& ctx) {
   auto settings_now = settings();
   auto chain = delivery_chain(ctx.routing);
   // Only steps that emit an event are scheduled. The others (`sending`; with no URL at all, every
@@ -112,8 +118,9 @@ void WebhookEngine::on_outbound_accepted(const OutboundContext& ctx) {
     if (st.event) log_.count_no_url();
     timeline.push_back(TimedStatus{at, std::move(st.status), std::move(st.errors)});
   }
-  if (!timeline.empty()) lifecycle_.follow_timeline(ctx.tenant_id, ctx.message.id, std::move(timeline));
-  if (scheduled.empty()) return;
+  OutboundPlan plan;
+  plan.timeline = std::move(timeline);
+  if (scheduled.empty()) return plan;
   auto flow = std::make_shared<Flow>();
   flow->tenant_id = ctx.tenant_id;
   flow->message_id = ctx.message.id;
@@ -128,10 +135,11 @@ void WebhookEngine::on_outbound_accepted(const OutboundContext& ctx) {
   flow->reorder = has_sent && !flow->chain.empty() && plan_reorder(flow->settings->chaos, flow->rng);
   if (flow->reorder) log_.count_chaos(ChaosKind::Reorder);
 
-  const bool admitted = scheduler_.admit(
-      flow->steps.front().after, [this, flow] { run_step(flow, 0); },
-      [this, flow] { abandon_flow(flow, 0); });
-  if (!admitted) {
+  plan.start = [this, flow] {
+    const bool admitted = scheduler_.admit(
+        flow->steps.front().after, [this, flow] { run_step(flow, 0); },
+        [this, flow] { abandon_flow(flow, 0); });
+    if (admitted) return;
     // Never silent: every event this message would have produced is recorded as refused.
     for (const auto& st : flow->steps) {
       if (!st.event) continue;
@@ -142,7 +150,8 @@ void WebhookEngine::on_outbound_accepted(const OutboundContext& ctx) {
       d.signature = flow->signature;
       record_without_attempt(d, AttemptOutcome::Overflow, "queue full");
     }
-  }
+  };
+  return plan;
 }
 
 void WebhookEngine::run_step(const std::shared_ptr<Flow>& flow, size_t index) {
@@ -154,15 +163,18 @@ void WebhookEngine::run_step(const std::shared_ptr<Flow>& flow, size_t index) {
     abandon_flow(flow, index, AttemptOutcome::Gone, "message no longer stored (evicted or reset)");
     return;
   }
-  // The next step first: this event's delivery may run on this worker and take up to the
-  // deadline, which must not push the lifecycle back.
+  // The event is registered with its flow before the next step can run (on another worker, at
+  // once when its delay is zero), so message.finalized always finds message.sent in place.
+  std::shared_ptr<Delivery> d = step.event ? prepare_event(flow, *step.event, *message, at) : nullptr;
+  // The next step before this delivery: it may run on this worker and take up to the deadline,
+  // which must not push the lifecycle back.
   if (index + 1 < flow->steps.size()) {
     const bool ok = scheduler_.follow(
         flow->steps[index + 1].after, [this, flow, index] { run_step(flow, index + 1); },
         [this, flow, index] { abandon_flow(flow, index + 1); });
     if (!ok) abandon_flow(flow, index + 1);
   }
-  if (step.event) emit(flow, *step.event, *message, at);
+  if (d) start_delivery(d);
 }
 
 void WebhookEngine::abandon_flow(const std::shared_ptr<Flow>& flow, size_t from_index,
@@ -185,11 +197,12 @@ void WebhookEngine::abandon_flow(const std::shared_ptr<Flow>& flow, size_t from_
   if (held) record_without_attempt(*held, outcome, why);
 }
 
-void WebhookEngine::emit(const std::shared_ptr<Flow>& flow, EventKind kind,
-                         const core::Message& payload, core::TimePoint at) {
+std::shared_ptr<WebhookEngine::Delivery> WebhookEngine::prepare_event(
+    const std::shared_ptr<Flow>& flow, EventKind kind, const core::Message& payload,
+    core::TimePoint at) {
   if (flow->chain.empty()) {
     log_.count_no_url();   // contract §7.6: no URL -> no webhook
-    return;
+    return nullptr;
   }
   const std::string type(event_type_name(kind));
   core::Rng event_rng = flow->rng.fork(type);
@@ -214,7 +227,7 @@ void WebhookEngine::emit(const std::shared_ptr<Flow>& flow, EventKind kind,
     if (kind == EventKind::Sent) {
       if (flow->reorder) {
         flow->held_sent = d;   // released by message.finalized's first attempt
-        return;
+        return nullptr;
       }
       flow->sent = d;
     } else if (kind == EventKind::Finalized) {
@@ -223,12 +236,12 @@ void WebhookEngine::emit(const std::shared_ptr<Flow>& flow, EventKind kind,
       } else if (flow->sent && !flow->sent->first_done) {
         flow->sent->then = d;   // goes out right after message.sent's first attempt
         flow->sent.reset();
-        return;
+        return nullptr;
       }
       flow->sent.reset();
     }
   }
-  start_delivery(d);
+  return d;
 }
 
 // ---- delivery --------------------------------------------------------------------------------
@@ -357,7 +370,11 @@ void WebhookEngine::on_inbound(const InboundContext& ctx) {
   flow->rng = core::Rng(flow->settings->seed).fork("inbound/" + ctx.message.id);
   const core::Message message = ctx.message;
   const bool admitted = scheduler_.admit(
-      WebhookDuration{0}, [this, flow, message] { emit(flow, EventKind::Received, message, clock_.now()); },
+      WebhookDuration{0}, [this, flow, message] {
+        if (auto d = prepare_event(flow, EventKind::Received, message, clock_.now())) {
+          start_delivery(d);
+        }
+      },
       [this, flow] {
         Delivery d;
         d.tenant_id = flow->tenant_id;

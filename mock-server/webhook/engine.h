@@ -65,7 +65,9 @@ class WebhookEngine final : public WebhookSink {
   void set_inbound_directory(InboundDirectory* directory);
 
   // WebhookSink
-  void on_outbound_accepted(const OutboundContext& ctx) override;
+  OutboundPlan plan_outbound(const OutboundContext& ctx) override;
+  // For a message already stored: plan_outbound, the timeline handed to the store, then start.
+  void on_outbound_accepted(const OutboundContext& ctx);
   void on_inbound(const InboundContext& ctx) override;
 
   // POST /_mock/inbound {from, to, text, media_urls?}: 200 {"data": inbound message};
@@ -99,8 +101,10 @@ class WebhookEngine final : public WebhookSink {
   // Records every event of the flow from `from_index` on (and a held message.sent) as never sent.
   void abandon_flow(const std::shared_ptr<Flow>& flow, size_t from_index,
                     AttemptOutcome outcome = AttemptOutcome::Abandoned, const char* why = "shutdown");
-  void emit(const std::shared_ptr<Flow>& flow, EventKind kind, const core::Message& payload,
-            core::TimePoint at);
+  // Builds the event and registers it with its flow (held, or chained behind message.sent);
+  // returns the delivery to start now, or nullptr when it starts later or there is no URL.
+  std::shared_ptr<Delivery> prepare_event(const std::shared_ptr<Flow>& flow, EventKind kind,
+                                          const core::Message& payload, core::TimePoint at);
   void start_delivery(const std::shared_ptr<Delivery>& d);
   void schedule_attempt(const std::shared_ptr<Delivery>& d, WebhookDuration delay);
   void attempt(const std::shared_ptr<Delivery>& d);

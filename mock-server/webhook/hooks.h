@@ -3,6 +3,7 @@
 //  - The engine advances the message through the store (MessageLifecycle) when each event fires,
 //    so GET /v2/messages/{id} shows the same state the webhooks carry (contract §3.3, §7).
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -82,11 +83,22 @@ class InboundDirectory {
                                                        core::TimePoint at) = 0;
 };
 
+// What the webhook engine makes of an accepted outbound message.
+struct OutboundPlan {
+  // Status changes that send no webhook (all of them when the message has no URL), stored with
+  // the message and applied by the store on read, at their times.
+  std::vector<TimedStatus> timeline;
+  // Schedules the events; to be called once the message is stored. Empty when there are none.
+  std::function<void()> start;
+};
+
 // Implemented by the webhook engine.
 class WebhookSink {
  public:
   virtual ~WebhookSink() = default;
-  virtual void on_outbound_accepted(const OutboundContext& ctx) = 0;
+  // Called before the message is stored (one store update per send: the message and its
+  // timeline together); the caller runs `start` after storing it.
+  virtual OutboundPlan plan_outbound(const OutboundContext& ctx) = 0;
   virtual void on_inbound(const InboundContext& ctx) = 0;
 };
 

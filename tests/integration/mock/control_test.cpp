@@ -192,9 +192,10 @@ struct ScriptedInterceptor : RequestInterceptor {
 struct RecordingSink : WebhookSink {
   std::mutex mu;
   std::vector<OutboundContext> out;
-  void on_outbound_accepted(const OutboundContext& c) override {
+  OutboundPlan plan_outbound(const OutboundContext& c) override {
     std::lock_guard<std::mutex> lk(mu);
     out.push_back(c);
+    return {};
   }
   void on_inbound(const InboundContext&) override {}
 };

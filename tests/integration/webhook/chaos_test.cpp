@@ -88,7 +88,8 @@ TEST_F(ChaosTest, ReorderDeliversFinalizedBeforeSent) {
 }
 
 TEST_F(ChaosTest, WithoutReorderSentAlwaysArrivesFirst) {
-  run(ChaosSettings{}, 20);
+  // Enough messages that a race between a step and the next (both due at once) would show.
+  run(ChaosSettings{}, 500);
   for (const auto& rec : engine->log().query({})) {
     EXPECT_EQ(rec.outcome, AttemptOutcome::Delivered) << rec.message_id << " " << rec.event_type
                                                       << " " << rec.error << " " << rec.latency_ms;
