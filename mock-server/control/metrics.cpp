@@ -64,14 +64,17 @@ std::string Metrics::render(const Store& store, const Journal& journal) const {
      << "# TYPE telnyx_mock_journal_appended_total counter\n"
      << "telnyx_mock_journal_appended_total " << journal.total() << '\n';
   // The allocator's view (glibc): bytes in use by live objects vs. held but free. Growing RSS
-  // with flat in-use bytes is fragmentation, not a leak.
+  // with flat in-use bytes is fragmentation, not a leak. Another allocator (a sanitizer's, or one
+  // preloaded) answers zeros here; no sample is better than a wrong one.
   const struct mallinfo2 mi = mallinfo2();
-  os << "# HELP telnyx_mock_heap_in_use_bytes Heap bytes held by live allocations.\n"
-     << "# TYPE telnyx_mock_heap_in_use_bytes gauge\n"
-     << "telnyx_mock_heap_in_use_bytes " << (mi.uordblks + mi.hblkhd) << '\n'
-     << "# HELP telnyx_mock_heap_free_bytes Heap bytes the allocator holds but nothing uses.\n"
-     << "# TYPE telnyx_mock_heap_free_bytes gauge\n"
-     << "telnyx_mock_heap_free_bytes " << mi.fordblks << '\n';
+  if (mi.arena != 0 || mi.hblkhd != 0) {
+    os << "# HELP telnyx_mock_heap_in_use_bytes Heap bytes held by live allocations.\n"
+       << "# TYPE telnyx_mock_heap_in_use_bytes gauge\n"
+       << "telnyx_mock_heap_in_use_bytes " << (mi.uordblks + mi.hblkhd) << '\n'
+       << "# HELP telnyx_mock_heap_free_bytes Heap bytes the allocator holds but nothing uses.\n"
+       << "# TYPE telnyx_mock_heap_free_bytes gauge\n"
+       << "telnyx_mock_heap_free_bytes " << mi.fordblks << '\n';
+  }
   std::vector<std::function<std::string()>> sources;
   {
     std::lock_guard<std::mutex> lk(mu_);
