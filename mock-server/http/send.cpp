@@ -37,11 +37,9 @@ std::string now_rfc3339(const core::Clock& clock) {
   return last;
 }
 
-bool allowed_destination(const core::MessagingProfile& p, const std::string& region) {
-  for (const auto& d : p.whitelisted_destinations) {
-    if (d == "*" || d == region) return true;
-  }
-  return false;
+bool allowed_destination(const SenderProfile& p, const std::string& region) {
+  return p.all_destinations ||
+         std::find(p.destinations.begin(), p.destinations.end(), region) != p.destinations.end();
 }
 
 }  // namespace
@@ -90,10 +88,10 @@ void HttpFront::send(ApiContext& ctx, SendKind kind) {
   }
 
   // Sender: a number owned by the tenant and on a profile, an alphanumeric ID, or the pool.
-  std::optional<core::MessagingProfile> profile;
+  std::optional<SenderProfile> profile;
   std::string from;
   if (pool) {
-    profile = store_.get_profile(ctx.tenant, *pool_profile_id);
+    profile = store_.sender_profile(ctx.tenant, *pool_profile_id);
     if (!profile) {
       error(ctx, 10017, "Messaging profile " + *pool_profile_id + " does not exist.",
             "/messaging_profile_id", std::nullopt, 422);
@@ -115,7 +113,7 @@ void HttpFront::send(ApiContext& ctx, SendKind kind) {
         return;
       }
       if (!r.messaging_profile_id) return missing("messaging_profile_id");
-      profile = store_.get_profile(ctx.tenant, *r.messaging_profile_id);
+      profile = store_.sender_profile(ctx.tenant, *r.messaging_profile_id);
       if (!profile) {
         error(ctx, 10017, "Messaging profile " + *r.messaging_profile_id + " does not exist.",
               "/messaging_profile_id", std::nullopt, 422);
@@ -133,13 +131,11 @@ void HttpFront::send(ApiContext& ctx, SendKind kind) {
       const bool kind_ok = from_kind != core::AddressKind::Invalid &&
                            !(kind == SendKind::LongCode && from_kind != core::AddressKind::E164) &&
                            !(kind == SendKind::ShortCode && from_kind != core::AddressKind::ShortCode);
-      auto nv = kind_ok ? store_.find_number(ctx.tenant, from) : std::nullopt;
-      if (!nv || !nv->profile ||
-          (r.messaging_profile_id && *r.messaging_profile_id != nv->profile->id)) {
+      profile = kind_ok ? store_.number_sender(ctx.tenant, from) : std::nullopt;
+      if (!profile || (r.messaging_profile_id && *r.messaging_profile_id != profile->id)) {
         error(ctx, 40305, "'" + from + "' is not a number on the sending messaging profile.", "/from");
         return;
       }
-      profile = std::move(nv->profile);
     }
   }
 
@@ -147,13 +143,12 @@ void HttpFront::send(ApiContext& ctx, SendKind kind) {
     error(ctx, 40312, "Messaging profile " + profile->id + " is disabled.");
     return;
   }
-  if (profile->whitelisted_destinations.empty()) {
+  if (!profile->all_destinations && profile->destinations.empty()) {
     error(ctx, 40331, "The messaging profile has no whitelisted destinations.");
     return;
   }
   // Region lookup only when the profile restricts destinations (["*"] allows all).
-  const auto& wl = profile->whitelisted_destinations;
-  if (std::find(wl.begin(), wl.end(), "*") == wl.end()) {
+  if (!profile->all_destinations) {
     const std::string region = to_kind == core::AddressKind::ShortCode ? "US" : core::region_of(r.to);
     if (!allowed_destination(*profile, region)) {
       error(ctx, 40309, "Destination region '" + (region.empty() ? std::string("unknown") : region) +

@@ -312,6 +312,53 @@ std::optional<std::string> Store::pool_number(const std::string& tenant, const s
   return std::nullopt;
 }
 
+namespace {
+
+SenderProfile sender_view(const core::MessagingProfile& p) {
+  SenderProfile v;
+  v.id = p.id;
+  v.organization_id = p.organization_id;
+  v.enabled = p.enabled;
+  const auto& wl = p.whitelisted_destinations;
+  v.all_destinations = std::find(wl.begin(), wl.end(), "*") != wl.end();
+  if (!v.all_destinations) v.destinations = wl;
+  v.alpha_sender = p.alpha_sender;
+  v.webhook_url = p.webhook_url;
+  v.webhook_failover_url = p.webhook_failover_url;
+  v.webhook_api_version = p.webhook_api_version;
+  v.v1_secret = p.v1_secret;
+  return v;
+}
+
+}  // namespace
+
+std::optional<SenderProfile> Store::sender_profile(const std::string& tenant,
+                                                   const std::string& profile_id) const {
+  std::shared_lock<std::shared_mutex> lk(mu_);
+  const Tenant* t = find_tenant_locked(tenant);
+  if (!t) return std::nullopt;
+  for (const auto& p : t->profiles) {
+    if (p.id == profile_id) return sender_view(p);
+  }
+  return std::nullopt;
+}
+
+std::optional<SenderProfile> Store::number_sender(const std::string& tenant,
+                                                  std::string_view e164) const {
+  std::shared_lock<std::shared_mutex> lk(mu_);
+  const Tenant* t = find_tenant_locked(tenant);
+  if (!t) return std::nullopt;
+  for (const auto& n : t->numbers) {
+    if (n.phone_number != e164) continue;
+    if (!n.messaging_profile_id) return std::nullopt;
+    for (const auto& p : t->profiles) {
+      if (p.id == *n.messaging_profile_id) return sender_view(p);
+    }
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> Store::first_profile_id(const std::string& tenant) const {
   std::shared_lock<std::shared_mutex> lk(mu_);
   const Tenant* t = find_tenant_locked(tenant);

@@ -42,6 +42,21 @@ struct NumberView {
   std::optional<core::MessagingProfile> profile;   // the profile it is assigned to
 };
 
+// What the send path needs from the sending messaging profile: read on every send, so it leaves
+// out what sending does not use (name, timestamps, settings) and copies little.
+struct SenderProfile {
+  std::string id;
+  std::optional<std::string> organization_id;
+  bool enabled = true;
+  bool all_destinations = false;           // whitelisted_destinations holds "*"
+  std::vector<std::string> destinations;   // the whitelist, when not all_destinations
+  std::optional<std::string> alpha_sender;
+  std::optional<std::string> webhook_url;
+  std::optional<std::string> webhook_failover_url;
+  std::string webhook_api_version;
+  std::optional<std::string> v1_secret;
+};
+
 enum class OrderProblem { None, AlreadyOwned, UnknownProfile };
 struct OrderResult {
   OrderProblem problem = OrderProblem::None;
@@ -95,6 +110,11 @@ class Store final : public MessageLifecycle {
   // Number-pool sender: the (pick % n)-th number on the profile, without copying the list.
   std::optional<std::string> pool_number(const std::string& tenant, const std::string& profile_id,
                                          uint64_t pick) const;
+  // The send path's view of a profile, and of the profile a number is assigned to (nullopt when
+  // the tenant does not own the number or it is on no profile).
+  std::optional<SenderProfile> sender_profile(const std::string& tenant,
+                                              const std::string& profile_id) const;
+  std::optional<SenderProfile> number_sender(const std::string& tenant, std::string_view e164) const;
   // The tenant's first profile (open mode's "Default"), if any.
   std::optional<std::string> first_profile_id(const std::string& tenant) const;
   bool is_owned(std::string_view e164) const;   // by any tenant (inventory excludes these)
