@@ -5,8 +5,10 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <string>
 
 namespace harness::mock {
 namespace {
@@ -45,13 +47,19 @@ class FdStream final : public httplib::Stream {
  public:
   FdStream(int sock, int read_ms, int write_ms) : sock_(sock), read_ms_(read_ms), write_ms_(write_ms) {}
 
-  bool is_readable() const override { return pos_ < len_ || wait_for(sock_, POLLIN, read_ms_) > 0; }
+  // A response is written in pieces (status line and headers, then the body); they are gathered
+  // and sent together when httplib is done with the request or reads again (an interim
+  // "100 Continue" must go out before the body is read), so a small answer is one send().
+  bool is_readable() const override {
+    if (!flush()) return false;
+    return pos_ < len_ || wait_for(sock_, POLLIN, read_ms_) > 0;
+  }
   bool is_writable() const override {
     return !t_released && wait_for(sock_, POLLOUT, write_ms_) > 0;
   }
 
   ssize_t read(char* ptr, size_t size) override {
-    if (t_released) return -1;
+    if (t_released || !flush()) return -1;
     if (pos_ < len_) {
       const size_t n = std::min(size, len_ - pos_);
       std::memcpy(ptr, buf_ + pos_, n);
@@ -69,12 +77,26 @@ class FdStream final : public httplib::Stream {
   }
 
   ssize_t write(const char* ptr, size_t size) override {
-    if (t_released || wait_for(sock_, POLLOUT, write_ms_) <= 0) return -1;
-    ssize_t n;
-    do {
-      n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    return n;
+    if (t_released) return -1;
+    if (out_.size() + size <= kGather) {
+      out_.append(ptr, size);
+      return static_cast<ssize_t>(size);
+    }
+    if (!flush()) return -1;
+    if (size <= kGather) {
+      out_.append(ptr, size);
+      return static_cast<ssize_t>(size);
+    }
+    return send_all(ptr, size) ? static_cast<ssize_t>(size) : -1;
+  }
+
+  // Sends what write() gathered. False when the peer is gone, the write deadline passed or the
+  // socket was handed to a fault (then nothing more may be written).
+  bool flush() const {
+    if (out_.empty()) return true;
+    const bool ok = !t_released && send_all(out_.data(), out_.size());
+    out_.clear();
+    return ok;
   }
 
   // httplib asks for both addresses on every request; they cannot change on one connection.
@@ -101,6 +123,26 @@ class FdStream final : public httplib::Stream {
   bool has_buffered() const { return pos_ < len_; }
 
  private:
+  static constexpr size_t kGather = 16 * 1024;
+
+  // Non-blocking sends, waiting (up to the write timeout) only when the socket buffer is full.
+  bool send_all(const char* p, size_t n) const {
+    while (n > 0) {
+      const ssize_t k = ::send(sock_, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (k > 0) {
+        p += k;
+        n -= static_cast<size_t>(k);
+      } else if (k < 0 && errno == EINTR) {
+        continue;
+      } else if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        if (wait_for(sock_, POLLOUT, write_ms_) <= 0) return false;
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
   ssize_t recv_retry(char* p, size_t n) {
     ssize_t r;
     do {
@@ -115,6 +157,7 @@ class FdStream final : public httplib::Stream {
   char buf_[8192];
   size_t pos_ = 0;
   size_t len_ = 0;
+  mutable std::string out_;   // gathered response bytes, not sent yet
   mutable std::string remote_ip_, local_ip_;
   mutable int remote_port_ = -1, local_port_ = -1;
 };
@@ -146,6 +189,7 @@ bool SocketServer::process_and_close_socket(socket_t sock) {
     if (!ready) break;
     bool connection_closed = false;
     ret = process_request(strm, count == 1, connection_closed, nullptr);
+    if (!strm.flush()) ret = false;
     if (!ret || connection_closed || t_released) break;
     --count;
   }

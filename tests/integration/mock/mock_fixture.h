@@ -38,6 +38,7 @@ class MockFixture : public ::testing::Test {
     ASSERT_FALSE(err) << *err;
     client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
     client_->set_keep_alive(true);
+    client_->set_tcp_nodelay(true);   // headers and body are two writes: no 40 ms wait between them
     client_->set_read_timeout(10, 0);
   }
   void TearDown() override {
