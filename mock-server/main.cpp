@@ -2,10 +2,13 @@
 // SIGINT/SIGTERM. Everything else lives in mock_lib.
 #include <CLI/CLI.hpp>
 #include <malloc.h>
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
 #include <cstdio>
 #include <iostream>
+#include <mutex>
 #include <pthread.h>
 #include <thread>
 #include "core/signing.h"
@@ -14,6 +17,44 @@
 #include "scenario/engine.h"
 #include "webhook/engine.h"
 #include "webhook/scenario_settings.h"
+
+namespace {
+
+// Gives the allocator's free pages back to the kernel every `interval`. The live heap of a busy
+// mock is flat once its stores are full, but a burst (a webhook backlog, a large journal query)
+// raises the high-water mark, and glibc keeps those pages: RSS would only ever go up.
+class HeapTrimmer {
+ public:
+  explicit HeapTrimmer(std::chrono::seconds interval) {
+    if (interval.count() <= 0) return;
+    thread_ = std::thread([this, interval] {
+      std::unique_lock<std::mutex> lk(mu_);
+      while (!cv_.wait_for(lk, interval, [this] { return stop_; })) {
+        lk.unlock();
+        malloc_trim(0);
+        lk.lock();
+      }
+    });
+  }
+  ~HeapTrimmer() {
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  HeapTrimmer(const HeapTrimmer&) = delete;
+  HeapTrimmer& operator=(const HeapTrimmer&) = delete;
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
 
 int main(int argc, char** argv) {
   // Dozens of HTTP and webhook threads allocate and free message records. glibc's default of 8
@@ -48,6 +89,11 @@ int main(int argc, char** argv) {
   bool watch = false;
   app.add_option("--scenario", scenario_path, "Scenario YAML (see scenarios/README.md)")->check(CLI::ExistingFile);
   app.add_flag("--watch", watch, "Reload --scenario whenever the file changes");
+  int trim_seconds = 10;
+  app.add_option("--heap-trim", trim_seconds,
+                 "Seconds between returning free heap pages to the kernel; 0 = never")
+      ->check(CLI::Range(0, 86400))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -108,6 +154,7 @@ int main(int argc, char** argv) {
               << ", control API at " << server.base_url() << "/_mock/, metrics at /metrics\n";
   }
 
+  HeapTrimmer trimmer{std::chrono::seconds(trim_seconds)};
   int sig = 0;
   sigwait(&sigs, &sig);
   if (log_level != "error") std::cerr << "telnyx-mock: signal " << sig << ", shutting down\n";
