@@ -10,6 +10,7 @@
 #include <iostream>
 #include <mutex>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <thread>
 #include "core/signing.h"
 #include "mock_server.h"
@@ -63,7 +64,7 @@ int main(int argc, char** argv) {
   if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 2);
   harness::mock::MockServerOptions opts;
   opts.port = 12111;   // contract §12: the deprecated telnyx-mock's port, so SDK setups work
-  opts.threads = 64;
+  opts.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::string log_level = "info", tls_cert, tls_key, signing_key;
 
   CLI::App app{"telnyx-mock: a stateful fake of the Telnyx Messaging API v2"};
@@ -74,8 +75,9 @@ int main(int argc, char** argv) {
   app.add_option("--seed", opts.seed, "Seed for inventory, ids, open-mode numbers and the webhook key")->capture_default_str();
   app.add_option("--log-level", log_level, "error | warn | info | debug")
       ->check(CLI::IsMember({"error", "warn", "info", "debug"}))->capture_default_str();
-  app.add_option("--threads", opts.threads, "Worker threads (each keep-alive connection holds one)")
-      ->check(CLI::Range(2, 4096))->capture_default_str();
+  app.add_option("--threads", opts.threads,
+                 "Event-loop threads serving every connection (default: the number of cores)")
+      ->check(CLI::Range(1, 256))->capture_default_str();
   app.add_option("--admin-token", opts.admin_token, "Bearer token required on /_mock/*");
   bool no_webhooks = false;
   app.add_flag("--no-webhooks", no_webhooks,
@@ -118,6 +120,14 @@ int main(int argc, char** argv) {
     opts.webhook_key = k.value();
   }
 
+  // Every connection is a descriptor: use all the process may open (settings.max_connections is
+  // the mock's own bound).
+  rlimit nofile{};
+  if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+    nofile.rlim_cur = nofile.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &nofile);
+  }
+
   // Block the stop signals in every thread; one thread waits for them (no async handler).
   sigset_t sigs;
   sigemptyset(&sigs);
@@ -158,6 +168,12 @@ int main(int argc, char** argv) {
   int sig = 0;
   sigwait(&sigs, &sig);
   if (log_level != "error") std::cerr << "telnyx-mock: signal " << sig << ", shutting down\n";
+  // Shutdown is bounded whatever the peers do: if it has not finished in 2 s, exit anyway.
+  std::thread([] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1900));
+    std::fputs("telnyx-mock: shutdown took too long; exiting now\n", stderr);
+    std::_Exit(1);
+  }).detach();
   follower.reset();
   server.stop();
   // What the webhook engine could not deliver is reported, never silently lost.

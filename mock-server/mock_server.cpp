@@ -1,5 +1,5 @@
 #include "mock_server.h"
-#include "net/listen.h"
+#include "net/http_server.h"
 
 #include <condition_variable>
 #include <mutex>
@@ -9,7 +9,6 @@
 #include "core/base64.h"
 #include "core/rng.h"
 #include "http/api.h"
-#include "http/socket_server.h"
 #include "store/inventory.h"
 #include "store/journal.h"
 #include "webhook/engine.h"
@@ -29,8 +28,7 @@ struct MockServer::Impl {
   std::unique_ptr<Journal> journal;
   std::unique_ptr<Inventory> inventory;
   std::unique_ptr<HttpFront> front;
-  std::unique_ptr<httplib::Server> server;
-  std::thread thread;
+  std::unique_ptr<net::HttpServer> server;
   int port = -1;
   std::mutex mu;
   std::condition_variable stopped_cv;
@@ -112,33 +110,33 @@ std::optional<std::string> MockServer::start() {
     set_webhook_sink(d.webhooks);
   }
 
-  if (d.opts.tls) {
-    auto ssl = std::make_unique<httplib::SSLServer>(d.opts.tls->cert_path.c_str(), d.opts.tls->key_path.c_str());
-    if (!ssl->is_valid()) {
-      return "cannot load TLS certificate '" + d.opts.tls->cert_path + "' / key '" + d.opts.tls->key_path + "'";
-    }
-    d.server = std::move(ssl);
-  } else {
-    d.server = std::make_unique<SocketServer>();
-  }
-  httplib::Server& s = *d.server;
-  const size_t threads = static_cast<size_t>(std::max(2, d.opts.threads));
-  s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  s.set_tcp_nodelay(true);
-  s.set_keep_alive_max_count(100000);
-  s.set_keep_alive_timeout(5);
-  s.set_read_timeout(5, 0);
-  s.set_write_timeout(5, 0);
-  s.set_payload_max_length(d.config.settings.payload_max_bytes);
-  d.front->install(s);
-
-  d.port = net::bind_server(s, d.opts.host, d.opts.port);
-  if (d.port <= 0) {
+  const Settings& st = d.config.settings;
+  net::ServerOptions so;
+  so.host = d.opts.host;
+  so.port = d.opts.port;
+  so.threads = d.opts.threads;
+  so.limits.max_request_line_bytes = st.max_request_line_bytes;
+  so.limits.max_header_bytes = st.max_header_bytes;
+  so.limits.max_headers = st.max_headers;
+  so.limits.max_body_bytes = st.payload_max_bytes;
+  so.limits.request_timeout = std::chrono::milliseconds(st.request_timeout_ms);
+  so.limits.idle_timeout = std::chrono::milliseconds(st.idle_timeout_ms);
+  so.limits.write_timeout = std::chrono::milliseconds(std::max<int64_t>(st.request_timeout_ms, 5000));
+  so.limits.max_connections = st.max_connections;
+  if (d.opts.tls) so.tls = net::ServerTls{d.opts.tls->cert_path, d.opts.tls->key_path};
+  HttpFront* front = d.front.get();
+  d.server = std::make_unique<net::HttpServer>(
+      so, [front](const std::shared_ptr<net::Exchange>& ex) { front->serve(ex); },
+      [front](const httplib::Request& req, httplib::Response& res, const std::string& detail) {
+        front->refuse(req, res, detail);
+      });
+  if (auto err = d.server->start()) {
+    d.server.reset();
+    if (d.opts.tls && err->rfind("cannot load TLS", 0) == 0) return *err;
     return "cannot listen on " + d.opts.host + ":" + std::to_string(d.opts.port) + " (address in use or not local)";
   }
+  d.port = d.server->port();
   d.running = true;
-  d.thread = std::thread([this] { impl_->server->listen_after_bind(); });
-  while (!s.is_running() && d.thread.joinable()) std::this_thread::yield();
   return std::nullopt;
 }
 
@@ -150,7 +148,6 @@ void MockServer::stop() {
     d.running = false;
   }
   d.server->stop();
-  if (d.thread.joinable()) d.thread.join();
   d.stopped_cv.notify_all();
 }
 

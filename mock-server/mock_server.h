@@ -35,7 +35,7 @@ struct MockServerOptions {
   std::string config_yaml;             // YAML text; empty = embedded default (open mode)
   std::string config_path;             // YAML file; wins over config_yaml when set
   uint64_t seed = 1;                   // inventory, open-mode tenants, ids, webhook key
-  int threads = 64;                    // worker pool; each keep-alive connection holds one
+  int threads = 0;                     // event-loop threads; 0 = the number of cores
   std::string admin_token;             // when set, /_mock/* needs "Authorization: Bearer <token>"
   core::Clock* clock = nullptr;        // not owned; nullptr = system clock
   std::optional<TlsOptions> tls;       // serve HTTPS instead of HTTP
@@ -59,7 +59,8 @@ class MockServer {
   // Loads the configuration, binds and serves on a background thread. Returns nullopt once
   // listening, or a one-line reason (config error with file:line:column, bind failure, TLS).
   std::optional<std::string> start();
-  // Stops accepting, finishes in-flight requests and joins. Idempotent.
+  // Stops accepting, closes every connection (in flight, delayed, parked) and joins the loop
+  // threads, without waiting for peers. Idempotent.
   void stop();
   // Blocks until stop() is called from elsewhere (signal handler thread, control API).
   void wait();

@@ -116,7 +116,9 @@ TenantConfig parse_tenant(const YAML::Node& n) {
 Settings parse_settings(const YAML::Node& n) {
   check_keys(n, {"retention_days", "retention_seconds", "max_messages", "max_journal",
                  "payload_max_bytes", "retry_after", "open_mode_numbers",
-                 "profile_requires_whitelist", "error_status", "webhook_signing_key"},
+                 "profile_requires_whitelist", "error_status", "webhook_signing_key",
+                 "max_header_bytes", "max_headers", "max_request_line_bytes", "request_timeout_ms",
+                 "idle_timeout_ms", "max_connections"},
              "settings");
   Settings s;
   if (n["retention_days"]) s.retention_seconds = integer(n["retention_days"], "retention_days", 1, 3650) * 86400;
@@ -124,6 +126,12 @@ Settings parse_settings(const YAML::Node& n) {
   if (n["max_messages"]) s.max_messages = static_cast<size_t>(integer(n["max_messages"], "max_messages", 1, 100000000));
   if (n["max_journal"]) s.max_journal = static_cast<size_t>(integer(n["max_journal"], "max_journal", 1, 100000000));
   if (n["payload_max_bytes"]) s.payload_max_bytes = static_cast<size_t>(integer(n["payload_max_bytes"], "payload_max_bytes", 1024, int64_t(1) << 30));
+  if (n["max_header_bytes"]) s.max_header_bytes = static_cast<size_t>(integer(n["max_header_bytes"], "max_header_bytes", 1024, 65536));
+  if (n["max_headers"]) s.max_headers = static_cast<size_t>(integer(n["max_headers"], "max_headers", 8, 1000));
+  if (n["max_request_line_bytes"]) s.max_request_line_bytes = static_cast<size_t>(integer(n["max_request_line_bytes"], "max_request_line_bytes", 256, 65536));
+  if (n["request_timeout_ms"]) s.request_timeout_ms = integer(n["request_timeout_ms"], "request_timeout_ms", 100, 600000);
+  if (n["idle_timeout_ms"]) s.idle_timeout_ms = integer(n["idle_timeout_ms"], "idle_timeout_ms", 100, 3600000);
+  if (n["max_connections"]) s.max_connections = static_cast<size_t>(integer(n["max_connections"], "max_connections", 1, 1000000));
   if (n["retry_after"]) s.retry_after = boolean(n["retry_after"], "retry_after");
   if (n["open_mode_numbers"]) s.open_mode_numbers = static_cast<int>(integer(n["open_mode_numbers"], "open_mode_numbers", 0, 100));
   if (n["profile_requires_whitelist"]) s.profile_requires_whitelist = boolean(n["profile_requires_whitelist"], "profile_requires_whitelist");

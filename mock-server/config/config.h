@@ -6,7 +6,13 @@
 //     retention_days: 10            # GET /v2/messages/{id} window (contract §3.5)
 //     max_messages: 100000          # message store cap, oldest evicted first
 //     max_journal: 10000            # request journal cap, oldest evicted first
-//     payload_max_bytes: 1048576    # larger bodies -> 413
+//     payload_max_bytes: 1048576    # larger bodies -> 413 (Content-Length or chunked)
+//     max_header_bytes: 16384       # header names + values -> 431
+//     max_headers: 100              # header fields -> 431
+//     max_request_line_bytes: 8192  # request target -> 414
+//     request_timeout_ms: 10000     # a whole request must arrive within this -> 408
+//     idle_timeout_ms: 5000         # keep-alive connection without a request -> closed
+//     max_connections: 10000        # more are accepted and closed at once
 //     retry_after: true             # send Retry-After with 429 (contract §12)
 //     open_mode_numbers: 3          # numbers given to each open-mode tenant
 //     profile_requires_whitelist: true   # POST /messaging_profiles needs whitelisted_destinations
@@ -62,6 +68,13 @@ struct Settings {
   size_t max_messages = 100000;
   size_t max_journal = 10000;
   size_t payload_max_bytes = 1024 * 1024;
+  // Transport limits (the event-loop server, net::HttpServer).
+  size_t max_header_bytes = 16384;
+  size_t max_headers = 100;
+  size_t max_request_line_bytes = 8192;
+  int64_t request_timeout_ms = 10000;
+  int64_t idle_timeout_ms = 5000;
+  size_t max_connections = 10000;
   bool retry_after = true;
   int open_mode_numbers = 3;
   bool profile_requires_whitelist = true;

@@ -4,16 +4,14 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
-#include <thread>
 #include "core/errors.h"
 #include "core/ids.h"
-#include "http/socket_server.h"
 #include "store/fast_uuid.h"
 
 namespace harness::mock {
 namespace {
 
-constexpr auto kMaxDelay = std::chrono::seconds(30);   // a scenario delay never holds a worker longer
+constexpr auto kMaxDelay = std::chrono::seconds(30);   // a scenario delay never holds a request longer
 constexpr const char* kJson = "application/json";
 const std::string kUnmatched = "unmatched";
 
@@ -118,39 +116,26 @@ void HttpFront::add_route(const std::string& tmpl, const std::string& method, Ha
   routes_.insert(r.literal ? routes_.begin() : routes_.end(), std::move(r));
 }
 
-void HttpFront::install(httplib::Server& svr) {
-  auto h = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
-  svr.Get(".*", h).Post(".*", h).Put(".*", h).Patch(".*", h).Delete(".*", h).Options(".*", h);
-  // Errors raised by httplib itself (413 payload too large, 400 unparsable request line, ...):
-  // give them the Telnyx envelope; responses our handlers built already have a body.
-  svr.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    ApiContext ctx{req, res, new_request_id(), {}, {}, {}, {}, nullptr, {}, {}, {}};
-    const int status = res.status;
-    std::string detail;
-    if (status == 413) detail = "Request body exceeds " + std::to_string(config_.settings.payload_max_bytes) + " bytes.";
-    error(ctx, default_code_for_status(status), detail, std::nullopt, std::nullopt, status);
-    res.set_header("x-request-id", ctx.request_id);
-    JournalEntry e;
-    e.at = clock_.now();
-    e.request_id = ctx.request_id;
-    e.method = req.method;
-    e.path = req.path;
-    e.status = status;
-    e.error_code = ctx.error_code;
-    journal_.append(std::move(e));
-    metrics_.count_request("unmatched", req.method, status);
-    return httplib::Server::HandlerResponse::Handled;
-  }));
-  svr.set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
-    ApiContext ctx{req, res, new_request_id(), {}, {}, {}, {}, nullptr, {}, {}, {}};
-    error(ctx, 10007, "Internal error in the mock.", std::nullopt, std::nullopt, 500);
-    res.set_header("x-request-id", ctx.request_id);
-  });
+void HttpFront::refuse(const httplib::Request& req, httplib::Response& res, const std::string& detail) {
+  ApiContext ctx{req, res, new_request_id(), {}, {}, {}, {}, nullptr, {}, {}, {}, nullptr, {}};
+  const int status = res.status;
+  error(ctx, default_code_for_status(status), detail, std::nullopt, std::nullopt, status);
+  res.set_header("x-request-id", ctx.request_id);
+  JournalEntry e;
+  e.at = clock_.now();
+  e.request_id = ctx.request_id;
+  e.method = req.method;
+  e.path = req.path;
+  e.status = status;
+  e.error_code = ctx.error_code;
+  journal_.append(std::move(e));
+  metrics_.count_request(kUnmatched, req.method, status);
 }
 
-void HttpFront::handle(const httplib::Request& req, httplib::Response& res) {
-  ApiContext ctx{req, res, new_request_id(), bearer_token(req), {}, {}, {}, nullptr, {}, {}, {}};
+void HttpFront::serve(const std::shared_ptr<net::Exchange>& ex) {
+  const httplib::Request& req = ex->req;
+  httplib::Response& res = ex->res;
+  ApiContext ctx{req, res, new_request_id(), bearer_token(req), {}, {}, {}, nullptr, {}, {}, {}, ex.get(), {}};
   const bool control = req.path.compare(0, 6, "/_mock") == 0 &&
                        (req.path.size() == 6 || req.path[6] == '/');
   if (control || req.path == "/metrics") {
@@ -161,15 +146,37 @@ void HttpFront::handle(const httplib::Request& req, httplib::Response& res) {
     }
     res.set_header("x-request-id", ctx.request_id);
     metrics_.count_request(control ? "/_mock" : "/metrics", req.method, res.status);
+    ex->reply();
     return;
   }
   auto icpt = std::atomic_load(&interceptor_);
+  try {
+    begin_api(ctx);
+  } catch (const std::exception&) {
+    error(ctx, 10007, "Internal error in the mock.", std::nullopt, std::nullopt, 500);
+    finish(ctx, icpt);
+    ex->reply();
+    return;
+  }
+  if (ctx.decision.delay.count() > 0) {
+    // The delay is a timer on the connection; the request resumes on its loop when it fires.
+    auto held = std::make_shared<ApiContext>(std::move(ctx));
+    if (held->body) held->body = &held->parsed;
+    ex->after(std::min<std::chrono::milliseconds>(held->decision.delay, kMaxDelay),
+              [this, ex, held, icpt] { complete_api(*ex, *held, icpt); });
+    return;
+  }
+  complete_api(*ex, ctx, icpt);
+}
+
+void HttpFront::complete_api(net::Exchange& ex, ApiContext& ctx, const std::shared_ptr<RequestInterceptor>& icpt) {
   try {
     handle_api(ctx);
   } catch (const std::exception&) {
     error(ctx, 10007, "Internal error in the mock.", std::nullopt, std::nullopt, 500);
   }
   finish(ctx, icpt);
+  if (!ex.finished()) ex.reply();
 }
 
 void HttpFront::handle_control(ApiContext& ctx) {
@@ -200,13 +207,12 @@ void HttpFront::handle_control(ApiContext& ctx) {
   }
 }
 
-void HttpFront::handle_api(ApiContext& ctx) {
+void HttpFront::begin_api(ApiContext& ctx) {
   const auto& req = ctx.req;
   // Parse the body once: the interceptor and the handler share it.
-  core::json parsed;
   if (!req.body.empty()) {
-    parsed = core::json::parse(req.body, nullptr, false);
-    if (!parsed.is_discarded()) ctx.body = &parsed;
+    ctx.parsed = core::json::parse(req.body, nullptr, false);
+    if (!ctx.parsed.is_discarded()) ctx.body = &ctx.parsed;
   }
 
   auto icpt = std::atomic_load(&interceptor_);
@@ -224,23 +230,25 @@ void HttpFront::handle_api(ApiContext& ctx) {
     v.body = ctx.body;
     v.raw_body = req.body;
     ctx.decision = icpt->on_request(v);
-    if (ctx.decision.delay.count() > 0) {
-      std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(ctx.decision.delay, kMaxDelay));
+  }
+}
+
+void HttpFront::handle_api(ApiContext& ctx) {
+  const auto& req = ctx.req;
+  // The interceptor's decision (Pass without an interceptor).
+  if (ctx.decision.kind == Decision::Kind::Respond) {
+    for (const auto& [k, val] : ctx.decision.headers) ctx.res.set_header(k, val);
+    if (ctx.decision.error_code && ctx.decision.body.empty()) {
+      error(ctx, *ctx.decision.error_code, {}, std::nullopt, std::nullopt, ctx.decision.status);
+    } else {
+      ctx.res.status = ctx.decision.status;
+      ctx.res.set_content(ctx.decision.body, kJson);
     }
-    if (ctx.decision.kind == Decision::Kind::Respond) {
-      for (const auto& [k, val] : ctx.decision.headers) ctx.res.set_header(k, val);
-      if (ctx.decision.error_code && ctx.decision.body.empty()) {
-        error(ctx, *ctx.decision.error_code, {}, std::nullopt, std::nullopt, ctx.decision.status);
-      } else {
-        ctx.res.status = ctx.decision.status;
-        ctx.res.set_content(ctx.decision.body, kJson);
-      }
-      return;
-    }
-    if (ctx.decision.kind == Decision::Kind::Fault && ctx.decision.fault != FaultKind::AcceptThenDrop) {
-      run_fault(ctx, ctx.decision.fault);
-      return;
-    }
+    return;
+  }
+  if (ctx.decision.kind == Decision::Kind::Fault && ctx.decision.fault != FaultKind::AcceptThenDrop) {
+    run_fault(ctx, ctx.decision.fault);
+    return;
   }
 
   // Route: unknown path -> 404 / 10005; known path, other method -> 405 with the envelope.
@@ -285,17 +293,12 @@ void HttpFront::handle_api(ApiContext& ctx) {
   } else {
     for (const auto& [k, val] : ctx.decision.headers) ctx.res.set_header(k, val);
   }
-  ctx.body = nullptr;   // `parsed` dies here
 }
 
 void HttpFront::run_fault(ApiContext& ctx, FaultKind kind) {
   auto ex = std::atomic_load(&faults_);
-  const int sock = SocketServer::current_socket();
-  if (ex && sock != kNoSocket && ex->execute(kind, sock)) {
-    ctx.res.set_header("Connection", "close");
-    return;
-  }
-  // No executor (or TLS, where the socket is not ours): say so instead of pretending.
+  if (ex && ctx.conn && ex->execute(kind, *ctx.conn)) return;
+  // No executor: say so instead of pretending.
   error(ctx, 10007, "fault not available", std::nullopt, std::nullopt, 500);
 }
 

@@ -1,9 +1,11 @@
 // The request pipeline of telnyx-mock and the Telnyx API handlers. Every request enters
-// HttpFront::handle (one catch-all route per method): control API (/_mock/*), /metrics, or the
-// API surface. For the API: the scenario interceptor decides first (delay, respond, fault or
-// pass), then the route table (unknown path -> 404 / 10005, wrong method -> 405), then Bearer
-// auth (401 / 10009), then the handler. Every response gets Content-Type application/json and
-// x-request-id, is journaled and counted.
+// HttpFront::serve on a loop thread of the event-loop transport (net::HttpServer): control API
+// (/_mock/*), /metrics, or the API surface. For the API: the scenario interceptor decides first
+// (delay, respond, fault or pass); a delay is a timer on the connection (Exchange::after), after
+// which the pipeline resumes: the route table (unknown path -> 404 / 10005, wrong method -> 405),
+// then Bearer auth (401 / 10009), then the handler. Nothing in the pipeline blocks. Every
+// response gets Content-Type application/json and x-request-id, is journaled and counted.
+// Requests the transport refuses (400, 408, 413, 414, 431) are answered by HttpFront::refuse.
 //
 // Handlers live in send.cpp (messages) and management.cpp (profiles, numbers, orders).
 #pragma once
@@ -22,6 +24,7 @@
 #include "core/json.h"
 #include "core/pagination.h"
 #include "http/fault_executor.h"
+#include "net/exchange.h"
 #include "scenario/decision.h"
 #include "store/inventory.h"
 #include "store/journal.h"
@@ -49,6 +52,8 @@ struct ApiContext {
   std::optional<std::string> message_id;    // set when a message was created
   std::optional<int> error_code;            // set when an error envelope was sent
   Decision decision;
+  net::Exchange* conn = nullptr;            // the connection (socket faults act on it)
+  core::json parsed;                        // storage behind `body`
 };
 
 enum class SendKind { Generic, LongCode, ShortCode, NumberPool, Alphanumeric };
@@ -59,8 +64,12 @@ class HttpFront {
             Metrics& metrics, const core::Clock& clock, const Inventory& inventory,
             std::string admin_token);
 
-  // Registers the catch-all routes and the error/exception handlers on `svr`.
-  void install(httplib::Server& svr);
+  // Serves one request (net::RequestHandler): answers it, or arms a timer for a scenario delay
+  // and answers when it fires. Runs on the connection's loop thread.
+  void serve(const std::shared_ptr<net::Exchange>& ex);
+  // Answers a request the transport refused (net::RefusalHandler): res.status is set (413, 431,
+  // ...); the Telnyx envelope, x-request-id, journaled and counted as route "unmatched".
+  void refuse(const httplib::Request& req, httplib::Response& res, const std::string& detail);
 
   void set_interceptor(std::shared_ptr<RequestInterceptor> i) { std::atomic_store(&interceptor_, std::move(i)); }
   void set_webhook_sink(std::shared_ptr<WebhookSink> s) { std::atomic_store(&sink_, std::move(s)); }
@@ -76,8 +85,11 @@ class HttpFront {
   };
 
   void add_route(const std::string& tmpl, const std::string& method, Handler h);
-  void handle(const httplib::Request& req, httplib::Response& res);
+  // API requests in two phases: begin_api parses the body and asks the interceptor (its delay
+  // is waited for by the transport); handle_api carries the decision out and runs the handler.
+  void begin_api(ApiContext& ctx);
   void handle_api(ApiContext& ctx);
+  void complete_api(net::Exchange& ex, ApiContext& ctx, const std::shared_ptr<RequestInterceptor>& icpt);
   void handle_control(ApiContext& ctx);
   void finish(ApiContext& ctx, const std::shared_ptr<RequestInterceptor>& icpt);
   void run_fault(ApiContext& ctx, FaultKind kind);

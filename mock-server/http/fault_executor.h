@@ -1,8 +1,10 @@
 // The seam for socket-level faults (scenario Decision::Kind::Fault). The HTTP layer hands the
-// executor the socket of the connection being served (see socket_server.h); the executor resets,
-// closes, stalls or garbles it. The HTTP layer never performs these actions itself, so without
-// an executor a fault decision is answered with 500 / 10007 "fault not available".
+// executor the exchange (request and connection) being served; the executor resets, closes,
+// stalls or garbles it through the transport's socket actions (net::Exchange), on the loop
+// thread. The HTTP layer never performs these actions itself, so without an executor a fault
+// decision is answered with 500 / 10007 "fault not available".
 #pragma once
+#include "net/exchange.h"
 #include "scenario/decision.h"
 
 namespace harness::mock {
@@ -10,10 +12,10 @@ namespace harness::mock {
 class FaultExecutor {
  public:
   virtual ~FaultExecutor() = default;
-  // `sock` is the connected socket (a POSIX fd). Returns true when the fault was carried out and
-  // no HTTP response must be written; false to fall back to 500 / 10007.
+  // Returns true when the fault was carried out (the exchange is ended: no HTTP response may be
+  // written); false to fall back to 500 / 10007.
   // For AcceptThenDrop the request was already fully processed when this is called.
-  virtual bool execute(FaultKind kind, int sock) = 0;
+  virtual bool execute(FaultKind kind, net::Exchange& conn) = 0;
 };
 
 }  // namespace harness::mock

@@ -1,62 +1,32 @@
-// Socket-level faults (Decision::Kind::Fault), carried out on the connected socket the HTTP layer
-// hands over (FaultExecutor seam). Owns the parking lot: hung connections (`fault: timeout`) are
-// dup()ed into one poll() thread that holds them until the client closes or the cap expires, so a
-// thousand hanging requests hold no worker thread. The HTTP library keeps its fd number, but a
-// fresh unconnected socket is dup2()ed over it: its later writes fail harmlessly and its close()
-// closes the dummy while the real connection lives on (or dies) exactly as the fault requires.
+// Socket-level faults (Decision::Kind::Fault), carried out on the connection the HTTP layer hands
+// over (FaultExecutor seam) with the event-loop transport's socket actions: a reset is SO_LINGER 0
+// and close, an empty response a close without a byte, a malformed response garbage bytes then
+// close. A hung request (`fault: timeout`) is parked on its loop: the connection is read and
+// discarded until the client closes or the cap expires, costing a socket and no thread. On HTTPS
+// the actions apply to the TCP connection under TLS (the garbage is sent inside TLS).
 #pragma once
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
-#include <thread>
-#include <vector>
+#include <memory>
 #include "http/fault_executor.h"
 
 namespace harness::mock {
 
-class ParkingLot {
+// How many connections are parked, and how the parked ones ended.
+class ParkedConnections {
  public:
-  explicit ParkingLot(size_t max_parked = 16384);
-  ~ParkingLot();   // closes every parked connection
-  ParkingLot(const ParkingLot&) = delete;
-  ParkingLot& operator=(const ParkingLot&) = delete;
-
-  // Takes ownership of `fd`; closes it when the peer closes or after `cap`. False (and `fd`
-  // closed) when the lot is full.
-  bool park(int fd, std::chrono::milliseconds cap);
-  size_t parked() const;
+  size_t parked() const { return parked_.load(); }
   uint64_t expired() const { return expired_.load(); }
   uint64_t closed_by_peer() const { return closed_by_peer_.load(); }
 
  private:
-  struct Entry {
-    int fd;
-    std::chrono::steady_clock::time_point deadline;   // the lot is a timer: it reads a real clock
-  };
-  void loop();
-  void wake();
-
-  const size_t max_;
-  mutable std::mutex mu_;
-  std::vector<Entry> pending_;          // handed over, not yet polled
-  size_t count_ = 0;                    // pending + polled
-  bool stop_ = false;
-  int wake_fd_ = -1;                    // eventfd
+  friend class SocketFaultExecutor;
+  std::atomic<size_t> parked_{0};
   std::atomic<uint64_t> expired_{0}, closed_by_peer_{0};
-  std::thread thread_;
 };
 
-// Low-level actions, each on the HTTP library's fd number, which stays valid (now a dummy).
 namespace faults {
-bool detach(int fd);                       // dup2 a fresh unconnected socket over `fd`
-bool reset(int fd);                        // SO_LINGER {1,0}, then detach: the peer gets RST
-bool close_empty(int fd);                  // FIN without a byte, then detach
-bool send_malformed(int fd);               // not-HTTP bytes, FIN, then detach
-// Parks a dup, then detaches. Overflow: the lot was full and the connection was closed instead.
-enum class HangResult { Parked, Overflow, Failed };
-HangResult hang(int fd, ParkingLot& lot, std::chrono::milliseconds cap);
 extern const char kMalformedResponse[];
 }  // namespace faults
 
@@ -66,15 +36,18 @@ struct FaultStats {
 
 class SocketFaultExecutor final : public FaultExecutor {
  public:
-  explicit SocketFaultExecutor(size_t max_parked = 16384) : lot_(max_parked) {}
-  bool execute(FaultKind kind, int sock) override;
+  // Beyond `max_parked` hung connections, a `timeout` fault closes the connection instead
+  // (counted as overflow), as Envoy's max_active_faults does.
+  explicit SocketFaultExecutor(size_t max_parked = 16384) : max_parked_(max_parked) {}
+  bool execute(FaultKind kind, net::Exchange& conn) override;
   void set_timeout_cap(std::chrono::milliseconds cap) { cap_ms_.store(cap.count()); }
-  size_t parked() const { return lot_.parked(); }
+  size_t parked() const { return lot_->parked(); }
   const FaultStats& stats() const { return stats_; }
-  ParkingLot& lot() { return lot_; }
+  const ParkedConnections& lot() const { return *lot_; }
 
  private:
-  ParkingLot lot_;
+  const size_t max_parked_;
+  std::shared_ptr<ParkedConnections> lot_ = std::make_shared<ParkedConnections>();
   std::atomic<int64_t> cap_ms_{30000};
   FaultStats stats_;
 };

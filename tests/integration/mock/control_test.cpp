@@ -3,7 +3,7 @@
 #include <atomic>
 #include <fstream>
 #include <mutex>
-#include "http/socket_server.h"
+#include "http/fault_executor.h"
 #include "mock_fixture.h"
 #include "support/paths.h"
 
@@ -220,12 +220,10 @@ struct RecordingSink : WebhookSink {
 struct RecordingFaults : FaultExecutor {
   std::atomic<int> calls{0};
   FaultKind last = FaultKind::None;
-  bool execute(FaultKind kind, int sock) override {
+  bool execute(FaultKind kind, net::Exchange& conn) override {
     ++calls;
     last = kind;
-    SocketServer::release_current_socket();
-    ::shutdown(sock, SHUT_RDWR);
-    ::close(sock);
+    conn.close_silently();
     return true;
   }
 };
