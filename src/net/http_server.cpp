@@ -306,7 +306,7 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
       refusal_status_ = status;
       refusal_detail_ = std::move(detail);
     }
-    http_parser_pause(&parser_, 1);
+    if (HTTP_PARSER_ERRNO(&parser_) == HPE_OK) http_parser_pause(&parser_, 1);   // stop parsing here
     return 0;
   }
 

@@ -13,6 +13,37 @@ TEST(ConfigTest, EmptyIsOpenModeWithDefaults) {
   EXPECT_EQ(c.value().settings.status_for(10004, 422), 422);
 }
 
+TEST(ConfigTest, TransportLimits) {
+  auto d = parse_config("");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d.value().settings.max_header_bytes, 16384u);
+  EXPECT_EQ(d.value().settings.max_connections, 10000u);
+  auto c = parse_config(R"(
+settings:
+  max_header_bytes: 4096
+  max_headers: 20
+  max_request_line_bytes: 1024
+  request_timeout_ms: 2000
+  idle_timeout_ms: 1500
+  max_connections: 50
+)");
+  ASSERT_TRUE(c.ok()) << c.error().to_string();
+  const auto& s = c.value().settings;
+  EXPECT_EQ(s.max_header_bytes, 4096u);
+  EXPECT_EQ(s.max_headers, 20u);
+  EXPECT_EQ(s.max_request_line_bytes, 1024u);
+  EXPECT_EQ(s.request_timeout_ms, 2000);
+  EXPECT_EQ(s.idle_timeout_ms, 1500);
+  EXPECT_EQ(s.max_connections, 50u);
+  for (const char* bad : {"settings: { max_header_bytes: 100 }", "settings: { max_headers: 0 }",
+                          "settings: { request_timeout_ms: 0 }", "settings: { max_connections: -1 }",
+                          "settings: { idle_timeout_ms: soon }"}) {
+    auto e = parse_config(bad);
+    ASSERT_FALSE(e.ok()) << bad;
+    EXPECT_EQ(e.error().line, 1) << bad;
+  }
+}
+
 TEST(ConfigTest, FullConfig) {
   auto c = parse_config(R"(
 settings:
