@@ -22,9 +22,9 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 out=$(mktemp)
-# Worker threads >= connections: each keep-alive connection holds one worker in cpp-httplib.
+# telnyx-mock with its default loop threads (one per core); MOCK_ARGS may add --threads N.
 # shellcheck disable=SC2086
-"$mock" --port 0 --threads $((conns + 8)) --log-level error ${MOCK_ARGS:-} >"$out" &
+"$mock" --port 0 --log-level error ${MOCK_ARGS:-} >"$out" &
 pids+=($!)
 for _ in $(seq 1 100); do grep -q listening "$out" && break; sleep 0.1; done
 mock_url=$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$out")
@@ -35,6 +35,7 @@ size=$(curl -s -o /dev/null -w '%{size_download}' -X POST "$mock_url/v2/messages
   -H 'Authorization: Bearer KEYbench' -H 'Content-Type: application/json' \
   -d '{"to":"+17735550188","text":"Your code is 4821"}')
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# Worker threads >= connections: each keep-alive connection holds one worker in cpp-httplib.
 "$bare" "$port" "$size" $((conns + 8)) >/dev/null &
 pids+=($!)
 for _ in $(seq 1 100); do curl -s -o /dev/null -X POST "http://127.0.0.1:$port/v2/messages" && break; sleep 0.1; done
