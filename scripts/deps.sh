@@ -9,7 +9,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libasio-dev libsqlite3-dev
   libhttp-parser-dev
   zlib1g-dev libbrotli-dev
-  curl wrk
+  curl wrk python3-pytest
 )
 
 missing=()
