@@ -8,7 +8,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build run test test-sanitize fuzz-smoke bench clean
+.PHONY: all deps build run test test-sanitize fuzz-smoke bench image image-smoke clean
 
 all: build
 
@@ -38,6 +38,15 @@ test-sanitize: deps $(ASAN_BUILD)/CMakeCache.txt
 # 30 s of each libFuzzer target from the seed corpora (clang, ASan + UBSan, build-fuzz/).
 fuzz-smoke: deps
 	bash scripts/fuzz.sh 30
+
+# The OCI image telnyx-harness:latest (buildah, offline, FROM scratch; docs/recipes.md) and its
+# smoke test (podman: starts, answers a send, delivers webhooks to the host).
+image: build
+	@bash scripts/deps.sh image
+	bash scripts/image.sh $(BUILD)
+
+image-smoke: image
+	bash scripts/image-smoke.sh $(BUILD)
 
 bench: build
 	@for b in $(BUILD)/bench/bench_*; do [ -x "$$b" ] && "$$b"; done

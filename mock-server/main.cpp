@@ -2,6 +2,7 @@
 // SIGINT/SIGTERM. Everything else lives in mock_lib.
 #include <CLI/CLI.hpp>
 #include <malloc.h>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -96,6 +97,14 @@ int main(int argc, char** argv) {
                  "Seconds between returning free heap pages to the kernel; 0 = never")
       ->check(CLI::Range(0, 86400))
       ->capture_default_str();
+  // Every flag also reads an environment variable, TELNYX_MOCK_ + its name in capitals with '_'
+  // for '-' (--log-level: TELNYX_MOCK_LOG_LEVEL); the command line wins. Containers use these.
+  for (CLI::Option* o : app.get_options()) {
+    if (o->get_lnames().empty() || o->get_lnames().front() == "help") continue;
+    std::string env = "TELNYX_MOCK_" + o->get_lnames().front();
+    for (char& c : env) c = c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    o->envname(env);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

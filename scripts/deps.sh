@@ -11,6 +11,10 @@ PACKAGES=(
   zlib1g-dev libbrotli-dev
   curl wrk python3-pytest
 )
+# `scripts/deps.sh image` (make image): the OCI image is built with buildah and tested with podman.
+if [ "${1:-}" = "image" ]; then
+  PACKAGES+=(buildah podman runc binutils)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
