@@ -13,7 +13,7 @@ PACKAGES=(
 )
 # `scripts/deps.sh image` (make image): the OCI image is built with buildah and tested with podman.
 if [ "${1:-}" = "image" ]; then
-  PACKAGES+=(buildah podman runc binutils)
+  PACKAGES+=(buildah podman runc binutils busybox-static)
 fi
 
 missing=()

@@ -55,6 +55,11 @@ port="${url##*:}"
 "${P[@]}" exec -e TELNYX_MOCK_PORT="$port" "$NAME" /usr/bin/telnyx-mockctl health >/dev/null \
   || fail "telnyx-mockctl health failed"
 
+# The shell the Kubernetes Jobs use, and the other programs on its PATH.
+"${P[@]}" run --rm --network host --no-healthcheck --entrypoint /bin/sh "$TAG" \
+  -c 'telnyx-loadgen --help >/dev/null && telnyx-send --help >/dev/null && ls scenarios/rate-limit-storm.yaml >/dev/null' \
+  || fail "/bin/sh, telnyx-loadgen, telnyx-send or scenarios/ missing in the image"
+
 # A send with the image's telnyx-send (a second container on the host network), from one of
 # the tenant's numbers.
 from="$(curl -fsS -H 'Authorization: Bearer KEYsmoke' "$url/v2/phone_numbers" | grep -o '"phone_number":"+[0-9]*"' | head -1 | cut -d'"' -f4)"

@@ -2,7 +2,9 @@
 # Builds the telnyx-harness OCI image offline, from this build and Debian's shared libraries only:
 # an image FROM scratch holding telnyx-mock, telnyx-mockctl, telnyx-loadgen and telnyx-send
 # (stripped), exactly the libraries `ldd` lists for them, scenarios/ and fixtures/, the CA
-# bundle, and a non-root user. Built with buildah; nothing is downloaded.
+# bundle, a non-root user, and /bin/sh from Debian's busybox-static (for Kubernetes Jobs that
+# expand variables and globs, and `exec sh` when debugging). Built with buildah; nothing is
+# downloaded.
 #
 #   scripts/image.sh [BUILD_DIR=build] [TAG=telnyx-harness:latest]
 #
@@ -17,8 +19,11 @@ STORAGE_DRIVER="${STORAGE_DRIVER:-vfs}"
 MAX_MB="${MAX_MB:-80}"
 
 for tool in buildah strip ldd; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "image: $tool is not installed (apt-get install buildah binutils)"; exit 1; }
+  command -v "$tool" >/dev/null 2>&1 || { echo "image: $tool is not installed (scripts/deps.sh image)"; exit 1; }
 done
+BUSYBOX=/bin/busybox
+[ -x "$BUSYBOX" ] && ! ldd "$BUSYBOX" >/dev/null 2>&1 \
+  || { echo "image: a static $BUSYBOX is needed (Debian package busybox-static; scripts/deps.sh image)"; exit 1; }
 BINS=(
   "$BUILD/mock-server/telnyx-mock"
   "$BUILD/mock-server/tools/telnyx-mockctl"
@@ -31,13 +36,16 @@ done
 
 ROOT="$(mktemp -d "${TMPDIR:-/tmp}/telnyx-image.XXXXXX")"
 trap 'rm -rf "$ROOT"' EXIT
-mkdir -p "$ROOT/usr/bin" "$ROOT/etc/ssl/certs" "$ROOT/tmp" "$ROOT/usr/share/telnyx-harness"
+mkdir -p "$ROOT/usr/bin" "$ROOT/bin" "$ROOT/etc/ssl/certs" "$ROOT/tmp" "$ROOT/usr/share/telnyx-harness"
 chmod 1777 "$ROOT/tmp"
 
 # The programs, without their debug information.
 for b in "${BINS[@]}"; do
   strip --strip-unneeded -o "$ROOT/usr/bin/$(basename "$b")" "$b"
 done
+
+cp "$BUSYBOX" "$ROOT/bin/busybox"
+ln -s busybox "$ROOT/bin/sh"
 
 # Every library the dynamic loader resolves for them, at the path it resolved (plus the loader).
 copy_lib() {
@@ -74,7 +82,7 @@ trap cleanup EXIT
 "${B[@]}" config \
   --user 10001:10001 \
   --workingdir /usr/share/telnyx-harness \
-  --env PATH=/usr/bin \
+  --env PATH=/usr/bin:/bin \
   --env TELNYX_MOCK_HOST=0.0.0.0 \
   --env TELNYX_MOCK_PORT=12111 \
   --port 12111 \
