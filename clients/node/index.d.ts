@@ -33,6 +33,7 @@ export interface Expectations {
   retry_after_violations?: Expectation;
   permanent_error_retries?: Expectation;
   rules?: Record<string, Expectation>;
+  [verdict: string]: Expectation | Record<string, Expectation> | undefined;
 }
 
 export interface RequestOptions {
@@ -65,7 +66,7 @@ export class TelnyxMock {
   loadScenario(scenario: string | URL): Promise<{ loaded: string; rules: number }>;
   clearScenario(): Promise<void>;
   report(): Promise<any>;
-  verify(expectations?: Expectations, o?: { withinMs?: number }): Promise<{ ok: true; failures: [] }>;
+  verify(expectations?: Expectations, o?: { withinMs?: number; webhooksIdle?: boolean }): Promise<{ ok: true; failures: [] }>;
   webhooks(filters?: { message_id?: string; event_type?: string; event_id?: string; tenant_id?: string; limit?: number }): Promise<{ data: any[]; meta: any; stats: Record<string, any> }>;
   pendingWebhooks(): Promise<number>;
   waitForWebhooks(o?: { timeoutMs?: number; pollMs?: number }): Promise<Record<string, any>>;

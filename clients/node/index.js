@@ -273,17 +273,22 @@ export class TelnyxMock {
   async report() { return this._json('GET', '/_mock/report'); }
 
   /**
-   * POST /_mock/verify; throws VerifyError on 409. `withinMs`: keep asking until the
-   * expectations hold or the time is up (for counts still rising).
+   * POST /_mock/verify; throws VerifyError on 409. `withinMs`: wait until the expectations hold
+   * or the time is up (for counts still rising; long-polled with ?wait= where the mock has it).
+   * `webhooksIdle`: first wait until no webhook is pending.
    */
-  async verify(expectations = {}, { withinMs = 0 } = {}) {
+  async verify(expectations = {}, { withinMs = 0, webhooksIdle = false } = {}) {
     const deadline = Date.now() + withinMs;
+    if (webhooksIdle) await this.waitForWebhooks({ timeoutMs: Math.max(withinMs, 10000) });
     for (;;) {
-      const { status, body } = await this.request('POST', '/_mock/verify', expectations);
+      const left = Math.min(Math.max(0, deadline - Date.now()), 60000);
+      const query = left > 0 ? { wait: `${left}ms` } : undefined;
+      const { status, body } = await this.request('POST', '/_mock/verify', expectations,
+        { query, timeoutMs: left + this.timeoutMs });
       if (status === 200) return body;
       if (status !== 409) throw new MockError(`POST /_mock/verify: HTTP ${status}: ${JSON.stringify(body)}`);
       if (Date.now() >= deadline) throw new VerifyError(body?.failures ?? body, body);
-      await sleep(50);
+      await sleep(50);   // a mock without ?wait= answers at once
     }
   }
 
@@ -296,9 +301,27 @@ export class TelnyxMock {
     return Number(stats.queue_pending ?? 0) + Number(stats.in_flight ?? 0);
   }
 
-  /** Wait until no webhook is pending; resolves to the engine stats. Throws WebhookTimeout at the deadline. */
+  /**
+   * Wait until no webhook is pending; resolves to the engine stats. Throws WebhookTimeout at the
+   * deadline. Long-polls GET /_mock/wait?until=webhooks_idle where the mock has it, else polls.
+   */
   async waitForWebhooks({ timeoutMs = 10000, pollMs = 20 } = {}) {
     const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const chunk = Math.min(Math.max(0, deadline - Date.now()), 60000);   // one wait is capped at 60 s
+      const { status, body } = await this.request('GET', '/_mock/wait', undefined,
+        { query: { until: 'webhooks_idle', timeout: `${chunk}ms` }, timeoutMs: chunk + this.timeoutMs });
+      if (status === 200) return (await this.webhooks({ limit: 1 })).stats;
+      if (status === 404) return this._pollWebhooksIdle(deadline, timeoutMs, pollMs);
+      if (status !== 409) throw new MockError(`GET /_mock/wait: HTTP ${status}: ${JSON.stringify(body)}`);
+      if (Date.now() >= deadline) {
+        const pending = body?.webhooks_pending ?? 'some';
+        throw new WebhookTimeout(`${pending} webhook(s) still pending after ${timeoutMs} ms: ${JSON.stringify(body)}`, body);
+      }
+    }
+  }
+
+  async _pollWebhooksIdle(deadline, timeoutMs, pollMs) {
     for (;;) {
       const { stats } = await this.webhooks({ limit: 1 });
       const pending = Number(stats.queue_pending ?? 0) + Number(stats.in_flight ?? 0);

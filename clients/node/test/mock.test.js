@@ -59,6 +59,15 @@ describe('a mock per test', () => {
     assert.equal((await mock.report()).verdicts.duplicates.count, 1);
   });
 
+  test('verify withinMs waits then fails; webhooksIdle waits for the webhooks first', async () => {
+    await mock.send('+17735550188', 'only once');
+    await assert.rejects(mock.verify({ duplicates: 1 }, { withinMs: 300 }),
+      (e) => e instanceof VerifyError && e.failures[0].actual === 0);
+    const msg = await mock.send('+15005550001', 'idle', { webhook_url: receiver.url });
+    assert.equal((await mock.verify({ duplicates: 0 }, { webhooksIdle: true, withinMs: 30000 })).ok, true);
+    assert.deepEqual(receiver.eventTypes(msg.id), ['message.sent', 'message.finalized']);
+  });
+
   test('reset clears messages and verdicts', async () => {
     await mock.send('+17735550188', 'again');
     await mock.send('+17735550188', 'again');

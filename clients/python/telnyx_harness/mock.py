@@ -294,16 +294,22 @@ class TelnyxMock:
         return self._request("GET", "/_mock/report")
 
     def verify(self, expectations: Optional[Mapping[str, Any]] = None, *, within: float = 0,
-               **kwargs: Any) -> Dict[str, Any]:
+               webhooks_idle: bool = False, **kwargs: Any) -> Dict[str, Any]:
         """``POST /_mock/verify``. Keyword arguments add expectations
         (``verify(duplicates=0, retry_after_violations=0)``). Raises VerifyError (an
-        AssertionError) on 409. ``within`` seconds: keep asking until the expectations hold or
-        the time is up (for counts that are still rising)."""
+        AssertionError) on 409. ``within`` seconds: wait until the expectations hold or the time
+        is up (for counts still rising; long-polled with ``?wait=`` where the mock has it).
+        ``webhooks_idle``: first wait until no webhook is pending."""
         exp = dict(expectations or {})
         exp.update(kwargs)
         deadline = time.monotonic() + within
+        if webhooks_idle:
+            self.wait_for_webhooks(timeout=max(within, 10.0))
         while True:
-            status, data = self.request("POST", "/_mock/verify", exp)
+            left = max(0.0, deadline - time.monotonic())
+            query = {"wait": _duration(min(left, 60.0))} if left > 0 else None
+            status, data = self.request("POST", "/_mock/verify", exp, query=query,
+                                        timeout=min(left, 60.0) + self.timeout)
             if status == 200:
                 return data
             if status != 409:
@@ -311,7 +317,7 @@ class TelnyxMock:
             if time.monotonic() >= deadline:
                 failures = data.get("failures", data) if isinstance(data, dict) else data
                 raise VerifyError(failures, data)
-            time.sleep(0.05)
+            time.sleep(0.05)     # a mock without ?wait= answers at once
 
     def webhooks(self, **filters: Any) -> Dict[str, Any]:
         """``GET /_mock/webhooks``: delivery attempts (``data``) and engine ``stats``. Filters:
@@ -325,8 +331,28 @@ class TelnyxMock:
 
     def wait_for_webhooks(self, timeout: float = 10.0, poll: float = 0.02) -> Dict[str, Any]:
         """Wait until no webhook is pending (every scheduled event delivered, failed for good,
-        dropped or abandoned); returns the engine stats. Raises WebhookTimeout at the deadline."""
+        dropped or abandoned); returns the engine stats. Raises WebhookTimeout at the deadline.
+        Long-polls ``GET /_mock/wait?until=webhooks_idle`` where the mock has it, else polls the
+        engine's counters."""
         deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            chunk = min(max(left, 0), 60.0)      # the mock caps one wait at 60 s
+            status, body = self.request("GET", "/_mock/wait",
+                                        query={"until": "webhooks_idle", "timeout": _duration(chunk)},
+                                        timeout=chunk + self.timeout)
+            if status == 200:
+                return self.webhooks(limit=1)["stats"]
+            if status == 404:
+                return self._poll_webhooks_idle(deadline, timeout, poll)
+            if status != 409:
+                raise MockError(f"GET /_mock/wait: HTTP {status}: {json.dumps(body)}")
+            if time.monotonic() >= deadline:
+                pending = body.get("webhooks_pending") if isinstance(body, dict) else None
+                raise WebhookTimeout(f"{pending if pending is not None else 'some'} webhook(s) still pending "
+                                     f"after {timeout} s: " + json.dumps(body, sort_keys=True))
+
+    def _poll_webhooks_idle(self, deadline: float, timeout: float, poll: float) -> Dict[str, Any]:
         while True:
             stats = self.webhooks(limit=1)["stats"]
             pending = int(stats.get("queue_pending", 0)) + int(stats.get("in_flight", 0))

@@ -63,6 +63,20 @@ def test_verify_passes_and_fails_with_the_failures(telnyx_mock):
     assert telnyx_mock.report()["verdicts"]["duplicates"]["count"] == 1
 
 
+def test_verify_within_waits_then_fails_with_the_failures(telnyx_mock):
+    telnyx_mock.send("+17735550188", "only once")
+    with pytest.raises(VerifyError) as err:
+        telnyx_mock.verify(duplicates=1, within=0.3)
+    assert err.value.failures[0]["actual"] == 0
+    assert telnyx_mock.verify(requests={"min": 1}, within=5)["ok"] is True
+
+
+def test_verify_after_webhooks_idle(telnyx_mock, receiver):
+    msg = telnyx_mock.send("+15005550001", "idle", webhook_url=receiver.url)
+    assert telnyx_mock.verify(duplicates=0, webhooks_idle=True, within=30)["ok"] is True
+    assert receiver.event_types(msg["id"]) == ["message.sent", "message.finalized"]
+
+
 def test_verify_rejects_an_unknown_expectation(telnyx_mock):
     with pytest.raises(MockError, match="unknown expectation"):
         telnyx_mock.verify(no_such_verdict=0)
