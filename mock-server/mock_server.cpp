@@ -136,6 +136,19 @@ std::optional<std::string> MockServer::start() {
     return "cannot listen on " + d.opts.host + ":" + std::to_string(d.opts.port) + " (address in use or not local)";
   }
   d.port = d.server->port();
+  d.metrics.add_source([server = d.server.get()] {
+    const net::ServerCounters c = server->counters();
+    return "# HELP telnyx_mock_connections_open Client connections open now (hung ones included).\n"
+           "# TYPE telnyx_mock_connections_open gauge\n"
+           "telnyx_mock_connections_open " + std::to_string(c.open) + "\n"
+           "# HELP telnyx_mock_connections_total Client connections by what happened at accept.\n"
+           "# TYPE telnyx_mock_connections_total counter\n"
+           "telnyx_mock_connections_total{outcome=\"served\"} " + std::to_string(c.accepted - c.rejected_over_limit) + "\n"
+           "telnyx_mock_connections_total{outcome=\"over_max_connections\"} " + std::to_string(c.rejected_over_limit) + "\n"
+           "# HELP telnyx_mock_requests_refused_total Requests the transport refused (400, 408, 413, 414, 431).\n"
+           "# TYPE telnyx_mock_requests_refused_total counter\n"
+           "telnyx_mock_requests_refused_total " + std::to_string(c.refused) + "\n";
+  });
   d.running = true;
   return std::nullopt;
 }

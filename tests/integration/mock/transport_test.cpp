@@ -137,6 +137,11 @@ TEST_F(TransportTest, HeaderSectionOverTheLimitIs431) {
   const json e = last_journal_entry();
   EXPECT_EQ(e["status"], 431);
   EXPECT_EQ(e["path"], "/v2/messaging_profiles");
+  httplib::Client c("127.0.0.1", port());
+  auto m = c.Get("/metrics");
+  ASSERT_TRUE(m);
+  EXPECT_NE(m->body.find("telnyx_mock_requests_refused_total 1\n"), std::string::npos) << m->body;
+  EXPECT_NE(m->body.find("unmatched\",status=\"431\"}"), std::string::npos) << m->body;
   expect_still_serving();
 }
 
@@ -240,6 +245,15 @@ TEST_F(TransportTest, ConnectionsBeyondTheCapAreClosedAtOnce) {
   over.send_all(post());
   EXPECT_EQ(over.read_to_end(milliseconds(10000)), "");
   EXPECT_TRUE(over.ended());
+  // /metrics counts it (asked on one of the two open connections).
+  a.send_all("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string metrics = a.read_until([](const std::string& r) {
+    const size_t second = r.find("HTTP/1.1 ", 1);
+    return second != std::string::npos && complete_response(r.substr(second));
+  });
+  EXPECT_NE(metrics.find("telnyx_mock_connections_total{outcome=\"over_max_connections\"} 1\n"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("telnyx_mock_connections_open 2\n"), std::string::npos);
   // A slot frees when a connection closes.
   a.close();
   int status = 0;
