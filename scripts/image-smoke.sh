@@ -36,6 +36,7 @@ fail() { echo "image-smoke: FAIL: $*"; "${P[@]}" logs "$NAME" 2>&1 | tail -20 ||
 # Port 0 through the environment: the start-up line names the port the mock bound.
 "${P[@]}" run -d --name "$NAME" --network host \
   -e TELNYX_MOCK_HOST=127.0.0.1 -e TELNYX_MOCK_PORT=0 -e TELNYX_MOCK_SEED=7 \
+  -e TELNYX_MOCK_SCENARIO=scenarios/stall-one-in-thousand.yaml \
   --no-healthcheck "$TAG" --log-level info >/dev/null || fail "the container did not start"
 
 url=""
@@ -50,10 +51,17 @@ echo "image-smoke: $TAG listening at $url"
 user="$("${P[@]}" inspect --format '{{.Config.User}}' "$NAME")"
 [ "$user" = "10001:10001" ] || fail "runs as '$user', expected 10001:10001"
 
+# A flag from the environment, with a path inside the image.
+curl -fsS "$url/_mock/scenario" | grep -q '"name":"stall-one-in-thousand"' \
+  || fail "TELNYX_MOCK_SCENARIO did not load scenarios/stall-one-in-thousand.yaml"
+
 # The healthcheck command, run inside the container against the port it really bound.
 port="${url##*:}"
 "${P[@]}" exec -e TELNYX_MOCK_PORT="$port" "$NAME" /usr/bin/telnyx-mockctl health >/dev/null \
   || fail "telnyx-mockctl health failed"
+if "${P[@]}" exec -e TELNYX_MOCK_PORT=1 "$NAME" /usr/bin/telnyx-mockctl health >/dev/null 2>&1; then
+  fail "telnyx-mockctl health passed against a port nothing listens on"
+fi
 
 # The shell the Kubernetes Jobs use, and the other programs on its PATH.
 "${P[@]}" run --rm --network host --no-healthcheck --entrypoint /bin/sh "$TAG" \
