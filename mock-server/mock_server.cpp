@@ -28,7 +28,7 @@ struct MockServer::Impl {
   std::unique_ptr<Journal> journal;
   std::unique_ptr<Inventory> inventory;
   std::unique_ptr<HttpFront> front;
-  std::unique_ptr<net::HttpServer> server;
+  std::shared_ptr<net::HttpServer> server;
   int port = -1;
   std::mutex mu;
   std::condition_variable stopped_cv;
@@ -125,7 +125,7 @@ std::optional<std::string> MockServer::start() {
   so.limits.max_connections = st.max_connections;
   if (d.opts.tls) so.tls = net::ServerTls{d.opts.tls->cert_path, d.opts.tls->key_path};
   HttpFront* front = d.front.get();
-  d.server = std::make_unique<net::HttpServer>(
+  d.server = std::make_shared<net::HttpServer>(
       so, [front](const std::shared_ptr<net::Exchange>& ex) { front->serve(ex); },
       [front](const httplib::Request& req, httplib::Response& res, const std::string& detail) {
         front->refuse(req, res, detail);
@@ -136,7 +136,9 @@ std::optional<std::string> MockServer::start() {
     return "cannot listen on " + d.opts.host + ":" + std::to_string(d.opts.port) + " (address in use or not local)";
   }
   d.port = d.server->port();
-  d.metrics.add_source([server = d.server.get()] {
+  d.metrics.add_source([weak = std::weak_ptr<net::HttpServer>(d.server)] {
+    auto server = weak.lock();   // a restarted mock has a new server
+    if (!server) return std::string();
     const net::ServerCounters c = server->counters();
     return "# HELP telnyx_mock_connections_open Client connections open now (hung ones included).\n"
            "# TYPE telnyx_mock_connections_open gauge\n"
