@@ -10,7 +10,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="${1:-$here/../../build}"
 secs="${2:-10}"
-conns="${3:-32}"      # below the mock's 64 worker threads: each keep-alive connection holds one
+conns="${3:-32}"
 threads="${4:-2}"
 rounds="${5:-3}"
 mock="$build/mock-server/telnyx-mock"

@@ -30,7 +30,7 @@ SendOptions send_options(const harness::mock::MockServer& srv, double rate, Nano
   o.load.rate = rate;
   o.load.duration = duration;
   o.load.threads = 2;
-  o.load.connections = 32;   // the mock holds one worker thread per keep-alive connection
+  o.load.connections = 32;
   o.load.timeout = 5s;
   o.api_key = "KEY_loadgen_it";
   o.from = Template::parse("", err);
