@@ -9,10 +9,13 @@
 #include "core/rng.h"
 #include "core/signing.h"
 #include "loadgen/http/request.h"
+#include "net/body_cap.h"
 #include "net/listen.h"
 #include "loadgen/run/engine.h"
 
 namespace harness::loadgen {
+
+constexpr size_t kMaxWebhookBody = 1 << 20;   // a Telnyx webhook is a few KB
 
 struct Receiver::Impl {
   ReceiverConfig cfg;
@@ -83,7 +86,9 @@ std::string Receiver::start() {
   s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   s.set_tcp_nodelay(true);
   s.set_keep_alive_max_count(1'000'000);
-  s.Post(impl_->cfg.path, [this](const httplib::Request& req, httplib::Response& res) { impl_->handle(req, res); });
+  // Webhook bodies are small; a receiver must not buffer whatever a peer streams at it.
+  net::post_capped(s, net::cap_bodies(s, kMaxWebhookBody), impl_->cfg.path,
+                   [this](const httplib::Request& req, httplib::Response& res) { impl_->handle(req, res); });
   impl_->port = net::bind_server(s, impl_->cfg.host, impl_->cfg.port);
   if (impl_->port <= 0) return "webhook receiver cannot listen on " + impl_->cfg.host + ":" + std::to_string(impl_->cfg.port);
   impl_->thread = std::thread([this] { impl_->server.listen_after_bind(); });

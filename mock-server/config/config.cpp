@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 #include <yaml-cpp/yaml.h>
+#include "yaml/bounded_yaml.h"
 
 namespace harness::mock {
 namespace {
@@ -118,12 +119,15 @@ Settings parse_settings(const YAML::Node& n) {
                  "payload_max_bytes", "retry_after", "open_mode_numbers",
                  "profile_requires_whitelist", "error_status", "webhook_signing_key",
                  "max_header_bytes", "max_headers", "max_request_line_bytes", "request_timeout_ms",
-                 "idle_timeout_ms", "max_connections"},
+                 "idle_timeout_ms", "max_connections", "json_max_depth", "max_messages_per_tenant",
+                 "max_open_tenants"},
              "settings");
   Settings s;
   if (n["retention_days"]) s.retention_seconds = integer(n["retention_days"], "retention_days", 1, 3650) * 86400;
   if (n["retention_seconds"]) s.retention_seconds = integer(n["retention_seconds"], "retention_seconds", 1, int64_t(3650) * 86400);
   if (n["max_messages"]) s.max_messages = static_cast<size_t>(integer(n["max_messages"], "max_messages", 1, 100000000));
+  if (n["max_messages_per_tenant"]) s.max_messages_per_tenant = static_cast<size_t>(integer(n["max_messages_per_tenant"], "max_messages_per_tenant", 1, 100000000));
+  if (n["max_open_tenants"]) s.max_open_tenants = static_cast<size_t>(integer(n["max_open_tenants"], "max_open_tenants", 1, 10000000));
   if (n["max_journal"]) s.max_journal = static_cast<size_t>(integer(n["max_journal"], "max_journal", 1, 100000000));
   if (n["payload_max_bytes"]) s.payload_max_bytes = static_cast<size_t>(integer(n["payload_max_bytes"], "payload_max_bytes", 1024, int64_t(1) << 30));
   if (n["max_header_bytes"]) s.max_header_bytes = static_cast<size_t>(integer(n["max_header_bytes"], "max_header_bytes", 1024, 65536));
@@ -132,6 +136,7 @@ Settings parse_settings(const YAML::Node& n) {
   if (n["request_timeout_ms"]) s.request_timeout_ms = integer(n["request_timeout_ms"], "request_timeout_ms", 100, 600000);
   if (n["idle_timeout_ms"]) s.idle_timeout_ms = integer(n["idle_timeout_ms"], "idle_timeout_ms", 100, 3600000);
   if (n["max_connections"]) s.max_connections = static_cast<size_t>(integer(n["max_connections"], "max_connections", 1, 1000000));
+  if (n["json_max_depth"]) s.json_max_depth = static_cast<size_t>(integer(n["json_max_depth"], "json_max_depth", 1, 1000));
   if (n["retry_after"]) s.retry_after = boolean(n["retry_after"], "retry_after");
   if (n["open_mode_numbers"]) s.open_mode_numbers = static_cast<int>(integer(n["open_mode_numbers"], "open_mode_numbers", 0, 100));
   if (n["profile_requires_whitelist"]) s.profile_requires_whitelist = boolean(n["profile_requires_whitelist"], "profile_requires_whitelist");
@@ -192,7 +197,7 @@ std::string ConfigError::to_string() const {
 
 core::Expected<MockConfig, ConfigError> parse_config(std::string_view yaml, std::string_view file) {
   try {
-    return parse_root(YAML::Load(std::string(yaml)));
+    return parse_root(yaml::load_bounded(yaml));
   } catch (const Fail& f) {
     return core::unexpected(ConfigError{std::string(file), f.mark.line + 1, f.mark.column + 1, f.message});
   } catch (const YAML::Exception& e) {

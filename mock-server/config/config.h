@@ -5,6 +5,8 @@
 //   settings:
 //     retention_days: 10            # GET /v2/messages/{id} window (contract §3.5)
 //     max_messages: 100000          # message store cap, oldest evicted first
+//     max_messages_per_tenant: 100000   # per-tenant cap, the tenant's own oldest evicted first
+//     max_open_tenants: 10000       # open mode: tenants created from KEY... keys; then 429 / 10011
 //     max_journal: 10000            # request journal cap, oldest evicted first
 //     payload_max_bytes: 1048576    # larger bodies -> 413 (Content-Length or chunked)
 //     max_header_bytes: 16384       # header names + values -> 431
@@ -13,6 +15,7 @@
 //     request_timeout_ms: 10000     # a whole request must arrive within this -> 408
 //     idle_timeout_ms: 5000         # keep-alive connection without a request -> closed
 //     max_connections: 10000        # more are accepted and closed at once
+//     json_max_depth: 64            # deeper nesting in a JSON body -> 400 / 10015
 //     retry_after: true             # send Retry-After with 429 (contract §12)
 //     open_mode_numbers: 3          # numbers given to each open-mode tenant
 //     profile_requires_whitelist: true   # POST /messaging_profiles needs whitelisted_destinations
@@ -66,6 +69,8 @@ struct TenantConfig {
 struct Settings {
   int64_t retention_seconds = 10 * 24 * 3600;
   size_t max_messages = 100000;
+  size_t max_messages_per_tenant = 100000;
+  size_t max_open_tenants = 10000;
   size_t max_journal = 10000;
   size_t payload_max_bytes = 1024 * 1024;
   // Transport limits (the event-loop server, net::HttpServer).
@@ -75,6 +80,7 @@ struct Settings {
   int64_t request_timeout_ms = 10000;
   int64_t idle_timeout_ms = 5000;
   size_t max_connections = 10000;
+  size_t json_max_depth = 64;                  // arrays/objects nested deeper -> 400 / 10015
   bool retry_after = true;
   int open_mode_numbers = 3;
   bool profile_requires_whitelist = true;

@@ -2,13 +2,14 @@
 
 #include <cstdlib>
 #include "core/json.h"
+#include "core/json_limits.h"
 
 namespace harness::mock {
 namespace {
 
 void reply(httplib::Response& res, const core::json& j, int status = 200) {
   res.status = status;
-  res.set_content(j.dump(), "application/json");
+  res.set_content(core::dump_json(j), "application/json");  // paths and keys may not be UTF-8
 }
 
 void bad_param(httplib::Response& res, const std::string& name, const std::string& detail) {

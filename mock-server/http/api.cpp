@@ -6,6 +6,8 @@
 #include <chrono>
 #include "core/errors.h"
 #include "core/ids.h"
+#include "core/json_limits.h"
+#include "core/signing.h"
 #include "store/fast_uuid.h"
 
 namespace harness::mock {
@@ -45,6 +47,12 @@ std::string raw_query(const httplib::Request& req) {
     q.append(k).append("=").append(v);
   }
   return q;
+}
+
+// Control bodies are JSON or YAML; a JSON one (or a YAML flow collection) starts with a bracket.
+bool looks_like_json(const std::string& body) {
+  const size_t i = body.find_first_not_of(" \t\r\n");
+  return i != std::string::npos && (body[i] == '{' || body[i] == '[');
 }
 
 int default_code_for_status(int status) {
@@ -189,8 +197,12 @@ void HttpFront::handle_control(ApiContext& ctx) {
     ctx.res.set_content(metrics_.render(store_, journal_), "text/plain; version=0.0.4");
     return;
   }
-  if (!admin_token_.empty() && ctx.api_key != admin_token_) {
+  if (!admin_token_.empty() && !core::constant_time_equal(ctx.api_key, admin_token_)) {
     error(ctx, 10009, "The control API needs the admin token as a Bearer token.");
+    return;
+  }
+  if (looks_like_json(ctx.req.body) && core::json_nesting_exceeds(ctx.req.body, config_.settings.json_max_depth)) {
+    error(ctx, 10015, core::json_too_deep_detail(config_.settings.json_max_depth), std::nullopt, std::nullopt, 400);
     return;
   }
   switch (control_.dispatch(ctx.req, ctx.res)) {
@@ -211,8 +223,18 @@ void HttpFront::begin_api(ApiContext& ctx) {
   const auto& req = ctx.req;
   // Parse the body once: the interceptor and the handler share it.
   if (!req.body.empty()) {
-    ctx.parsed = core::json::parse(req.body, nullptr, false);
-    if (!ctx.parsed.is_discarded()) ctx.body = &ctx.parsed;
+    const auto parse = core::parse_json_bounded(req.body, ctx.parsed, config_.settings.json_max_depth);
+    if (parse == core::JsonParse::TooDeep) {
+      // Answered before any interceptor or handler sees the body, as a decision would be.
+      const std::string detail = core::json_too_deep_detail(config_.settings.json_max_depth);
+      ctx.decision.kind = Decision::Kind::Respond;
+      ctx.decision.status = 400;
+      ctx.decision.error_code = 10015;
+      ctx.decision.body = core::error_body(10015, detail);
+      ctx.error_code = 10015;
+      return;
+    }
+    if (parse == core::JsonParse::Ok) ctx.body = &ctx.parsed;
   }
 
   auto icpt = std::atomic_load(&interceptor_);
@@ -280,6 +302,11 @@ void HttpFront::handle_api(ApiContext& ctx) {
 
   // Auth (contract §2, §12): missing, malformed or unknown key -> 401 / 10009.
   auto tenant = store_.authenticate(ctx.api_key);
+  if (!tenant && store_.open_tenants_full(ctx.api_key)) {
+    error(ctx, 10011, "Open mode already serves " + std::to_string(config_.settings.max_open_tenants) +
+          " API keys (settings.max_open_tenants); this new key gets no tenant.", std::nullopt, std::nullopt, 429);
+    return;
+  }
   if (!tenant) {
     error(ctx, 10009, ctx.api_key.empty() ? "Missing or malformed Authorization header (expected 'Bearer <API key>')."
                                           : "The API key is not valid.");

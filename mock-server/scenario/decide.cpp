@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/errors.h"
+#include "core/json_limits.h"
 #include "scenario/glob.h"
 #include "scenario/magic_numbers.h"
 
@@ -64,15 +65,15 @@ int64_t ceil_seconds(double s) { return std::max<int64_t>(0, static_cast<int64_t
 
 // Token buckets (contract §5.1, §12). All matching limits must have a token; the 429 reports the
 // first empty one, a pass reports the tightest one.
-void apply_rate_limits(const Scenario& sc, const RequestView& req, ScenarioState& st, core::TimePoint now,
+void apply_rate_limits(const Scenario& sc, const Prepared& p, ScenarioState& st, core::TimePoint now,
                        Decision& d) {
   struct Hit { size_t index; Bucket* b; };
   std::vector<Hit> hits;
   for (size_t i = 0; i < sc.rate_limits.size(); ++i) {
     const RateLimit& rl = sc.rate_limits[i];
-    if (!matches(rl.match, req)) continue;
+    if (!p.bucket_keys[i]) continue;
     auto& map = st.buckets[i];
-    auto [it, inserted] = map.try_emplace(bucket_key(rl, req));
+    auto [it, inserted] = map.try_emplace(*p.bucket_keys[i]);
     Bucket& b = it->second;
     if (inserted) {
       b.tokens = rl.burst;
@@ -112,20 +113,32 @@ void apply_rate_limits(const Scenario& sc, const RequestView& req, ScenarioState
   }
 }
 
-void apply_outcome(const Scenario& sc, const RequestView& req, Decision& d) {
-  if (d.final_status) return;
+const OutcomeRule* find_outcome(const Scenario& sc, const RequestView& req) {
   auto field_ok = [&](const std::optional<std::string>& glob, std::string_view field) {
     if (!glob) return true;
     auto v = body_field(req, field);
     return v && glob_match(*glob, *v);
   };
-  for (const auto& o : sc.outcomes) {
-    if (field_ok(o.to, "to") && field_ok(o.from, "from") && field_ok(o.text, "text")) {
-      d.final_status = o.status;
-      d.final_errors = o.errors;
-      return;
-    }
+  for (const auto& o : sc.outcomes)
+    if (field_ok(o.to, "to") && field_ok(o.from, "from") && field_ok(o.text, "text")) return &o;
+  return nullptr;
+}
+
+// An array or object body field matches as its compact JSON only while it is small: serialising
+// is recursive, and a request body is attacker data. Walks with an explicit stack and gives up at
+// the first value past either bound, so the check itself costs at most kMaxFieldValues steps.
+bool small_and_shallow(const core::json& root) {
+  std::vector<std::pair<const core::json*, size_t>> stack{{&root, 1}};
+  size_t seen = 0;
+  while (!stack.empty()) {
+    auto [j, depth] = stack.back();
+    stack.pop_back();
+    if (++seen > kMaxFieldValues || depth > kMaxFieldDepth) return false;
+    if (!j->is_structured()) continue;
+    if (seen + stack.size() + j->size() > kMaxFieldValues) return false;
+    for (const auto& child : *j) stack.emplace_back(&child, depth + 1);
   }
+  return true;
 }
 
 }  // namespace
@@ -157,7 +170,9 @@ std::optional<std::string> body_field(const RequestView& req, std::string_view d
   }
   if (j->is_string()) return j->get<std::string>();
   if (j->is_null()) return std::nullopt;
-  return j->dump();
+  if (!j->is_structured()) return j->dump();   // a number or boolean: its JSON text
+  if (!small_and_shallow(*j)) return std::nullopt;
+  return core::dump_json(*j);
 }
 
 std::optional<std::string> select_key(const KeySelector& k, const RequestView& req) {
@@ -184,13 +199,34 @@ bool matches(const Match& m, const RequestView& req) {
   return field_globs_match(m.query, req) && field_globs_match(m.headers, req) && field_globs_match(m.body, req);
 }
 
+Prepared prepare(const Scenario& sc, const RequestView& req) {
+  Prepared p;
+  p.rule_keys.resize(sc.rules.size());
+  for (size_t i = 0; i < sc.rules.size(); ++i) {
+    const Rule& r = sc.rules[i];
+    // A rule whose per-field is absent cannot keep a counter for it: as if it did not match.
+    if (matches(r.match, req)) p.rule_keys[i] = select_key(r.per, req);
+  }
+  p.bucket_keys.resize(sc.rate_limits.size());
+  for (size_t i = 0; i < sc.rate_limits.size(); ++i)
+    if (matches(sc.rate_limits[i].match, req)) p.bucket_keys[i] = bucket_key(sc.rate_limits[i], req);
+  p.send = is_send(req);
+  if (p.send && sc.magic_numbers)
+    if (auto to = body_field(req, "to")) p.magic = find_magic_number(*to);
+  if (p.send) p.outcome = find_outcome(sc, req);
+  return p;
+}
+
 Decision decide(const Scenario& sc, const RequestView& req, ScenarioState& st, core::TimePoint now) {
+  return decide(sc, prepare(sc, req), st, now);
+}
+
+Decision decide(const Scenario& sc, const Prepared& p, ScenarioState& st, core::TimePoint now) {
   Decision d;
   for (size_t i = 0; i < sc.rules.size(); ++i) {
     const Rule& r = sc.rules[i];
-    if (!matches(r.match, req)) continue;
-    auto key = select_key(r.per, req);
-    if (!key) continue;  // the per-field is absent: this rule cannot keep a counter for it
+    const auto& key = p.rule_keys[i];
+    if (!key) continue;
     const std::string machine_key = r.machine + "|" + *key;
     if (r.when_state) {
       auto it = st.machines.find(machine_key);
@@ -217,16 +253,14 @@ Decision decide(const Scenario& sc, const RequestView& req, ScenarioState& st, c
     apply_action(a, d);
     break;
   }
-  const bool send = is_send(req);
-  if (d.kind == Decision::Kind::Pass && sc.magic_numbers && send) {
-    if (auto to = body_field(req, "to"))
-      if (const MagicNumber* m = find_magic_number(*to)) apply_magic_number(*m, d);
-  }
-  if (d.kind == Decision::Kind::Pass) apply_rate_limits(sc, req, st, now, d);
+  if (d.kind == Decision::Kind::Pass && p.magic) apply_magic_number(*p.magic, d);
+  if (d.kind == Decision::Kind::Pass) apply_rate_limits(sc, p, st, now, d);
   if (d.kind == Decision::Kind::Fault && d.fault == FaultKind::Timeout) d.hang_cap = sc.faults.timeout_cap;
-  if (send && (d.kind == Decision::Kind::Pass ||
-               (d.kind == Decision::Kind::Fault && d.fault == FaultKind::AcceptThenDrop)))
-    apply_outcome(sc, req, d);
+  if (p.send && p.outcome && !d.final_status &&
+      (d.kind == Decision::Kind::Pass || (d.kind == Decision::Kind::Fault && d.fault == FaultKind::AcceptThenDrop))) {
+    d.final_status = p.outcome->status;
+    d.final_errors = p.outcome->errors;
+  }
   return d;
 }
 

@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "core/json_limits.h"
+
 namespace harness::mock::scenario {
 
 ScenarioEngine::ScenarioEngine(core::Clock& clock)
@@ -48,8 +50,9 @@ Decision ScenarioEngine::on_request(const RequestView& req) {
   const core::TimePoint now = clock_.now();
   verdicts_.on_request(req, now);
   auto a = active();   // keeps this scenario alive for the whole decision
-  std::lock_guard<std::mutex> lk(a->mu);
-  return decide(*a->sc, req, a->state, now);
+  const Prepared p = prepare(*a->sc, req);   // the request's share of the work, unlocked
+  std::lock_guard<std::mutex> lk(a->mu);     // only counters, buckets and machines below
+  return decide(*a->sc, p, a->state, now);
 }
 
 void ScenarioEngine::on_completed(const RequestView& req, const Decision& d, int status,
@@ -150,7 +153,7 @@ ControlReply ScenarioEngine::get_scenario() const {
                {"magic_numbers", sc->magic_numbers}, {"rules", rules}, {"yaml", sc->text}};
   std::lock_guard<std::mutex> lk(watch_mu_);
   if (!last_watch_error_.empty()) j["watch_error"] = last_watch_error_;
-  return {200, j.dump()};
+  return {200, core::dump_json(j)};
 }
 
 ControlReply ScenarioEngine::put_scenario(std::string_view yaml) {
@@ -164,7 +167,7 @@ ControlReply ScenarioEngine::delete_scenario() {
   return {200, R"({"loaded":"default","rules":0})"};
 }
 
-ControlReply ScenarioEngine::get_report() const { return {200, report().dump(2)}; }
+ControlReply ScenarioEngine::get_report() const { return {200, core::dump_json(report(), 2)}; }
 
 ControlReply ScenarioEngine::post_verify(std::string_view body) const {
   std::string error;
@@ -173,12 +176,16 @@ ControlReply ScenarioEngine::post_verify(std::string_view body) const {
   const VerifyResult r = verify(*expect);
   if (r.bad_request) return {400, core::json{{"error", *r.bad_request}}.dump()};
   core::json j{{"ok", r.ok}, {"failures", r.failures}};
-  return {r.ok ? 200 : 409, j.dump(2)};
+  return {r.ok ? 200 : 409, core::dump_json(j, 2)};
 }
 
 std::optional<core::json> parse_expectations(std::string_view body, std::string& error) {
-  auto j = core::json::parse(body.begin(), body.end(), nullptr, false);
-  if (!j.is_discarded()) return j;
+  core::json j;
+  switch (core::parse_json_bounded(body, j)) {
+    case core::JsonParse::Ok: return j;
+    case core::JsonParse::TooDeep: error = core::json_too_deep_detail(core::kDefaultJsonMaxDepth); return std::nullopt;
+    case core::JsonParse::Invalid: break;
+  }
   auto y = parse_yaml_as_json(body, error);
   if (!y) error = "expectations are neither JSON nor YAML: " + error;
   return y;

@@ -14,6 +14,7 @@
 #include "core/encoding.h"
 #include "core/errors.h"
 #include "core/units.h"
+#include "yaml/bounded_yaml.h"
 
 namespace harness::mock::scenario {
 namespace {
@@ -364,11 +365,19 @@ mock::InboundBurst inbound(const YAML::Node& n) {
   b.to = scalar(n["to"], "to");
   b.from = n["from"] ? scalar(n["from"], "from") : "+15005559999";
   if (n["text"]) b.text = scalar(n["text"], "text");
-  if (n["count"]) b.count = unsigned_int(n["count"], "count", 1);
+  if (n["count"]) {
+    b.count = unsigned_int(n["count"], "count", 1);
+    if (b.count > kMaxInboundCount)
+      fail(n["count"], "count: at most " + std::to_string(kMaxInboundCount) + " messages per inbound burst, got " +
+                           std::to_string(b.count));
+  }
   if (n["start_after"]) b.start_after = duration(n["start_after"], "start_after");
   if (auto v = n["rate"]) {
     auto r = core::parse_rate_per_second(scalar(v, "rate"));
     if (!r || *r <= 0) fail(v, "rate: expected a positive rate like 20/s");
+    if (*r > kMaxInboundRate)
+      fail(v, "rate: at most " + std::to_string(static_cast<int64_t>(kMaxInboundRate)) + "/s for an inbound burst, got '" +
+                  v.Scalar() + "'");
     b.rate_per_second = *r;
   }
   return b;
@@ -470,7 +479,7 @@ core::Expected<Scenario, ParseError> parse_scenario(std::string_view yaml, const
     return core::unexpected(std::move(e));
   }
   try {
-    const YAML::Node root = YAML::Load(std::string(yaml));
+    const YAML::Node root = yaml::load_bounded(yaml);
     Scenario sc = build(root);
     sc.source = source;
     sc.text = std::string(yaml);
@@ -488,7 +497,7 @@ std::optional<core::json> parse_yaml_as_json(std::string_view text, std::string&
     return std::nullopt;
   }
   try {
-    return to_json(YAML::Load(std::string(text)));
+    return to_json(yaml::load_bounded(text));
   } catch (const YAML::Exception& e) {
     error = "line " + std::to_string(e.mark.line + 1) + ", column " + std::to_string(e.mark.column + 1) + ": " + e.msg;
     return std::nullopt;

@@ -2,6 +2,7 @@
 // name, 1-based line and column and what was expected, so a bad file never half-loads (the caller
 // keeps the previous scenario). Does not own file watching or swapping (engine.h).
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include "core/expected.h"
@@ -9,6 +10,15 @@
 #include "scenario/scenario.h"
 
 namespace harness::mock::scenario {
+
+// Bounds of an inbound burst (webhooks.inbound entries), checked at load: a burst is a test
+// input, and one of 10^18 messages at 10^9/s would only keep a core busy and flood the store.
+constexpr uint64_t kMaxInboundCount = 1000000;
+constexpr double kMaxInboundRate = 10000.0;   // messages per second
+
+// A scenario, a verify body or any YAML given to parse_yaml_as_json is at most 4 MiB and expands
+// (aliases counted as copies) to at most 200,000 nodes (yaml/bounded_yaml.h); beyond either the
+// error names the line and column.
 
 struct ParseError {
   std::string source;   // file name or "<request>"

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/json_limits.h"
 #include "core/rng.h"
 #include "scenario/decide.h"
 
@@ -92,8 +93,7 @@ void VerdictRecorder::on_completed(const RequestView& req, const Decision& d, in
     core::json parsed;
     RequestView view = req;
     if (!view.body && !view.raw_body.empty()) {
-      parsed = core::json::parse(view.raw_body.begin(), view.raw_body.end(), nullptr, false);
-      if (!parsed.is_discarded()) view.body = &parsed;
+      if (core::parse_json_bounded(view.raw_body, parsed) == core::JsonParse::Ok) view.body = &parsed;
     }
     from = body_field(view, "from").value_or("");
     to = body_field(view, "to").value_or("");

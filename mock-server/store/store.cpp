@@ -37,11 +37,14 @@ void Store::reset() {
     std::lock_guard<std::mutex> lk(msg_mu_);
     messages_.clear();
     message_order_.clear();
+    tenant_order_.clear();
+    tenants_by_count_.clear();
     message_seq_ = 0;
   }
   std::unique_lock<std::shared_mutex> lk(mu_);
   key_to_tenant_.clear();
   tenants_.clear();
+  open_tenants_ = 0;
   owned_.clear();
   rng_ = core::Rng(seed_).fork("store");
   build_configured_locked();
@@ -136,7 +139,15 @@ std::optional<std::string> Store::authenticate(std::string_view api_key) {
   std::unique_lock<std::shared_mutex> lk(mu_);
   auto it = key_to_tenant_.find(key);   // another request may have created it meanwhile
   if (it != key_to_tenant_.end()) return it->second;
+  if (open_tenants_ >= config_.settings.max_open_tenants) return std::nullopt;
+  ++open_tenants_;
   return create_open_tenant_locked(key).id;
+}
+
+bool Store::open_tenants_full(std::string_view api_key) const {
+  if (!config_.open_mode() || api_key.substr(0, 3) != "KEY") return false;
+  std::shared_lock<std::shared_mutex> lk(mu_);
+  return open_tenants_ >= config_.settings.max_open_tenants && !key_to_tenant_.count(std::string(api_key));
 }
 
 const Store::Tenant* Store::find_tenant_locked(const std::string& id) const {
@@ -490,13 +501,42 @@ void Store::put_message(const std::string& tenant, core::Message m, std::vector<
   auto r = messages_.insert(std::move(node));
   if (!r.inserted) {
     r.position->second = std::move(r.node.mapped());
-  } else {
-    message_order_.push_back(std::move(id));
+    return;
   }
-  while (messages_.size() > config_.settings.max_messages && !message_order_.empty()) {
-    evicted.push_back(messages_.extract(message_order_.front()));
-    message_order_.pop_front();
+  message_order_.push_back(id);
+  auto& mine = tenant_order_[tenant];
+  mine.push_back(std::move(id));
+  recount_locked(tenant, mine.size() - 1, mine.size());
+  if (mine.size() > config_.settings.max_messages_per_tenant) evict_oldest_locked(tenant, evicted);
+  while (messages_.size() > config_.settings.max_messages && !tenants_by_count_.empty()) {
+    const std::string heaviest = tenants_by_count_.rbegin()->second;
+    evict_oldest_locked(heaviest, evicted);
   }
+  // Ids evicted through a tenant stay in the global order until they reach its front; drop them
+  // in one pass once they outnumber the live ones, so the order stays bounded too.
+  while (!message_order_.empty() && !messages_.count(message_order_.front())) message_order_.pop_front();
+  if (message_order_.size() > 2 * messages_.size() + 1024) {
+    std::deque<std::string> live;
+    for (auto& m : message_order_)
+      if (messages_.count(m)) live.push_back(std::move(m));
+    message_order_.swap(live);
+  }
+}
+
+void Store::recount_locked(const std::string& tenant, size_t before, size_t after) {
+  if (before > 0) tenants_by_count_.erase({before, tenant});
+  if (after > 0) tenants_by_count_.insert({after, tenant});
+}
+
+void Store::evict_oldest_locked(const std::string& tenant, std::vector<MessageMap::node_type>& out) {
+  auto it = tenant_order_.find(tenant);
+  if (it == tenant_order_.end() || it->second.empty()) return;
+  auto& ids = it->second;
+  const size_t before = ids.size();
+  out.push_back(messages_.extract(ids.front()));
+  ids.pop_front();
+  recount_locked(tenant, before, ids.size());
+  if (ids.empty()) tenant_order_.erase(it);
 }
 
 void Store::apply_status(core::Message& m, const std::string& status,

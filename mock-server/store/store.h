@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <atomic>
 #include <optional>
@@ -79,8 +80,10 @@ class Store final : public MessageLifecycle {
                                                    const std::vector<int>& final_errors);
 
   // API key -> tenant id. Open mode: any key starting with "KEY" gets its own tenant on first
-  // use. nullopt -> 401 / 10009.
+  // use, up to settings.max_open_tenants. nullopt -> 401 / 10009, or 429 / 10011 when
+  // open_tenants_full() says the key was refused only for the cap.
   std::optional<std::string> authenticate(std::string_view api_key);
+  bool open_tenants_full(std::string_view api_key) const;
   std::optional<std::string> organization_id(const std::string& tenant) const;
 
   // ---- messaging profiles (contract §8.2); creation order ----
@@ -131,7 +134,9 @@ class Store final : public MessageLifecycle {
   // ---- messages ----
   // Lock-free: the n-th id after start or reset is a function of the seed and n.
   std::string new_message_id();
-  // Stores an accepted outbound (or inbound) message; evicts the oldest beyond max_messages.
+  // Stores an accepted outbound (or inbound) message. Beyond max_messages_per_tenant the
+  // tenant's own oldest message is evicted; beyond max_messages, the oldest message of the tenant
+  // holding the most (so one tenant's burst only ever evicts its own messages).
   // final_status / final_errors drive the auto lifecycle only.
   void put_message(const std::string& tenant, core::Message m,
                    std::optional<std::string> final_status = std::nullopt,
@@ -199,7 +204,15 @@ class Store final : public MessageLifecycle {
   std::atomic<uint64_t> message_seq_{0};
   using MessageMap = std::unordered_map<std::string, StoredMessage>;
   mutable MessageMap messages_;
-  std::deque<std::string> message_order_;                // insertion order, for eviction
+  std::deque<std::string> message_order_;                // insertion order (may hold evicted ids)
+  // Per tenant: its message ids in insertion order, and tenants by how many they hold, so the
+  // per-tenant cap and the store cap both evict from the tenant that fills the store, never
+  // from a tenant with fewer messages.
+  std::unordered_map<std::string, std::deque<std::string>> tenant_order_;
+  std::set<std::pair<size_t, std::string>> tenants_by_count_;
+  void evict_oldest_locked(const std::string& tenant, std::vector<MessageMap::node_type>& out);
+  void recount_locked(const std::string& tenant, size_t before, size_t after);
+  size_t open_tenants_ = 0;                              // tenants created in open mode
 };
 
 }  // namespace harness::mock

@@ -4,6 +4,7 @@
 #include "core/e164.h"
 #include "core/errors.h"
 #include "core/ids.h"
+#include "core/json_limits.h"
 
 namespace harness::mock {
 
@@ -408,8 +409,12 @@ bool is_sender_address(const std::string& s) {
 }  // namespace
 
 ControlReply WebhookEngine::handle_inbound_post(const std::string& body) {
-  const core::json j = core::json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
+  core::json j;
+  const auto parsed = core::parse_json_bounded(body, j);
+  if (parsed == core::JsonParse::TooDeep) {
+    return error_reply(400, 10015, core::json_too_deep_detail(core::kDefaultJsonMaxDepth));
+  }
+  if (parsed != core::JsonParse::Ok || !j.is_object()) {
     return error_reply(400, 10015, "The request body must be a JSON object.");
   }
   InboundRequest req;
@@ -469,7 +474,7 @@ ControlReply WebhookEngine::handle_inbound_post(const std::string& body) {
   }
   on_inbound(*ctx);
   core::json out = {{"data", ctx->message}};
-  return ControlReply{200, out.dump()};
+  return ControlReply{200, core::dump_json(out)};
 }
 
 void WebhookEngine::schedule_burst(uint64_t generation, size_t burst_index, uint64_t i,

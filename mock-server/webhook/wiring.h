@@ -9,6 +9,7 @@
 #include <string>
 #include "control/control_api.h"
 #include "core/encoding.h"
+#include "core/json_limits.h"
 #include "store/store.h"
 #include "webhook/engine.h"
 
@@ -92,7 +93,7 @@ inline void register_webhook_routes(ControlApi& api, const std::shared_ptr<Webho
               }
               f.limit = static_cast<size_t>(v);
             }
-            res.set_content(e->webhooks_json(f).dump(), "application/json");
+            res.set_content(core::dump_json(e->webhooks_json(f)), "application/json");
           });
   api.add("POST", R"(/_mock/inbound)",
           [weak](const httplib::Request& req, httplib::Response& res, const std::smatch&) {

@@ -2,7 +2,11 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
+#include <vector>
 
 #include "client/webhooks.h"
 
@@ -101,11 +105,123 @@ std::optional<OutboxRow> select_one(sqlite3* db, const std::string& where,
   return read_row(s);
 }
 
+// ---- start-up damage checks ----
+
+uint32_t word(const unsigned char* p, bool big_endian) {
+  return big_endian ? (uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3])
+                    : (uint32_t{p[3]} << 24 | uint32_t{p[2]} << 16 | uint32_t{p[1]} << 8 | p[0]);
+}
+
+// SQLite's WAL checksum: 32-bit words in the byte order the magic number names, two running sums.
+void wal_checksum(const unsigned char* p, size_t n, bool big_endian, uint32_t& s0, uint32_t& s1) {
+  for (size_t i = 0; i + 8 <= n; i += 8) {
+    s0 += word(p + i, big_endian) + s1;
+    s1 += word(p + i + 4, big_endian) + s0;
+  }
+}
+
+uint32_t be32(const unsigned char* p) { return word(p, true); }
+
+// A write-ahead log SQLite would silently cut short: a committed transaction it would ignore.
+// SQLite replays frames up to the first one whose salts or checksum do not match and drops the
+// rest, so a damaged frame before a later commit frame of the same log generation means rows
+// that were committed (and acknowledged) vanish on open.
+std::optional<std::string> wal_damage(const std::string& path) {
+  namespace fs = std::filesystem;
+  const std::string wal = path + "-wal", shm = path + "-shm";
+  std::error_code ec;
+  const bool has_db = fs::exists(path, ec), has_wal = fs::exists(wal, ec), has_shm = fs::exists(shm, ec);
+  if (has_db && has_shm && !has_wal)
+    return wal + " is missing while " + shm + " remains (the service was not shut down cleanly): rows "
+           "committed since the last checkpoint would be lost; restore the -wal file";
+  if (!has_wal) return std::nullopt;
+  if (!has_db) return wal + " exists without its database " + path;
+  std::ifstream in(wal, std::ios::binary);
+  if (!in) return "cannot read " + wal;
+  const uint64_t size = fs::file_size(wal, ec);
+  unsigned char h[32];
+  if (size < 32 || !in.read(reinterpret_cast<char*>(h), 32)) return std::nullopt;   // no frame yet
+  const uint32_t magic = be32(h);
+  uint32_t page = be32(h + 8);
+  if (page == 1) page = 65536;
+  const bool page_ok = page >= 512 && page <= 65536 && (page & (page - 1)) == 0;
+  if ((magic != 0x377f0682 && magic != 0x377f0683) || !page_ok) return wal + " has a damaged header";
+  const bool big = magic & 1;
+  uint32_t s0 = 0, s1 = 0;
+  wal_checksum(h, 24, big, s0, s1);
+  const uint64_t frame = 24 + uint64_t{page};
+  const uint64_t frames = (size - 32) / frame;
+  if (s0 != be32(h + 24) || s1 != be32(h + 28)) {
+    if (frames == 0) return std::nullopt;
+    return wal + " has a damaged header: its " + std::to_string(frames) + " frame(s) would be ignored";
+  }
+  std::vector<unsigned char> buf(frame);
+  int64_t first_bad = -1;
+  for (uint64_t i = 0; i < frames; ++i) {
+    if (!in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(frame))) break;
+    const bool same_salt = std::equal(buf.begin() + 8, buf.begin() + 16, h + 16);
+    if (first_bad < 0) {
+      if (!same_salt) break;   // frames of an earlier log generation: legitimately unused
+      uint32_t a = s0, b = s1;
+      wal_checksum(buf.data(), 8, big, a, b);
+      wal_checksum(buf.data() + 24, page, big, a, b);
+      if (a == be32(buf.data() + 16) && b == be32(buf.data() + 20)) {
+        s0 = a;
+        s1 = b;
+        continue;
+      }
+      first_bad = static_cast<int64_t>(i);
+    } else if (same_salt && be32(buf.data() + 4) != 0) {
+      return wal + " is damaged at frame " + std::to_string(first_bad + 1) + ": the transaction committed in frame " +
+             std::to_string(i + 1) + " and everything after it would be dropped";
+    }
+  }
+  return std::nullopt;
+}
+
+// The columns of each table this version reads and writes, in order.
+const std::vector<std::pair<std::string, std::vector<std::string>>>& expected_schema() {
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> s = {
+      {"outbox", {"id", "unique_key", "tenant", "from_number", "to_number", "text", "state", "attempts",
+                  "next_attempt_at", "message_id", "status", "last_error", "ambiguous_since", "created_at"}},
+      {"webhook_events", {"event_id", "event_type", "received_at"}},
+      {"inbound_replies", {"inbound_message_id", "outbox_id"}},
+  };
+  return s;
+}
+
+// quick_check, then: an empty database is new; otherwise every table must be there with exactly
+// the expected columns.
+std::optional<std::string> schema_damage(sqlite3* db, const std::string& path) {
+  {
+    Stmt q(db, "PRAGMA quick_check");
+    std::string first;
+    if (q.step()) first = q.text(0);
+    if (first != "ok") return path + " fails SQLite's quick_check: " + first;
+  }
+  int tables = 0;
+  {
+    Stmt t(db, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'");
+    if (t.step()) tables = static_cast<int>(t.i64(0));
+  }
+  if (tables == 0) return std::nullopt;
+  for (const auto& [table, columns] : expected_schema()) {
+    Stmt info(db, ("PRAGMA table_info(" + table + ")").c_str());
+    std::vector<std::string> have;
+    while (info.step()) have.push_back(info.text(1));
+    if (have.empty()) return path + " is not an outbox of this version: table " + table + " is missing";
+    if (have != columns) return path + " is not an outbox of this version: table " + table + " has other columns";
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string outbox_tag(int64_t id) { return "outbox-" + std::to_string(id); }
 
 core::Expected<std::unique_ptr<Outbox>, std::string> Outbox::open(const std::string& path) {
+  // Before SQLite touches the files: opening would replay a damaged log only up to the damage.
+  if (auto why = wal_damage(path)) return core::unexpected("refusing to start: " + *why);
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                                             SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
@@ -116,6 +232,7 @@ core::Expected<std::unique_ptr<Outbox>, std::string> Outbox::open(const std::str
   std::unique_ptr<Outbox> ob(new Outbox(db));
   try {
     sqlite3_busy_timeout(db, 5000);
+    if (auto why = schema_damage(db, path)) return core::unexpected("refusing to start: " + *why);
     exec(db, "PRAGMA journal_mode=WAL");
     // FULL: a committed enqueue survives power loss too, not only a process kill.
     exec(db, "PRAGMA synchronous=FULL");
@@ -137,7 +254,7 @@ core::Expected<std::unique_ptr<Outbox>, std::string> Outbox::open(const std::str
          "CREATE TABLE IF NOT EXISTS inbound_replies (inbound_message_id TEXT PRIMARY KEY,"
          " outbox_id INTEGER NOT NULL);");
   } catch (const std::exception& e) {
-    return core::unexpected(std::string(e.what()));
+    return core::unexpected(path + ": " + e.what());
   }
   return ob;
 }

@@ -8,6 +8,8 @@
 #include "client/webhooks.h"
 #include "core/e164.h"
 #include "core/signing.h"
+#include "core/json_limits.h"
+#include "net/body_cap.h"
 #include "net/listen.h"
 
 namespace harness::tools::service {
@@ -16,9 +18,11 @@ using core::json;
 
 namespace {
 
+constexpr size_t kMaxBodyBytes = 1 << 20;   // every listener route, chunked bodies too
+
 void reply_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  res.set_content(core::dump_json(body), "application/json");
 }
 
 json row_json(const OutboxRow& r) {
@@ -82,11 +86,15 @@ void Service::routes() {
     return new httplib::ThreadPool(static_cast<size_t>(std::max(1, n)));
   };
   http_.set_keep_alive_max_count(100000);
-  http_.set_payload_max_length(1 << 20);
+  // Every body is capped at 1 MiB, chunked ones too (net/body_cap.h).
+  auto cap = net::cap_bodies(http_, kMaxBodyBytes);
+  cap->refuse = [](httplib::Response& res, int status, const std::string& detail) {
+    reply_json(res, status, {{"error", detail}});
+  };
 
-  http_.Post("/telnyx/send-sms", [this](const httplib::Request& req, httplib::Response& res) {
-    json b = json::parse(req.body, nullptr, false);
-    if (b.is_discarded() || !b.is_object())
+  net::post_capped(http_, cap, "/telnyx/send-sms", [this](const httplib::Request& req, httplib::Response& res) {
+    json b;
+    if (core::parse_json_bounded(req.body, b) != core::JsonParse::Ok || !b.is_object())
       return reply_json(res, 400, {{"error", "body must be a JSON object"}});
     auto str = [&](const char* k) {
       return b.contains(k) && b[k].is_string() ? b[k].get<std::string>() : std::string();
@@ -124,7 +132,7 @@ void Service::routes() {
     }
   });
 
-  http_.Post("/telnyx/webhook", [this](const httplib::Request& req, httplib::Response& res) {
+  net::post_capped(http_, cap, "/telnyx/webhook", [this](const httplib::Request& req, httplib::Response& res) {
     client::WebhookVerifyConfig vc;
     vc.ed25519_public_key = cfg_.webhook_public_key;
     vc.hmac_secret = cfg_.webhook_hmac_secret;

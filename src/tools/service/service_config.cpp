@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/e164.h"
+#include "yaml/bounded_yaml.h"
 
 namespace harness::tools::service {
 
@@ -58,7 +59,7 @@ void read_ms(const YAML::Node& parent, const char* key, const std::string& path,
 core::Expected<ServiceConfig, std::string> parse_service_config(const std::string& text) {
   ServiceConfig c;
   try {
-    const YAML::Node root = YAML::Load(text);
+    const YAML::Node root = yaml::load_bounded(text);
     if (!root.IsMap()) return core::unexpected(std::string("config: must be a YAML mapping"));
     if (const YAML::Node l = root["listen"]; l.IsDefined()) {
       read(l, "host", "listen.", c.host);
@@ -81,6 +82,15 @@ core::Expected<ServiceConfig, std::string> parse_service_config(const std::strin
       read(w, "hmac_secret", "webhook.", c.webhook_hmac_secret);
       read(w, "tolerance_seconds", "webhook.", c.webhook_tolerance_seconds);
       read(w, "require_signature", "webhook.", c.require_signature);
+      if (const YAML::Node s = w["retry_schedule_ms"]; s.IsDefined()) {
+        std::vector<long long> ms;
+        read(w, "retry_schedule_ms", "webhook.", ms);
+        c.webhook_retry_schedule.clear();
+        for (long long v : ms) {
+          if (v < 0 || v > 86400000) fail("webhook.retry_schedule_ms", s, "delays must be 0-86400000 ms");
+          c.webhook_retry_schedule.emplace_back(v);
+        }
+      }
     }
     if (c.require_signature && c.webhook_public_key.empty() && c.webhook_hmac_secret.empty())
       fail("webhook.public_key", root["webhook"],
@@ -125,6 +135,12 @@ core::Expected<ServiceConfig, std::string> load_service_config(const std::string
   std::stringstream ss;
   ss << in.rdbuf();
   return parse_service_config(ss.str());
+}
+
+std::chrono::milliseconds ServiceConfig::min_reconcile_window() const {
+  std::chrono::milliseconds sum{0};
+  for (auto d : webhook_retry_schedule) sum += d;
+  return sum + kReconcileMargin;
 }
 
 }  // namespace harness::tools::service

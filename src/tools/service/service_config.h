@@ -8,11 +8,15 @@
 //   database: outbox.db                        # SQLite file (WAL)
 //   telnyx: {api_key: KEY..., base_url: http://127.0.0.1:12111/v2, timeout_ms: 10000}
 //   webhook: {public_key: <base64 Ed25519>, hmac_secret: "", tolerance_seconds: 300,
-//             require_signature: true}
+//             require_signature: true,
+//             retry_schedule_ms: [1000, 5000]} # the sender's webhook retry delays (Telnyx:
+//                                              # 1 s, then 5 s); see reconcile_window_ms
 //   workers: 2
 //   retry: {max_attempts: 5, base_delay_ms: 200, max_delay_ms: 10000}
 //   reconcile_window_ms: 30000                 # wait this long for message.sent after an
-//                                              # ambiguous send before sending again
+//                                              # ambiguous send before sending again; at
+//                                              # least the sum of webhook.retry_schedule_ms
+//                                              # plus 2000 ms, or `serve` refuses to start
 //   dealerships:
 //     - {name: north, numbers: ["+13125550147"], messaging_profile_id: "...",
 //        reply_text: "Thanks, a North Motors advisor will text you shortly."}
@@ -48,6 +52,8 @@ struct ServiceConfig {
   std::string webhook_hmac_secret;
   int64_t webhook_tolerance_seconds = 300;
   bool require_signature = true;
+  std::vector<std::chrono::milliseconds> webhook_retry_schedule{std::chrono::milliseconds(1000),
+                                                                std::chrono::milliseconds(5000)};
   int workers = 2;
   int max_attempts = 5;
   std::chrono::milliseconds base_delay{200};
@@ -55,6 +61,11 @@ struct ServiceConfig {
   std::chrono::milliseconds reconcile_window{30000};
   std::chrono::milliseconds poll_interval{50};   // worker idle poll
   std::vector<Dealership> dealerships;
+
+  // The shortest reconcile window that outlasts the webhook retry schedule: a message.sent that
+  // arrives on the last retry must still find its row waiting, or the SMS is sent twice.
+  static constexpr std::chrono::milliseconds kReconcileMargin{2000};
+  std::chrono::milliseconds min_reconcile_window() const;
 
   // The dealership owning `number`, or nullptr.
   const Dealership* owner_of(const std::string& number) const;

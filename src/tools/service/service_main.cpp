@@ -17,6 +17,12 @@ int serve_main(const std::string& config_path, std::ostream& log) {
     log << "telnyx-send: " << cfg.error() << "\n";
     return kExitIo;
   }
+  if (cfg->reconcile_window < cfg->min_reconcile_window()) {
+    log << "telnyx-send: reconcile_window_ms " << cfg->reconcile_window.count()
+        << " is shorter than the webhook retry schedule plus a margin (" << cfg->min_reconcile_window().count()
+        << " ms): a late message.sent would find its row sent again\n";
+    return kExitUsage;
+  }
   if (cfg->api_key.empty()) {
     log << "telnyx-send: telnyx.api_key is required\n";
     return kExitIo;

@@ -126,7 +126,8 @@ TEST(ServiceCrash, KillNineMidRunLosesNothingAndSendsNothingTwice) {
       << "port_file: " << port_file << "\n"
       << "database: " << db << "\n"
       << "telnyx: {api_key: KEYcrash, base_url: \"" << api.base() << "\", timeout_ms: 2000}\n"
-      << "webhook: {public_key: \"" << kp.public_key_base64() << "\"}\n"
+      // This fake delivers webhooks 400 ms late and retries every 50 ms.
+      << "webhook: {public_key: \"" << kp.public_key_base64() << "\", retry_schedule_ms: [400, 50]}\n"
       << "workers: 2\n"
       << "retry: {max_attempts: 5, base_delay_ms: 10, max_delay_ms: 50}\n"
       << "reconcile_window_ms: 3000\n"

@@ -8,6 +8,7 @@
 #include "core/signing.h"
 #include "loadgen/receiver/receiver.h"
 #include "loadgen/run/engine.h"
+#include "support/raw_http.h"
 
 using namespace harness::loadgen;
 using namespace harness;
@@ -151,4 +152,21 @@ TEST(ReceiverTest, MalformedBodiesAreCounted) {
   EXPECT_EQ(cli.Post("/webhooks", "{\"data\":{}}", "application/json")->status, 400);
   receiver.stop();
   EXPECT_EQ(matcher.finish().malformed, 2u);
+}
+
+// A peer streaming 50 MB of chunks at the webhook receiver used to be buffered whole.
+TEST(ReceiverTest, ChunkedBodiesStopAtTheCap) {
+  Matcher matcher;
+  ReceiverConfig rc;
+  rc.public_key_base64 = core::generate_ed25519().public_key_base64();
+  rc.threads = 2;
+  Receiver receiver(rc, matcher);
+  ASSERT_EQ(receiver.start(), "");
+  const int status = harness::testing::chunked_post(receiver.port(), "POST", rc.path, 50u << 20);
+  EXPECT_TRUE(status == 413 || status == -1) << status;
+  EXPECT_EQ(harness::testing::chunked_post(receiver.port(), "GET", rc.path, 50u << 20) == 200, false);
+  httplib::Client cli("127.0.0.1", receiver.port());
+  auto r = cli.Post(rc.path, "{}", "application/json");   // still serving: an unsigned event
+  ASSERT_TRUE(r);
+  EXPECT_NE(r->status, 413);
 }

@@ -19,6 +19,7 @@
 #include "mock_server.h"
 #include "scenario/control_routes.h"
 #include "scenario/engine.h"
+#include "support/raw_http.h"
 
 namespace harness::mock::scenario::testing {
 
@@ -46,20 +47,7 @@ struct RawResult {
   bool eof = false;     // orderly close
 };
 
-inline int connect_to(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  timeval tv{10, 0};   // bounded: a test never waits forever
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  return fd;
-}
+using harness::testing::connect_to;   // bounded: a test never waits forever
 
 inline std::string http_post(const std::string& path, const std::string& body, const std::string& key = "KEYscenario") {
   return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key +

@@ -295,3 +295,34 @@ TEST(DecideTest, TimeoutCarriesTheCapAndDelayCombines) {
 
 }  // namespace
 }  // namespace harness::mock::scenario
+
+namespace harness::mock::scenario {
+namespace {
+
+// A body field nested 100,000 levels deep (request bodies are attacker data): matching reads it
+// as absent instead of serialising it recursively.
+TEST(BodyFieldTest, DeepOrLargeContainersCountAsAbsent) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  core::json body = core::json::parse("{\"to\":" + deep + ",\"text\":\"x\"}");
+  RequestView v;
+  v.method = "POST";
+  v.path = "/v2/messages";
+  v.body = &body;
+  EXPECT_FALSE(body_field(v, "to"));
+  EXPECT_EQ(body_field(v, "text"), "x");
+  body["to"] = core::json::array();
+  for (int i = 0; i < 2000; ++i) body["to"].push_back(i);
+  EXPECT_FALSE(body_field(v, "to"));
+  body["to"] = core::json::parse(R"(["+13125550100",{"n":[1,true]}])");
+  EXPECT_EQ(body_field(v, "to"), R"(["+13125550100",{"n":[1,true]}])");
+  body["to"] = 42;
+  EXPECT_EQ(body_field(v, "to"), "42");
+  // The magic-number lookup and every rule read `to` through body_field: a decision completes.
+  Scenario sc = testing::parse_ok("name: deep\nrules:\n  - name: r\n    match: {body: {to: '*'}}\n    respond: {status: 500}\n");
+  ScenarioState st(sc);
+  body["to"] = core::json::parse(deep);
+  EXPECT_EQ(decide(sc, v, st, core::TimePoint{}).kind, Decision::Kind::Pass);
+}
+
+}  // namespace
+}  // namespace harness::mock::scenario
