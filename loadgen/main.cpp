@@ -218,7 +218,7 @@ int main(int argc, char** argv) {
   std::string api_key, from, to = "+1773555{seq:4}", text = "load test {seq}", profile;
   std::string public_key, keys_from, receiver_host = "127.0.0.1", receiver_path = "/webhooks", ack_delay = "0s";
   bool webhooks = false, no_verify = false;
-  int receiver_port = 0, ack_status = 200, receiver_threads = 32;
+  int receiver_port = 0, ack_status = 200, receiver_threads = 96;
   double ack_fail_rate = 0;
   send->add_option("--api-key", api_key, "API key (default: $TELNYX_API_KEY)");
   send->add_option("--from", from, "sender template (default: none, so the profile's number pool sends)");
@@ -229,7 +229,7 @@ int main(int argc, char** argv) {
   send->add_option("--receiver-host", receiver_host, "receiver bind address and URL host (default 127.0.0.1)");
   send->add_option("--receiver-port", receiver_port, "receiver port (default 0: ephemeral)");
   send->add_option("--receiver-path", receiver_path, "receiver path (default /webhooks)");
-  send->add_option("--receiver-threads", receiver_threads, "receiver handler threads (default 32)");
+  send->add_option("--receiver-threads", receiver_threads, "receiver handler threads, one per keep-alive connection (default 96)");
   send->add_option("--public-key", public_key, "webhook Ed25519 public key, base64 (default: GET <url>/_mock/keys)");
   send->add_option("--keys-from", keys_from, "base URL serving GET /_mock/keys (default: --url)");
   send->add_flag("--no-verify", no_verify, "do not check webhook signatures");

@@ -2,29 +2,6 @@
 
 namespace harness::loadgen::http {
 
-void write_request(const Request& r, std::string& out) {
-  out.reserve(out.size() + 128 + r.body.size());
-  out += r.method;
-  out += ' ';
-  out += r.target.empty() ? "/" : r.target;
-  out += " HTTP/1.1\r\nHost: ";
-  out += r.host;
-  out += "\r\n";
-  for (const auto& [k, v] : r.headers) {
-    out += k;
-    out += ": ";
-    out += v;
-    out += "\r\n";
-  }
-  if (!r.body.empty() || r.method == "POST" || r.method == "PUT" || r.method == "PATCH") {
-    out += "Content-Length: ";
-    out += std::to_string(r.body.size());
-    out += "\r\n";
-  }
-  out += "\r\n";
-  out += r.body;
-}
-
 bool parse_url(std::string_view url, Url& out, std::string& error) {
   constexpr std::string_view kScheme = "http://";
   if (url.substr(0, kScheme.size()) != kScheme) {

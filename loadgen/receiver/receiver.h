@@ -24,7 +24,8 @@ struct ReceiverConfig {
   double ack_fail_rate = 0;              // probability of answering fail_status instead
   int fail_status = 500;
   uint64_t seed = 1;
-  int threads = 32;                      // handler threads (an ack delay holds one each)
+  int threads = 96;                      // handler threads: one per keep-alive connection
+                                         // (telnyx-mock opens up to 64 per receiver)
 };
 
 class Receiver {

@@ -1,6 +1,7 @@
 #include "webhook/engine.h"
 
 #include <sstream>
+#include <thread>
 #include "core/e164.h"
 #include "core/errors.h"
 #include "core/ids.h"
@@ -53,7 +54,8 @@ std::string ShutdownReport::summary() const {
      << " failed after all attempts, " << stats.events_dropped << " dropped by chaos, "
      << stats.queue_overflow << " refused (queue full), " << stats.events_gone
      << " lost with their message (evicted), " << stats.events_abandoned
-     << " not delivered at shutdown (" << abandoned_tasks << " pending tasks)";
+     << " not delivered at shutdown (" << abandoned_tasks << " pending tasks, "
+     << abandoned_attempts << " attempts cut in flight)";
   return os.str();
 }
 
@@ -65,9 +67,17 @@ WebhookEngine::WebhookEngine(MessageLifecycle& lifecycle, const core::Clock& clo
       signer_(key_),
       options_(options),
       log_(options.log_capacity),
-      poster_(options.connections_per_destination, options.ca_cert_file),
       settings_(std::make_shared<const WebhookSettings>()),
-      scheduler_(options.workers, options.queue_capacity) {}
+      scheduler_(options.workers, options.queue_capacity),
+      client_(scheduler_.io(), [&options] {
+        net::ClientOptions o;
+        o.max_connections_per_origin = options.connections_per_destination;
+        o.max_connecting_per_origin = options.connecting_per_destination;
+        o.grow_after = options.grow_after;
+        o.max_body_bytes = options.response_body_cap;
+        o.ca_cert_file = options.ca_cert_file;
+        return o;
+      }()) {}
 
 WebhookEngine::~WebhookEngine() { shutdown(); }
 
@@ -297,18 +307,44 @@ void WebhookEngine::attempt(const std::shared_ptr<Delivery>& d) {
   const std::string& url = d->chain[step->url_index];
   const std::string body = envelope_body(d->data_json, number, url);
 
-  PostResult result;
-  if (auto split = split_url(url)) {
-    const int64_t now_unix = core::unix_seconds(clock_.now());
-    const HeaderList headers =
-        attempt_headers(d->signature, signer_, d->v1_secret, ds.user_agent, body, now_unix, d->chaos,
-                        d->settings->chaos.stale_by);
-    result = poster_.post(*split, headers, body, ds.timeout);
-  } else {
-    result.error = "invalid url";
-  }
+  const auto target = net::parse_http_url(url);
+  if (!target) return attempt_done(d, number, url, "invalid url", 0, 0);
+  const int64_t now_unix = core::unix_seconds(clock_.now());
+  net::Request req;
+  req.target = target->target;
+  req.host = target->origin.host_header();
+  req.headers = attempt_headers(d->signature, signer_, d->v1_secret, ds.user_agent, body, now_unix,
+                                d->chaos, d->settings->chaos.stale_by);
+  req.body = body;
+  std::string wire;
+  net::write_request(req, wire);
+  // The attempt leaves this thread here; its result comes back as a handler on the loop.
+  ++in_flight_;
+  client_.send(target->origin, std::move(wire), ds.timeout,
+               [this, d, number, url](net::Result& result) {
+                 if (result.error == net::ClientError::Aborted) {
+                   // Cut by shutdown: not delivered, like every other pending event.
+                   ++cut_in_flight_;
+                   record_without_attempt(*d, AttemptOutcome::Abandoned, "shutdown");
+                   if (d->then) record_without_attempt(*d->then, AttemptOutcome::Abandoned, "shutdown");
+                 } else {
+                   std::string error(net::error_name(result.error));
+                   if (result.ok() && !is_delivery_success(result.response.status)) {
+                     error = "status " + std::to_string(result.response.status);
+                   }
+                   attempt_done(d, number, url, std::move(error), result.response.status,
+                                std::chrono::duration<double, std::milli>(result.elapsed).count());
+                 }
+                 --in_flight_;
+               });
+}
 
-  const auto next = result.ok() ? std::nullopt : next_attempt(ds, d->chain.size(), number);
+void WebhookEngine::attempt_done(const std::shared_ptr<Delivery>& d, int number,
+                                 const std::string& url, std::string error, int http_status,
+                                 double latency_ms) {
+  const bool ok = error.empty();
+  const DeliverySettings& ds = d->settings->delivery;
+  const auto next = ok ? std::nullopt : next_attempt(ds, d->chain.size(), number);
   AttemptRecord r;
   r.tenant_id = d->tenant_id;
   r.event_id = d->event_id;
@@ -316,13 +352,13 @@ void WebhookEngine::attempt(const std::shared_ptr<Delivery>& d) {
   r.message_id = d->message_id;
   r.url = url;
   r.attempt = number;
-  r.http_status = result.http_status;
-  r.latency_ms = result.latency_ms;
-  r.error = result.error;
+  r.http_status = http_status;
+  r.latency_ms = latency_ms;
+  r.error = std::move(error);
   r.signature = std::string(signature_kind_name(d->signature));
   r.chaos = d->chaos_names;
-  r.final = result.ok() || !next;
-  r.outcome = result.ok() ? AttemptOutcome::Delivered : AttemptOutcome::Failed;
+  r.final = ok || !next;
+  r.outcome = ok ? AttemptOutcome::Delivered : AttemptOutcome::Failed;
   r.at = core::format_rfc3339(clock_.now());
   log_.record(std::move(r));
 
@@ -515,7 +551,7 @@ core::json WebhookEngine::webhooks_json(const AttemptFilter& f) const {
   core::json stats = log_.stats();
   stats["queue_pending"] = scheduler_.pending();
   stats["queue_capacity"] = scheduler_.capacity();
-  stats["in_flight"] = scheduler_.running();
+  stats["in_flight"] = in_flight_.load();
   core::json meta = {{"returned", data.size()},
                      {"stored", log_.size()},
                      {"capacity", log_.capacity()}};
@@ -566,8 +602,20 @@ std::string WebhookEngine::metrics_text() const {
 
 ShutdownReport WebhookEngine::shutdown() {
   ShutdownReport rep;
-  rep.abandoned_tasks = scheduler_.stop();
-  poster_.close_idle();
+  const size_t cut_before = cut_in_flight_.load();
+  // 1. Nothing new starts; every scheduled step, retry and burst is recorded as abandoned.
+  rep.abandoned_tasks = scheduler_.close();
+  // 2. Attempts on the wire or waiting for a connection are cut: their handlers run on the loop
+  //    with Aborted and record the events as abandoned. No receiver can hold this up.
+  client_.shutdown();
+  const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  while ((in_flight_.load() > 0 || client_.stats().open_connections > 0) &&
+         std::chrono::steady_clock::now() < limit) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  // 3. The loop threads stop.
+  scheduler_.join();
+  rep.abandoned_attempts = cut_in_flight_.load() - cut_before;
   rep.stats = log_.stats();
   return rep;
 }

@@ -4,10 +4,13 @@
 // chain, deadline, retries with backoff, failover, signing (§7.4/§7.5) and seeded chaos. It
 // records every attempt (AttemptLog) and serves the control-API views: GET /_mock/webhooks,
 // POST /_mock/inbound, GET /_mock/keys, and its /metrics lines.
-// What to do is decided by plan.h (pure); this file only sequences it on the Scheduler and the
-// HttpPoster. Not owned here: message state (the store), YAML parsing (scenario/), routes (http/).
+// What to do is decided by plan.h (pure); this file only sequences it on the Scheduler's event
+// loop, and the shared HTTP client (net/http_client.h) carries each attempt out on that loop: an
+// attempt in flight costs a socket and a timer, never a thread, and each destination (origin) has
+// its own connection pool, so a slow or dead receiver never delays another one. Not owned here: message state (the store), YAML parsing (scenario/), routes (http/).
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -18,7 +21,7 @@
 #include "core/signing.h"
 #include "webhook/attempt_log.h"
 #include "webhook/hooks.h"
-#include "webhook/http_poster.h"
+#include "net/http_client.h"
 #include "webhook/plan.h"
 #include "webhook/scheduler.h"
 #include "webhook/settings.h"
@@ -27,10 +30,27 @@ namespace harness::mock {
 
 // Server-level knobs (the scenario cannot change these).
 struct EngineOptions {
-  size_t workers = 8;                    // concurrent deliveries (and connections per receiver)
+  // Event-loop threads that run lifecycle steps and every attempt's I/O (none of them ever waits
+  // for a receiver).
+  size_t workers = 2;
   size_t queue_capacity = 200000;        // admitted, not yet finished message flows
   size_t log_capacity = 100000;          // attempt records kept for GET /_mock/webhooks
-  size_t connections_per_destination = 8;  // keep-alive connections per receiver, at most
+  // Connections per destination (scheme://host:port), busy or idle keep-alive; attempts beyond
+  // it wait for one (the attempt's deadline starts when it gets one). A receiver answering in
+  // 200 ms gets up to 320 events/s per 64 connections. A receiver that gives each connection a
+  // thread needs at least this many threads (the reference service has 64, telnyx-loadgen's
+  // receiver 96).
+  size_t connections_per_destination = 64;
+  // New connections being opened at once per destination: a burst does not overflow a small
+  // listen backlog (cpp-httplib listens with 5) and turn into 1 s SYN retries. The first this
+  // many connections open on demand; more only once an attempt has waited `grow_after` for one
+  // (at most one per grow_after / 4): a receiver that gives each connection a thread is not
+  // handed connections its load does not need (net::ClientOptions::grow_after).
+  size_t connecting_per_destination = 8;
+  std::chrono::milliseconds grow_after{20};
+  // A receiver's response body is read up to this many bytes; the rest is never read and the
+  // connection is closed.
+  size_t response_body_cap = 64 * 1024;
   // https receivers: empty = no certificate verification (test receivers are self-signed);
   // a CA file turns verification on.
   std::string ca_cert_file;
@@ -45,6 +65,7 @@ struct ControlReply {
 // What shutdown() could not deliver.
 struct ShutdownReport {
   size_t abandoned_tasks = 0;   // scheduled steps, attempts and bursts that never ran
+  size_t abandoned_attempts = 0;   // attempts cut in flight (or waiting for a connection)
   WebhookStats stats;           // final counters (events_abandoned counts the lost events)
   std::string summary() const;  // one line for the mock's log
 };
@@ -84,13 +105,20 @@ class WebhookEngine final : public WebhookSink {
   const core::Ed25519KeyPair& key() const { return key_; }
   const AttemptLog& log() const { return log_; }
   size_t pending() const { return scheduler_.pending(); }
-  // Idle means nothing scheduled and nothing running (tests and the benchmark wait for it).
-  bool idle() const { return scheduler_.pending() == 0 && scheduler_.running() == 0; }
+  // Attempts on the wire or waiting for a connection.
+  size_t in_flight() const { return in_flight_.load(); }
+  // Idle means nothing scheduled, running or in flight (tests and the benchmark wait for it).
+  bool idle() const {
+    return scheduler_.pending() == 0 && scheduler_.running() == 0 && in_flight_.load() == 0;
+  }
+  // The HTTP client's counters (connections, bytes read, truncated bodies, ...).
+  net::ClientStats client_stats() const { return client_.stats(); }
   // POST /_mock/reset: forgets records and counters; deliveries in progress continue.
   void reset_log() { log_.clear(); }
 
-  // Stops the workers (attempts in progress finish, bounded by the deadline), records every
-  // event still pending as abandoned, and says what was lost. Idempotent.
+  // Refuses new work, records every event still pending as abandoned, cuts the attempts in
+  // flight (recorded as abandoned too, whatever the receivers do), stops the loop threads and says
+  // what was lost. Returns within a fraction of a second. Idempotent.
   ShutdownReport shutdown();
 
  private:
@@ -108,6 +136,9 @@ class WebhookEngine final : public WebhookSink {
   void start_delivery(const std::shared_ptr<Delivery>& d);
   void schedule_attempt(const std::shared_ptr<Delivery>& d, WebhookDuration delay);
   void attempt(const std::shared_ptr<Delivery>& d);
+  // Records an attempt ("" error = delivered) and schedules what follows.
+  void attempt_done(const std::shared_ptr<Delivery>& d, int number, const std::string& url,
+                    std::string error, int http_status, double latency_ms);
   void after_first_attempt(const std::shared_ptr<Delivery>& d);
   void record_without_attempt(const Delivery& d, AttemptOutcome outcome, std::string error);
   void schedule_burst(uint64_t generation, size_t burst_index, uint64_t i,
@@ -119,12 +150,16 @@ class WebhookEngine final : public WebhookSink {
   const core::Ed25519Signer signer_;   // the key prepared once: signing is per attempt
   const EngineOptions options_;
   AttemptLog log_;
-  HttpPoster poster_;
   std::atomic<InboundDirectory*> directory_{nullptr};
   std::atomic<uint64_t> burst_generation_{0};
   mutable std::mutex settings_mu_;
   std::shared_ptr<const WebhookSettings> settings_;
-  Scheduler scheduler_;   // last: its workers stop before the members they use are destroyed
+  std::atomic<size_t> in_flight_{0};
+  std::atomic<size_t> cut_in_flight_{0};   // attempts aborted by shutdown
+  // Last: the loop threads stop (in shutdown) before the members they use are destroyed, and the
+  // client (whose sockets belong to the scheduler's loop) goes before the loop.
+  Scheduler scheduler_;
+  net::HttpClient client_;
 };
 
 }  // namespace harness::mock

@@ -1,14 +1,61 @@
 #include "webhook/scheduler.h"
 
+#include <asio.hpp>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
 namespace harness::mock {
 
-Scheduler::Scheduler(size_t workers, size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {
-  if (workers == 0) workers = 1;
-  threads_.reserve(workers);
-  for (size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { run(); });
+struct Scheduler::Impl : std::enable_shared_from_this<Scheduler::Impl> {
+  explicit Impl(size_t threads) : io(static_cast<int>(threads)), guard(asio::make_work_guard(io)) {}
+
+  struct Item {
+    Task task;
+    Abandon abandon;
+  };
+
+  // Runs the task of `id` unless close() took it first.
+  void fire(uint64_t id) {
+    Task task;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      auto it = items.find(id);
+      if (it == items.end()) return;
+      task = std::move(it->second.task);
+      items.erase(it);
+      ++running;
+    }
+    task();
+    task = nullptr;   // release captured state before the count drops
+    std::lock_guard<std::mutex> lock(mu);
+    --running;
+  }
+
+  asio::io_context io;
+  asio::executor_work_guard<asio::io_context::executor_type> guard;
+  std::vector<std::thread> threads;
+  mutable std::mutex mu;
+  std::unordered_map<uint64_t, Item> items;   // pending: scheduled, not yet run
+  uint64_t next_id = 0;
+  size_t running = 0;
+  bool closed = false;
+  bool joined = false;
+};
+
+Scheduler::Scheduler(size_t threads, size_t capacity)
+    : capacity_(capacity == 0 ? 1 : capacity), workers_(threads == 0 ? 1 : threads),
+      impl_(std::make_shared<Impl>(workers_)) {
+  impl_->threads.reserve(workers_);
+  for (size_t i = 0; i < workers_; ++i) {
+    impl_->threads.emplace_back([impl = impl_.get()] { impl->io.run(); });
+  }
 }
 
 Scheduler::~Scheduler() { stop(); }
+
+asio::io_context& Scheduler::io() { return impl_->io; }
 
 bool Scheduler::admit(std::chrono::nanoseconds delay, Task task, Abandon abandon) {
   return push(delay, std::move(task), std::move(abandon), true);
@@ -19,63 +66,37 @@ bool Scheduler::follow(std::chrono::nanoseconds delay, Task task, Abandon abando
 }
 
 bool Scheduler::push(std::chrono::nanoseconds delay, Task task, Abandon abandon, bool bounded) {
-  if (delay.count() < 0) delay = std::chrono::nanoseconds(0);
-  const SteadyTime due = std::chrono::steady_clock::now() + delay;
+  uint64_t id = 0;
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_) return false;
-    if (bounded && heap_.size() >= capacity_) return false;
-    heap_.push(Item{due, seq_++, std::move(task), std::move(abandon)});
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    if (impl_->closed) return false;
+    if (bounded && impl_->items.size() >= capacity_) return false;
+    id = impl_->next_id++;
+    impl_->items.emplace(id, Impl::Item{std::move(task), std::move(abandon)});
   }
-  // One wake-up is enough: whichever worker wakes re-reads the top of the heap and either runs
-  // it or waits until its due time (waking all of them costs a context switch each).
-  cv_.notify_one();
+  std::weak_ptr<Impl> weak = impl_;
+  if (delay.count() <= 0) {
+    asio::post(impl_->io, [weak, id] {
+      if (auto impl = weak.lock()) impl->fire(id);
+    });
+    return true;
+  }
+  auto timer = std::make_shared<asio::steady_timer>(impl_->io, delay);
+  timer->async_wait([weak, id, timer](const asio::error_code& ec) {
+    if (ec) return;
+    if (auto impl = weak.lock()) impl->fire(id);
+  });
   return true;
 }
 
-void Scheduler::run() {
-  std::unique_lock<std::mutex> lock(mu_);
-  for (;;) {
-    if (stopping_) return;
-    if (heap_.empty()) {
-      cv_.wait(lock);
-      continue;
-    }
-    const SteadyTime due = heap_.top().due;
-    if (std::chrono::steady_clock::now() < due) {
-      cv_.wait_until(lock, due);
-      continue;
-    }
-    // priority_queue::top is const; the task is moved out before pop.
-    Item item = std::move(const_cast<Item&>(heap_.top()));
-    heap_.pop();
-    ++running_;
-    lock.unlock();
-    item.task();
-    item = Item{};   // release captured state outside the lock
-    lock.lock();
-    --running_;
-  }
-}
-
-size_t Scheduler::stop() {
-  std::vector<Item> left;
+size_t Scheduler::close() {
+  std::vector<Impl::Item> left;
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_ && threads_.empty()) return 0;
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  for (auto& t : threads_) {
-    if (t.joinable()) t.join();
-  }
-  threads_.clear();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    while (!heap_.empty()) {
-      left.push_back(std::move(const_cast<Item&>(heap_.top())));
-      heap_.pop();
-    }
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    impl_->closed = true;
+    left.reserve(impl_->items.size());
+    for (auto& [id, item] : impl_->items) left.push_back(std::move(item));
+    impl_->items.clear();
   }
   for (auto& item : left) {
     if (item.abandon) item.abandon();
@@ -83,14 +104,36 @@ size_t Scheduler::stop() {
   return left.size();
 }
 
+void Scheduler::join() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    if (impl_->joined) return;
+    impl_->joined = true;
+  }
+  impl_->guard.reset();
+  impl_->io.stop();
+  for (auto& t : impl_->threads) {
+    if (!t.joinable()) continue;
+    if (t.get_id() == std::this_thread::get_id()) t.detach();   // stopped from a task
+    else t.join();
+  }
+  impl_->threads.clear();
+}
+
+size_t Scheduler::stop() {
+  const size_t n = close();
+  join();
+  return n;
+}
+
 size_t Scheduler::pending() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return heap_.size();
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->items.size();
 }
 
 size_t Scheduler::running() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return running_;
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->running;
 }
 
 }  // namespace harness::mock

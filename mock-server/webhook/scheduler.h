@@ -1,73 +1,65 @@
-// A time-ordered task schedule run by a fixed pool of worker threads: a min-heap on the due
-// time; idle workers wait on a condition variable until the earliest task is due. This is the
-// one place of the webhook engine that reads a steady clock (a timer implementation, STYLE
-// rule 6); event timestamps come from the injected core::Clock elsewhere.
+// A time-ordered task schedule on an Asio event loop: each task is a timer (or, when due now, a
+// post), and a small fixed set of loop threads runs every task and every webhook attempt's I/O
+// (the HTTP client shares the loop, see io()). A task never blocks a loop thread: an attempt is
+// started, and its result arrives later as another handler. This is the one place of the webhook
+// engine that reads a steady clock (a timer implementation, STYLE rule 6); event timestamps come
+// from the injected core::Clock elsewhere.
 // Admission is bounded: `admit` refuses new work when `capacity` tasks are pending, and the
 // caller counts the refusal. Follow-up work of an admitted task (`follow`) is always accepted,
-// so a retry can never be lost to overflow. `stop()` hands back whatever never ran.
+// so a retry can never be lost to overflow. `close()` hands back whatever never ran, `join()`
+// stops the loop threads.
 #pragma once
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
-#include <cstdint>
 #include <functional>
-#include <mutex>
-#include <queue>
-#include <thread>
-#include <vector>
+#include <memory>
+
+namespace asio {
+class io_context;
+}
 
 namespace harness::mock {
 
 class Scheduler {
  public:
   using Task = std::function<void()>;
-  // Called instead of the task when the scheduler stops before it ran.
+  // Called instead of the task when the scheduler is closed before it ran.
   using Abandon = std::function<void()>;
 
-  Scheduler(size_t workers, size_t capacity);
+  // `threads` loop threads (at least 1).
+  Scheduler(size_t threads, size_t capacity);
   ~Scheduler();
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
-  // New work: false (and not queued) when the queue is full or the scheduler stopped.
+  // New work: false (and not queued) when the queue is full or the scheduler is closed.
   bool admit(std::chrono::nanoseconds delay, Task task, Abandon abandon = {});
-  // Work that continues an admitted task: queued even beyond capacity (false only once stopped).
+  // Work that continues an admitted task: queued even beyond capacity (false only once closed).
   bool follow(std::chrono::nanoseconds delay, Task task, Abandon abandon = {});
 
-  // Stops the workers after their current task; calls the Abandon of every pending task and
-  // returns how many there were. Idempotent.
+  // Refuses new work and calls the Abandon of every pending task (on the calling thread);
+  // returns how many there were. The loop keeps running (I/O in flight can still complete or be
+  // cut). Idempotent.
+  size_t close();
+  // Stops and joins the loop threads; handlers not run by then are dropped. Idempotent.
+  void join();
+  // close() then join().
   size_t stop();
 
   size_t pending() const;
   size_t running() const;
   size_t capacity() const { return capacity_; }
-  size_t workers() const { return threads_.size(); }
+  size_t workers() const { return workers_; }
+  // The loop: I/O objects (the webhook HTTP client) run their handlers on its threads.
+  asio::io_context& io();
 
  private:
-  using SteadyTime = std::chrono::steady_clock::time_point;
-  struct Item {
-    SteadyTime due;
-    uint64_t seq;
-    Task task;
-    Abandon abandon;
-  };
-  struct Later {
-    bool operator()(const Item& a, const Item& b) const {
-      return a.due != b.due ? a.due > b.due : a.seq > b.seq;
-    }
-  };
-
+  struct Impl;
   bool push(std::chrono::nanoseconds delay, Task task, Abandon abandon, bool bounded);
-  void run();
 
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  std::priority_queue<Item, std::vector<Item>, Later> heap_;
-  uint64_t seq_ = 0;
-  size_t running_ = 0;
   size_t capacity_;
-  bool stopping_ = false;
-  std::vector<std::thread> threads_;
+  size_t workers_;
+  std::shared_ptr<Impl> impl_;
 };
 
 }  // namespace harness::mock

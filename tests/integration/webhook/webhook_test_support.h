@@ -173,7 +173,8 @@ class Receiver {
   using Responder = std::function<int(const Received& r, int nth_on_path)>;
 
   void install(httplib::Server& s) {
-    s.new_task_queue = [] { return new httplib::ThreadPool(32); };
+    // One thread per keep-alive connection: more than the engine's 64 per destination.
+    s.new_task_queue = [] { return new httplib::ThreadPool(80); };
     s.Post(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
       Received r;
       r.path = req.path;

@@ -1,10 +1,10 @@
-#include "loadgen/http/response_parser.h"
+// The wire codec of the shared HTTP client: response framing in every split, bad input, the
+// body cap, the request writer and URL splitting.
+#include "net/http_message.h"
 
 #include <gtest/gtest.h>
 
-#include "loadgen/http/request.h"
-
-using namespace harness::loadgen::http;
+using namespace harness::net;
 using State = ResponseParser::State;
 
 namespace {
@@ -141,16 +141,44 @@ TEST(RequestWriterTest, WritesHostAndContentLength) {
                  "Content-Length: 2\r\n\r\n{}");
 }
 
-TEST(UrlTest, ParsesAndRejects) {
-  Url u;
-  std::string err;
-  ASSERT_TRUE(parse_url("http://127.0.0.1:12111/base/", u, err));
-  EXPECT_EQ(u.host, "127.0.0.1");
-  EXPECT_EQ(u.port, "12111");
-  EXPECT_EQ(u.path, "/base");
-  ASSERT_TRUE(parse_url("http://localhost", u, err));
-  EXPECT_EQ(u.port, "80");
-  EXPECT_EQ(u.path, "");
-  for (const char* bad : {"https://x", "ftp://x", "http://", "http://:80", "http://x:0", "http://x:99999", "http://x:a"})
-    EXPECT_FALSE(parse_url(bad, u, err)) << bad;
+TEST(ResponseParserTest, BodyCapStopsReadingAndForbidsReuse) {
+  const std::string head = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n";
+  ResponseParser p(10);
+  size_t used = 0;
+  EXPECT_EQ(p.feed(head + std::string(40, 'x'), used), State::Done);
+  EXPECT_TRUE(p.truncated());
+  EXPECT_EQ(p.body(), std::string(10, 'x'));
+  EXPECT_FALSE(p.keep_alive());
+  EXPECT_EQ(p.status(), 200);
+  p.reset();
+  EXPECT_EQ(p.feed(head + std::string(100, 'y'), used), State::Done);   // the cap is kept
+  EXPECT_TRUE(p.truncated());
+  ResponseParser exact(100);
+  EXPECT_EQ(exact.feed(head + std::string(100, 'z'), used), State::Done);
+  EXPECT_FALSE(exact.truncated());
+  EXPECT_TRUE(exact.keep_alive());
+  EXPECT_EQ(exact.body_bytes(), 100u);
+}
+
+TEST(UrlTest, SplitsOriginAndTarget) {
+  auto u = parse_http_url("https://hooks.example.com/a/b?c=1#frag");
+  ASSERT_TRUE(u);
+  EXPECT_TRUE(u->origin.tls);
+  EXPECT_EQ(u->origin.host, "hooks.example.com");
+  EXPECT_EQ(u->origin.port, "443");
+  EXPECT_EQ(u->target, "/a/b?c=1");
+  EXPECT_EQ(u->origin.key(), "https://hooks.example.com:443");
+  u = parse_http_url("http://127.0.0.1:9000");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->origin.port, "9000");
+  EXPECT_EQ(u->target, "/");
+  u = parse_http_url("http://[::1]:8080?x");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->origin.host, "::1");
+  EXPECT_EQ(u->origin.host_header(), "[::1]:8080");
+  EXPECT_EQ(u->target, "/?x");
+  for (const char* bad : {"ftp://x", "http://", "http://:80", "http://x:0", "http://x:99999",
+                          "http://x:a", "http://u@x/", "http://[::1/", "http://x:/"}) {
+    EXPECT_FALSE(parse_http_url(bad)) << bad;
+  }
 }
