@@ -6,7 +6,7 @@
 #include <deque>
 #include <thread>
 
-#include "loadgen/http/response_parser.h"
+#include "net/http_message.h"
 
 namespace harness::loadgen {
 
@@ -30,7 +30,6 @@ struct Job {
   int64_t due_ns = 0;
   int64_t first_sent_ns = -1;
   int attempt = 0;
-  bool stale_resend_used = false;   // one silent resend after a stale keep-alive connection
 };
 
 struct Conn {
@@ -39,7 +38,7 @@ struct Conn {
   asio::steady_timer timer;
   std::string out;
   std::vector<char> in;
-  http::ResponseParser parser;
+  net::ResponseParser parser{1 << 20};   // bodies kept up to 1 MiB
   Job job;
   uint64_t gen = 0;          // bumps per request, so late handlers of an old one are ignored
   bool connected = false;
@@ -221,10 +220,7 @@ class Worker {
     const uint64_t gen = c.gen;
     asio::async_write(c.sock, asio::buffer(c.out), [this, &c, gen](const asio::error_code& ec, size_t) {
       if (gen != c.gen) return;
-      if (ec) {
-        if (stale_resend(c)) return;
-        return fail(c, c.timed_out ? Fault::Timeout : Fault::Write);
-      }
+      if (ec) return fail(c, c.timed_out ? Fault::Timeout : Fault::Write);
       read(c);
     });
   }
@@ -234,30 +230,20 @@ class Worker {
     c.sock.async_read_some(asio::buffer(c.in), [this, &c, gen](const asio::error_code& ec, size_t n) {
       if (gen != c.gen) return;
       if (ec) {
-        if (ec == asio::error::eof && c.parser.on_eof() == http::ResponseParser::State::Done) return complete(c);
-        if (stale_resend(c)) return;
+        if (ec == asio::error::eof && c.got_bytes && c.parser.on_eof() == net::ResponseParser::State::Done) return complete(c);
+        // A connection closed before any response byte (a keep-alive connection the server
+        // dropped, or an answer lost on purpose) is a transport error, never a silent resend:
+        // the server may have acted on the request.
         return fail(c, c.timed_out ? Fault::Timeout : Fault::Read);
       }
       c.got_bytes = true;
       stats.bytes_read += n;
       size_t used = 0;
       const auto st = c.parser.feed(std::string_view(c.in.data(), n), used);
-      if (st == http::ResponseParser::State::NeedMore) return read(c);
-      if (st == http::ResponseParser::State::Error) return fail(c, Fault::Read);
+      if (st == net::ResponseParser::State::NeedMore) return read(c);
+      if (st == net::ResponseParser::State::Error) return fail(c, Fault::Read);
       complete(c);
     });
-  }
-
-  // A keep-alive connection the server closed while idle fails on first use with no byte read;
-  // that says nothing about the server under test, so resend once on a fresh connection.
-  bool stale_resend(Conn& c) {
-    if (!c.reused || c.got_bytes || c.timed_out || c.job.stale_resend_used) return false;
-    c.job.stale_resend_used = true;
-    close(c);
-    c.reused = false;
-    c.parser.reset();
-    connect(c);
-    return true;
   }
 
   void close(Conn& c) {

@@ -211,3 +211,37 @@ TEST(MockLoadTest, InboundEventsAreMatchedToTheIntegrationsReplies) {
   EXPECT_EQ(in.replies_missing, 0u);
   EXPECT_EQ(in.reply_latency.total_count(), 50u);
 }
+
+// Issue 13: an answer the mock drops on purpose (+15005550005, accept_then_drop: the message is
+// stored) on a reused keep-alive connection is a counted transport error, never a silent resend
+// that would store a second message.
+TEST(MockLoadTest, DroppedAnswerOnReusedConnectionIsNotResent) {
+  harness::mock::MockServer srv({});
+  harness::testing::MockScenarios scenarios;   // magic numbers come with the scenario engine
+  scenarios.attach(srv);
+  ASSERT_FALSE(srv.start());
+  SendOptions o = send_options(srv, 6, 1s);
+  o.load.threads = 1;
+  o.load.connections = 1;   // every send after the first goes out on a reused connection
+  std::string err;
+  // seq 0..5: +15005550000 .. +15005550005; the last one's answer is dropped.
+  o.to = Template::parse("+1500555000{seq:1}", err);
+  ASSERT_TRUE(err.empty()) << err;
+  const auto rep = run_send(o, RunHooks{});
+  ASSERT_TRUE(rep.ok()) << rep.error();
+  const auto& s = rep.value().run;
+  EXPECT_EQ(s.issued, 6u);
+  EXPECT_EQ(s.retries, 0u);
+  EXPECT_EQ(s.errors.read, 1u);   // the dropped answer, counted
+  EXPECT_EQ(s.completed, 5u);
+  // The mock stored the dropped send exactly once.
+  httplib::Client c("127.0.0.1", srv.port());
+  auto res = c.Get("/_mock/messages?api_key=KEY_loadgen_it&limit=100");
+  ASSERT_TRUE(res);
+  const auto j = nlohmann::json::parse(res->body);
+  int dropped_stored = 0;
+  for (const auto& m : j["data"]) {
+    if (m["message"]["to"][0]["phone_number"] == "+15005550005") ++dropped_stored;
+  }
+  EXPECT_EQ(dropped_stored, 1);
+}
