@@ -5,6 +5,10 @@
 // each message's due time (so a stalled dispatcher cannot hide its stall).
 //
 //   bench_webhook_throughput [--messages N] [--rate R] [--workers W] [--connections C]
+//                            [--receiver-delay-ms D]
+//
+// --receiver-delay-ms makes the receiver answer each event after D ms (a web app writing to its
+// database); the engine then needs about rate x 2 x D connections.
 //
 // The lifecycle timing is zero, so the delay is the engine's own overhead (scheduling, store
 // advance, JSON, Ed25519 signing, HTTP round trips). Exit code 1 if any event was not delivered.
@@ -88,8 +92,9 @@ int main(int argc, char** argv) {
   const long rate = arg(argc, argv, "--rate", 6000);
   const long workers = arg(argc, argv, "--workers", 8);
   const long connections = arg(argc, argv, "--connections", 8);
-  if (messages <= 0 || rate <= 0 || workers <= 0 || connections <= 0) {
-    std::fprintf(stderr, "usage: %s [--messages N] [--rate R] [--workers W] [--connections C]\n",
+  const long receiver_delay_ms = arg(argc, argv, "--receiver-delay-ms", 0);
+  if (messages <= 0 || rate <= 0 || workers <= 0 || connections <= 0 || receiver_delay_ms < 0) {
+    std::fprintf(stderr, "usage: %s [--messages N] [--rate R] [--workers W] [--connections C] [--receiver-delay-ms D]\n",
                  argv[0]);
     return 2;
   }
@@ -103,6 +108,7 @@ int main(int argc, char** argv) {
   rx.set_keep_alive_max_count(1000000);
   rx.set_tcp_nodelay(true);
   rx.Post("/hooks", [&](const httplib::Request& req, httplib::Response& res) {
+    if (receiver_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(receiver_delay_ms));
     const auto now = Steady::now().time_since_epoch().count();
     ++received;
     // Cheap field scan instead of a full parse: the receiver must not be the bottleneck.
