@@ -1,6 +1,7 @@
 // YAML -> MockConfig. Unknown keys are errors (a typo must not silently fall back to a default);
 // each error carries the node's line and column (yaml-cpp marks are 0-based).
 #include "config/config.h"
+#include "core/ids.h"
 
 #include <fstream>
 #include <set>
@@ -74,7 +75,11 @@ ProfileConfig parse_profile(const YAML::Node& n) {
   ProfileConfig p;
   if (!n["name"]) fail(n, "profile needs a name");
   p.name = str(n["name"], "name");
-  if (n["id"]) p.id = str(n["id"], "id");
+  if (n["id"]) {
+    p.id = str(n["id"], "id");
+    // The API routes /v2/messaging_profiles/{id} by UUID only.
+    if (!core::is_uuid(*p.id)) fail(n["id"], "profile id '" + *p.id + "' is not a UUID (8-4-4-4-12 hex)");
+  }
   if (n["enabled"]) p.enabled = boolean(n["enabled"], "enabled");
   if (n["webhook_url"]) p.webhook_url = opt_str(n["webhook_url"], "webhook_url");
   if (n["webhook_failover_url"]) p.webhook_failover_url = opt_str(n["webhook_failover_url"], "webhook_failover_url");

@@ -73,31 +73,35 @@ HttpFront::HttpFront(const MockConfig& config, Store& store, Journal& journal, C
                      std::string admin_token)
     : config_(config), store_(store), journal_(journal), control_(control), metrics_(metrics),
       clock_(clock), inventory_(inventory), admin_token_(std::move(admin_token)) {
-  const std::string id = "([^/]+)";
+  // Placeholders are typed ({uuid}: 8-4-4-4-12 hex, {number_id}: digits), so an unknown
+  // sub-path such as /v2/messages/whatsapp or /v2/phone_numbers/slim is no route at all (404 /
+  // 10005), never an id. Out-of-scope families (10DLC, toll-free verification, hosted numbers,
+  // RCS, WhatsApp) have no routes and answer the same way.
   add_route("/v2/messages", "POST", &HttpFront::send_generic);
   add_route("/v2/messages/long_code", "POST", &HttpFront::send_long_code);
   add_route("/v2/messages/short_code", "POST", &HttpFront::send_short_code);
   add_route("/v2/messages/number_pool", "POST", &HttpFront::send_number_pool);
   add_route("/v2/messages/alphanumeric_sender_id", "POST", &HttpFront::send_alphanumeric);
-  add_route("/v2/messages/{id}", "GET", &HttpFront::get_message);
+  add_route("/v2/messages/{uuid}", "GET", &HttpFront::get_message);
   add_route("/v2/messaging_profiles", "GET", &HttpFront::list_profiles);
   add_route("/v2/messaging_profiles", "POST", &HttpFront::create_profile);
-  add_route("/v2/messaging_profiles/{id}", "GET", &HttpFront::get_profile);
-  add_route("/v2/messaging_profiles/{id}", "PATCH", &HttpFront::update_profile);
-  add_route("/v2/messaging_profiles/{id}", "DELETE", &HttpFront::delete_profile);
-  add_route("/v2/messaging_profiles/{id}/phone_numbers", "GET", &HttpFront::profile_numbers);
+  add_route("/v2/messaging_profiles/{uuid}", "GET", &HttpFront::get_profile);
+  add_route("/v2/messaging_profiles/{uuid}", "PATCH", &HttpFront::update_profile);
+  add_route("/v2/messaging_profiles/{uuid}", "DELETE", &HttpFront::delete_profile);
+  add_route("/v2/messaging_profiles/{uuid}/phone_numbers", "GET", &HttpFront::profile_numbers);
   add_route("/v2/available_phone_numbers", "GET", &HttpFront::available_numbers);
   add_route("/v2/number_orders", "POST", &HttpFront::create_order);
   add_route("/v2/number_orders", "GET", &HttpFront::list_orders);
-  add_route("/v2/number_orders/{id}", "GET", &HttpFront::get_order);
+  add_route("/v2/number_orders/{uuid}", "GET", &HttpFront::get_order);
   add_route("/v2/phone_numbers", "GET", &HttpFront::list_phone_numbers);
-  add_route("/v2/phone_numbers/{id}", "GET", &HttpFront::get_phone_number);
-  add_route("/v2/phone_numbers/{id}/messaging", "GET", &HttpFront::get_number_messaging);
-  add_route("/v2/phone_numbers/{id}/messaging", "PATCH", &HttpFront::patch_number_messaging);
-  (void)id;
+  add_route("/v2/phone_numbers/{number_id}", "GET", &HttpFront::get_phone_number);
+  add_route("/v2/phone_numbers/{number_id}/messaging", "GET", &HttpFront::get_number_messaging);
+  add_route("/v2/phone_numbers/{number_id}/messaging", "PATCH", &HttpFront::patch_number_messaging);
 }
 
-void HttpFront::add_route(const std::string& tmpl, const std::string& method, Handler h) {
+void HttpFront::add_route(const std::string& typed, const std::string& method, Handler h) {
+  // Metrics and the journal label a route with plain {id} whatever the placeholder's type.
+  const std::string tmpl = std::regex_replace(typed, std::regex("\\{[a-z_]+\\}"), "{id}");
   for (auto& r : routes_) {
     if (r.tmpl == tmpl) {
       r.methods.emplace_back(method, h);
@@ -109,18 +113,26 @@ void HttpFront::add_route(const std::string& tmpl, const std::string& method, Ha
   r.literal = tmpl.find('{') == std::string::npos;
   if (!r.literal) {
     std::string pattern;
-    for (size_t i = 0; i < tmpl.size(); ++i) {
-      if (tmpl[i] == '{') {
-        pattern += "([^/]+)";
-        i = tmpl.find('}', i);
+    for (size_t i = 0; i < typed.size(); ++i) {
+      if (typed[i] == '{') {
+        const size_t close = typed.find('}', i);
+        const std::string kind = typed.substr(i + 1, close - i - 1);
+        if (kind == "uuid") {
+          pattern += "([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})";
+        } else if (kind == "number_id") {
+          pattern += "([0-9]{1,32})";
+        } else {
+          pattern += "([^/]+)";
+        }
+        i = close;
       } else {
-        pattern += tmpl[i];
+        pattern += typed[i];
       }
     }
     r.re = std::regex(pattern);
   }
   r.methods.emplace_back(method, h);
-  // Literal routes are matched before patterns (so /v2/messages/long_code is not an {id}).
+  // Literal routes are matched first (the typed placeholders already keep them apart).
   routes_.insert(r.literal ? routes_.begin() : routes_.end(), std::move(r));
 }
 
@@ -283,7 +295,7 @@ void HttpFront::handle_api(ApiContext& ctx) {
     }
   }
   if (!found) {
-    error(ctx, 10005, "The requested resource or URL could not be found.");
+    error(ctx, 10005, "No resource at " + req.method + " " + req.path + ".");
     return;
   }
   ctx.route = found->tmpl;

@@ -131,6 +131,15 @@ void HttpFront::send(ApiContext& ctx, SendKind kind) {
       const bool kind_ok = from_kind != core::AddressKind::Invalid &&
                            !(kind == SendKind::LongCode && from_kind != core::AddressKind::E164) &&
                            !(kind == SendKind::ShortCode && from_kind != core::AddressKind::ShortCode);
+      if (!kind_ok && from_kind != core::AddressKind::Invalid) {
+        // A long code on /short_code (or a short code on /long_code): say which endpoint fits.
+        const bool is_short = from_kind == core::AddressKind::ShortCode;
+        error(ctx, 40305, "'" + from + "' is a " + (is_short ? "short code" : "long code") + "; /v2/messages/" +
+                              endpoint_name(kind) + " needs a " + (is_short ? "long code" : "short code") +
+                              " 'from' (use /v2/messages/" + (is_short ? "short_code" : "long_code") +
+                              " or /v2/messages).", "/from");
+        return;
+      }
       profile = kind_ok ? store_.number_sender(ctx.tenant, from) : std::nullopt;
       if (!profile || (r.messaging_profile_id && *r.messaging_profile_id != profile->id)) {
         error(ctx, 40305, "'" + from + "' is not a number on the sending messaging profile.", "/from");

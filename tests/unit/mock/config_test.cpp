@@ -118,6 +118,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"tenants:\n  - name: a\n    api_keys: [K]\n  - name: b\n    api_keys: [K]\n", 5, 16, "listed twice"},
         BadCase{"tenants:\n  - name: a\n    api_keys: [K]\n    profiles:\n      - name: p\n        webhook_api_version: \"3\"\n",
                 6, 30, "webhook_api_version"},
+        BadCase{"tenants:\n  - name: a\n    api_keys: [K]\n    profiles:\n      - name: p\n        id: main\n",
+                6, 13, "is not a UUID"},
         BadCase{"settings:\n  error_status: {40300: 200}\n", 2, 25, "HTTP status"},
         BadCase{"tenants: [\n", 2, 1, ""},
         BadCase{"tenants: 5\n", 1, 10, "tenants must be a list"}));
