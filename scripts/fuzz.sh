@@ -15,7 +15,9 @@ fi
 targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then
   targets=(fuzz_send_request fuzz_webhook_verify)
-  grep -q "fuzz_scenario_yaml" "$BUILD/tests/fuzz/Makefile" 2>/dev/null && targets+=(fuzz_scenario_yaml)
+  for t in fuzz_scenario_yaml fuzz_mock_pipeline fuzz_yaml_loader fuzz_service_webhook; do
+    grep -q "$t" "$BUILD/tests/fuzz/Makefile" 2>/dev/null && targets+=("$t")
+  done
 fi
 cmake --build "$BUILD" --target "${targets[@]}" -j "$(nproc)"
 status=0

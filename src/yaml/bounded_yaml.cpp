@@ -27,7 +27,10 @@ class Counter final : public YAML::EventHandler {
   void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t a, const std::string&) override { leaf(m, a); }
   void OnAlias(const YAML::Mark& m, YAML::anchor_t a) override {
     auto it = sizes_.find(a);
-    add(m, it == sizes_.end() ? 1 : it->second);
+    // An anchor is sized once its node is complete: an alias to an open one is a cycle, which
+    // any walk of the loaded document (YAML -> JSON) would follow forever.
+    if (it == sizes_.end()) throw YAML::ParserException(m, "an alias refers to a node that contains it (a cycle)");
+    add(m, it->second);
   }
   void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a, YAML::EmitterStyle::value) override {
     open(m, a);

@@ -78,6 +78,36 @@ std::optional<ReplySpec> Service::reply_for(const core::Message& inbound) const 
   return ReplySpec{d->name, inbound.to[0].phone_number, d->reply_text};
 }
 
+void Service::handle_webhook(const httplib::Request& req, httplib::Response& res) {
+  client::WebhookVerifyConfig vc;
+  vc.ed25519_public_key = cfg_.webhook_public_key;
+  vc.hmac_secret = cfg_.webhook_hmac_secret;
+  vc.tolerance_seconds = cfg_.webhook_tolerance_seconds;
+  vc.require_signature = cfg_.require_signature;
+  client::WebhookRequest wr{req.body, req.get_header_value("telnyx-signature-ed25519"),
+                            req.get_header_value("telnyx-timestamp"),
+                            req.get_header_value("x-telnyx-signature")};
+  auto ev = client::verify_and_parse(vc, wr, core::unix_seconds(clock_.now()));
+  if (!ev) {
+    webhooks_rejected_.fetch_add(1);
+    return reply_json(res, ev.error().http_status, {{"error", ev.error().reason}});
+  }
+  try {
+    EventResult r = outbox_->apply_event(
+        *ev, [this](const core::Message& m) { return reply_for(m); }, now_ms());
+    if (r.reply_id) wake_.notify_one();
+    if (r.duplicate) webhook_duplicates_.fetch_add(1);
+    if (r.reconciled) reconciled_.fetch_add(1);
+    json out = {{"duplicate", r.duplicate}, {"matched", r.matched},
+                {"status_updated", r.status_updated}};
+    if (r.reply_id) out["reply_id"] = *r.reply_id;
+    reply_json(res, 200, out);
+  } catch (const std::exception& e) {
+    // 5xx makes Telnyx deliver again; the event id was not recorded (rolled back).
+    reply_json(res, 500, {{"error", e.what()}});
+  }
+}
+
 void Service::routes() {
   http_.set_tcp_nodelay(true);
   // The library's default pool (8 threads on small machines) is used up by the webhook sender's
@@ -132,35 +162,8 @@ void Service::routes() {
     }
   });
 
-  net::post_capped(http_, cap, "/telnyx/webhook", [this](const httplib::Request& req, httplib::Response& res) {
-    client::WebhookVerifyConfig vc;
-    vc.ed25519_public_key = cfg_.webhook_public_key;
-    vc.hmac_secret = cfg_.webhook_hmac_secret;
-    vc.tolerance_seconds = cfg_.webhook_tolerance_seconds;
-    vc.require_signature = cfg_.require_signature;
-    client::WebhookRequest wr{req.body, req.get_header_value("telnyx-signature-ed25519"),
-                              req.get_header_value("telnyx-timestamp"),
-                              req.get_header_value("x-telnyx-signature")};
-    auto ev = client::verify_and_parse(vc, wr, core::unix_seconds(clock_.now()));
-    if (!ev) {
-      webhooks_rejected_.fetch_add(1);
-      return reply_json(res, ev.error().http_status, {{"error", ev.error().reason}});
-    }
-    try {
-      EventResult r = outbox_->apply_event(
-          *ev, [this](const core::Message& m) { return reply_for(m); }, now_ms());
-      if (r.reply_id) wake_.notify_one();
-      if (r.duplicate) webhook_duplicates_.fetch_add(1);
-      if (r.reconciled) reconciled_.fetch_add(1);
-      json out = {{"duplicate", r.duplicate}, {"matched", r.matched},
-                  {"status_updated", r.status_updated}};
-      if (r.reply_id) out["reply_id"] = *r.reply_id;
-      reply_json(res, 200, out);
-    } catch (const std::exception& e) {
-      // 5xx makes Telnyx deliver again; the event id was not recorded (rolled back).
-      reply_json(res, 500, {{"error", e.what()}});
-    }
-  });
+  net::post_capped(http_, cap, "/telnyx/webhook",
+                   [this](const httplib::Request& req, httplib::Response& res) { handle_webhook(req, res); });
 
   http_.Get(R"(/telnyx/message-status/([^/]+))",
             [this](const httplib::Request& req, httplib::Response& res) {

@@ -43,6 +43,8 @@ class Service {
   int start();
   void stop();
   Outbox& outbox() { return *outbox_; }
+  // POST /telnyx/webhook without the transport (body already read and capped); for fuzzing.
+  void handle_webhook(const httplib::Request& req, httplib::Response& res);
   ServiceStats stats() const;
 
  private:

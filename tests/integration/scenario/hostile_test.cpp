@@ -108,6 +108,11 @@ TEST_F(HostileTest, YamlAliasBombsAreRefusedWithLineAndColumn) {
   EXPECT_EQ(v.status, 400) << v.body.dump();
   EXPECT_NE(v.body.value("error", "").find("line "), std::string::npos) << v.body.dump();
   EXPECT_NE(v.body.value("error", "").find("expands to more than"), std::string::npos) << v.body.dump();
+  // A body that contains itself used to recurse until the stack ran out.
+  auto cyclic = control("PUT", "/_mock/scenario", "name: cyclic\nrules:\n  - name: r\n    respond:\n      status: 200\n"
+                                                  "      body: &b [1, *b]\n");
+  EXPECT_EQ(cyclic.status, 400) << cyclic.body.dump();
+  EXPECT_NE(cyclic.body.value("message", "").find("cycle"), std::string::npos) << cyclic.body.dump();
   EXPECT_EQ(control("GET", "/_mock/scenario").body.value("name", ""), "default");   // nothing half-loaded
   expect_still_serving();
 }

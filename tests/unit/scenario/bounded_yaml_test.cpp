@@ -36,6 +36,14 @@ TEST(BoundedYaml, BillionLaughsIsRefusedWithAMark) {
   EXPECT_NO_THROW(load_bounded(laughs(3)));
 }
 
+TEST(BoundedYaml, CyclicAliasIsRefused) {
+  // yaml-cpp loads this as a node that contains itself; converting it to JSON never ends.
+  EXPECT_THROW(load_bounded("a: &a [1, *a]\n"), YAML::ParserException);
+  std::string error;
+  EXPECT_FALSE(mock::scenario::parse_yaml_as_json("a: &a [1, *a]\n", error));
+  EXPECT_NE(error.find("cycle"), std::string::npos) << error;
+}
+
 TEST(BoundedYaml, SizeCapNamesWhereItIsCrossed) {
   Limits small;
   small.max_bytes = 16;
