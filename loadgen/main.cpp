@@ -80,7 +80,7 @@ void add_load_flags(CLI::App* app, LoadFlags& f, const char* url_help) {
 void add_output_flags(CLI::App* app, OutputFlags& f) {
   app->add_option("--report-json", f.report_json, "write the JSON report (schema in loadgen/REPORT.md)");
   app->add_option("--report-html", f.report_html, "write a self-contained HTML report");
-  app->add_option("--threshold", f.thresholds, "fail (exit 3) unless true: 'p99<50ms', 'duplicates==0'");
+  app->add_option("--threshold", f.thresholds, "fail (exit 3) unless true: 'p99<50ms', 'duplicate_events==0'");
   app->add_option("--progress", f.progress, "auto|tty|lines|off (default auto: tty when stderr is one)")
       ->check(CLI::IsMember({"auto", "tty", "lines", "off"}));
   app->add_option("--progress-interval", f.progress_interval, "progress period (default 1s)");
@@ -150,6 +150,7 @@ std::vector<Threshold> thresholds_of(const OutputFlags& f) {
   for (const auto& t : f.thresholds) {
     auto th = parse_threshold(t);
     if (!th) throw UsageError{"--threshold: " + th.error()};
+    if (!th.value().deprecation.empty()) std::cerr << "telnyx-loadgen: warning: " << th.value().deprecation << "\n";
     out.push_back(th.value());
   }
   return out;

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <mutex>
 #include <pthread.h>
+#include <random>
 #include <sys/resource.h>
 #include <thread>
 #include "core/signing.h"
@@ -73,7 +74,9 @@ int main(int argc, char** argv) {
   app.add_option("--port", opts.port, "Port; 0 picks a free one (see the start-up line)")
       ->check(CLI::Range(0, 65535))->capture_default_str();
   app.add_option("--config", opts.config_path, "YAML configuration (tenants, settings)")->check(CLI::ExistingFile);
-  app.add_option("--seed", opts.seed, "Seed for inventory, ids, open-mode numbers and the webhook key")->capture_default_str();
+  auto* seed_option = app.add_option("--seed", opts.seed,
+                                     "Seed for inventory, open-mode numbers and the webhook key; given, also for "
+                                     "message and event ids (otherwise fresh per start)")->capture_default_str();
   app.add_option("--log-level", log_level, "error | warn | info | debug")
       ->check(CLI::IsMember({"error", "warn", "info", "debug"}))->capture_default_str();
   app.add_option("--threads", opts.threads,
@@ -119,6 +122,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   opts.builtin_webhooks = !no_webhooks;
+  // Ids never repeat across restarts unless the run is pinned with --seed (start-up line: id_seed).
+  if (seed_option->count() == 0) opts.id_seed = (uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
   if (!tls_cert.empty()) opts.tls = harness::mock::TlsOptions{tls_cert, tls_key};
   if (!signing_key.empty()) {
     auto k = harness::core::load_ed25519_private_file(signing_key);
@@ -163,11 +168,11 @@ int main(int argc, char** argv) {
     std::cerr << "telnyx-mock: " << *err << "\n";
     return 1;
   }
-  std::cout << server.startup_line() << std::endl;
-  if (watch) scenarios->watch(scenario_path);
   std::unique_ptr<harness::mock::ScenarioWebhookFollower> follower;
   if (auto webhooks = server.webhook_engine())
     follower = std::make_unique<harness::mock::ScenarioWebhookFollower>(scenarios, webhooks);
+  std::cout << server.startup_line() << std::endl;
+  if (watch) scenarios->watch(scenario_path);
   if (log_level == "debug" || log_level == "info") {
     std::cerr << "telnyx-mock: " << (server.config().open_mode() ? "open mode (any Bearer KEY... key)" : "configured tenants")
               << ", control API at " << server.base_url() << "/_mock/, metrics at /metrics\n";

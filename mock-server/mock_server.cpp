@@ -48,6 +48,7 @@ MockServer::MockServer(MockServerOptions opts) : impl_(std::make_unique<Impl>())
   // The store exists before start() so tests and engines can hold a reference early; start()
   // resets it once the configuration is loaded.
   impl_->store = std::make_unique<Store>(impl_->config, impl_->opts.seed, *impl_->clock);
+  impl_->store->set_id_seed(impl_->opts.id_seed.value_or(impl_->opts.seed));
   // Deterministic from the seed, so a test can pin the public key it verifies with; a
   // configured settings.webhook_signing_key replaces it in start().
   core::Rng rng = core::Rng(impl_->opts.seed).fork("webhook-signing-key");
@@ -185,6 +186,8 @@ std::string MockServer::startup_line() const {
   core::json j = {{"host", impl_->opts.host},
                   {"port", impl_->port},
                   {"url", base_url()},
+                  {"seed", impl_->opts.seed},
+                  {"id_seed", impl_->store->id_seed()},
                   {"webhook_public_key", impl_->keys.public_key_base64()}};
   return "telnyx-mock listening " + j.dump();
 }

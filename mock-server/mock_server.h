@@ -35,6 +35,9 @@ struct MockServerOptions {
   std::string config_yaml;             // YAML text; empty = embedded default (open mode)
   std::string config_path;             // YAML file; wins over config_yaml when set
   uint64_t seed = 1;                   // inventory, open-mode tenants, ids, webhook key
+  // Message (and so event) ids; nullopt: from `seed`. The binary passes a fresh one per start
+  // unless --seed is given, so ids never repeat across restarts.
+  std::optional<uint64_t> id_seed;
   int threads = 0;                     // event-loop threads; 0 = the number of cores
   std::string admin_token;             // when set, /_mock/* needs "Authorization: Bearer <token>"
   core::Clock* clock = nullptr;        // not owned; nullptr = system clock

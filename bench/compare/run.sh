@@ -346,7 +346,7 @@ print("%.0f %.0f" % (steady, peak))
 EOF
 )
 read -r wh_ok wh_matched wh_missing wh_dups wh_events wh_bad < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); w=r["webhooks"]
-print(r["run"]["ok"], w["matched_sent"]+w["matched_finalized"], w["missing_sent"]+w["missing_finalized"], w["duplicates"], w["events"], w["bad_signatures"])' "$work/loadgen-c.json")
+print(r["run"]["ok"], w["matched_sent"]+w["matched_finalized"], w["missing_sent"]+w["missing_finalized"], w.get("duplicate_events", w.get("duplicates")), w["events"], w["bad_signatures"])' "$work/loadgen-c.json")
 fin_p99=$(to_ms "$(sed -n 's/^  send->finalized .* p99=\([^ ]*\).*/\1/p' "$work/loadgen-c.txt")")
 {
   echo "## (c) webhook deliveries per second"

@@ -79,7 +79,7 @@ std::string text_summary(const Report& r, const std::vector<ThresholdResult>& th
     const auto& w = *r.webhooks;
     o << "webhooks: registered " << w.registered << ", events " << w.events << " (sent " << w.sent_events
       << ", finalized " << w.finalized_events << ", other " << w.received_events << ")\n"
-      << "  duplicates " << w.duplicates << ", out-of-order " << w.out_of_order << ", orphans " << w.orphans
+      << "  duplicate events " << w.duplicates << ", out-of-order " << w.out_of_order << ", orphans " << w.orphans
       << ", missing sent " << w.missing_sent << ", missing finalized " << w.missing_finalized
       << ", bad signatures " << w.bad_signatures << ", malformed " << w.malformed
       << ", acks failed on purpose " << w.acks_failed << "\n";

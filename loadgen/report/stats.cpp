@@ -152,7 +152,7 @@ void to_json(core::json& j, const WebhookStats& s) {
   j = {{"registered", s.registered}, {"events", s.events}, {"sent_events", s.sent_events},
        {"finalized_events", s.finalized_events}, {"received_events", s.received_events},
        {"matched_sent", s.matched_sent}, {"matched_finalized", s.matched_finalized},
-       {"duplicates", s.duplicates}, {"out_of_order", s.out_of_order}, {"orphans", s.orphans},
+       {"duplicate_events", s.duplicates}, {"out_of_order", s.out_of_order}, {"orphans", s.orphans},
        {"bad_signatures", s.bad_signatures}, {"malformed", s.malformed},
        {"missing_sent", s.missing_sent}, {"missing_finalized", s.missing_finalized},
        {"acks_failed", s.acks_failed},
@@ -163,7 +163,9 @@ void from_json(const core::json& j, WebhookStats& s) {
   j.at("sent_events").get_to(s.sent_events); j.at("finalized_events").get_to(s.finalized_events);
   j.at("received_events").get_to(s.received_events);
   j.at("matched_sent").get_to(s.matched_sent); j.at("matched_finalized").get_to(s.matched_finalized);
-  j.at("duplicates").get_to(s.duplicates); j.at("out_of_order").get_to(s.out_of_order);
+  // "duplicates" in reports written before the rename.
+  j.at(j.contains("duplicate_events") ? "duplicate_events" : "duplicates").get_to(s.duplicates);
+  j.at("out_of_order").get_to(s.out_of_order);
   j.at("orphans").get_to(s.orphans); j.at("bad_signatures").get_to(s.bad_signatures);
   j.at("malformed").get_to(s.malformed);
   j.at("missing_sent").get_to(s.missing_sent); j.at("missing_finalized").get_to(s.missing_finalized);

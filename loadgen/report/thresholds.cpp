@@ -36,7 +36,7 @@ bool is_latency_metric(const std::string& metric) {
 const char* const kCountMetrics[] = {
     "errors", "error_rate", "timeouts", "connect_errors", "read_errors", "write_errors",
     "status_errors", "unsent", "issued", "completed", "ok", "retries", "rate",
-    "duplicates", "missing", "missing_sent", "missing_finalized", "orphans", "out_of_order",
+    "duplicate_events", "missing", "missing_sent", "missing_finalized", "orphans", "out_of_order",
     "bad_signatures", "malformed", "replies_missing"};
 
 std::optional<double> parse_number(std::string_view s) {
@@ -94,6 +94,12 @@ core::Expected<Threshold, std::string> parse_threshold(std::string_view text) {
     return s;
   };
   t.metric = std::string(trim(text.substr(0, at)));
+  if (t.metric == "duplicates") {
+    // The mock's `duplicates` verdict counts SMS sent twice; this one counts webhook events.
+    t.metric = "duplicate_events";
+    t.deprecation = "threshold metric 'duplicates' is deprecated, use 'duplicate_events' (the same webhook "
+                    "event received twice; the mock's duplicates verdict counts an SMS sent twice)";
+  }
   const std::string_view value = trim(text.substr(at + len));
   if (!is_known_metric(t.metric)) return core::unexpected("threshold '" + t.text + "': unknown metric '" + t.metric + "'");
   std::optional<double> v;
@@ -147,7 +153,7 @@ std::optional<double> metric_value(const Report& r, const std::string& metric) {
   }
   if (!r.webhooks) return std::nullopt;
   const auto& w = *r.webhooks;
-  if (metric == "duplicates") return static_cast<double>(w.duplicates);
+  if (metric == "duplicate_events") return static_cast<double>(w.duplicates);
   if (metric == "missing") return static_cast<double>(w.missing_sent + w.missing_finalized);
   if (metric == "missing_sent") return static_cast<double>(w.missing_sent);
   if (metric == "missing_finalized") return static_cast<double>(w.missing_finalized);

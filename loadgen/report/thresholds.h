@@ -1,4 +1,4 @@
-// Pass/fail criteria for CI: "p99<50ms", "p99.9<=1s", "duplicates==0", "error_rate<1%".
+// Pass/fail criteria for CI: "p99<50ms", "p99.9<=1s", "duplicate_events==0", "error_rate<1%".
 // Owns parsing a threshold (validated before the run starts) and evaluating it on a Report.
 // Metric names are listed in loadgen/REPORT.md; latencies take us/ms/s units and are compared
 // in microseconds, rates take an optional '%'.
@@ -19,6 +19,7 @@ struct Threshold {
   std::string metric;
   CmpOp op = CmpOp::Less;
   double value = 0;     // latency metrics: microseconds; error_rate: percent
+  std::string deprecation;   // set when the text used a deprecated alias: warn, still evaluate
 };
 
 core::Expected<Threshold, std::string> parse_threshold(std::string_view text);

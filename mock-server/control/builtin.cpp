@@ -1,6 +1,7 @@
 #include "control/builtin.h"
 
 #include <cstdlib>
+#include "core/errors.h"
 #include "core/json.h"
 #include "core/json_limits.h"
 
@@ -43,12 +44,27 @@ void register_builtin_control(const BuiltinDeps& d) {
   api.add("GET", "/_mock/health", [&store = d.store](const httplib::Request&, httplib::Response& res, const std::smatch&) {
     reply(res, {{"data", {{"status", "ok"}, {"messages", store.message_count()}}}});
   });
-  api.add("POST", "/_mock/reset", [d](const httplib::Request&, httplib::Response& res, const std::smatch&) {
-    d.store.reset();
+  // No body (curl -X POST) resets; {"ids": true} or ?rewind_ids=1 also restarts the id sequence.
+  api.add("POST", "/_mock/reset", [d](const httplib::Request& req, httplib::Response& res, const std::smatch&) {
+    bool rewind = req.has_param("rewind_ids") && req.get_param_value("rewind_ids") != "0" &&
+                  req.get_param_value("rewind_ids") != "false";
+    if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+      const auto j = core::json::parse(req.body, nullptr, false);
+      bool ok = j.is_object();
+      if (ok)
+        for (const auto& [k, v] : j.items()) ok = ok && k == "ids" && v.is_boolean();
+      if (!ok) {
+        res.status = 400;
+        res.set_content(core::error_body(10015, "Expected no body or {\"ids\": true}.", std::nullopt), "application/json");
+        return;
+      }
+      rewind = rewind || j.value("ids", false);
+    }
+    d.store.reset(rewind);
     d.journal.clear();
     d.metrics.clear();
     d.control.run_reset_hooks();
-    reply(res, {{"data", {{"reset", true}}}});
+    reply(res, {{"data", {{"reset", true}, {"ids_rewound", rewind}}}});
   });
   api.add("GET", "/_mock/requests", [&journal = d.journal](const httplib::Request& req, httplib::Response& res, const std::smatch&) {
     JournalFilter f;

@@ -1,5 +1,7 @@
 #include "control/control_api.h"
 
+#include <thread>
+
 namespace harness::mock {
 
 void ControlApi::add(const std::string& method, const std::string& path_regex, ControlHandler handler) {
@@ -18,7 +20,16 @@ void ControlApi::on_reset(std::function<void()> hook) {
   reset_hooks_.push_back(std::move(hook));
 }
 
-ControlApi::Match ControlApi::dispatch(const httplib::Request& req, httplib::Response& res) const {
+namespace {
+// Set by defer() during a handler call on this thread; taken by dispatch() right after it.
+thread_local ControlApi::Deferred t_deferred;
+}  // namespace
+
+void ControlApi::defer(std::chrono::milliseconds every, ControlPoll poll) {
+  t_deferred = Deferred{every, std::move(poll)};
+}
+
+ControlApi::Match ControlApi::dispatch(const httplib::Request& req, httplib::Response& res, Deferred* deferred) const {
   ControlHandler handler;
   std::smatch m;
   bool path_known = false;
@@ -38,7 +49,15 @@ ControlApi::Match ControlApi::dispatch(const httplib::Request& req, httplib::Res
     }
   }
   if (handler) {
+    t_deferred = Deferred{};
     handler(req, res, m);
+    Deferred d = std::move(t_deferred);
+    t_deferred = Deferred{};
+    if (d.poll) {
+      if (deferred) *deferred = std::move(d);
+      else
+        while (!d.poll(res)) std::this_thread::sleep_for(d.every);   // no event loop to wait on
+    }
     return Match::Found;
   }
   return path_known ? Match::WrongMethod : Match::NoRoute;

@@ -4,6 +4,7 @@
 // verify, webhooks, inbound) with add(). Paths are matched in full against the decoded path.
 // Handlers run on HTTP worker threads and must be thread-safe.
 #pragma once
+#include <chrono>
 #include <functional>
 #include <mutex>
 #include <regex>
@@ -25,9 +26,21 @@ class ControlApi {
   // Called by POST /_mock/reset after the store was reset, in registration order.
   void on_reset(std::function<void()> hook);
 
+  // A handler that cannot answer yet (a long poll such as POST /_mock/verify?wait=10s) calls
+  // defer(): `poll` is run again every `every` until it returns true, having filled `res`.
+  // It must answer by its own deadline. Over the event-loop transport the re-runs are timers
+  // on the connection's loop, so a waiting client holds no thread.
+  using ControlPoll = std::function<bool(httplib::Response& res)>;
+  struct Deferred {
+    std::chrono::milliseconds every{0};
+    ControlPoll poll;   // empty: the handler answered
+  };
+  static void defer(std::chrono::milliseconds every, ControlPoll poll);
+
   enum class Match { Found, WrongMethod, NoRoute };
-  // Runs the matching handler. WrongMethod / NoRoute leave `res` untouched.
-  Match dispatch(const httplib::Request& req, httplib::Response& res) const;
+  // Runs the matching handler. WrongMethod / NoRoute leave `res` untouched. A deferred answer
+  // is handed to `deferred` when given; without it, dispatch polls in place (blocking).
+  Match dispatch(const httplib::Request& req, httplib::Response& res, Deferred* deferred = nullptr) const;
   void run_reset_hooks() const;
   // "GET /_mock/health" ... for the index served at GET /_mock/.
   std::vector<std::string> describe() const;

@@ -159,10 +159,15 @@ void HttpFront::serve(const std::shared_ptr<net::Exchange>& ex) {
   const bool control = req.path.compare(0, 6, "/_mock") == 0 &&
                        (req.path.size() == 6 || req.path[6] == '/');
   if (control || req.path == "/metrics") {
+    ControlApi::Deferred deferred;
     try {
-      handle_control(ctx);
+      handle_control(ctx, &deferred);
     } catch (const std::exception& e) {
       error(ctx, 10007, std::string("Control handler failed: ") + e.what(), std::nullopt, std::nullopt, 500);
+    }
+    if (deferred.poll) {
+      poll_control(ex, std::make_shared<ControlApi::Deferred>(std::move(deferred)), ctx.request_id);
+      return;
     }
     res.set_header("x-request-id", ctx.request_id);
     metrics_.count_request(control ? "/_mock" : "/metrics", req.method, res.status);
@@ -199,7 +204,26 @@ void HttpFront::complete_api(net::Exchange& ex, ApiContext& ctx, const std::shar
   if (!ex.finished()) ex.reply();
 }
 
-void HttpFront::handle_control(ApiContext& ctx) {
+void HttpFront::poll_control(const std::shared_ptr<net::Exchange>& ex,
+                             const std::shared_ptr<ControlApi::Deferred>& d, const std::string& request_id) {
+  // A long poll: re-checked on a timer of this connection's loop; no thread waits meanwhile.
+  ex->after(d->every, [this, ex, d, request_id] {
+    bool answered = true;
+    try {
+      answered = d->poll(ex->res);
+    } catch (const std::exception& e) {
+      ApiContext ctx{ex->req, ex->res, request_id, {}, {}, {}, {}, nullptr, {}, {}, {}, ex.get(), {}};
+      error(ctx, 10007, std::string("Control handler failed: ") + e.what(), std::nullopt, std::nullopt, 500);
+    }
+    if (!answered) return poll_control(ex, d, request_id);
+    if (ex->res.get_header_value("Content-Type").empty()) ex->res.set_header("Content-Type", kJson);
+    ex->res.set_header("x-request-id", request_id);
+    metrics_.count_request("/_mock", ex->req.method, ex->res.status);
+    ex->reply();
+  });
+}
+
+void HttpFront::handle_control(ApiContext& ctx, ControlApi::Deferred* deferred) {
   if (ctx.req.path == "/metrics") {
     if (ctx.req.method != "GET" && ctx.req.method != "HEAD") {
       ctx.res.set_header("Allow", "GET");
@@ -217,7 +241,7 @@ void HttpFront::handle_control(ApiContext& ctx) {
     error(ctx, 10015, core::json_too_deep_detail(config_.settings.json_max_depth), std::nullopt, std::nullopt, 400);
     return;
   }
-  switch (control_.dispatch(ctx.req, ctx.res)) {
+  switch (control_.dispatch(ctx.req, ctx.res, deferred)) {
     case ControlApi::Match::Found:
       if (ctx.res.get_header_value("Content-Type").empty()) ctx.res.set_header("Content-Type", kJson);
       break;
@@ -271,6 +295,7 @@ void HttpFront::handle_api(ApiContext& ctx) {
   const auto& req = ctx.req;
   // The interceptor's decision (Pass without an interceptor).
   if (ctx.decision.kind == Decision::Kind::Respond) {
+    label(ctx);
     for (const auto& [k, val] : ctx.decision.headers) ctx.res.set_header(k, val);
     if (ctx.decision.error_code && ctx.decision.body.empty()) {
       error(ctx, *ctx.decision.error_code, {}, std::nullopt, std::nullopt, ctx.decision.status);
@@ -281,6 +306,7 @@ void HttpFront::handle_api(ApiContext& ctx) {
     return;
   }
   if (ctx.decision.kind == Decision::Kind::Fault && ctx.decision.fault != FaultKind::AcceptThenDrop) {
+    label(ctx);
     run_fault(ctx, ctx.decision.fault);
     return;
   }
@@ -334,6 +360,18 @@ void HttpFront::handle_api(ApiContext& ctx) {
   }
 }
 
+void HttpFront::label(ApiContext& ctx) {
+  // The route template and tenant a request answered by the scenario would have had, so the
+  // journal and /metrics file it where the handler would have.
+  for (const auto& r : routes_) {
+    if (r.literal ? ctx.req.path == r.tmpl : std::regex_match(ctx.req.path, ctx.m, r.re)) {
+      ctx.route = r.tmpl;
+      break;
+    }
+  }
+  if (auto tenant = store_.authenticate(ctx.api_key)) ctx.tenant = std::move(*tenant);
+}
+
 void HttpFront::run_fault(ApiContext& ctx, FaultKind kind) {
   auto ex = std::atomic_load(&faults_);
   if (ex && ctx.conn && ex->execute(kind, *ctx.conn)) return;
@@ -342,6 +380,9 @@ void HttpFront::run_fault(ApiContext& ctx, FaultKind kind) {
 }
 
 void HttpFront::finish(ApiContext& ctx, const std::shared_ptr<RequestInterceptor>& icpt) {
+  // A handler that wrote a body without a status answers 200 (the library's default on the
+  // wire): journal, metrics and verdicts record that, not the unset -1 that means "no response".
+  if (ctx.res.status == -1 && !ctx.res.body.empty()) ctx.res.status = 200;
   ctx.res.set_header("x-request-id", ctx.request_id);
   metrics_.count_request(ctx.route.empty() ? kUnmatched : ctx.route, ctx.req.method, ctx.res.status);
   if (icpt) {
@@ -349,6 +390,7 @@ void HttpFront::finish(ApiContext& ctx, const std::shared_ptr<RequestInterceptor
     v.method = ctx.req.method;
     v.path = ctx.req.path;
     v.api_key = ctx.api_key;
+    v.tenant = ctx.tenant;
     v.raw_body = ctx.req.body;
     icpt->on_completed(v, ctx.decision, ctx.res.status, ctx.message_id);
   }

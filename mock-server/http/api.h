@@ -90,9 +90,13 @@ class HttpFront {
   void begin_api(ApiContext& ctx);
   void handle_api(ApiContext& ctx);
   void complete_api(net::Exchange& ex, ApiContext& ctx, const std::shared_ptr<RequestInterceptor>& icpt);
-  void handle_control(ApiContext& ctx);
+  void handle_control(ApiContext& ctx, ControlApi::Deferred* deferred);
+  void poll_control(const std::shared_ptr<net::Exchange>& ex, const std::shared_ptr<ControlApi::Deferred>& d,
+                    const std::string& request_id);
   void finish(ApiContext& ctx, const std::shared_ptr<RequestInterceptor>& icpt);
   void run_fault(ApiContext& ctx, FaultKind kind);
+  // Route template and tenant for a request the scenario answered before routing and auth.
+  void label(ApiContext& ctx);
 
  public:
   // ---- response helpers (used by handlers and the control API) ----

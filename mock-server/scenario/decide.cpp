@@ -217,6 +217,31 @@ Prepared prepare(const Scenario& sc, const RequestView& req) {
   return p;
 }
 
+// A rule's 429 looks like a real one: x-ratelimit-limit (the burst of the first rate limit that
+// matches the request, else 1), -remaining 0 and -reset (the rule's Retry-After, else 1 s). The
+// rule's own headers win; Retry-After is sent only when the rule gives one.
+static void add_rate_limit_headers(const Scenario& sc, const Prepared& p, Decision& d) {
+  auto has = [&d](std::string_view name) {
+    for (const auto& [k, v] : d.headers)
+      if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) == b;
+          }))
+        return &v;
+    return static_cast<const std::string*>(nullptr);
+  };
+  int64_t limit = 1;
+  for (size_t i = 0; i < sc.rate_limits.size() && i < p.bucket_keys.size(); ++i)
+    if (p.bucket_keys[i]) {
+      limit = static_cast<int64_t>(sc.rate_limits[i].burst);
+      break;
+    }
+  const std::string* retry_after = has("retry-after");
+  const std::string reset = retry_after ? *retry_after : "1";
+  if (!has("x-ratelimit-limit")) d.headers.emplace_back("x-ratelimit-limit", std::to_string(limit));
+  if (!has("x-ratelimit-remaining")) d.headers.emplace_back("x-ratelimit-remaining", "0");
+  if (!has("x-ratelimit-reset")) d.headers.emplace_back("x-ratelimit-reset", reset);
+}
+
 Decision decide(const Scenario& sc, const RequestView& req, ScenarioState& st, core::TimePoint now) {
   return decide(sc, prepare(sc, req), st, now);
 }
@@ -251,6 +276,7 @@ Decision decide(const Scenario& sc, const Prepared& p, ScenarioState& st, core::
     if (r.set_state) st.machines[machine_key] = *r.set_state;
     d.rule = r.name;
     apply_action(a, d);
+    if (d.kind == Decision::Kind::Respond && d.status == 429) add_rate_limit_headers(sc, p, d);
     break;
   }
   if (d.kind == Decision::Kind::Pass && p.magic) apply_magic_number(*p.magic, d);

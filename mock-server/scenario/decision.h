@@ -22,6 +22,7 @@ struct RequestView {
   std::vector<std::pair<std::string, std::string>> query;
   Headers headers;
   std::string api_key;
+  std::string tenant;                        // set after authentication (on_completed), else ""
   const core::json* body = nullptr;
   std::string_view raw_body;
 };

@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include "core/json_limits.h"
@@ -24,10 +26,25 @@ ScenarioEngine::~ScenarioEngine() {
 
 void ScenarioEngine::load(Scenario sc) {
   auto shared = std::make_shared<const Scenario>(std::move(sc));
+  std::lock_guard<std::mutex> lk(load_mu_);
   verdicts_.set_settings(shared->verdicts);
   faults_->set_timeout_cap(shared->faults.timeout_cap);
-  std::atomic_store(&active_, std::make_shared<Active>(std::move(shared)));
+  std::atomic_store(&active_, std::make_shared<Active>(shared));
+  for (const auto& [id, f] : listeners_) f(shared);
   reloads_.fetch_add(1);
+}
+
+uint64_t ScenarioEngine::add_load_listener(LoadListener f) {
+  std::lock_guard<std::mutex> lk(load_mu_);
+  f(active()->sc);
+  listeners_.emplace_back(next_listener_, std::move(f));
+  return next_listener_++;
+}
+
+void ScenarioEngine::remove_load_listener(uint64_t id) {
+  std::lock_guard<std::mutex> lk(load_mu_);
+  listeners_.erase(std::remove_if(listeners_.begin(), listeners_.end(), [id](const auto& l) { return l.first == id; }),
+                   listeners_.end());
 }
 
 std::optional<ParseError> ScenarioEngine::load_yaml(std::string_view yaml, const std::string& source) {
@@ -51,13 +68,36 @@ Decision ScenarioEngine::on_request(const RequestView& req) {
   verdicts_.on_request(req, now);
   auto a = active();   // keeps this scenario alive for the whole decision
   const Prepared p = prepare(*a->sc, req);   // the request's share of the work, unlocked
-  std::lock_guard<std::mutex> lk(a->mu);     // only counters, buckets and machines below
-  return decide(*a->sc, p, a->state, now);
+  Decision d;
+  {
+    std::lock_guard<std::mutex> lk(a->mu);     // only counters, buckets and machines below
+    d = decide(*a->sc, p, a->state, now);
+  }
+  verdicts_.on_decided(req, d, now);
+  notify_change();   // retry verdicts are judged at arrival
+  return d;
 }
 
 void ScenarioEngine::on_completed(const RequestView& req, const Decision& d, int status,
                                   const std::optional<std::string>& message_id) {
   verdicts_.on_completed(req, d, status, message_id, clock_.now());
+  notify_change();
+}
+
+void ScenarioEngine::on_inbound(const std::string& tenant, const std::string& from) {
+  verdicts_.on_inbound(tenant, from, clock_.now());
+}
+
+void ScenarioEngine::set_peer(std::shared_ptr<const Peer> peer) {
+  std::atomic_store(&peer_, std::move(peer));
+  notify_change();
+}
+
+void ScenarioEngine::notify_change() const { changes_.fetch_add(1, std::memory_order_relaxed); }
+
+bool ScenarioEngine::webhooks_idle() const {
+  auto p = std::atomic_load(&peer_);
+  return !p || !p->idle || p->idle();
 }
 
 void ScenarioEngine::reset() {
@@ -67,6 +107,7 @@ void ScenarioEngine::reset() {
     a->state.reset(*a->sc);
   }
   verdicts_.reset();
+  notify_change();
 }
 
 core::json ScenarioEngine::report() const {
@@ -84,8 +125,13 @@ core::json ScenarioEngine::report() const {
     if (name.rfind("magic:", 0) == 0 || name.rfind("rate_limit:", 0) == 0)
       rules.push_back({{"name", name}, {"matched", n}, {"fired", n}});
   const auto& f = faults_->stats();
+  core::json verdicts = verdicts_.to_json();
+  if (auto p = std::atomic_load(&peer_); p && p->verdicts) {
+    core::json more = p->verdicts();
+    for (auto& [name, v] : more.items()) verdicts[name] = std::move(v);
+  }
   return {{"scenario", {{"name", a->sc->name}, {"source", a->sc->source}}},
-          {"verdicts", verdicts_.to_json()},
+          {"verdicts", std::move(verdicts)},
           {"rules", rules},
           {"faults", {{"parked_now", faults_->parked()},
                       {"timeouts", f.timeouts.load()},
@@ -173,10 +219,44 @@ ControlReply ScenarioEngine::post_verify(std::string_view body) const {
   std::string error;
   auto expect = parse_expectations(body, error);
   if (!expect) return {400, core::json{{"error", error}}.dump()};
-  const VerifyResult r = verify(*expect);
-  if (r.bad_request) return {400, core::json{{"error", *r.bad_request}}.dump()};
-  core::json j{{"ok", r.ok}, {"failures", r.failures}};
-  return {r.ok ? 200 : 409, core::dump_json(j, 2)};
+  return check_verify(*expect, WaitFor{}, Steady::now(), true).reply;
+}
+
+ScenarioEngine::Check ScenarioEngine::check_verify(const core::json& expect, const WaitFor& wait,
+                                                   Steady::time_point started, bool last) const {
+  const VerifyResult r = verify(expect);
+  if (r.bad_request) return {true, {400, core::json{{"error", *r.bad_request}}.dump()}};
+  const bool idle = !wait.webhooks_idle || webhooks_idle();
+  const bool ok = r.ok && idle;
+  if (!ok && !last) return {false, {}};
+  core::json j{{"ok", ok}, {"failures", r.failures}};
+  if (wait.limit.count() > 0 || wait.webhooks_idle) {
+    j["waited_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - started).count();
+    if (wait.webhooks_idle) j["webhooks_idle"] = idle;
+  }
+  return {true, {ok ? 200 : 409, core::dump_json(j, 2)}};
+}
+
+ScenarioEngine::Check ScenarioEngine::check_idle(Steady::time_point started, bool last) const {
+  const bool idle = webhooks_idle();
+  if (!idle && !last) return {false, {}};
+  auto p = std::atomic_load(&peer_);
+  core::json j{{"ok", idle}, {"webhooks_idle", idle},
+               {"webhooks_pending", p && p->pending ? p->pending() : 0},
+               {"waited_ms", std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - started).count()}};
+  return {true, {idle ? 200 : 409, core::dump_json(j, 2)}};
+}
+
+std::optional<std::chrono::milliseconds> parse_wait(std::string_view text) {
+  size_t i = 0;
+  uint64_t n = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) && i < 9) n = n * 10 + static_cast<uint64_t>(text[i++] - '0');
+  if (i == 0) return std::nullopt;
+  const std::string_view unit = text.substr(i);
+  if (unit.empty() || unit == "s") return std::chrono::milliseconds(n * 1000);
+  if (unit == "ms") return std::chrono::milliseconds(n);
+  if (unit == "m") return std::chrono::milliseconds(n * 60000);
+  return std::nullopt;
 }
 
 std::optional<core::json> parse_expectations(std::string_view body, std::string& error) {

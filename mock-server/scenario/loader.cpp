@@ -319,13 +319,19 @@ void webhooks(const YAML::Node& n, Scenario& sc) {
     if (v["finalized_after"]) w.timing.finalized_after = duration(v["finalized_after"], "finalized_after");
   }
   if (auto v = n["chaos"]) {
-    check_keys(v, "webhooks.chaos", {"duplicate", "reorder", "delay", "bad_signature", "stale_timestamp", "stale_by", "drop"});
+    check_keys(v, "webhooks.chaos", {"duplicate", "reorder", "delay", "bad_signature", "stale_timestamp", "stale_by", "drop", "corrupt"});
     if (v["duplicate"]) w.chaos.duplicate = probability(v["duplicate"], "duplicate");
     if (v["reorder"]) w.chaos.reorder = probability(v["reorder"], "reorder");
     if (v["bad_signature"]) w.chaos.bad_signature = probability(v["bad_signature"], "bad_signature");
     if (v["stale_timestamp"]) w.chaos.stale_timestamp = probability(v["stale_timestamp"], "stale_timestamp");
     if (v["stale_by"]) w.chaos.stale_by = duration(v["stale_by"], "stale_by");
     if (v["drop"]) w.chaos.drop = probability(v["drop"], "drop");
+    if (auto c = v["corrupt"]) {
+      const std::string which = c.IsScalar() ? c.Scalar() : "";
+      if (which != "first_attempt" && which != "all_attempts")
+        fail(c, "corrupt: expected first_attempt or all_attempts");
+      w.chaos.corrupt_all_attempts = which == "all_attempts";
+    }
     if (auto d = v["delay"]) {
       // {min, max} delays every event; add probability: p to delay only some.
       check_keys(d, "webhooks.chaos.delay", {"min", "max", "probability"});
@@ -412,7 +418,8 @@ Scenario build(const YAML::Node& root) {
     for (const auto& b : v) sc.webhooks.inbound.push_back(inbound(b));
   }
   if (auto v = root["verdicts"]) {
-    check_keys(v, "verdicts", {"duplicate_window", "idempotency_key"});
+    check_keys(v, "verdicts", {"duplicate_window", "idempotency_key", "min_retry_backoff"});
+    if (v["min_retry_backoff"]) sc.verdicts.min_retry_backoff = duration(v["min_retry_backoff"], "min_retry_backoff");
     if (v["duplicate_window"]) sc.verdicts.duplicate_window = duration(v["duplicate_window"], "duplicate_window");
     if (v["idempotency_key"]) sc.verdicts.idempotency_key = boolean(v["idempotency_key"], "idempotency_key");
   }

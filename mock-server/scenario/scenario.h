@@ -89,6 +89,9 @@ struct OutcomeRule {
 struct VerdictSettings {
   Millis duplicate_window{std::chrono::minutes(10)};
   bool idempotency_key = false;                // also flag messages sharing an Idempotency-Key
+  // retries_without_backoff: a retry of the same logical request sooner than this after a 5xx,
+  // a reset or another transport failure.
+  Millis min_retry_backoff{50};
 };
 
 struct FaultSettings {

@@ -33,10 +33,6 @@ void bound(Map& m) {
   if (m.size() >= VerdictRecorder::kMaxTracked) m.clear();  // forget history rather than grow
 }
 
-void push_item(std::vector<core::json>& v, core::json item) {
-  if (v.size() < VerdictRecorder::kMaxItems) v.push_back(std::move(item));
-}
-
 }  // namespace
 
 uint64_t request_fingerprint(const RequestView& req) {
@@ -49,70 +45,183 @@ uint64_t request_fingerprint(const RequestView& req) {
   return core::stable_hash(s);
 }
 
+namespace {
+
+// What a request means to the customer, worked out before any lock is taken. The HTTP layer
+// may hand over only the raw body after the handler ran: it is parsed here then.
+struct Logical {
+  uint64_t fingerprint = 0;
+  uint64_t retry = 0;       // sends: api key, sender, recipient, text, media; else the fingerprint
+  bool send = false;
+  std::string tenant, to, text;
+  uint64_t content = 0;     // sends: tenant, recipient, text, media
+};
+
+Logical logical_of(const RequestView& req) {
+  Logical l;
+  l.fingerprint = request_fingerprint(req);
+  l.retry = l.fingerprint;
+  l.tenant = req.tenant.empty() ? req.api_key : req.tenant;
+  core::json parsed;
+  RequestView view = req;
+  if (!view.body && !view.raw_body.empty() && is_send(view)) {
+    if (core::parse_json_bounded(view.raw_body, parsed) == core::JsonParse::Ok) view.body = &parsed;
+  }
+  if (!is_send(view) || !view.body || !view.body->is_object()) return l;
+  l.send = true;
+  l.to = body_field(view, "to").value_or("");
+  l.text = body_field(view, "text").value_or("");
+  std::string media;
+  if (auto it = view.body->find("media_urls"); it != view.body->end() && !it->is_null()) media = it->dump();
+  const std::string what = l.to + '\x1f' + l.text + '\x1f' + media;
+  l.content = core::stable_hash(l.tenant + '\x1f' + what);
+  l.retry = core::stable_hash("send\x1f" + req.api_key + '\x1f' + body_field(view, "from").value_or("") + '\x1f' +
+                              body_field(view, "messaging_profile_id").value_or("") + '\x1f' + what);
+  return l;
+}
+
+std::string failure_name(const Decision& d, int status) {
+  if (d.kind == Decision::Kind::Fault) {
+    switch (d.fault) {
+      case FaultKind::Timeout: return "timeout";
+      case FaultKind::ConnectionReset: return "connection_reset";
+      case FaultKind::EmptyResponse: return "empty_response";
+      case FaultKind::MalformedResponse: return "malformed_response";
+      case FaultKind::AcceptThenDrop: return "accept_then_drop";
+      case FaultKind::None: break;
+    }
+  }
+  return "status " + std::to_string(status);
+}
+
+}  // namespace
+
+void VerdictRecorder::Verdict::add(core::json item) {
+  ++count;
+  if (items.size() < kMaxItems) items.push_back(std::move(item));
+}
+
 void VerdictRecorder::set_settings(const VerdictSettings& s) {
   std::lock_guard<std::mutex> lk(mu_);
   settings_ = s;
 }
 
 void VerdictRecorder::on_request(const RequestView& req, core::TimePoint now) {
-  const uint64_t fp = request_fingerprint(req);
+  const Logical l = logical_of(req);
   std::lock_guard<std::mutex> lk(mu_);
   ++requests_;
-  // The HTTP layer may hand on_completed a view without headers: remember the key by request.
-  if (settings_.idempotency_key)
-    if (const std::string* key = header(req.headers, "idempotency-key")) {
-      bound(idempotency_by_request_);
-      idempotency_by_request_[fp] = *key;
-    }
-  if (auto it = retry_not_before_.find(fp); it != retry_not_before_.end()) {
+  // The HTTP layer hands on_completed a view without headers: remember the key until then.
+  if (const std::string* key = header(req.headers, "idempotency-key")) {
+    bound(idempotency_by_request_);
+    // A retry may arrive before the previous attempt completed (a dropped answer): count them.
+    InFlightKey& k = idempotency_by_request_[l.fingerprint];
+    k.key = *key;
+    ++k.in_flight;
+  }
+  auto item = [&] {
+    core::json j{{"api_key", req.api_key}, {"method", req.method}, {"path", req.path}, {"at", core::format_rfc3339(now)}};
+    if (l.send) j["to"] = l.to;
+    return j;
+  };
+  bool had_hint = false;
+  if (auto it = retry_not_before_.find(l.retry); it != retry_not_before_.end()) {
+    had_hint = true;
     if (now < it->second) {
-      ++retry_after_violations_;
-      const auto early = std::chrono::duration_cast<std::chrono::milliseconds>(it->second - now);
-      push_item(retry_after_items_, {{"api_key", req.api_key}, {"method", req.method}, {"path", req.path},
-                                     {"early_by_ms", early.count()}, {"at", core::format_rfc3339(now)}});
+      core::json j = item();
+      j["early_by_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(it->second - now).count();
+      retry_after_.add(std::move(j));
     }
     retry_not_before_.erase(it);
   }
-  if (auto it = permanent_.find(fp); it != permanent_.end()) {
-    ++permanent_retries_;
-    core::json item{{"api_key", req.api_key}, {"method", req.method}, {"path", req.path},
-                    {"previous_status", it->second.status}, {"at", core::format_rfc3339(now)}};
-    if (it->second.code) item["previous_error"] = std::to_string(*it->second.code);
-    push_item(permanent_items_, std::move(item));
+  if (auto it = failed_.find(l.retry); it != failed_.end()) {
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - it->second.at);
+    // With a Retry-After the client had a hint to follow: retry_after_violations judges that.
+    if (!had_hint && waited < settings_.min_retry_backoff) {
+      core::json j = item();
+      j["previous"] = it->second.what;
+      j["waited_ms"] = waited.count();
+      j["min_backoff_ms"] = settings_.min_retry_backoff.count();
+      no_backoff_.add(std::move(j));
+    }
+    failed_.erase(it);
   }
+  if (auto it = permanent_answers_.find(l.retry); it != permanent_answers_.end()) {
+    core::json j = item();
+    j["previous_status"] = it->second.status;
+    if (it->second.code) j["previous_error"] = std::to_string(*it->second.code);
+    permanent_.add(std::move(j));
+  }
+}
+
+void VerdictRecorder::remember_answer(uint64_t retry, const Decision& d, int status, core::TimePoint now) {
+  if (auto s = retry_after_seconds(d)) {
+    bound(retry_not_before_);
+    retry_not_before_[retry] = now + std::chrono::seconds(*s);
+  }
+  if (status >= 500 || d.kind == Decision::Kind::Fault) {
+    bound(failed_);
+    failed_[retry] = Failure{now, failure_name(d, status)};
+  }
+  if (is_permanent(status)) {
+    bound(permanent_answers_);
+    permanent_answers_[retry] = Permanent{status, d.error_code};
+  } else if (status >= 200 && status < 300) {
+    permanent_answers_.erase(retry);
+  }
+}
+
+void VerdictRecorder::on_decided(const RequestView& req, const Decision& d, core::TimePoint now) {
+  if (d.kind == Decision::Kind::Pass) return;
+  const Logical l = logical_of(req);
+  std::lock_guard<std::mutex> lk(mu_);
+  remember_answer(l.retry, d, d.kind == Decision::Kind::Respond ? d.status : -1, now);
+}
+
+void VerdictRecorder::on_inbound(const std::string& tenant, const std::string& from, core::TimePoint now) {
+  std::lock_guard<std::mutex> lk(mu_);
+  bound(conversations_);
+  Conversation& c = conversations_[tenant + '\x1f' + from];
+  if (c.unanswered > 0 && now - c.last_inbound > settings_.duplicate_window) c.unanswered = 0;
+  if (c.unanswered < 1000) ++c.unanswered;
+  c.last_inbound = now;
+  c.answered = false;
 }
 
 void VerdictRecorder::on_completed(const RequestView& req, const Decision& d, int status,
                                    const std::optional<std::string>& message_id, core::TimePoint now) {
-  const uint64_t fp = request_fingerprint(req);
-  // Everything that needs no shared state is done before the lock: parsing the body (the HTTP
-  // layer may hand over only the raw body after the handler ran) and building the content key.
-  std::string from, to, text;
-  uint64_t content_key = 0;
-  if (message_id) {
-    core::json parsed;
-    RequestView view = req;
-    if (!view.body && !view.raw_body.empty()) {
-      if (core::parse_json_bounded(view.raw_body, parsed) == core::JsonParse::Ok) view.body = &parsed;
-    }
-    from = body_field(view, "from").value_or("");
-    to = body_field(view, "to").value_or("");
-    text = body_field(view, "text").value_or("");
-    content_key = core::stable_hash(req.api_key + '\x1f' + from + '\x1f' + to + '\x1f' + text);
-  }
+  // Everything that needs no shared state is done before the lock.
+  const Logical l = message_id || d.kind == Decision::Kind::Fault || status >= 400 ? logical_of(req) : Logical{};
+  const uint64_t retry = l.fingerprint ? l.retry : request_fingerprint(req);
   std::lock_guard<std::mutex> lk(mu_);
   if (!d.rule.empty()) ++by_rule_[d.rule];
-  if (auto s = retry_after_seconds(d)) {
-    bound(retry_not_before_);
-    retry_not_before_[fp] = now + std::chrono::seconds(*s);
+  remember_answer(retry, d, status, now);
+  std::string idem;
+  if (auto it = idempotency_by_request_.find(l.fingerprint ? l.fingerprint : request_fingerprint(req));
+      it != idempotency_by_request_.end()) {
+    idem = it->second.key;
+    if (--it->second.in_flight == 0) idempotency_by_request_.erase(it);
   }
-  if (is_permanent(status)) {
-    bound(permanent_);
-    permanent_[fp] = Permanent{status, d.error_code};
-  } else if (status >= 200 && status < 300) {
-    permanent_.erase(fp);
+  if (const std::string* key = header(req.headers, "idempotency-key")) idem = *key;
+  if (!message_id || !l.send) return;
+
+  // A reply to an inbound text from this recipient consumes it; one more reply is a double reply.
+  bool answers_inbound = false;
+  if (auto it = conversations_.find(l.tenant + '\x1f' + l.to); it != conversations_.end()) {
+    Conversation& c = it->second;
+    const bool recent = now - c.last_inbound <= settings_.duplicate_window;
+    if (recent && c.unanswered > 0) {
+      --c.unanswered;
+      answers_inbound = true;
+      c.answered = true;
+      c.last_reply = *message_id;
+    } else if (recent && c.answered) {
+      double_replies_.add({{"tenant", l.tenant}, {"to", l.to}, {"text", l.text},
+                           {"message_ids", {c.last_reply, *message_id}}, {"at", core::format_rfc3339(now)},
+                           {"detail", "one inbound text from this recipient was answered twice"}});
+      c.last_reply = *message_id;
+    }
   }
-  if (!message_id) return;
+
   // Forget what left the window, then the oldest beyond the cap. An entry refreshed by a later
   // send of the same content is further back in the order than its old place: it stays.
   auto forget_front = [this] {
@@ -122,59 +231,62 @@ void VerdictRecorder::on_completed(const RequestView& req, const Decision& d, in
   };
   while (!sent_order_.empty() && now - sent_order_.front().at > settings_.duplicate_window) forget_front();
   while (sent_order_.size() >= kMaxTracked) forget_front();
-  auto [last, first_time] = sent_.try_emplace(content_key);
+  auto [last, first_time] = sent_.try_emplace(l.content);
   bool duplicate = false;
-  if (!first_time && now - last->second.at <= settings_.duplicate_window) {
+  if (!first_time && !answers_inbound && now - last->second.at <= settings_.duplicate_window) {
     duplicate = true;
     // Build the example only while the list has room: a load test that repeats one body makes
     // every request a duplicate, and this runs under the lock.
-    if (duplicate_items_.size() < kMaxItems) {
-      push_item(duplicate_items_, {{"by", "content"}, {"api_key", req.api_key}, {"from", from}, {"to", to},
-                                   {"text", text}, {"message_ids", {last->second.message_id, *message_id}},
-                                   {"at", core::format_rfc3339(now)}});
+    if (duplicates_.items.size() < kMaxItems) {
+      core::json item{{"by", "content"}, {"api_key", req.api_key}, {"tenant", l.tenant}, {"to", l.to}, {"text", l.text},
+                      {"message_ids", {last->second.message_id, *message_id}}, {"at", core::format_rfc3339(now)}};
+      if (!idem.empty() && idem == last->second.idempotency_key) {
+        item["idempotency_key"] = idem;
+        item["detail"] = "both sends carried Idempotency-Key '" + idem +
+                         "': Telnyx's messaging API does not honour the header, so the recipient got the text twice";
+      }
+      duplicates_.items.push_back(std::move(item));
     }
   }
   const uint64_t seq = sent_seq_++;
-  last->second = LastSent{now, seq, *message_id};
-  sent_order_.push_back(Created{now, content_key, seq});
-  if (settings_.idempotency_key) {
-    const std::string* key = header(req.headers, "idempotency-key");
-    if (!key)
-      if (auto it = idempotency_by_request_.find(fp); it != idempotency_by_request_.end()) key = &it->second;
-    if (key) {
-      bound(idempotency_);
-      auto [it, inserted] = idempotency_.try_emplace(req.api_key + '\x1f' + *key, *message_id);
-      if (!inserted && !duplicate) {
-        duplicate = true;
-        push_item(duplicate_items_, {{"by", "idempotency_key"}, {"api_key", req.api_key}, {"idempotency_key", *key},
+  last->second = LastSent{now, seq, *message_id, idem};
+  sent_order_.push_back(Created{now, l.content, seq});
+  if (settings_.idempotency_key && !idem.empty()) {
+    bound(idempotency_);
+    auto [it, inserted] = idempotency_.try_emplace(req.api_key + '\x1f' + idem, *message_id);
+    if (!inserted && !duplicate) {
+      duplicate = true;
+      if (duplicates_.items.size() < kMaxItems)
+        duplicates_.items.push_back({{"by", "idempotency_key"}, {"api_key", req.api_key}, {"idempotency_key", idem},
                                      {"message_ids", {it->second, *message_id}}, {"at", core::format_rfc3339(now)}});
-      }
     }
   }
-  if (duplicate) ++duplicates_;
+  if (duplicate) ++duplicates_.count;
 }
 
 void VerdictRecorder::reset() {
   std::lock_guard<std::mutex> lk(mu_);
-  requests_ = duplicates_ = retry_after_violations_ = permanent_retries_ = 0;
+  requests_ = 0;
+  duplicates_ = double_replies_ = retry_after_ = permanent_ = no_backoff_ = Verdict{};
   retry_not_before_.clear();
-  permanent_.clear();
+  permanent_answers_.clear();
+  failed_.clear();
   sent_.clear();
   sent_order_.clear();
   sent_seq_ = 0;
+  conversations_.clear();
   idempotency_.clear();
   idempotency_by_request_.clear();
   by_rule_.clear();
-  duplicate_items_.clear();
-  retry_after_items_.clear();
-  permanent_items_.clear();
 }
 
 size_t VerdictRecorder::tracked_contents() const { std::lock_guard<std::mutex> lk(mu_); return sent_.size(); }
 uint64_t VerdictRecorder::requests() const { std::lock_guard<std::mutex> lk(mu_); return requests_; }
-uint64_t VerdictRecorder::duplicates() const { std::lock_guard<std::mutex> lk(mu_); return duplicates_; }
-uint64_t VerdictRecorder::retry_after_violations() const { std::lock_guard<std::mutex> lk(mu_); return retry_after_violations_; }
-uint64_t VerdictRecorder::permanent_error_retries() const { std::lock_guard<std::mutex> lk(mu_); return permanent_retries_; }
+uint64_t VerdictRecorder::duplicates() const { std::lock_guard<std::mutex> lk(mu_); return duplicates_.count; }
+uint64_t VerdictRecorder::retry_after_violations() const { std::lock_guard<std::mutex> lk(mu_); return retry_after_.count; }
+uint64_t VerdictRecorder::permanent_error_retries() const { std::lock_guard<std::mutex> lk(mu_); return permanent_.count; }
+uint64_t VerdictRecorder::retries_without_backoff() const { std::lock_guard<std::mutex> lk(mu_); return no_backoff_.count; }
+uint64_t VerdictRecorder::double_replies() const { std::lock_guard<std::mutex> lk(mu_); return double_replies_.count; }
 
 std::map<std::string, uint64_t> VerdictRecorder::decided_by_rule() const {
   std::lock_guard<std::mutex> lk(mu_);
@@ -184,10 +296,13 @@ std::map<std::string, uint64_t> VerdictRecorder::decided_by_rule() const {
 core::json VerdictRecorder::to_json() const {
   std::lock_guard<std::mutex> lk(mu_);
   return {{"requests", requests_},
-          {"duplicates", {{"count", duplicates_}, {"items", duplicate_items_}}},
-          {"retry_after_violations", {{"count", retry_after_violations_}, {"items", retry_after_items_}}},
-          {"permanent_error_retries", {{"count", permanent_retries_}, {"items", permanent_items_}}},
-          {"duplicate_window_ms", settings_.duplicate_window.count()}};
+          {"duplicates", duplicates_.to_json()},
+          {"double_replies", double_replies_.to_json()},
+          {"retry_after_violations", retry_after_.to_json()},
+          {"retries_without_backoff", no_backoff_.to_json()},
+          {"permanent_error_retries", permanent_.to_json()},
+          {"duplicate_window_ms", settings_.duplicate_window.count()},
+          {"min_retry_backoff_ms", settings_.min_retry_backoff.count()}};
 }
 
 VerifyResult verify_expectations(const core::json& expect, const core::json& report) {
@@ -227,8 +342,9 @@ VerifyResult verify_expectations(const core::json& expect, const core::json& rep
   for (const auto& [key, want] : expect.items()) {
     if (key == "requests") {
       check(key, want, report.at("verdicts").at("requests").get<uint64_t>());
-    } else if (key == "duplicates" || key == "retry_after_violations" || key == "permanent_error_retries") {
-      check(key, want, report.at("verdicts").at(key).at("count").get<uint64_t>());
+    } else if (auto it = report.at("verdicts").find(key);
+               it != report.at("verdicts").end() && it->is_object() && it->contains("count")) {
+      check(key, want, it->at("count").get<uint64_t>());
     } else if (key == "rules") {
       if (!want.is_object()) {
         r.bad_request = "rules: expected {\"rule-name\": count}";
@@ -241,8 +357,10 @@ VerifyResult verify_expectations(const core::json& expect, const core::json& rep
         check("rules." + name, w, fired);
       }
     } else {
-      r.bad_request = "unknown expectation '" + key +
-                      "'; expected one of: requests, duplicates, retry_after_violations, permanent_error_retries, rules";
+      std::string known = "requests";
+      for (const auto& [name, v] : report.at("verdicts").items())
+        if (v.is_object() && v.contains("count")) known += ", " + name;
+      r.bad_request = "unknown expectation '" + key + "'; expected one of: " + known + ", rules";
     }
     if (r.bad_request) break;
   }

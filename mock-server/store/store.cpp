@@ -22,7 +22,7 @@ std::string money_for_parts(int parts) {
 }  // namespace
 
 Store::Store(const MockConfig& config, uint64_t seed, const core::Clock& clock)
-    : config_(config), seed_(seed), clock_(clock), rng_(core::Rng(seed).fork("store")) {
+    : config_(config), seed_(seed), clock_(clock), rng_(core::Rng(seed).fork("store")), id_seed_(seed) {
   // Buckets for the whole cap up front (up to a million): no rehash under the lock while the
   // store fills during a load test.
   messages_.reserve(std::min<size_t>(config_.settings.max_messages, size_t{1} << 20));
@@ -32,14 +32,14 @@ Store::Store(const MockConfig& config, uint64_t seed, const core::Clock& clock)
 
 std::string Store::now_str() const { return core::format_rfc3339(clock_.now()); }
 
-void Store::reset() {
+void Store::reset(bool rewind_ids) {
   {
     std::lock_guard<std::mutex> lk(msg_mu_);
     messages_.clear();
     message_order_.clear();
     tenant_order_.clear();
     tenants_by_count_.clear();
-    message_seq_ = 0;
+    if (rewind_ids) message_seq_ = 0;
   }
   std::unique_lock<std::shared_mutex> lk(mu_);
   key_to_tenant_.clear();
@@ -461,7 +461,7 @@ std::string Store::new_message_id() {
     return z ^ (z >> 31);
   };
   const uint64_t n = message_seq_.fetch_add(1, std::memory_order_relaxed);
-  const uint64_t base = mix(seed_ ^ 0x6d657373616765ULL);   // "message"
+  const uint64_t base = mix(id_seed_.load(std::memory_order_relaxed) ^ 0x6d657373616765ULL);   // "message"
   return fast_uuid_v4(mix(base + 2 * n), mix(base + 2 * n + 1));
 }
 

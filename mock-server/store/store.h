@@ -69,8 +69,13 @@ class Store final : public MessageLifecycle {
  public:
   Store(const MockConfig& config, uint64_t seed, const core::Clock& clock);
 
-  // Back to the configured state: configured tenants only, no messages, no orders.
-  void reset();
+  // Back to the configured state: configured tenants only, no messages, no orders. Message ids
+  // continue their sequence, so an app's dedup table never meets an id twice, unless
+  // `rewind_ids` (POST /_mock/reset {"ids": true}).
+  void reset(bool rewind_ids = false);
+  // Message ids are a function of this seed and a counter (default: the store's seed).
+  void set_id_seed(uint64_t seed) { id_seed_.store(seed); }
+  uint64_t id_seed() const { return id_seed_.load(); }
   // Without a webhook engine nobody advances messages; then reads apply a time-based default
   // lifecycle (sending +100 ms, sent +500 ms, final +1 s) so GET still shows progress.
   void set_auto_lifecycle(bool on);
@@ -132,7 +137,7 @@ class Store final : public MessageLifecycle {
   std::vector<core::NumberOrder> list_orders(const std::string& tenant) const;
 
   // ---- messages ----
-  // Lock-free: the n-th id after start or reset is a function of the seed and n.
+  // Lock-free: the n-th id after start (or a rewinding reset) is a function of the id seed and n.
   std::string new_message_id();
   // Stores an accepted outbound (or inbound) message. Beyond max_messages_per_tenant the
   // tenant's own oldest message is evicted; beyond max_messages, the oldest message of the tenant
@@ -202,6 +207,7 @@ class Store final : public MessageLifecycle {
   mutable std::mutex msg_mu_;
   std::atomic<bool> auto_lifecycle_{true};
   std::atomic<uint64_t> message_seq_{0};
+  std::atomic<uint64_t> id_seed_;
   using MessageMap = std::unordered_map<std::string, StoredMessage>;
   mutable MessageMap messages_;
   std::deque<std::string> message_order_;                // insertion order (may hold evicted ids)

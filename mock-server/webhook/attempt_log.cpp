@@ -27,6 +27,7 @@ void to_json(core::json& j, const AttemptRecord& r) {
                  {"error", r.error.empty() ? core::json(nullptr) : core::json(r.error)},
                  {"signature", r.signature},
                  {"chaos", r.chaos},
+                 {"corrupted", r.corrupted},
                  {"outcome", std::string(outcome_name(r.outcome))},
                  {"final", r.final},
                  {"at", r.at}};
@@ -51,29 +52,75 @@ void to_json(core::json& j, const WebhookStats& s) {
                  {"records_evicted", s.records_evicted}};
 }
 
-void AttemptLog::record(AttemptRecord r) {
+core::json receiver_verdicts_json(const ReceiverVerdicts& v) {
+  auto one = [](const ReceiverVerdicts::Verdict& x) { return core::json{{"count", x.count}, {"items", x.items}}; };
+  return {{"forged_webhooks_accepted", one(v.forged_accepted)},
+          {"valid_webhooks_rejected", one(v.valid_rejected)},
+          {"webhook_receiver_errors", one(v.receiver_errors)},
+          {"webhook_acks_late", one(v.acks_late)}};
+}
+
+namespace {
+void judge(ReceiverVerdicts& v, const AttemptRecord& r) {
+  if (r.attempt == 0) return;   // no HTTP attempt was made
+  auto add = [&r](ReceiverVerdicts::Verdict& x) {
+    ++x.count;
+    if (x.items.size() >= ReceiverVerdicts::kMaxItems) return;
+    core::json item{{"tenant_id", r.tenant_id}, {"event_id", r.event_id}, {"event_type", r.event_type},
+                    {"message_id", r.message_id}, {"url", r.url}, {"attempt", r.attempt},
+                    {"status", r.http_status == 0 ? core::json(nullptr) : core::json(r.http_status)},
+                    {"latency_ms", r.latency_ms}, {"at", r.at}};
+    if (!r.corrupted.empty()) item["corrupted"] = r.corrupted;
+    x.items.push_back(std::move(item));
+  };
+  const bool ok = r.http_status >= 200 && r.http_status < 300;
+  if (ok && !r.corrupted.empty()) add(v.forged_accepted);
+  if (r.http_status >= 400 && r.http_status < 500 && r.corrupted.empty()) add(v.valid_rejected);
+  if (r.http_status >= 500) add(v.receiver_errors);
+  if (r.error == "timeout") add(v.acks_late);
+}
+}  // namespace
+
+void AttemptLog::set_on_record(std::function<void()> f) {
+  auto p = f ? std::make_shared<const std::function<void()>>(std::move(f)) : nullptr;
   std::lock_guard<std::mutex> lock(mu_);
-  switch (r.outcome) {
-    case AttemptOutcome::Delivered:
-      ++stats_.attempts;
-      ++stats_.events_delivered;
-      break;
-    case AttemptOutcome::Failed:
-      ++stats_.attempts;
-      ++stats_.attempts_failed;
-      if (r.final) ++stats_.events_failed;
-      break;
-    case AttemptOutcome::Dropped: ++stats_.events_dropped; break;
-    case AttemptOutcome::Overflow: ++stats_.queue_overflow; break;
-    case AttemptOutcome::Abandoned: ++stats_.events_abandoned; break;
-    case AttemptOutcome::Gone: ++stats_.events_gone; break;
+  on_record_ = std::move(p);
+}
+
+ReceiverVerdicts AttemptLog::verdicts() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return verdicts_;
+}
+
+void AttemptLog::record(AttemptRecord r) {
+  std::shared_ptr<const std::function<void()>> notify;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    notify = on_record_;
+    judge(verdicts_, r);
+    switch (r.outcome) {
+      case AttemptOutcome::Delivered:
+        ++stats_.attempts;
+        ++stats_.events_delivered;
+        break;
+      case AttemptOutcome::Failed:
+        ++stats_.attempts;
+        ++stats_.attempts_failed;
+        if (r.final) ++stats_.events_failed;
+        break;
+      case AttemptOutcome::Dropped: ++stats_.events_dropped; break;
+      case AttemptOutcome::Overflow: ++stats_.queue_overflow; break;
+      case AttemptOutcome::Abandoned: ++stats_.events_abandoned; break;
+      case AttemptOutcome::Gone: ++stats_.events_gone; break;
+    }
+    r.seq = next_seq_++;
+    if (records_.size() >= capacity_) {
+      records_.pop_front();
+      ++stats_.records_evicted;
+    }
+    records_.push_back(std::move(r));
   }
-  r.seq = next_seq_++;
-  if (records_.size() >= capacity_) {
-    records_.pop_front();
-    ++stats_.records_evicted;
-  }
-  records_.push_back(std::move(r));
+  if (notify) (*notify)();
 }
 
 void AttemptLog::count_scheduled(uint64_t n) {
@@ -118,6 +165,7 @@ void AttemptLog::clear() {
   std::lock_guard<std::mutex> lock(mu_);
   records_.clear();
   stats_ = WebhookStats{};
+  verdicts_ = ReceiverVerdicts{};
 }
 
 }  // namespace harness::mock

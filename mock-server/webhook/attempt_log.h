@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -40,6 +42,9 @@ struct AttemptRecord {
   std::string error;                // "" on success; "timeout", "connection", "status 503", ...
   std::string signature;            // signature_kind_name
   std::vector<std::string> chaos;   // chaos kinds applied to this event
+  // Deliberate corruption this attempt's headers carried ("bad_signature", "stale_timestamp"):
+  // a correct receiver must reject exactly these attempts.
+  std::vector<std::string> corrupted;
   bool final = false;               // no further attempt of this event copy will follow
   AttemptOutcome outcome = AttemptOutcome::Failed;
   std::string at;                   // RFC 3339, from the injected clock
@@ -70,6 +75,23 @@ struct WebhookStats {
 };
 void to_json(core::json& j, const WebhookStats& s);
 
+// Receiver verdicts judged from the attempts (GET /_mock/report, POST /_mock/verify). Counts are
+// exact; at most kMaxItems examples are kept per verdict.
+//  - forged_webhooks_accepted: a deliberately corrupted attempt (bad signature, stale timestamp)
+//    answered 2xx: the receiver does not verify.
+//  - valid_webhooks_rejected: a correctly signed attempt answered 4xx.
+//  - webhook_receiver_errors: a 5xx answer.
+//  - webhook_acks_late: no answer within the delivery deadline (2 s by default).
+struct ReceiverVerdicts {
+  static constexpr size_t kMaxItems = 100;
+  struct Verdict {
+    uint64_t count = 0;
+    std::vector<core::json> items;
+  };
+  Verdict forged_accepted, valid_rejected, receiver_errors, acks_late;
+};
+core::json receiver_verdicts_json(const ReceiverVerdicts& v);
+
 class AttemptLog {
  public:
   explicit AttemptLog(size_t capacity = 100000) : capacity_(capacity == 0 ? 1 : capacity) {}
@@ -82,6 +104,9 @@ class AttemptLog {
 
   std::vector<AttemptRecord> query(const AttemptFilter& f) const;
   WebhookStats stats() const;
+  ReceiverVerdicts verdicts() const;
+  // Called after each record, outside the lock (wakes waiters on verdicts and idleness).
+  void set_on_record(std::function<void()> f);
   size_t size() const;
   size_t capacity() const { return capacity_; }
   void clear();   // records and counters (POST /_mock/reset)
@@ -92,6 +117,8 @@ class AttemptLog {
   uint64_t next_seq_ = 1;
   std::deque<AttemptRecord> records_;
   WebhookStats stats_;
+  ReceiverVerdicts verdicts_;
+  std::shared_ptr<const std::function<void()>> on_record_;
 };
 
 }  // namespace harness::mock

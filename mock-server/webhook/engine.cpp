@@ -313,8 +313,10 @@ void WebhookEngine::attempt(const std::shared_ptr<Delivery>& d) {
   net::Request req;
   req.target = target->target;
   req.host = target->origin.host_header();
+  // Each attempt is signed afresh: chaos corrupts the chosen attempt only (unless configured).
   req.headers = attempt_headers(d->signature, signer_, d->v1_secret, ds.user_agent, body, now_unix,
-                                d->chaos, d->settings->chaos.stale_by);
+                                attempt_chaos(d->chaos, number, d->settings->chaos.corrupt_all_attempts),
+                                d->settings->chaos.stale_by);
   req.body = body;
   std::string wire;
   net::write_request(req, wire);
@@ -357,6 +359,7 @@ void WebhookEngine::attempt_done(const std::shared_ptr<Delivery>& d, int number,
   r.error = std::move(error);
   r.signature = std::string(signature_kind_name(d->signature));
   r.chaos = d->chaos_names;
+  r.corrupted = corruption_names(attempt_chaos(d->chaos, number, d->settings->chaos.corrupt_all_attempts));
   r.final = ok || !next;
   r.outcome = ok ? AttemptOutcome::Delivered : AttemptOutcome::Failed;
   r.at = core::format_rfc3339(clock_.now());
@@ -396,7 +399,13 @@ void WebhookEngine::record_without_attempt(const Delivery& d, AttemptOutcome out
 
 // ---- inbound ---------------------------------------------------------------------------------
 
+void WebhookEngine::set_inbound_observer(std::function<void(const InboundContext&)> f) {
+  auto p = f ? std::make_shared<const std::function<void(const InboundContext&)>>(std::move(f)) : nullptr;
+  std::atomic_store(&inbound_observer_, std::move(p));
+}
+
 void WebhookEngine::on_inbound(const InboundContext& ctx) {
+  if (auto observe = std::atomic_load(&inbound_observer_)) (*observe)(ctx);
   auto flow = std::make_shared<Flow>();
   flow->tenant_id = ctx.tenant_id;
   flow->message_id = ctx.message.id;

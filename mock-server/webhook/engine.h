@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -84,6 +85,13 @@ class WebhookEngine final : public WebhookSink {
   std::shared_ptr<const WebhookSettings> settings() const;
   // Needed for POST /_mock/inbound and inbound bursts; may be set once after construction.
   void set_inbound_directory(InboundDirectory* directory);
+  // Told of every inbound message accepted (POST /_mock/inbound, scenario bursts) before its
+  // webhook is scheduled: the client verdicts learn that a reply is due.
+  void set_inbound_observer(std::function<void(const InboundContext&)> f);
+  // Called after every attempt record: wakes whoever waits on verdicts or idleness.
+  void set_on_change(std::function<void()> f) { log_.set_on_record(std::move(f)); }
+  // Receiver verdicts judged from the attempts (attempt_log.h), for GET /_mock/report.
+  core::json receiver_verdicts() const { return receiver_verdicts_json(log_.verdicts()); }
 
   // WebhookSink
   OutboundPlan plan_outbound(const OutboundContext& ctx) override;
@@ -151,6 +159,7 @@ class WebhookEngine final : public WebhookSink {
   const EngineOptions options_;
   AttemptLog log_;
   std::atomic<InboundDirectory*> directory_{nullptr};
+  std::shared_ptr<const std::function<void(const InboundContext&)>> inbound_observer_;   // atomic access
   std::atomic<uint64_t> burst_generation_{0};
   mutable std::mutex settings_mu_;
   std::shared_ptr<const WebhookSettings> settings_;

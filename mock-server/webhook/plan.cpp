@@ -108,6 +108,19 @@ std::vector<std::string> EventChaos::names() const {
   return out;
 }
 
+EventChaos attempt_chaos(const EventChaos& event, int attempt_number, bool all_attempts) {
+  EventChaos c = event;
+  if (attempt_number > 1 && !all_attempts) c.bad_signature = c.stale_timestamp = false;
+  return c;
+}
+
+std::vector<std::string> corruption_names(const EventChaos& c) {
+  std::vector<std::string> out;
+  if (c.bad_signature) out.emplace_back(chaos_name(ChaosKind::BadSignature));
+  if (c.stale_timestamp) out.emplace_back(chaos_name(ChaosKind::StaleTimestamp));
+  return out;
+}
+
 EventChaos plan_event_chaos(const ChaosSettings& c, const core::Rng& event_rng) {
   EventChaos e;
   if (!c.any()) return e;

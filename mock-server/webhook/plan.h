@@ -78,6 +78,12 @@ struct EventChaos {
 };
 // Draws each kind from its own sub-stream of `event_rng` (one Rng per event).
 EventChaos plan_event_chaos(const ChaosSettings& c, const core::Rng& event_rng);
+// The corruption attempt `attempt_number` (1-based, per event copy) carries: the event's
+// bad_signature / stale_timestamp on the first attempt only, or on every attempt when
+// `all_attempts`. Other chaos kinds are per event and pass through unchanged.
+EventChaos attempt_chaos(const EventChaos& event, int attempt_number, bool all_attempts);
+// The corruption kinds an attempt's headers carry ("bad_signature", "stale_timestamp").
+std::vector<std::string> corruption_names(const EventChaos& c);
 // Per message (the Sent event is held back until Finalized has been attempted).
 bool plan_reorder(const ChaosSettings& c, const core::Rng& message_rng);
 

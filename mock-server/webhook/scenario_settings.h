@@ -3,11 +3,8 @@
 // a scenario file at start-up, file watch. Header-only: the scenario and webhook libraries stay
 // independent; whoever owns both (mock_lib, main) includes this.
 #pragma once
-#include <chrono>
-#include <condition_variable>
+#include <cstdint>
 #include <memory>
-#include <mutex>
-#include <thread>
 #include "scenario/engine.h"
 #include "scenario/scenario.h"
 #include "webhook/engine.h"
@@ -21,52 +18,49 @@ inline WebhookSettings to_webhook_settings(const scenario::Scenario& sc) {
   return s;
 }
 
-// Watches ScenarioEngine::current() (an atomically swapped pointer) and passes each new scenario
-// to the webhook engine. Polling keeps the scenario engine free of webhook knowledge; a reload is
-// picked up within `interval`.
+// Links the scenario engine and the webhook engine both ways.
+// Hands each scenario the ScenarioEngine loads to the webhook engine, from inside the load
+// (a load listener, not polling): once PUT /_mock/scenario has answered, or load_file() has
+// returned, every message accepted afterwards gets the new scenario's webhook behaviour.
+// Destroy it before either engine; afterwards no settings are handed over any more.
 class ScenarioWebhookFollower {
  public:
   ScenarioWebhookFollower(std::shared_ptr<scenario::ScenarioEngine> scenarios,
-                          std::shared_ptr<WebhookEngine> webhooks,
-                          std::chrono::milliseconds interval = std::chrono::milliseconds(100))
-      : scenarios_(std::move(scenarios)), webhooks_(std::move(webhooks)), interval_(interval) {
-    check();   // the scenario loaded at start-up applies before the first request
-    thread_ = std::thread([this] {
-      std::unique_lock<std::mutex> lock(mu_);
-      while (!cv_.wait_for(lock, interval_, [this] { return stop_; })) {
-        lock.unlock();
-        check();
-        lock.lock();
-      }
+                          std::shared_ptr<WebhookEngine> webhooks)
+      : scenarios_(std::move(scenarios)), webhooks_(std::move(webhooks)) {
+    std::weak_ptr<WebhookEngine> weak = webhooks_;
+    // The scenario loaded at start-up applies at once, before the first request.
+    listener_ = scenarios_->add_load_listener([weak](const std::shared_ptr<const scenario::Scenario>& sc) {
+      if (auto w = weak.lock()) w->set_settings(to_webhook_settings(*sc));
     });
+    // The other direction: inbound texts and receiver verdicts reach the client verdicts, and
+    // every webhook attempt wakes whoever waits on them.
+    std::weak_ptr<scenario::ScenarioEngine> sweak = scenarios_;
+    webhooks_->set_inbound_observer([sweak](const InboundContext& ctx) {
+      if (auto s = sweak.lock()) s->on_inbound(ctx.tenant_id, ctx.message.from.phone_number);
+    });
+    webhooks_->set_on_change([sweak] {
+      if (auto s = sweak.lock()) s->notify_change();
+    });
+    auto peer = std::make_shared<scenario::ScenarioEngine::Peer>();
+    peer->verdicts = [weak] { auto w = weak.lock(); return w ? w->receiver_verdicts() : core::json::object(); };
+    peer->idle = [weak] { auto w = weak.lock(); return !w || w->idle(); };
+    peer->pending = [weak] { auto w = weak.lock(); return w ? static_cast<uint64_t>(w->pending()) : 0; };
+    scenarios_->set_peer(std::move(peer));
   }
   ~ScenarioWebhookFollower() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
+    scenarios_->remove_load_listener(listener_);
+    scenarios_->set_peer(nullptr);
+    webhooks_->set_inbound_observer(nullptr);
+    webhooks_->set_on_change(nullptr);
   }
   ScenarioWebhookFollower(const ScenarioWebhookFollower&) = delete;
   ScenarioWebhookFollower& operator=(const ScenarioWebhookFollower&) = delete;
 
  private:
-  void check() {
-    auto sc = scenarios_->current();
-    if (!sc || sc == last_) return;
-    last_ = sc;
-    webhooks_->set_settings(to_webhook_settings(*sc));
-  }
-
   std::shared_ptr<scenario::ScenarioEngine> scenarios_;
   std::shared_ptr<WebhookEngine> webhooks_;
-  std::chrono::milliseconds interval_;
-  std::shared_ptr<const scenario::Scenario> last_;   // touched by check() only
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  uint64_t listener_ = 0;
 };
 
 }  // namespace harness::mock

@@ -42,6 +42,10 @@ struct ChaosSettings {
   WebhookDuration delay_min{0};
   WebhookDuration delay_max{0};
   WebhookDuration stale_by = std::chrono::seconds(600);
+  // bad_signature / stale_timestamp corrupt the first attempt of the chosen event copy only, and
+  // every retry is signed afresh and valid, as Telnyx does; true corrupts every attempt
+  // (scenario `corrupt: all_attempts`).
+  bool corrupt_all_attempts = false;
   bool any() const {
     return duplicate > 0 || reorder > 0 || bad_signature > 0 || stale_timestamp > 0 || drop > 0 ||
            delay > 0;

@@ -56,6 +56,8 @@ class StoreInboundDirectory final : public InboundDirectory {
       ctx.routing.webhook_api_version = p.webhook_api_version;
       ctx.routing.v1_secret = p.v1_secret;
     }
+    // Only a profile with a webhook URL can have the message.received webhook delivered to it.
+    if (delivery_chain(ctx.routing).empty()) m.to.back().status = std::string("delivered");
     store_.put_message(*tenant, m);
     return ctx;
   }

@@ -67,6 +67,19 @@ int run_send(const SendOptions& o, std::ostream& out, std::ostream& err) {
     client::SendParams p;
     p.to = o.to;
     if (!o.from.empty()) p.from = o.from;
+    // No --from: the account's first number sends (its profile's pool on the API side).
+    if (o.from.empty()) {
+      auto numbers = c.list_numbers();
+      if (!numbers.ok()) {
+        out << fail_json(numbers.error()) << "\n";
+        return exit_code_for(numbers.error().type);
+      }
+      if (numbers->data.empty()) {
+        err << "telnyx-send: no --from given and the account has no phone numbers\n";
+        return kExitUsage;
+      }
+      p.from = numbers->data.front().phone_number;
+    }
     p.text = o.text;
     p.encoding = parse_encoding(o.encoding).value_or(core::EncodingPreference::Auto);
     if (!o.webhook_url.empty()) p.webhook_url = o.webhook_url;

@@ -1,5 +1,8 @@
 // Control API, metrics, configured tenancy, caps, seams (interceptor, webhook sink, faults), TLS.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <atomic>
 #include <fstream>
 #include <mutex>
@@ -64,6 +67,61 @@ TEST_F(ControlTest, ResetClearsStateAndRunsHooks) {
   EXPECT_EQ(hooks.load(), 1);
   EXPECT_EQ(get("/v2/messages/" + id).status, 404);
   EXPECT_EQ(wrap(client_->Get("/_mock/requests")).body["data"].size(), 1u);   // the GET above
+}
+
+// What `curl -X POST .../_mock/reset` sends: no body, no Content-Length.
+std::string raw_exchange(int port, const std::string& request) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return "";
+  }
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) out.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  return out;
+}
+
+TEST_F(ControlTest, ResetWithoutABodyAndIdsThatNeverRepeat) {
+  const std::string curl_reset = "POST /_mock/reset HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: curl/8\r\n"
+                                 "Accept: */*\r\nConnection: close\r\n\r\n";
+  const std::string id1 = send({{"to", "+17735550188"}, {"text", "a"}}).body["data"]["id"];
+  const std::string answer = raw_exchange(server_->port(), curl_reset);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
+  // Ids continue after a reset: an app's dedup table never meets one twice.
+  const std::string id2 = send({{"to", "+17735550188"}, {"text", "a"}}).body["data"]["id"];
+  EXPECT_NE(id2, id1);
+  // Asked to, the sequence restarts.
+  auto rewound = wrap(client_->Post("/_mock/reset", R"({"ids": true})", "application/json"));
+  EXPECT_EQ(rewound.status, 200);
+  EXPECT_EQ(rewound.body["data"]["ids_rewound"], true);
+  EXPECT_EQ(send({{"to", "+17735550188"}, {"text", "a"}}).body["data"]["id"], id1);
+  EXPECT_EQ(wrap(client_->Post("/_mock/reset?rewind_ids=1", "", "text/plain")).status, 200);
+  EXPECT_EQ(send({{"to", "+17735550188"}, {"text", "a"}}).body["data"]["id"], id1);
+  auto bad = wrap(client_->Post("/_mock/reset", R"({"idz": 1})", "application/json"));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.code(), "10015");
+  // The start-up line says which seeds made these ids.
+  EXPECT_NE(server_->startup_line().find("\"id_seed\":"), std::string::npos) << server_->startup_line();
+}
+
+TEST_F(ControlTest, AReadIsJournalledWithItsRealStatus) {
+  const std::string id = send({{"to", "+17735550188"}, {"text", "a"}}).body["data"]["id"];
+  EXPECT_EQ(get("/v2/messages/" + id).status, 200);
+  auto j = wrap(client_->Get("/_mock/requests?path=/v2/messages/" + id));
+  ASSERT_EQ(j.body["data"].size(), 1u) << j.raw;
+  EXPECT_EQ(j.body["data"][0]["status"], 200);
+  auto metrics = client_->Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metrics->body.find("status=\"-1\""), std::string::npos);
 }
 
 TEST_F(ControlTest, RegisteredControlRoutesAreOneTable) {

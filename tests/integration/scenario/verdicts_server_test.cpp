@@ -95,6 +95,54 @@ TEST_F(VerdictsServerTest, RetriesAfterPermanentErrorsAreFlagged) {
   EXPECT_EQ(control("GET", "/_mock/report").body["verdicts"]["permanent_error_retries"]["count"], 2);
 }
 
+TEST_F(VerdictsServerTest, A429RuleCarriesRateLimitHeadersLikeARealOne) {
+  load(R"(
+rate_limits:
+  - { per: api_key, rate: 5/s, burst: 7 }
+rules:
+  - name: slow-down
+    match: { method: POST, path: /v2/messages }
+    times: 1
+    respond: { status: 429, error: 10011, headers: { Retry-After: "3" } }
+  - name: bare-429
+    match: { method: POST, path: /v2/messages, body: { text: bare } }
+    respond: { status: 429, error: 10011 }
+)");
+  auto r = send(message("+17735550188"));
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.header("Retry-After"), "3");
+  EXPECT_EQ(r.header("x-ratelimit-limit"), "7");
+  EXPECT_EQ(r.header("x-ratelimit-remaining"), "0");
+  EXPECT_EQ(r.header("x-ratelimit-reset"), "3");
+  auto bare = send(message("+17735550188", "bare"));
+  EXPECT_EQ(bare.status, 429);
+  EXPECT_EQ(bare.header("Retry-After"), "");   // only when the rule gives one
+  EXPECT_EQ(bare.header("x-ratelimit-reset"), "1");
+}
+
+TEST_F(VerdictsServerTest, MagicNumber429sAreJournalledWithRouteAndTenant) {
+  EXPECT_EQ(send(message("+15005550004")).status, 429);
+  auto j = control("GET", "/_mock/requests?status=429");
+  ASSERT_EQ(j.body["data"].size(), 1u) << j.body.dump();
+  EXPECT_EQ(j.body["data"][0]["route"], "/v2/messages");
+  EXPECT_FALSE(j.body["data"][0]["tenant"].get<std::string>().empty()) << j.body.dump();
+}
+
+TEST_F(VerdictsServerTest, WaitParametersAreChecked) {
+  EXPECT_EQ(control("POST", "/_mock/verify?wait=soon", R"({"duplicates": 0})").status, 400);
+  EXPECT_EQ(control("POST", "/_mock/verify?until=tomorrow", R"({"duplicates": 0})").status, 400);
+  // Nothing pending (no webhook engine linked here): idle at once.
+  auto idle = control("GET", "/_mock/wait?until=webhooks_idle&timeout=1s");
+  EXPECT_EQ(idle.status, 200) << idle.body.dump();
+  EXPECT_EQ(idle.body["webhooks_idle"], true);
+  // Expectations that cannot hold: 409 once the wait is over, saying how long it waited.
+  send(message("+17735550188", "twice"));
+  send(message("+17735550188", "twice"));
+  auto late = control("POST", "/_mock/verify?wait=100ms", R"({"duplicates": 0})");
+  EXPECT_EQ(late.status, 409);
+  EXPECT_GE(late.body["waited_ms"].get<int>(), 100);
+}
+
 TEST_F(VerdictsServerTest, VerifyRejectsUnknownExpectations) {
   auto r = control("POST", "/_mock/verify", R"({"dupes": 0})");
   EXPECT_EQ(r.status, 400);

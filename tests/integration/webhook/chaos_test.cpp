@@ -1,6 +1,8 @@
 // Each chaos kind against a real receiver: what arrives, and that every injection is recorded.
 #include <gtest/gtest.h>
+#include <atomic>
 #include <map>
+#include <thread>
 #include <memory>
 #include <set>
 #include "core/signing.h"
@@ -151,6 +153,91 @@ TEST_F(ChaosTest, StaleTimestampIsOlderThanTolerance) {
               core::VerifyStatus::StaleTimestamp);
   }
   EXPECT_EQ(chaos_count(ChaosKind::StaleTimestamp), 4u);
+}
+
+// The receiver of a correct integration: verifies signature and timestamp, 401 on failure.
+testing::Receiver::Responder verifying(const core::Ed25519KeyPair& key, const core::Clock& clock) {
+  return [&key, &clock](const testing::Received& r, int) {
+    auto v = core::verify_ed25519(key.public_key_base64(), r.header("telnyx-signature-ed25519"),
+                                  r.header("telnyx-timestamp"), r.body, core::unix_seconds(clock.now()));
+    return v == core::VerifyStatus::Ok ? 200 : 401;
+  };
+}
+
+TEST_F(ChaosTest, CorruptionHitsTheFirstAttemptOnlyAndRetriesArriveValid) {
+  rx.respond_with(verifying(key, clock));
+  for (const char* kind : {"bad_signature", "stale_timestamp"}) {
+    SCOPED_TRACE(kind);
+    engine->reset_log();
+    ChaosSettings c;
+    (std::string(kind) == "bad_signature" ? c.bad_signature : c.stale_timestamp) = 1.0;
+    run(c, 2);
+    auto st = engine->log().stats();
+    EXPECT_EQ(st.events_delivered, 4u);   // a verifying receiver gets every event
+    EXPECT_EQ(st.events_failed, 0u);
+    for (const auto& rec : engine->log().query({})) {
+      if (rec.attempt == 1) {
+        EXPECT_EQ(rec.corrupted, std::vector<std::string>{kind});
+        if (rec.error != "timeout") {
+          EXPECT_EQ(rec.http_status, 401);
+        }
+      } else {
+        EXPECT_TRUE(rec.corrupted.empty());
+        if (rec.error != "timeout") {
+          EXPECT_EQ(rec.http_status, 200);
+        }
+      }
+    }
+    // A correct receiver is never flagged.
+    const core::json v = engine->receiver_verdicts();
+    EXPECT_EQ(v["forged_webhooks_accepted"]["count"], 0) << v.dump();
+    EXPECT_EQ(v["valid_webhooks_rejected"]["count"], 0) << v.dump();
+  }
+}
+
+TEST_F(ChaosTest, CorruptAllAttemptsCorruptsEveryRetry) {
+  rx.respond_with(verifying(key, clock));
+  ChaosSettings c;
+  c.bad_signature = 1.0;
+  c.corrupt_all_attempts = true;
+  run(c, 1, 3);
+  EXPECT_EQ(rx.all().size(), 6u);
+  EXPECT_EQ(engine->log().stats().events_failed, 2u);
+  for (const auto& rec : engine->log().query({})) EXPECT_EQ(rec.corrupted, std::vector<std::string>{"bad_signature"});
+  const core::json json_rec = engine->webhooks_json({})["data"][0];
+  EXPECT_EQ(json_rec["corrupted"], core::json::array({"bad_signature"}));
+}
+
+TEST_F(ChaosTest, ReceiverThatSkipsVerificationIsFlagged) {
+  ChaosSettings c;   // the default receiver answers 200 to anything
+  c.stale_timestamp = 1.0;
+  run(c, 3);
+  const core::json v = engine->receiver_verdicts();
+  EXPECT_EQ(v["forged_webhooks_accepted"]["count"], 6) << v.dump();
+  EXPECT_EQ(v["forged_webhooks_accepted"]["items"][0]["corrupted"], core::json::array({"stale_timestamp"}));
+  engine->reset_log();
+  EXPECT_EQ(engine->receiver_verdicts()["forged_webhooks_accepted"]["count"], 0);
+}
+
+TEST_F(ChaosTest, ReceiverErrorsLateAcksAndRejectedValidEventsAreFlagged) {
+  // First attempt of each event: 503; second: slower than the 300 ms deadline; third: 400.
+  std::atomic<bool> release{false};
+  rx.respond_with([&release](const testing::Received& r, int) {
+    if (r.attempt() == 1) return 503;
+    if (r.attempt() == 2) {
+      for (int i = 0; i < 200 && !release.load(); ++i) std::this_thread::sleep_for(5ms);
+      return 200;
+    }
+    return 400;
+  });
+  run(ChaosSettings{}, 1, 3);
+  release = true;
+  const core::json v = engine->receiver_verdicts();
+  EXPECT_EQ(v["webhook_receiver_errors"]["count"], 2) << v.dump();
+  EXPECT_EQ(v["webhook_receiver_errors"]["items"][0]["status"], 503);
+  EXPECT_EQ(v["webhook_acks_late"]["count"], 2) << v.dump();
+  EXPECT_EQ(v["valid_webhooks_rejected"]["count"], 2) << v.dump();
+  EXPECT_EQ(v["forged_webhooks_accepted"]["count"], 0) << v.dump();
 }
 
 TEST_F(ChaosTest, DropNeverDeliversAndRecordsIt) {

@@ -52,6 +52,21 @@ class MockServerWebhookTest : public ::testing::Test {
   std::unique_ptr<httplib::Client> api;
 };
 
+TEST_F(MockServerWebhookTest, InboundWithoutAWebhookUrlDoesNotClaimDelivery) {
+  const json numbers = call("GET", "/v2/phone_numbers");
+  const std::string own = numbers["data"][0]["phone_number"];
+  int status = 0;
+  const json in = call("POST", "/_mock/inbound", {{"from", "+17735550188"}, {"to", own}, {"text", "hi"}}, &status);
+  ASSERT_EQ(status, 200) << in.dump();
+  EXPECT_EQ(in["data"]["to"][0]["status"], "delivered") << in.dump();
+  // With a webhook URL on the profile the event is delivered there.
+  call("PATCH", "/v2/messaging_profiles/" + numbers["data"][0]["messaging_profile_id"].get<std::string>(),
+       {{"webhook_url", receiver->url() + "/profile"}});
+  const json with_url = call("POST", "/_mock/inbound", {{"from", "+17735550188"}, {"to", own}, {"text", "hi"}}, &status);
+  EXPECT_EQ(with_url["data"]["to"][0]["status"], "webhook_delivered");
+  EXPECT_TRUE(rx.wait_for(1));
+}
+
 TEST_F(MockServerWebhookTest, SendInboundRecordsAndMetrics) {
   ASSERT_TRUE(mock->webhook_engine());
   // The key GET /_mock/keys and the start-up line publish is the one events are signed with.

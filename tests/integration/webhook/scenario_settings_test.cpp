@@ -40,7 +40,7 @@ webhooks:
   chaos: { duplicate: 1.0 }
   delivery: { timeout: 300ms, attempts_per_url: 2, backoff: [10ms] }
 )"));
-  ScenarioWebhookFollower follower(scenarios, engine, 10ms);
+  ScenarioWebhookFollower follower(scenarios, engine);
   // Applied on construction, before any request can arrive.
   EXPECT_DOUBLE_EQ(engine->settings()->chaos.duplicate, 1.0);
   EXPECT_EQ(engine->settings()->delivery.attempts_per_url, 2);
@@ -52,10 +52,37 @@ seed: 4
 webhooks:
   chaos: { drop: 0.5 }
 )"));
-  ASSERT_TRUE(eventually([&] { return engine->settings()->seed == 4; }));
+  // Applied inside the load: no waiting, no polling.
+  EXPECT_EQ(engine->settings()->seed, 4u);
   EXPECT_DOUBLE_EQ(engine->settings()->chaos.duplicate, 0.0);
   EXPECT_DOUBLE_EQ(engine->settings()->chaos.drop, 0.5);
+  EXPECT_FALSE(engine->settings()->chaos.corrupt_all_attempts);
   engine->shutdown();
+}
+
+TEST(ScenarioWebhookSettingsTest, FollowerStopsFollowingOnceDestroyed) {
+  core::SystemClock clock;
+  auto scenarios = std::make_shared<scenario::ScenarioEngine>(clock);
+  testing::FakeStore store;
+  auto engine = std::make_shared<WebhookEngine>(store, clock, core::generate_ed25519());
+  {
+    ScenarioWebhookFollower follower(scenarios, engine);
+    ASSERT_FALSE(scenarios->load_yaml("name: a\nseed: 5\nwebhooks: { chaos: { bad_signature: 1.0, corrupt: all_attempts } }\n"));
+    EXPECT_TRUE(engine->settings()->chaos.corrupt_all_attempts);
+  }
+  ASSERT_FALSE(scenarios->load_yaml("name: b\nseed: 6\n"));
+  EXPECT_EQ(engine->settings()->seed, 5u);
+  engine->shutdown();
+}
+
+TEST(ScenarioWebhookSettingsTest, CorruptAcceptsOnlyItsTwoValues) {
+  core::SystemClock clock;
+  scenario::ScenarioEngine scenarios(clock);
+  auto err = scenarios.load_yaml("name: a\nwebhooks: { chaos: { corrupt: every_attempt } }\n");
+  ASSERT_TRUE(err);
+  EXPECT_NE(err->to_string().find("first_attempt or all_attempts"), std::string::npos) << err->to_string();
+  ASSERT_FALSE(scenarios.load_yaml("name: a\nwebhooks: { chaos: { corrupt: first_attempt } }\n"));
+  EXPECT_FALSE(to_webhook_settings(*scenarios.current()).chaos.corrupt_all_attempts);
 }
 
 }  // namespace

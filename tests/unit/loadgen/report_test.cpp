@@ -126,7 +126,7 @@ TEST(RenderTest, TextSummaryShowsCountsAndBothLatencies) {
   EXPECT_NE(t.find("completed 2000"), std::string::npos);
   EXPECT_NE(t.find("corrected"), std::string::npos);
   EXPECT_NE(t.find("uncorrected"), std::string::npos);
-  EXPECT_NE(t.find("duplicates 1"), std::string::npos);
+  EXPECT_NE(t.find("duplicate events 1"), std::string::npos);
   EXPECT_EQ(format_us(850), "850us");
   EXPECT_EQ(format_us(1250), "1.25ms");
   EXPECT_EQ(format_us(2'000'000), "2.00s");

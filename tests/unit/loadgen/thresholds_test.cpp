@@ -70,3 +70,19 @@ TEST(ThresholdBadConfigTest, RejectsMalformedThresholds) {
                           "duplicates==-1", "pxx<1ms", "error_rate<abc%"})
     EXPECT_FALSE(parse_threshold(bad).ok()) << bad;
 }
+
+namespace {
+
+// loadgen's webhook duplicates are named apart from the mock's SMS `duplicates` verdict; the old
+// name still works, with a deprecation the CLI prints.
+TEST(ThresholdTest, DuplicatesIsADeprecatedAliasOfDuplicateEvents) {
+  const auto current = parse_threshold("duplicate_events==0");
+  ASSERT_TRUE(current.ok());
+  EXPECT_TRUE(current.value().deprecation.empty());
+  const auto old = parse_threshold("duplicates==0");
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(old.value().metric, "duplicate_events");
+  EXPECT_NE(old.value().deprecation.find("duplicate_events"), std::string::npos);
+}
+
+}  // namespace

@@ -134,7 +134,7 @@ TEST(StoreTest, DefaultLifecycleWithoutAnEngine) {
   EXPECT_EQ(f->errors[0].code, "40001");
 }
 
-TEST(StoreTest, MessageIdsAreUniqueAndRepeatAfterResetForTheSameSeed) {
+TEST(StoreTest, MessageIdsAreUniqueAndContinueAcrossResetUnlessRewound) {
   MockConfig cfg;
   core::ManualClock clock;
   Store a(cfg, 9, clock), b(cfg, 9, clock), c(cfg, 10, clock);
@@ -150,9 +150,18 @@ TEST(StoreTest, MessageIdsAreUniqueAndRepeatAfterResetForTheSameSeed) {
   EXPECT_EQ(seen.size(), 1000u);
   EXPECT_EQ(b.new_message_id(), first[0]);
   EXPECT_NE(c.new_message_id(), first[0]);
+  // A reset keeps the sequence going: an app's dedup table never meets an id twice.
   a.reset();
+  const std::string after_reset = a.new_message_id();
+  EXPECT_EQ(seen.count(after_reset), 0u);
+  // Unless asked to rewind (POST /_mock/reset {"ids": true}).
+  a.reset(true);
   EXPECT_EQ(a.new_message_id(), first[0]);
   EXPECT_EQ(a.new_message_id(), first[1]);
+  // Another id seed, another sequence (the binary picks a fresh one per start without --seed).
+  Store d(cfg, 9, clock);
+  d.set_id_seed(11);
+  EXPECT_EQ(seen.count(d.new_message_id()), 0u);
 }
 
 TEST(StoreTest, OrdersRejectOwnedNumbersAndUnknownProfiles) {

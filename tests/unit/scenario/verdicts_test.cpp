@@ -182,6 +182,152 @@ TEST(VerdictsTest, RetriesOfPermanentFailures) {
   EXPECT_EQ(v.requests(), 0u);
 }
 
+Req with_body(core::json body, const std::string& key = "KEY_a") {
+  return Req("POST", "/v2/messages", std::move(body), key);
+}
+
+TEST(VerdictsTest, DuplicatesAreLogicalMessagesWhateverElseDiffers) {
+  VerdictRecorder v;
+  core::json m{{"from", "+13125550147"}, {"to", "+17735550188"}, {"text", "code 1"}};
+  v.on_completed(with_body(m), Decision{}, 200, std::string("m1"), t0());
+  core::json retry = m;
+  retry["tags"] = {"attempt-2"};
+  retry["webhook_url"] = "https://example.com/other";
+  v.on_completed(with_body(retry), Decision{}, 200, std::string("m2"), t0() + std::chrono::seconds(1));
+  EXPECT_EQ(v.duplicates(), 1u);
+  core::json mms = m;
+  mms["media_urls"] = {"https://example.com/a.png"};   // other media: another message
+  v.on_completed(with_body(mms), Decision{}, 200, std::string("m3"), t0() + std::chrono::seconds(2));
+  EXPECT_EQ(v.duplicates(), 1u);
+}
+
+TEST(VerdictsTest, ARepliedInboundIsNoDuplicateButAnsweringItTwiceIs) {
+  VerdictRecorder v;
+  auto reply = with_body({{"from", "+13125550147"}, {"to", "+17735550188"}, {"text", "Thanks, we got it"}});
+  v.on_inbound("KEY_a", "+17735550188", t0());
+  v.on_completed(reply, Decision{}, 200, std::string("r1"), t0() + std::chrono::seconds(1));
+  v.on_inbound("KEY_a", "+17735550188", t0() + std::chrono::seconds(10));
+  v.on_completed(reply, Decision{}, 200, std::string("r2"), t0() + std::chrono::seconds(11));
+  // Two texts in quick succession, both answered after they arrived.
+  v.on_inbound("KEY_a", "+17735550188", t0() + std::chrono::seconds(20));
+  v.on_inbound("KEY_a", "+17735550188", t0() + std::chrono::seconds(20));
+  v.on_completed(reply, Decision{}, 200, std::string("r3"), t0() + std::chrono::seconds(21));
+  v.on_completed(reply, Decision{}, 200, std::string("r4"), t0() + std::chrono::seconds(21));
+  EXPECT_EQ(v.duplicates(), 0u);
+  EXPECT_EQ(v.double_replies(), 0u);
+  // One more: nothing left to answer. Same text: a duplicate and a double reply.
+  v.on_completed(reply, Decision{}, 200, std::string("r5"), t0() + std::chrono::seconds(22));
+  EXPECT_EQ(v.duplicates(), 1u);
+  EXPECT_EQ(v.double_replies(), 1u);
+  // Another text after one inbound: a double reply, not a duplicate.
+  v.on_inbound("KEY_a", "+17735550188", t0() + std::chrono::seconds(30));
+  v.on_completed(with_body({{"from", "+13125550147"}, {"to", "+17735550188"}, {"text", "a"}}), Decision{}, 200,
+                 std::string("r6"), t0() + std::chrono::seconds(31));
+  v.on_completed(with_body({{"from", "+13125550147"}, {"to", "+17735550188"}, {"text", "b"}}), Decision{}, 200,
+                 std::string("r7"), t0() + std::chrono::seconds(32));
+  EXPECT_EQ(v.double_replies(), 2u);
+  EXPECT_EQ(v.to_json()["double_replies"]["items"][1]["message_ids"], (core::json{"r6", "r7"}));
+  // An inbound of another tenant or from someone else answers nothing here.
+  v.on_inbound("KEY_b", "+17735550188", t0() + std::chrono::seconds(40));
+  v.on_inbound("KEY_a", "+17735550100", t0() + std::chrono::seconds(40));
+  v.on_completed(reply, Decision{}, 200, std::string("r8"), t0() + std::chrono::seconds(41));
+  EXPECT_EQ(v.duplicates(), 2u);
+}
+
+TEST(VerdictsTest, SharedIdempotencyKeyIsNamedInTheDuplicate) {
+  VerdictRecorder v;
+  auto a = send("+1", "KEY_a", "one");
+  a.header("idempotency-key", "k-1");
+  v.on_request(a, t0());
+  v.on_completed(a, Decision{}, 200, std::string("m1"), t0());
+  v.on_request(a, t0() + std::chrono::seconds(1));
+  v.on_completed(a, Decision{}, 200, std::string("m2"), t0() + std::chrono::seconds(1));
+  ASSERT_EQ(v.duplicates(), 1u);
+  const auto item = v.to_json()["duplicates"]["items"][0];
+  EXPECT_EQ(item["idempotency_key"], "k-1");
+  EXPECT_NE(item["detail"].get<std::string>().find("does not honour"), std::string::npos);
+  auto b = send("+1", "KEY_a", "one");   // no key: the detail does not mention one
+  v.on_completed(b, Decision{}, 200, std::string("m3"), t0() + std::chrono::seconds(2));
+  EXPECT_FALSE(v.to_json()["duplicates"]["items"][1].contains("idempotency_key"));
+}
+
+TEST(VerdictsTest, RetryVerdictsMatchTheLogicalRequest) {
+  VerdictRecorder v;
+  core::json m{{"from", "+13125550147"}, {"to", "+17735550188"}, {"text", "hello"}};
+  auto first = with_body(m);
+  v.on_request(first, t0());
+  v.on_completed(first, with_retry_after(2), 429, std::nullopt, t0());
+  core::json counted = m;
+  counted["tags"] = {"attempt-2"};   // an attempt counter does not make it another request
+  v.on_request(with_body(counted), t0() + std::chrono::milliseconds(100));
+  EXPECT_EQ(v.retry_after_violations(), 1u);
+  Decision unauthorized;
+  unauthorized.error_code = 10009;
+  v.on_completed(with_body(counted), unauthorized, 401, std::nullopt, t0() + std::chrono::seconds(1));
+  counted["tags"] = {"attempt-3"};
+  v.on_request(with_body(counted), t0() + std::chrono::seconds(5));
+  EXPECT_EQ(v.permanent_error_retries(), 1u);
+  // Another sender is another request.
+  core::json other = m;
+  other["from"] = "+13125550148";
+  v.on_request(with_body(other), t0() + std::chrono::seconds(6));
+  EXPECT_EQ(v.permanent_error_retries(), 1u);
+}
+
+TEST(VerdictsTest, RetriesWithoutBackoffAfterFailures) {
+  VerdictRecorder v;
+  VerdictSettings s;
+  s.min_retry_backoff = std::chrono::milliseconds(100);
+  v.set_settings(s);
+  core::json m{{"from", "+13125550147"}, {"to", "+17735550188"}, {"text", "hello"}};
+  auto a = with_body(m);
+  v.on_request(a, t0());
+  v.on_completed(a, Decision{}, 503, std::nullopt, t0());
+  core::json changed = m;
+  changed["tags"] = {"attempt-2"};
+  v.on_request(with_body(changed), t0() + std::chrono::milliseconds(3));
+  EXPECT_EQ(v.retries_without_backoff(), 1u);
+  auto item = v.to_json()["retries_without_backoff"]["items"][0];
+  EXPECT_EQ(item["previous"], "status 503");
+  EXPECT_EQ(item["waited_ms"], 3);
+  // A reset, then a retry after the minimum: fine.
+  Decision reset;
+  reset.kind = Decision::Kind::Fault;
+  reset.fault = FaultKind::ConnectionReset;
+  v.on_completed(a, reset, -1, std::nullopt, t0() + std::chrono::seconds(1));
+  v.on_request(a, t0() + std::chrono::milliseconds(1150));
+  EXPECT_EQ(v.retries_without_backoff(), 1u);
+  // A reset retried at once is flagged, and named.
+  v.on_completed(a, reset, -1, std::nullopt, t0() + std::chrono::seconds(2));
+  v.on_request(a, t0() + std::chrono::seconds(2));
+  EXPECT_EQ(v.retries_without_backoff(), 2u);
+  EXPECT_EQ(v.to_json()["retries_without_backoff"]["items"][1]["previous"], "connection_reset");
+  // A 503 with Retry-After is judged by retry_after_violations instead.
+  Decision hinted = with_retry_after(1);
+  hinted.status = 503;
+  v.on_completed(a, hinted, 503, std::nullopt, t0() + std::chrono::seconds(3));
+  v.on_request(a, t0() + std::chrono::seconds(3));
+  EXPECT_EQ(v.retries_without_backoff(), 2u);
+  EXPECT_EQ(v.retry_after_violations(), 1u);
+  // Success clears the failure: the next send of the same text is a new request.
+  v.on_completed(a, Decision{}, 200, std::string("m1"), t0() + std::chrono::seconds(5));
+  v.on_request(a, t0() + std::chrono::seconds(5));
+  EXPECT_EQ(v.retries_without_backoff(), 2u);
+}
+
+TEST(VerifyTest, EveryCountedVerdictOfTheReportIsAnExpectation) {
+  VerdictRecorder v;
+  core::json report = report_of(v);
+  report["verdicts"]["forged_webhooks_accepted"] = {{"count", 2}, {"items", core::json::array()}};
+  EXPECT_TRUE(verify_expectations({{"double_replies", 0}, {"retries_without_backoff", 0}}, report).ok);
+  auto bad = verify_expectations({{"forged_webhooks_accepted", 0}}, report);
+  ASSERT_FALSE(bad.ok);
+  EXPECT_EQ(bad.failures[0]["actual"], 2);
+  auto unknown = verify_expectations({{"duplicate_window_ms", 0}}, report);   // not a verdict
+  ASSERT_TRUE(unknown.bad_request.has_value());
+  EXPECT_NE(unknown.bad_request->find("forged_webhooks_accepted"), std::string::npos);
+}
+
 TEST(VerifyTest, ExactRangesAndRules) {
   VerdictRecorder v;
   auto a = send("+1");

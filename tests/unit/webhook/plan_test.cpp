@@ -349,3 +349,25 @@ TEST(SplitUrlTest, OriginAndPath) {
 
 }  // namespace
 }  // namespace harness::mock
+
+namespace harness::mock {
+namespace {
+
+TEST(AttemptChaosTest, CorruptionIsPerAttemptUnlessAllAttempts) {
+  EventChaos e;
+  e.bad_signature = true;
+  e.stale_timestamp = true;
+  e.duplicate = true;
+  const EventChaos first = attempt_chaos(e, 1, false);
+  EXPECT_TRUE(first.bad_signature && first.stale_timestamp);
+  EXPECT_EQ(corruption_names(first), (std::vector<std::string>{"bad_signature", "stale_timestamp"}));
+  const EventChaos retry = attempt_chaos(e, 2, false);
+  EXPECT_FALSE(retry.bad_signature || retry.stale_timestamp);
+  EXPECT_TRUE(retry.duplicate);   // per-event kinds are untouched
+  EXPECT_TRUE(corruption_names(retry).empty());
+  const EventChaos all = attempt_chaos(e, 3, true);
+  EXPECT_TRUE(all.bad_signature && all.stale_timestamp);
+}
+
+}  // namespace
+}  // namespace harness::mock
