@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <asio.hpp>
+#include <cerrno>
+#include <sys/socket.h>
 #include <deque>
 #include <thread>
 
@@ -46,7 +48,21 @@ struct Conn {
   bool got_bytes = false;
   bool timed_out = false;
   bool busy = false;
+  int64_t idle_since_ns = 0;   // when it last went back to the idle list
 };
+
+// A keep-alive connection idle this long is not reused: the server may be about to close it
+// (telnyx-mock's idle_timeout_ms defaults to 5 s), and a request written into that close would
+// fail without an answer. Retired and reconnected instead.
+constexpr int64_t kMaxReuseIdleNs = 2'000'000'000;
+
+// True when the peer already closed (or wrote to) an idle connection: reusing it would lose the
+// request. One non-blocking peek, no byte consumed.
+bool idle_connection_dead(tcp::socket& s) {
+  char b;
+  const ssize_t r = ::recv(s.native_handle(), &b, 1, MSG_PEEK | MSG_DONTWAIT);
+  return r >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
 
 class Worker {
  public:
@@ -160,6 +176,7 @@ class Worker {
     if (!idle_connected_.empty()) {
       c = idle_connected_.back();
       idle_connected_.pop_back();
+      if (mono_now_ns() - c->idle_since_ns > kMaxReuseIdleNs || idle_connection_dead(c->sock)) close(*c);
     } else if (!idle_cold_.empty()) {
       c = idle_cold_.back();
       idle_cold_.pop_back();
@@ -351,6 +368,7 @@ class Worker {
       if (closed_can_issue()) return start(c, next_closed_job());
       plan_done_ = true;
     }
+    c.idle_since_ns = mono_now_ns();
     (c.connected ? idle_connected_ : idle_cold_).push_back(&c);
     maybe_finish();
   }
