@@ -83,6 +83,9 @@ int main(int argc, char** argv) {
                  "Event-loop threads serving every connection (default: the number of cores)")
       ->check(CLI::Range(1, 256))->capture_default_str();
   app.add_option("--admin-token", opts.admin_token, "Bearer token required on /_mock/*");
+  bool quiet = false;
+  app.add_flag("--quiet", quiet,
+               "No access log (by default every API request and webhook attempt is one line on stderr)");
   bool no_webhooks = false;
   app.add_flag("--no-webhooks", no_webhooks,
                "Do not start the webhook engine (messages still move queued -> delivered on GET)");
@@ -124,6 +127,10 @@ int main(int argc, char** argv) {
   opts.builtin_webhooks = !no_webhooks;
   // Ids never repeat across restarts unless the run is pinned with --seed (start-up line: id_seed).
   if (seed_option->count() == 0) opts.id_seed = (uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
+  // The access log is part of the default (info) output.
+  if (!quiet && (log_level == "info" || log_level == "debug")) {
+    opts.access_log = [](const std::string& line) { std::cerr << line << std::endl; };
+  }
   if (!tls_cert.empty()) opts.tls = harness::mock::TlsOptions{tls_cert, tls_key};
   if (!signing_key.empty()) {
     auto k = harness::core::load_ed25519_private_file(signing_key);

@@ -28,6 +28,7 @@ struct MockServer::Impl {
   std::unique_ptr<Journal> journal;
   std::unique_ptr<Inventory> inventory;
   std::unique_ptr<HttpFront> front;
+  std::shared_ptr<AccessLog> access_log;
   std::shared_ptr<net::HttpServer> server;
   int port = -1;
   std::mutex mu;
@@ -95,6 +96,10 @@ std::optional<std::string> MockServer::start() {
   d.front->set_interceptor(d.interceptor);
   d.front->set_webhook_sink(d.sink);
   d.front->set_fault_executor(d.faults);
+  if (d.opts.access_log) {
+    d.access_log = std::make_shared<AccessLog>(d.opts.access_log, *d.clock);
+    d.front->set_access_log(d.access_log);
+  }
   register_builtin_control(BuiltinDeps{*d.store, *d.journal, d.metrics, d.control,
                                        [this] { return impl_->keys.public_key_base64(); }});
   if (d.opts.builtin_webhooks && !d.sink && !d.webhooks) {
@@ -109,6 +114,9 @@ std::optional<std::string> MockServer::start() {
       return e ? e->metrics_text() : std::string();
     });
     set_webhook_sink(d.webhooks);
+    if (d.access_log) {
+      d.webhooks->log().set_observer([log = d.access_log](const AttemptRecord& r) { log->webhook(r); });
+    }
   }
 
   const Settings& st = d.config.settings;

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <functional>
 #include <string>
 #include "config/config.h"
 #include "control/control_api.h"
@@ -47,6 +48,10 @@ struct MockServerOptions {
   bool builtin_webhooks = true;
   // Webhook signing key (--signing-key FILE); wins over the config's webhook_signing_key.
   std::optional<core::Ed25519KeyPair> webhook_key;
+  // Access log (http/access_log.h): called with one line (no newline) per API request and per
+  // webhook attempt, one call at a time. Empty = none (telnyx-mock writes them to stderr unless
+  // --quiet).
+  std::function<void(const std::string& line)> access_log;
 };
 
 class HttpFront;   // http/api.h: the request pipeline (routing, auth, interceptor, handlers)

@@ -150,6 +150,7 @@ void HttpFront::refuse(const httplib::Request& req, httplib::Response& res, cons
   e.error_code = ctx.error_code;
   journal_.append(std::move(e));
   metrics_.count_request(kUnmatched, req.method, status);
+  if (auto log = std::atomic_load(&access_log_)) log->request(req.method, req.path, status, {}, 0.0, ctx.error_code);
 }
 
 void HttpFront::serve(const std::shared_ptr<net::Exchange>& ex) {
@@ -393,6 +394,11 @@ void HttpFront::finish(ApiContext& ctx, const std::shared_ptr<RequestInterceptor
     v.tenant = ctx.tenant;
     v.raw_body = ctx.req.body;
     icpt->on_completed(v, ctx.decision, ctx.res.status, ctx.message_id);
+  }
+  if (auto log = std::atomic_load(&access_log_)) {
+    const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - ctx.started;
+    log->request(ctx.req.method, ctx.req.path, ctx.res.status == -1 ? 200 : ctx.res.status, ctx.api_key,
+                 took.count(), ctx.error_code);
   }
   // The request is over: its strings move into the journal.
   JournalEntry e;

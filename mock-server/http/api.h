@@ -10,6 +10,7 @@
 // Handlers live in send.cpp (messages) and management.cpp (profiles, numbers, orders).
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -23,6 +24,7 @@
 #include "core/clock.h"
 #include "core/json.h"
 #include "core/pagination.h"
+#include "http/access_log.h"
 #include "http/fault_executor.h"
 #include "net/exchange.h"
 #include "scenario/decision.h"
@@ -54,6 +56,7 @@ struct ApiContext {
   Decision decision;
   net::Exchange* conn = nullptr;            // the connection (socket faults act on it)
   core::json parsed;                        // storage behind `body`
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();   // access log latency
 };
 
 enum class SendKind { Generic, LongCode, ShortCode, NumberPool, Alphanumeric };
@@ -72,6 +75,8 @@ class HttpFront {
   void refuse(const httplib::Request& req, httplib::Response& res, const std::string& detail);
 
   void set_interceptor(std::shared_ptr<RequestInterceptor> i) { std::atomic_store(&interceptor_, std::move(i)); }
+  // One line per API request (not /_mock or /metrics); nullptr = none.
+  void set_access_log(std::shared_ptr<AccessLog> log) { std::atomic_store(&access_log_, std::move(log)); }
   void set_webhook_sink(std::shared_ptr<WebhookSink> s) { std::atomic_store(&sink_, std::move(s)); }
   void set_fault_executor(std::shared_ptr<FaultExecutor> f) { std::atomic_store(&faults_, std::move(f)); }
 
@@ -152,6 +157,7 @@ class HttpFront {
   std::string admin_token_;
   std::vector<Route> routes_;
   std::shared_ptr<RequestInterceptor> interceptor_;
+  std::shared_ptr<AccessLog> access_log_;
   std::shared_ptr<WebhookSink> sink_;
   std::shared_ptr<FaultExecutor> faults_;
 };

@@ -92,11 +92,20 @@ ReceiverVerdicts AttemptLog::verdicts() const {
   return verdicts_;
 }
 
+void AttemptLog::set_observer(Observer fn) {
+  auto p = fn ? std::make_shared<const Observer>(std::move(fn)) : nullptr;
+  std::lock_guard<std::mutex> lock(mu_);
+  observer_ = std::move(p);
+}
+
 void AttemptLog::record(AttemptRecord r) {
   std::shared_ptr<const std::function<void()>> notify;
+  std::shared_ptr<const Observer> observer;
+  std::optional<AttemptRecord> copy;
   {
     std::lock_guard<std::mutex> lock(mu_);
     notify = on_record_;
+    observer = observer_;
     judge(verdicts_, r);
     switch (r.outcome) {
       case AttemptOutcome::Delivered:
@@ -118,8 +127,10 @@ void AttemptLog::record(AttemptRecord r) {
       records_.pop_front();
       ++stats_.records_evicted;
     }
+    if (observer) copy = r;
     records_.push_back(std::move(r));
   }
+  if (observer) (*observer)(*copy);
   if (notify) (*notify)();
 }
 

@@ -97,6 +97,10 @@ class AttemptLog {
   explicit AttemptLog(size_t capacity = 100000) : capacity_(capacity == 0 ? 1 : capacity) {}
 
   void record(AttemptRecord r);
+  // Called with every record as it is made (after the log's lock is released), e.g. the access
+  // log. nullptr removes it.
+  using Observer = std::function<void(const AttemptRecord&)>;
+  void set_observer(Observer fn);
   // Counters that are not attempts.
   void count_scheduled(uint64_t n = 1);
   void count_no_url();
@@ -119,6 +123,7 @@ class AttemptLog {
   WebhookStats stats_;
   ReceiverVerdicts verdicts_;
   std::shared_ptr<const std::function<void()>> on_record_;
+  std::shared_ptr<const Observer> observer_;
 };
 
 }  // namespace harness::mock

@@ -112,6 +112,7 @@ class WebhookEngine final : public WebhookSink {
 
   const core::Ed25519KeyPair& key() const { return key_; }
   const AttemptLog& log() const { return log_; }
+  AttemptLog& log() { return log_; }   // set_observer (the access log)
   size_t pending() const { return scheduler_.pending(); }
   // Attempts on the wire or waiting for a connection.
   size_t in_flight() const { return in_flight_.load(); }
