@@ -182,7 +182,8 @@ int main(int argc, char** argv) {
   if (watch) scenarios->watch(scenario_path);
   if (log_level == "debug" || log_level == "info") {
     std::cerr << "telnyx-mock: " << (server.config().open_mode() ? "open mode (any Bearer KEY... key)" : "configured tenants")
-              << ", control API at " << server.base_url() << "/_mock/, metrics at /metrics\n";
+              << ", control API at " << server.base_url() << "/_mock/, inbox at " << server.base_url()
+              << "/_mock/ui, metrics at /metrics\n";
   }
 
   HeapTrimmer trimmer{std::chrono::seconds(trim_seconds)};

@@ -9,6 +9,7 @@
 #include "core/json_limits.h"
 #include "core/signing.h"
 #include "store/fast_uuid.h"
+#include "ui/inbox.h"
 
 namespace harness::mock {
 namespace {
@@ -232,6 +233,21 @@ void HttpFront::handle_control(ApiContext& ctx, ControlApi::Deferred* deferred) 
       return;
     }
     ctx.res.set_content(metrics_.render(store_, journal_), "text/plain; version=0.0.4");
+    return;
+  }
+  if (ctx.req.path == "/_mock/ui" || ctx.req.path == "/_mock/ui/") {
+    // The page holds no data (it asks for the admin token and sends it on every call it makes).
+    if (ctx.req.method != "GET" && ctx.req.method != "HEAD") {
+      ctx.res.set_header("Allow", "GET");
+      error(ctx, 10015, "Method " + ctx.req.method + " is not allowed on /_mock/ui.", std::nullopt, std::nullopt, 405);
+      return;
+    }
+    const std::string_view page = inbox_html();
+    ctx.res.body.assign(page.data(), page.size());
+    ctx.res.set_header("Content-Type", "text/html; charset=utf-8");
+    ctx.res.set_header("Cache-Control", "no-store");
+    ctx.res.set_header("Content-Security-Policy",
+                       "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'");
     return;
   }
   if (!admin_token_.empty() && !core::constant_time_equal(ctx.api_key, admin_token_)) {
