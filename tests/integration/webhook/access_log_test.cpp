@@ -90,7 +90,7 @@ TEST_F(AccessLogTest, OneLinePerApiRequestWithStatusKeyAndErrorCode) {
   ASSERT_TRUE(bad);
   ASSERT_EQ(bad->status, 422);
   httplib::Client anon(mock->base_url());
-  auto unauth = anon.Get("/v2/messages/nope");
+  auto unauth = anon.Get("/v2/messaging_profiles");
   ASSERT_TRUE(unauth);
   ASSERT_EQ(unauth->status, 401);
   ASSERT_TRUE(anon.Get("/_mock/messages"));   // control: not in the access log
@@ -102,7 +102,7 @@ TEST_F(AccessLogTest, OneLinePerApiRequestWithStatusKeyAndErrorCode) {
   EXPECT_EQ(posts[0].find("code="), std::string::npos) << posts[0];
   EXPECT_NE(posts[1].find(" 422 key=KEYacces… "), std::string::npos) << posts[1];
   EXPECT_NE(posts[1].find("code=10004"), std::string::npos) << posts[1];
-  const auto gets = lines.with(" GET /v2/messages/nope 401 key=- ");
+  const auto gets = lines.with(" GET /v2/messaging_profiles 401 key=- ");
   ASSERT_EQ(gets.size(), 1u);
   EXPECT_NE(gets[0].find("code=10009"), std::string::npos) << gets[0];
   EXPECT_EQ(lines.with("/_mock").size(), 0u);
