@@ -2,7 +2,7 @@
 //   success              -> Complete
 //   rate_limit           -> Snooze for Retry-After (does not consume an attempt)
 //   validation / auth    -> Discard (resending cannot help)
-//   network connect, 5xx -> Retry with full-jitter backoff, up to max_attempts, then Discard
+//   network connect, 5xx -> Retry with equal-jitter backoff, up to max_attempts, then Discard
 //   ambiguous            -> Reconcile (look for the matching message.sent webhook first)
 //   other 4xx            -> Discard
 // plus UniqueJobs: an in-memory guard against enqueuing the same key twice within a TTL. The

@@ -21,8 +21,12 @@ Millis RetryPolicy::backoff_cap(int attempt) const {
 }
 
 Millis RetryPolicy::backoff(int attempt, core::Rng& rng) const {
-  long long cap = backoff_cap(attempt).count();
-  return Millis(static_cast<long long>(rng.uniform(static_cast<uint64_t>(cap) + 1)));
+  // Equal jitter: half the cap is a floor, the other half is random. Full jitter could draw a
+  // retry within milliseconds of a 5xx, which is what the mock's retries_without_backoff verdict
+  // flags; the floor keeps retries spread and never hasty.
+  const long long cap = backoff_cap(attempt).count();
+  const long long floor = cap / 2;
+  return Millis(floor + static_cast<long long>(rng.uniform(static_cast<uint64_t>(cap - floor) + 1)));
 }
 
 RetryDecision RetryPolicy::decide(const Error& e, int attempt, Millis elapsed, bool idempotent,

@@ -2,8 +2,8 @@
 // "give up" or "ambiguous". No clock reads and no sleeping here; the caller owns both.
 //   - RateLimit: wait Retry-After (else x-ratelimit-reset, already folded into Error::retry_after
 //     by error_from_http), capped by max_retry_after; without a hint, exponential backoff.
-//   - Api 5xx/408 and Network connect failures: exponential backoff with full jitter,
-//     delay = uniform[0, min(max_delay, base_delay * 2^(attempt-1))].
+//   - Api 5xx/408 and Network connect failures: exponential backoff with equal jitter,
+//     cap = min(max_delay, base_delay * 2^(attempt-1)), delay = cap/2 + uniform[0, cap/2].
 //   - Network ambiguous (sent, no answer): never a blind resend -> Ambiguous, unless the request
 //     is idempotent (GET, or carries an idempotency key), then it is treated as a connect failure.
 //   - Validation, Authentication, other 4xx: give up.
@@ -44,7 +44,7 @@ class RetryPolicy {
   // `elapsed` is the time since the first attempt started.
   RetryDecision decide(const Error& e, int attempt, Millis elapsed, bool idempotent,
                        core::Rng& rng) const;
-  // Full-jitter backoff for the retry after `attempt`.
+  // Equal-jitter backoff for the retry after `attempt`: within [cap/2, cap].
   Millis backoff(int attempt, core::Rng& rng) const;
   // The cap of that backoff (no jitter), for tests and docs.
   Millis backoff_cap(int attempt) const;

@@ -68,10 +68,12 @@ TEST(RetryPolicy, JitterIsDeterministicForASeedAndSpreads) {
   for (int i = 0; i < 20; ++i) {
     Millis x = p.backoff(5, a), y = p.backoff(5, b);
     EXPECT_EQ(x, y);
+    EXPECT_GE(x, p.backoff_cap(5) / 2);   // never a hasty retry: half the cap is a floor
+    EXPECT_LE(x, p.backoff_cap(5));
     xs.push_back(x.count());
   }
   std::sort(xs.begin(), xs.end());
-  EXPECT_LT(xs.front(), xs.back());   // full jitter, not a constant
+  EXPECT_LT(xs.front(), xs.back());   // jittered, not a constant
 }
 
 TEST(RetryPolicy, Non5xxApiErrorsAreFinal) {
