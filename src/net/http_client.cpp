@@ -137,6 +137,12 @@ struct Conn : std::enable_shared_from_this<Conn> {
   uint64_t timer_gen = 0;
   bool reading = false;
   bool writing = false;
+  // The answer arrived before this request's write completion ran: the exchange finishes (the
+  // connection back to the pool, then the callback) when it runs, so the connection is reused.
+  bool done_pending = false;
+  bool done_keep = false;
+  Result done_result;
+  Callback done_cb;
   bool got_bytes = false;
   bool reused = false;
   bool in_idle = false;   // mu: in pool.idle
@@ -255,6 +261,14 @@ struct Conn : std::enable_shared_from_this<Conn> {
     async_write_all(asio::buffer(req.wire),
                     [self = shared_from_this()](const asio::error_code& ec, size_t) {
                       self->writing = false;
+                      if (self->done_pending) {
+                        self->done_pending = false;
+                        Callback cb = std::move(self->done_cb);
+                        Result r = std::move(self->done_result);
+                        self->release(self->done_keep && !ec);
+                        if (cb) cb(r);
+                        return;
+                      }
                       if (self->phase != Phase::Busy) return;
                       if (ec) {
                         if (self->reused && !self->got_bytes) {
@@ -353,18 +367,33 @@ struct Conn : std::enable_shared_from_this<Conn> {
     r.response.retry_after_seconds = parser.retry_after_seconds();
     r.response.body = parser.take_body();
     if (r.response.body_truncated) st->truncated.fetch_add(1);
-    const bool keep = parser.keep_alive() && !parser.truncated() && !extra_bytes && !writing;
+    const bool keep = parser.keep_alive() && !parser.truncated() && !extra_bytes;
     parser.reset();
     Callback cb = std::move(req.cb);
     req = Pending{};
     has_req = false;
     st->in_flight.fetch_sub(1);
     st->completed.fetch_add(1);
+    if (writing) {
+      done_pending = true;
+      done_keep = keep;
+      done_result = std::move(r);
+      done_cb = std::move(cb);
+      return;
+    }
     release(keep);
     cb(r);
   }
 
   void fail(ClientError e, std::string detail) {
+    if (done_pending) {   // the answer was complete: the connection goes, the result stands
+      done_pending = false;
+      Callback cb = std::move(done_cb);
+      Result r = std::move(done_result);
+      release(false);
+      if (cb) cb(r);
+      return;
+    }
     const bool was_opening = phase == Phase::Opening;
     ++timer_gen;
     timer.cancel();

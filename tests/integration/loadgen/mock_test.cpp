@@ -69,6 +69,11 @@ TEST(MockLoadTest, ConstantRateOf2000PerSecondHeldWithinOnePercent) {
 // so the connection drains each backlog before the next one: corrected p99.9 is one stall (~1 s),
 // not a backlog growing from stall to stall.
 TEST(MockLoadTest, CorrectedLatencyShowsAOneInAThousandStallThatUncorrectedHides) {
+#ifdef HARNESS_SANITIZE
+  // A latency proof needs the mock to keep up with 800 sends/s on one connection, which a
+  // sanitizer build does not; the regular build runs it.
+  GTEST_SKIP() << "latency proof: not meaningful under AddressSanitizer";
+#endif
   harness::mock::MockServer srv({});
   harness::testing::MockScenarios scenarios;
   scenarios.attach(srv);

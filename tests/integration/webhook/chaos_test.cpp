@@ -23,6 +23,9 @@ using testing::eventually;
 class ChaosTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    // httplib serves a connection per thread: as many threads as the engine may open connections
+    // to one receiver (64), or a burst leaves connections waiting for a thread past the deadline.
+    http.new_task_queue = [] { return new httplib::ThreadPool(80); };
     rx.install(http);
     server = std::make_unique<ScopedServer>(http);
     engine = std::make_unique<WebhookEngine>(store, clock, key);
