@@ -391,7 +391,7 @@ void HttpFront::label(ApiContext& ctx) {
 
 void HttpFront::run_fault(ApiContext& ctx, FaultKind kind) {
   auto ex = std::atomic_load(&faults_);
-  if (ex && ctx.conn && ex->execute(kind, *ctx.conn)) return;
+  if (ex && ctx.conn && ex->execute(kind, *ctx.conn, ctx.decision.on_client_gave_up)) return;
   // No executor: say so instead of pretending.
   error(ctx, 10007, "fault not available", std::nullopt, std::nullopt, 500);
 }

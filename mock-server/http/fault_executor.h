@@ -4,6 +4,7 @@
 // thread. The HTTP layer never performs these actions itself, so without an executor a fault
 // decision is answered with 500 / 10007 "fault not available".
 #pragma once
+#include <functional>
 #include "net/exchange.h"
 #include "scenario/decision.h"
 
@@ -15,7 +16,9 @@ class FaultExecutor {
   // Returns true when the fault was carried out (the exchange is ended: no HTTP response may be
   // written); false to fall back to 500 / 10007.
   // For AcceptThenDrop the request was already fully processed when this is called.
-  virtual bool execute(FaultKind kind, net::Exchange& conn) = 0;
+  // `on_client_gave_up` (may be empty) is called when a parked (Timeout) connection is closed
+  // by the client.
+  virtual bool execute(FaultKind kind, net::Exchange& conn, std::function<void()> on_client_gave_up) = 0;
 };
 
 }  // namespace harness::mock

@@ -8,7 +8,7 @@ const char kMalformedResponse[] = "HTTP/1.1 2OO OK\r\nContent-Length: nope\r\n\r
 
 // Each fault is counted before the connection is touched: the client sees the close at once, and
 // a report read right after it must already include this fault.
-bool SocketFaultExecutor::execute(FaultKind kind, net::Exchange& conn) {
+bool SocketFaultExecutor::execute(FaultKind kind, net::Exchange& conn, std::function<void()> on_client_gave_up) {
   switch (kind) {
     case FaultKind::None:
       stats_.failed.fetch_add(1);
@@ -23,8 +23,11 @@ bool SocketFaultExecutor::execute(FaultKind kind, net::Exchange& conn) {
       stats_.timeouts.fetch_add(1);
       lot_->parked_.fetch_add(1);
       std::shared_ptr<ParkedConnections> lot = lot_;
-      conn.park(std::chrono::milliseconds(cap_ms_.load()), [lot](net::ParkEnd how) {
-        if (how == net::ParkEnd::PeerClosed) lot->closed_by_peer_.fetch_add(1);
+      conn.park(std::chrono::milliseconds(cap_ms_.load()), [lot, gave_up = std::move(on_client_gave_up)](net::ParkEnd how) {
+        if (how == net::ParkEnd::PeerClosed) {
+          if (gave_up) gave_up();   // before the counter: a test that sees the count sees this
+          lot->closed_by_peer_.fetch_add(1);
+        }
         if (how == net::ParkEnd::Expired) lot->expired_.fetch_add(1);
         lot->parked_.fetch_sub(1);
       });

@@ -39,7 +39,7 @@ class SocketFaultExecutor final : public FaultExecutor {
   // Beyond `max_parked` hung connections, a `timeout` fault closes the connection instead
   // (counted as overflow), as Envoy's max_active_faults does.
   explicit SocketFaultExecutor(size_t max_parked = 16384) : max_parked_(max_parked) {}
-  bool execute(FaultKind kind, net::Exchange& conn) override;
+  bool execute(FaultKind kind, net::Exchange& conn, std::function<void()> on_client_gave_up) override;
   void set_timeout_cap(std::chrono::milliseconds cap) { cap_ms_.store(cap.count()); }
   size_t parked() const { return lot_->parked(); }
   const FaultStats& stats() const { return stats_; }

@@ -4,6 +4,7 @@
 // never in the engine.
 #pragma once
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -55,6 +56,9 @@ struct Decision {
   // number or the scenario's webhooks.outcomes). Empty = engine default.
   std::optional<std::string> final_status;   // delivered | delivery_failed | sending_failed | ...
   std::vector<int> final_errors;             // 40xxx codes for a failed outcome
+  // Timeout: called (on the loop thread) when the client closes the parked connection, i.e.
+  // gives up waiting; retry verdicts measure a retry's backoff from then, not from the park.
+  std::function<void()> on_client_gave_up;
 };
 
 // Implemented by the scenario engine; called once per request on the API surface (not /_mock/).

@@ -74,6 +74,15 @@ Decision ScenarioEngine::on_request(const RequestView& req) {
     d = decide(*a->sc, p, a->state, now);
   }
   verdicts_.on_decided(req, d, now);
+  if (d.kind == Decision::Kind::Fault && d.fault == FaultKind::Timeout) {
+    // A hung request fails for the client when it gives up, not when the mock parks it.
+    std::weak_ptr<ScenarioEngine> self = weak_from_this();
+    if (!self.expired()) {
+      d.on_client_gave_up = [self, key = verdicts_.retry_key(req)] {
+        if (auto e = self.lock()) e->verdicts_.client_gave_up(key, e->clock_.now());
+      };
+    }
+  }
   notify_change();   // retry verdicts are judged at arrival
   return d;
 }

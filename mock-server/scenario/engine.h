@@ -40,7 +40,7 @@ struct WaitFor {
   bool webhooks_idle = false;           // also wait until no webhook is pending
 };
 
-class ScenarioEngine final : public RequestInterceptor {
+class ScenarioEngine final : public RequestInterceptor, public std::enable_shared_from_this<ScenarioEngine> {
  public:
   explicit ScenarioEngine(core::Clock& clock);
   ~ScenarioEngine() override;

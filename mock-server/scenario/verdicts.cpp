@@ -101,6 +101,13 @@ void VerdictRecorder::Verdict::add(core::json item) {
   if (items.size() < kMaxItems) items.push_back(std::move(item));
 }
 
+uint64_t VerdictRecorder::retry_key(const RequestView& req) { return logical_of(req).retry; }
+
+void VerdictRecorder::client_gave_up(uint64_t retry, core::TimePoint now) {
+  std::lock_guard<std::mutex> lk(mu_);
+  if (auto it = failed_.find(retry); it != failed_.end() && it->second.what == "timeout") it->second.at = now;
+}
+
 void VerdictRecorder::set_settings(const VerdictSettings& s) {
   std::lock_guard<std::mutex> lk(mu_);
   settings_ = s;

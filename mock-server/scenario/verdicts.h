@@ -54,6 +54,11 @@ class VerdictRecorder {
                     const std::optional<std::string>& message_id, core::TimePoint now);
   // An inbound message from `from` to a number of `tenant`: one reply to `from` is now due.
   void on_inbound(const std::string& tenant, const std::string& from, core::TimePoint now);
+  // The key a retry of `req` is recognised by (see logical messages above).
+  static uint64_t retry_key(const RequestView& req);
+  // The client closed a request the mock held (`fault: timeout`): its retry's backoff counts
+  // from now.
+  void client_gave_up(uint64_t retry, core::TimePoint now);
   void reset();
 
   uint64_t requests() const;

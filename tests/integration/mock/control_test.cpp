@@ -278,7 +278,7 @@ struct RecordingSink : WebhookSink {
 struct RecordingFaults : FaultExecutor {
   std::atomic<int> calls{0};
   FaultKind last = FaultKind::None;
-  bool execute(FaultKind kind, net::Exchange& conn) override {
+  bool execute(FaultKind kind, net::Exchange& conn, std::function<void()>) override {
     ++calls;
     last = kind;
     conn.close_silently();

@@ -87,5 +87,43 @@ TEST_F(HangTest, ThousandHungRequestsDoNotStarveOthers) {
   EXPECT_EQ(executor->lot().closed_by_peer(), static_cast<uint64_t>(kHung));
 }
 
+// retries_without_backoff after `fault: timeout`: the client's failure is when it gives up (closes
+// the parked connection), not when the mock parked the request. A client that waits 5 s, gives up
+// and retries at once is flagged; one that gives up and then waits 1 s is not.
+TEST_F(HangTest, ARetryRightAfterGivingUpOnAHungRequestHasNoBackoff) {
+  load("faults: { timeout_cap: 120s }\nrules:\n  - { name: hang, match: { path: /v2/hang }, fault: timeout }\n");
+  const std::string req = http_post("/v2/hang", "{\"to\":\"+17735550188\"}");
+  auto executor = engine_->fault_executor();
+  auto wait_for = [](auto&& done) {   // bounded: 10 s of 5 ms polls
+    for (int i = 0; i < 2000 && !done(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return done();
+  };
+  auto hang_and_give_up = [&](uint64_t closed_before, std::chrono::seconds waited) {
+    const int fd = harness::testing::connect_to(server_->port());
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::send(fd, req.data(), req.size(), MSG_NOSIGNAL), static_cast<ssize_t>(req.size()));
+    ASSERT_TRUE(wait_for([&] { return executor->parked() == 1; }));
+    clock_.advance(waited);   // the client's own timeout passes while the request hangs
+    ::close(fd);
+    ASSERT_TRUE(wait_for([&] { return executor->lot().closed_by_peer() == closed_before + 1; }));
+  };
+  auto flagged = [&] {
+    auto r = control("GET", "/_mock/report");
+    EXPECT_EQ(r.status, 200);
+    return r.body["verdicts"]["retries_without_backoff"];
+  };
+
+  hang_and_give_up(0, std::chrono::seconds(5));
+  hang_and_give_up(1, std::chrono::seconds(5));   // sent the moment the first one was given up
+  auto v = flagged();
+  ASSERT_EQ(v["count"], 1) << v.dump();
+  EXPECT_EQ(v["items"][0]["previous"], "timeout");
+  EXPECT_EQ(v["items"][0]["waited_ms"], 0);
+
+  clock_.advance(std::chrono::seconds(1));        // this time the client backs off after giving up
+  hang_and_give_up(2, std::chrono::seconds(5));
+  EXPECT_EQ(flagged()["count"], 1);
+}
+
 }  // namespace
 }  // namespace harness::mock::scenario::testing
