@@ -6,6 +6,7 @@
 #include <atomic>
 #include <fstream>
 #include <mutex>
+#include "support/raw_http.h"
 #include "http/fault_executor.h"
 #include "mock_fixture.h"
 #include "support/paths.h"
@@ -71,17 +72,8 @@ TEST_F(ControlTest, ResetClearsStateAndRunsHooks) {
 
 // What `curl -X POST .../_mock/reset` sends: no body, no Content-Length.
 std::string raw_exchange(int port, const std::string& request) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    ::close(fd);
-    return "";
-  }
-  timeval tv{10, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  const int fd = harness::testing::connect_to(port);   // bounded: 10 s send and receive timeouts
+  if (fd < 0) return "";
   ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
   std::string out;
   char buf[4096];
