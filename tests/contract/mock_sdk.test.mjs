@@ -4,27 +4,16 @@
 // response shapes are exactly what the SDK sends and expects.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import path from 'node:path';
 import Telnyx from 'telnyx';
+import { startMock } from './start_mock.mjs';
 
-const binary = path.join(process.env.HARNESS_BINARY_DIR ?? 'build', 'mock-server', 'telnyx-mock');
 let proc;
 let url;
 let publicKey;
 
 before(async () => {
-  proc = spawn(binary, ['--port', '0', '--seed', '42', '--log-level', 'error'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: proc.stdout });
-  const line = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no start-up line within 10 s')), 10000);
-    proc.once('exit', (code) => reject(new Error(`telnyx-mock exited early with ${code}`)));
-    lines.once('line', (l) => { clearTimeout(timer); resolve(l); });
-  });
-  const m = /^telnyx-mock listening (\{.*\})$/.exec(line);
-  assert.ok(m, `unexpected start-up line: ${line}`);
-  const info = JSON.parse(m[1]);
+  let info;
+  ({ proc, info } = await startMock(['--seed', '42', '--log-level', 'error']));
   assert.equal(info.host, '127.0.0.1');
   assert.ok(info.port > 0);
   url = info.url;

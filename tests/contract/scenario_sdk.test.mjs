@@ -5,14 +5,11 @@
 // delivery with the SDK's own Ed25519 verification and the key from GET /_mock/keys.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { createServer } from 'node:http';
-import path from 'node:path';
 import Telnyx from 'telnyx';
 import { TelnyxWebhook } from 'telnyx/lib/webhooks';
+import { startMock } from './start_mock.mjs';
 
-const binary = path.join(process.env.HARNESS_BINARY_DIR ?? 'build', 'mock-server', 'telnyx-mock');
 let proc;
 let url;
 let publicKey;
@@ -44,19 +41,11 @@ before(async () => {
   await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${receiver.address().port}`;
 
-  proc = spawn(binary, ['--port', '0', '--seed', '5', '--log-level', 'error', '--quiet'],
-    { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: proc.stdout });
-  const line = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no start-up line within 10 s')), 10000);
-    proc.once('exit', (code) => reject(new Error(`telnyx-mock exited early with ${code}`)));
-    lines.once('line', (l) => { clearTimeout(timer); resolve(l); });
-  });
-  const m = /^telnyx-mock listening (\{.*\})$/.exec(line);
-  assert.ok(m, `unexpected start-up line: ${line}`);
-  url = JSON.parse(m[1]).url;
+  let info;
+  ({ proc, info } = await startMock(['--seed', '5', '--log-level', 'error', '--quiet']));
+  url = info.url;
   const keys = await (await fetch(`${url}/_mock/keys`)).json();
-  const announced = JSON.parse(m[1]).webhook_public_key;
+  const announced = info.webhook_public_key;
   assert.ok(JSON.stringify(keys).includes(announced), 'GET /_mock/keys publishes the key');
   publicKey = announced;
 });
