@@ -133,7 +133,12 @@ class ServiceTest : public ::testing::Test {
     if (!r || r->status != 200) return {};
     return json::parse(r->body);
   }
-  // Polls until pred() or ~10 s; the services's workers are real threads.
+  // Rows in the service's outbox, whatever their state.
+  int64_t outbox_rows() {
+    OutboxCounts c = svc_->outbox().counts();
+    return c.pending + c.in_flight + c.reconciling + c.sent + c.failed;
+  }
+  // Polls until pred() or ~10 s; the service's workers are real threads.
   template <class Pred>
   bool eventually(Pred pred) {
     for (int i = 0; i < 1000; ++i) {
@@ -231,8 +236,10 @@ TEST_F(ServiceTest, InboundGetsExactlyOneReplyFromTheOwningDealership) {
   // Redelivered with the same event id, and (as happens) under a new event id: still one reply.
   EXPECT_EQ(post_webhook(port_, kp_, webhook_body("message.received", "ev-in-1", in, "webhook_delivered", "inbound")), 200);
   EXPECT_EQ(post_webhook(port_, kp_, webhook_body("message.received", "ev-in-1b", in, "webhook_delivered", "inbound")), 200);
+  // A reply is written to the outbox before the webhook is acknowledged, so the outbox holds
+  // every reply these three deliveries will ever cause: exactly one row.
+  EXPECT_EQ(outbox_rows(), 1);
   ASSERT_TRUE(eventually([&] { return fake_->accepted().size() == 1; }));
-  std::this_thread::sleep_for(milliseconds(200));   // give a wrong second reply time to appear
   auto acc = fake_->accepted();
   ASSERT_EQ(acc.size(), 1u);
   EXPECT_EQ(acc[0].from, "+14155550123");
@@ -243,8 +250,13 @@ TEST_F(ServiceTest, InboundGetsExactlyOneReplyFromTheOwningDealership) {
   Accepted stranger{"inbound-3", "+17735550188", "+19995550000", "hello", {}};
   EXPECT_EQ(post_webhook(port_, kp_, webhook_body("message.received", "ev-in-2", stop, "webhook_delivered", "inbound")), 200);
   EXPECT_EQ(post_webhook(port_, kp_, webhook_body("message.received", "ev-in-3", stranger, "webhook_delivered", "inbound")), 200);
-  std::this_thread::sleep_for(milliseconds(200));
-  EXPECT_EQ(fake_->accepted().size(), 1u);
+  EXPECT_EQ(outbox_rows(), 1);
+  // A message sent after them goes out second: nothing was queued for STOP or the stranger.
+  json after = post_send({{"to", "+17735550188"}, {"text", "Sentinel"}, {"dealership", "north"}}, "sentinel");
+  ASSERT_EQ(last_status_, 202);
+  ASSERT_TRUE(eventually([&] { return fake_->accepted().size() >= 2; }));
+  EXPECT_EQ(fake_->accepted().size(), 2u);
+  EXPECT_EQ(fake_->accepted().at(1).text, "Sentinel");
 }
 
 TEST_F(ServiceTest, AuthenticationFailureIsDiscardedAfterOneAttempt) {
@@ -282,8 +294,15 @@ TEST_F(ServiceTest, AmbiguousSendIsReconciledByWebhookNotResent) {
   EXPECT_EQ(st["state"], "sent");
   EXPECT_EQ(st["message_id"], m.id);
   EXPECT_EQ(st["status"], "sent");
-  std::this_thread::sleep_for(milliseconds(200));
-  EXPECT_EQ(fake_->posts(), 1);
+  EXPECT_EQ(st["attempts"], 1);
+  // The row is terminal now: a later message is the only other send the fake ever sees.
+  fake_->set_mode(FakeSend::Mode::Accept);
+  post_send({{"to", "+17735550188"}, {"text", "Sentinel"}, {"dealership", "north"}}, "amb-sentinel");
+  ASSERT_EQ(last_status_, 202);
+  ASSERT_TRUE(eventually([&] { return fake_->posts() >= 2; }));
+  EXPECT_EQ(fake_->posts(), 2);
+  EXPECT_EQ(fake_->accepted().at(1).text, "Sentinel");
+  EXPECT_EQ(status_of(id)["state"], "sent");
 }
 
 TEST_F(ServiceTest, AmbiguousSendIsResentOnlyAfterTheWindow) {
