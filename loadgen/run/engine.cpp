@@ -3,12 +3,11 @@
 
 #include <algorithm>
 #include <asio.hpp>
-#include <cerrno>
-#include <sys/socket.h>
 #include <deque>
+#include <optional>
 #include <thread>
 
-#include "net/http_message.h"
+#include "net/http_client.h"
 
 namespace harness::loadgen {
 
@@ -25,8 +24,6 @@ using SteadyTp = std::chrono::steady_clock::time_point;
 
 SteadyTp tp(int64_t ns) { return SteadyTp(std::chrono::duration_cast<SteadyTp::duration>(Nanos(ns))); }
 
-enum class Fault { Connect, Read, Write, Timeout };
-
 struct Job {
   uint64_t seq = 0;
   int64_t due_ns = 0;
@@ -34,45 +31,34 @@ struct Job {
   int attempt = 0;
 };
 
-struct Conn {
-  explicit Conn(asio::io_context& io) : sock(io), timer(io), in(16 * 1024) {}
-  tcp::socket sock;
-  asio::steady_timer timer;
-  std::string out;
-  std::vector<char> in;
-  net::ResponseParser parser{1 << 20};   // bodies kept up to 1 MiB
-  Job job;
-  uint64_t gen = 0;          // bumps per request, so late handlers of an old one are ignored
-  bool connected = false;
-  bool reused = false;       // this request went out on a connection used before
-  bool got_bytes = false;
-  bool timed_out = false;
-  bool busy = false;
-  int64_t idle_since_ns = 0;   // when it last went back to the idle list
-};
+// A keep-alive connection idle this long is dropped rather than reused: the server may be about
+// to close it (telnyx-mock's idle_timeout_ms defaults to 5 s), and a request written into that
+// close would fail without an answer. (The shared client also drops an idle connection the
+// moment the peer closes it, so a request is never written into a known-dead connection.)
+constexpr auto kMaxReuseIdle = std::chrono::seconds(2);
 
-// A keep-alive connection idle this long is not reused: the server may be about to close it
-// (telnyx-mock's idle_timeout_ms defaults to 5 s), and a request written into that close would
-// fail without an answer. Retired and reconnected instead.
-constexpr int64_t kMaxReuseIdleNs = 2'000'000'000;
-
-// True when the peer already closed (or wrote to) an idle connection: reusing it would lose the
-// request. One non-blocking peek, no byte consumed.
-bool idle_connection_dead(tcp::socket& s) {
-  char b;
-  const ssize_t r = ::recv(s.native_handle(), &b, 1, MSG_PEEK | MSG_DONTWAIT);
-  return r >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
-}
-
+// One worker: an io_context on its own thread, with one net::HttpClient (the project's shared
+// asynchronous HTTP/1.1 client) on it. The worker owns pacing, its queue of due sends, retries
+// and the figures; the client owns sockets, keep-alive, the per-request timeout and response
+// parsing. At most max_conns_ requests are handed to the client at once, so every one of them
+// gets a connection at once (the client's own queue stays empty) and a due send that finds all
+// of them busy waits in this worker's queue, still charged from its due time.
 class Worker {
  public:
-  Worker(const EngineConfig& cfg, uint32_t index, tcp::endpoint ep, int64_t start_ns, LiveCounters& live)
-      : cfg_(cfg), index_(index), ep_(ep), start_ns_(start_ns), live_(live),
+  Worker(const EngineConfig& cfg, uint32_t index, net::Origin origin, int64_t start_ns, LiveCounters& live)
+      : cfg_(cfg), index_(index), origin_(std::move(origin)), start_ns_(start_ns), live_(live),
         cursor_(split(cfg.plan, index, cfg.threads)), rng_(core::stable_hash("worker/" + std::to_string(cfg.plan.seed) + "/" + std::to_string(index))),
         pacer_(io_), checker_(io_), deadline_(io_) {
     const uint32_t t = std::max<uint32_t>(1, cfg.threads);
     max_conns_ = cfg.connections / t + (index < cfg.connections % t ? 1 : 0);
     max_conns_ = std::max<uint32_t>(1, max_conns_);
+    net::ClientOptions co;
+    co.max_connections_per_origin = max_conns_;
+    co.max_connecting_per_origin = max_conns_;   // open on demand, as many as the load needs
+    co.grow_after = Nanos(0);
+    co.max_body_bytes = 1 << 20;                 // bodies kept up to 1 MiB
+    co.idle_timeout = kMaxReuseIdle;
+    client_.emplace(io_, co);
     if (cfg.closed_loop) {
       closed_left_ = cfg.max_count == UINT64_MAX ? UINT64_MAX : cfg.max_count / t + (index < cfg.max_count % t ? 1 : 0);
       closed_end_ns_ = start_ns_ + cfg.duration.count();
@@ -93,10 +79,7 @@ class Worker {
       pacer_.expires_at(tp(start_ns_));
       pacer_.async_wait([this](const asio::error_code& ec) {
         if (ec) return;
-        for (uint32_t i = 0; i < max_conns_ && closed_can_issue(); ++i) {
-          conns_.push_back(std::make_unique<Conn>(io_));
-          start(*conns_.back(), next_closed_job());
-        }
+        for (uint32_t i = 0; i < max_conns_ && closed_can_issue(); ++i) start(next_closed_job());
         plan_done_ = !closed_can_issue();
         maybe_finish();
       });
@@ -104,6 +87,7 @@ class Worker {
       arm_pacer();
     }
     io_.run();
+    stats.bytes_read = client_->stats().bytes_read;
     finished_.store(true);
   }
 
@@ -172,117 +156,44 @@ class Worker {
   }
 
   void dispatch(const Job& job) {
-    Conn* c = nullptr;
-    if (!idle_connected_.empty()) {
-      c = idle_connected_.back();
-      idle_connected_.pop_back();
-      if (mono_now_ns() - c->idle_since_ns > kMaxReuseIdleNs || idle_connection_dead(c->sock)) close(*c);
-    } else if (!idle_cold_.empty()) {
-      c = idle_cold_.back();
-      idle_cold_.pop_back();
-    } else if (conns_.size() < max_conns_) {
-      conns_.push_back(std::make_unique<Conn>(io_));
-      c = conns_.back().get();
-    }
-    if (c) start(*c, job);
+    if (in_flight_ < max_conns_) start(job);
     else queue_.push_back(job);
   }
 
-  void start(Conn& c, const Job& job) {
+  void start(const Job& job) {
     if (job.attempt == 0) {   // first attempts only: retries are counted in stats.retries
       ++stats.issued;
       live_.add(live_.issued);
     }
-    c.busy = true;
     ++in_flight_;
     live_.add(live_.in_flight);
-    c.job = job;
-    const uint64_t gen = ++c.gen;
-    c.timed_out = false;
-    c.got_bytes = false;
-    c.parser.reset();
-    c.out.clear();
-    cfg_.factory->build(job.seq, rng_, c.out);
-    c.timer.expires_after(cfg_.timeout);
-    c.timer.async_wait([this, &c, gen](const asio::error_code& ec) {
-      if (ec || gen != c.gen) return;
-      c.timed_out = true;
-      asio::error_code ignored;
-      c.sock.close(ignored);   // the pending operation completes with an error -> Timeout
-    });
-    if (c.connected) {
-      c.reused = true;
-      write(c);
-    } else {
-      c.reused = false;
-      connect(c);
-    }
+    std::string wire;
+    cfg_.factory->build(job.seq, rng_, wire);
+    client_->send(origin_, std::move(wire), cfg_.timeout, [this, job](net::Result& r) { on_result(job, r); });
   }
 
-  void connect(Conn& c) {
-    const uint64_t gen = c.gen;
-    c.sock.async_connect(ep_, [this, &c, gen](const asio::error_code& ec) {
-      if (gen != c.gen) return;
-      if (ec) return fail(c, c.timed_out ? Fault::Timeout : Fault::Connect);
-      c.connected = true;
-      asio::error_code ignored;
-      c.sock.set_option(tcp::no_delay(true), ignored);
-      write(c);
-    });
-  }
-
-  void write(Conn& c) {
+  // Runs on this worker's thread (the client calls back on the loop, never inside send()).
+  void on_result(Job job, net::Result& r) {
     const int64_t now = mono_now_ns();
-    if (c.job.first_sent_ns < 0) c.job.first_sent_ns = now;
-    const uint64_t gen = c.gen;
-    asio::async_write(c.sock, asio::buffer(c.out), [this, &c, gen](const asio::error_code& ec, size_t) {
-      if (gen != c.gen) return;
-      if (ec) return fail(c, c.timed_out ? Fault::Timeout : Fault::Write);
-      read(c);
-    });
+    // The client measures from the moment the request got its connection: that is when this
+    // attempt went out (the uncorrected latency's start).
+    if (job.first_sent_ns < 0) job.first_sent_ns = now - r.elapsed.count();
+    --in_flight_;
+    live_.in_flight.store(in_flight_, std::memory_order_relaxed);
+    if (r.ok()) complete(job, r.response, now);
+    else fail(job, r.error);
+    next();
   }
 
-  void read(Conn& c) {
-    const uint64_t gen = c.gen;
-    c.sock.async_read_some(asio::buffer(c.in), [this, &c, gen](const asio::error_code& ec, size_t n) {
-      if (gen != c.gen) return;
-      if (ec) {
-        if (ec == asio::error::eof && c.got_bytes && c.parser.on_eof() == net::ResponseParser::State::Done) return complete(c);
-        // A connection closed before any response byte (a keep-alive connection the server
-        // dropped, or an answer lost on purpose) is a transport error, never a silent resend:
-        // the server may have acted on the request.
-        return fail(c, c.timed_out ? Fault::Timeout : Fault::Read);
-      }
-      c.got_bytes = true;
-      stats.bytes_read += n;
-      size_t used = 0;
-      const auto st = c.parser.feed(std::string_view(c.in.data(), n), used);
-      if (st == net::ResponseParser::State::NeedMore) return read(c);
-      if (st == net::ResponseParser::State::Error) return fail(c, Fault::Read);
-      complete(c);
-    });
-  }
-
-  void close(Conn& c) {
-    asio::error_code ignored;
-    c.sock.close(ignored);
-    c.connected = false;
-  }
-
-  void complete(Conn& c) {
-    const int64_t now = mono_now_ns();
-    c.timer.cancel();
-    const int status = c.parser.status();
-    if (!c.parser.keep_alive()) close(c);
-    Job job = c.job;
+  void complete(const Job& job, const net::Response& resp, int64_t now) {
+    const int status = resp.status;
     const bool retryable = status == 429 || status >= 500;
     if (retryable && job.attempt < cfg_.retry.max_retries && !stopping_) {
       if (job.attempt == 0 && measured(job)) stats.first_attempt.record(us(now - job.due_ns));
-      schedule_retry(job, c.parser.retry_after_seconds());
+      schedule_retry(job, resp.retry_after_seconds);
     } else {
-      record_final(job, status, now, c.parser.body());
+      record_final(job, status, now, resp.body);
     }
-    release(c);
   }
 
   void schedule_retry(Job job, int64_t retry_after_s) {
@@ -340,36 +251,36 @@ class Worker {
     if (cfg_.on_response) cfg_.on_response(job.seq, status, body, job.due_ns, now);
   }
 
-  void fail(Conn& c, Fault f) {
-    c.timer.cancel();
-    close(c);
-    switch (f) {
-      case Fault::Connect: ++stats.errors.connect; break;
-      case Fault::Read: ++stats.errors.read; break;
-      case Fault::Write: ++stats.errors.write; break;
-      case Fault::Timeout: ++stats.errors.timeout; break;
+  // Transport errors are never retried (POST /v2/messages is not idempotent): a connection that
+  // closed before any response byte may have been acted on by the server.
+  void fail(const Job& job, net::ClientError e) {
+    switch (e) {
+      case net::ClientError::Connect:
+      case net::ClientError::Tls: ++stats.errors.connect; break;
+      case net::ClientError::Write: ++stats.errors.write; break;
+      case net::ClientError::ClosedBeforeResponse:
+      case net::ClientError::Read:
+      case net::ClientError::BadResponse: ++stats.errors.read; break;
+      // Aborted: cut at the run's hard bound, i.e. it did not complete in time.
+      case net::ClientError::Timeout:
+      case net::ClientError::Aborted:
+      case net::ClientError::None: ++stats.errors.timeout; break;
     }
-    ++stats.timeline.at(c.job.due_ns - start_ns_).errors;
+    ++stats.timeline.at(job.due_ns - start_ns_).errors;
     live_.add(live_.errors);
-    release(c);
   }
 
-  void release(Conn& c) {
-    ++c.gen;
-    c.busy = false;
-    --in_flight_;
-    live_.in_flight.store(in_flight_, std::memory_order_relaxed);
+  // A request slot came free: the oldest queued send, or (closed loop) the next one.
+  void next() {
     if (!queue_.empty() && !stopping_) {
-      const Job next = queue_.front();
+      const Job j = queue_.front();
       queue_.pop_front();
-      return start(c, next);
+      return start(j);
     }
     if (cfg_.closed_loop) {
-      if (closed_can_issue()) return start(c, next_closed_job());
+      if (closed_can_issue()) return start(next_closed_job());
       plan_done_ = true;
     }
-    c.idle_since_ns = mono_now_ns();
-    (c.connected ? idle_connected_ : idle_cold_).push_back(&c);
     maybe_finish();
   }
 
@@ -393,12 +304,7 @@ class Worker {
 
   void on_hard_deadline() {
     begin_stop();
-    for (auto& c : conns_) {
-      if (!c->busy) continue;
-      c->timed_out = true;
-      asio::error_code ignored;
-      c->sock.close(ignored);
-    }
+    client_->shutdown();   // in-flight requests complete with Aborted (counted as timeouts)
     for (auto& t : retry_timers_) t->cancel();
   }
 
@@ -409,21 +315,20 @@ class Worker {
     pacer_.cancel();
     checker_.cancel();
     deadline_.cancel();
-    for (auto& c : conns_) close(*c);
+    client_->shutdown();   // closes the idle keep-alive connections
     io_.stop();
   }
 
   const EngineConfig& cfg_;
   const uint32_t index_;
-  const tcp::endpoint ep_;
+  const net::Origin origin_;
   const int64_t start_ns_;
   LiveCounters& live_;
   Cursor cursor_;
   core::Rng rng_;
   asio::io_context io_{1};
   asio::steady_timer pacer_, checker_, deadline_;
-  std::vector<std::unique_ptr<Conn>> conns_;   // declared after io_: destroyed before it
-  std::vector<Conn*> idle_connected_, idle_cold_;
+  std::optional<net::HttpClient> client_;   // declared after io_: destroyed before it
   std::deque<Job> queue_;
   std::vector<std::shared_ptr<asio::steady_timer>> retry_timers_;
   uint32_t max_conns_ = 1;
@@ -460,13 +365,17 @@ EngineResult run_engine(const EngineConfig& cfg) {
     for (const auto& r : results)
       if (r.endpoint().address().is_v4()) { ep = r.endpoint(); break; }
   }
+  // Resolved once: every worker's client connects to this address (no lookup per connection).
+  net::Origin origin;
+  origin.host = ep.address().to_string();
+  origin.port = std::to_string(ep.port());
   const uint32_t threads = std::max<uint32_t>(1, cfg.threads);
   std::vector<LiveCounters> live(threads);
   // Every worker measures from one shared start, a little in the future so all are ready.
   const int64_t start_ns = mono_now_ns() + 20'000'000;
   std::vector<std::unique_ptr<Worker>> workers;
   for (uint32_t i = 0; i < threads; ++i)
-    workers.push_back(std::make_unique<Worker>(cfg, i, ep, start_ns, live[i]));
+    workers.push_back(std::make_unique<Worker>(cfg, i, origin, start_ns, live[i]));
   std::vector<std::thread> pool;
   for (auto& w : workers) pool.emplace_back([&w] { w->run(); });
 

@@ -1,12 +1,14 @@
 // The event-driven load engine (wrk/wrk2 shape): `threads` workers, each owning one
-// asio::io_context, its connections, its plan cursor, its RunStats and LiveCounters; nothing is
+// asio::io_context with one net::HttpClient on it (the project's shared asynchronous HTTP/1.1
+// client, src/net/http_client.h), its plan cursor, its RunStats and LiveCounters; nothing is
 // shared between workers, and their stats are merged once after join. Open loop: sends are
-// issued when the plan says they are due, whatever the server does; a send that finds no free
-// connection waits in the worker's queue and is still charged from its due time. Closed loop:
-// each connection sends again as soon as its previous response arrives.
-// Owns sockets, timers, keep-alive, per-request timeouts, error classification and the small
-// Retry-After-aware retry. Does not own what is sent (RequestFactory) or what a response means
-// beyond its status (ResponseSink).
+// issued when the plan says they are due, whatever the server does; a send that finds every
+// connection busy waits in the worker's queue and is still charged from its due time. Closed
+// loop: each connection sends again as soon as its previous response arrives.
+// Owns pacing, the queue of due sends, error classification and the small Retry-After-aware
+// retry; the shared client owns sockets, keep-alive, the per-request timeout and parsing, and
+// never resends. Does not own what is sent (RequestFactory) or what a response means beyond its
+// status (ResponseSink).
 #pragma once
 #include <atomic>
 #include <chrono>

@@ -136,6 +136,7 @@ struct Conn : std::enable_shared_from_this<Conn> {
   SteadyClock::time_point started;
   uint64_t timer_gen = 0;
   bool reading = false;
+  bool watching = false;   // an idle plain connection waits for readability without reading
   bool writing = false;
   // The answer arrived before this request's write completion ran: the exchange finishes (the
   // connection back to the pool, then the callback) when it runs, so the connection is reused.
@@ -318,13 +319,30 @@ struct Conn : std::enable_shared_from_this<Conn> {
   }
 
   void ensure_reading() {
-    if (reading || phase == Phase::Closed) return;
+    if (reading || watching || phase == Phase::Closed) return;
     reading = true;
     async_read_some(asio::buffer(buf),
                     [self = shared_from_this()](const asio::error_code& ec, size_t n) {
                       self->reading = false;
                       self->on_read(ec, n);
                     });
+  }
+
+  // An idle connection must notice a peer that closes it. A plain one waits for readability
+  // instead of reading: a read would first be tried at once and fail with EAGAIN (one wasted
+  // system call per request when the connection is taken again right away, as a load generator
+  // does). When the wait ends on a connection that has meanwhile been given a request, the
+  // answer is read as usual.
+  void watch_idle() {
+    if (tls) return ensure_reading();
+    if (reading || watching || phase == Phase::Closed) return;
+    watching = true;
+    sock.async_wait(tcp::socket::wait_read, [self = shared_from_this()](const asio::error_code&) {
+      self->watching = false;
+      if (self->phase == Phase::Closed || self->phase == Phase::Opening) return;
+      if (self->phase == Phase::Idle) return self->drop_idle();   // closed (or junk) while idle
+      self->ensure_reading();
+    });
   }
 
   void on_read(const asio::error_code& ec, size_t n) {
@@ -446,7 +464,7 @@ struct Conn : std::enable_shared_from_this<Conn> {
       start_reused(std::move(next));
     } else if (phase == Phase::Idle) {
       arm_deadline(st->opts.idle_timeout);
-      ensure_reading();   // notices a peer that closes the idle connection
+      watch_idle();   // notices a peer that closes the idle connection
     } else {
       close_socket();
       st->post_launches(launches);
