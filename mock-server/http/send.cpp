@@ -168,16 +168,9 @@ void HttpFront::send(ApiContext& ctx, SendKind kind) {
 
   // Content.
   const bool has_text = r.text && !r.text->empty();
-  if (!has_text && r.media_urls.empty()) {
-    error(ctx, 40316, "Provide 'text' or 'media_urls'.");
-    return;
-  }
-  if (r.type && *r.type == "SMS" && !r.media_urls.empty()) {
-    error(ctx, 40304, "type SMS cannot carry media_urls.", "/media_urls");
-    return;
-  }
-  if (r.media_urls.size() > 10) {
-    error(ctx, 40317, "At most 10 media URLs are allowed.", "/media_urls");
+  if (auto p = core::content_problem(has_text, r.media_urls.size(), r.type)) {
+    // Status 0: the catalogue's, or the configured 403xx override.
+    error(ctx, std::stoi(p->error.code), p->error.detail.value_or(""), p->error.source_pointer);
     return;
   }
   const std::string type = r.type ? *r.type : (r.media_urls.empty() ? "SMS" : "MMS");

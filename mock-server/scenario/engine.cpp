@@ -174,13 +174,23 @@ void ScenarioEngine::watch(const std::string& path, std::chrono::milliseconds in
 void ScenarioEngine::watch_loop(std::string path, std::chrono::milliseconds interval,
                                 std::pair<int64_t, int64_t> last) {
   auto stamp = [&path] { return file_stamp(path); };
+  auto pending = last;
   std::unique_lock<std::mutex> lk(watch_mu_);
   while (!stopping_) {
     // A condition-variable wait (not a sleep) so the destructor stops the watcher at once.
     watch_cv_.wait_for(lk, interval, [this] { return stopping_; });
     if (stopping_) break;
     const auto now = stamp();
-    if (now == last || now.first < 0) continue;
+    if (now == last || now.first < 0) {
+      pending = last;
+      continue;
+    }
+    // An editor's save is a truncate and then writes: load a change only once two polls in a
+    // row see the same stamp, so a half-written file is never loaded.
+    if (now != pending) {
+      pending = now;
+      continue;
+    }
     last = now;
     lk.unlock();
     auto err = load_file(path);

@@ -6,6 +6,7 @@
 #include "core/errors.h"
 #include "core/ids.h"
 #include "core/json_limits.h"
+#include "core/send_request.h"
 
 namespace harness::mock {
 
@@ -501,12 +502,11 @@ ControlReply WebhookEngine::handle_inbound_post(const std::string& body) {
       }
       req.media_urls.push_back(m[i].get<std::string>());
     }
-    if (req.media_urls.size() > 10) {
-      return error_reply(422, 40317, "At most 10 media URLs.", std::string("/media_urls"));
-    }
   }
-  if (req.text.empty() && req.media_urls.empty()) {
-    return error_reply(422, 40316, "Provide 'text' or 'media_urls'.", std::string("/text"));
+  // The send path's content rules, with the same codes and statuses.
+  if (auto p = core::content_problem(!req.text.empty(), req.media_urls.size())) {
+    return error_reply(p->http_status, std::stoi(p->error.code), p->error.detail.value_or(""),
+                       p->error.source_pointer);
   }
   InboundDirectory* dir = directory_.load();
   if (dir == nullptr) {

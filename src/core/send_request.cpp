@@ -130,4 +130,19 @@ Expected<SendRequest, RequestProblem> decode_send_request(const char* raw_body) 
   return decode_send_request(std::string_view(raw_body ? raw_body : ""));
 }
 
+std::optional<RequestProblem> content_problem(bool has_text, size_t media_count,
+                                              const std::optional<std::string>& type) {
+  auto problem = [](int code, std::string_view detail, std::string pointer) {
+    const ErrorInfo* info = find_error(code);
+    return RequestProblem{info != nullptr ? info->http_status : 400,
+                          make_error_object(code, detail, std::move(pointer))};
+  };
+  if (!has_text && media_count == 0) return problem(40316, "Provide 'text' or 'media_urls'.", "/text");
+  if (type && *type == "SMS" && media_count > 0) {
+    return problem(40304, "type SMS cannot carry media_urls.", "/media_urls");
+  }
+  if (media_count > 10) return problem(40317, "At most 10 media URLs are allowed.", "/media_urls");
+  return std::nullopt;
+}
+
 }  // namespace harness::core

@@ -44,4 +44,9 @@ Expected<SendRequest, RequestProblem> decode_send_request(std::string_view raw_b
 Expected<SendRequest, RequestProblem> decode_send_request(const std::string& raw_body);
 Expected<SendRequest, RequestProblem> decode_send_request(const char* raw_body);
 
+// The content rules every message passes, sent or simulated inbound: text or media (40316),
+// no media on type SMS (40304), at most 10 media URLs (40317). The status is the catalogue's.
+std::optional<RequestProblem> content_problem(bool has_text, size_t media_count,
+                                              const std::optional<std::string>& type = std::nullopt);
+
 }  // namespace harness::core

@@ -110,11 +110,15 @@ TEST_F(InboundTest, BadBodiesGetTelnyxEnvelopes) {
       {R"({"to":"+13125550147","text":"x"})", 422, "10004", "/from"},
       {R"({"from":"+17735550188","to":"13125550147","text":"x"})", 422, "10002", "/to"},
       {R"({"from":"+17735550188","to":42,"text":"x"})", 422, "10015", "/to"},
-      {R"({"from":"+17735550188","to":"+13125550147"})", 422, "40316", "/text"},
+      // Content rules answer as the send path does (400, the catalogue's status).
+      {R"({"from":"+17735550188","to":"+13125550147"})", 400, "40316", "/text"},
       {R"({"from":"+17735550188","to":"+13125550147","text":5})", 422, "10015", "/text"},
       {R"({"from":"+17735550188","to":"+13125550147","media_urls":"x"})", 422, "10015", "/media_urls"},
       {R"({"from":"+17735550188","to":"+13125550147","media_urls":["ftp://x"]})", 422, "10015",
        "/media_urls/0"},
+      {R"({"from":"+17735550188","to":"+13125550147","media_urls":["https://a/1","https://a/2","https://a/3",)"
+       R"("https://a/4","https://a/5","https://a/6","https://a/7","https://a/8","https://a/9","https://a/10",)"
+       R"("https://a/11"]})", 400, "40317", "/media_urls"},
   };
   for (const auto& c : cases) {
     auto reply = engine->handle_inbound_post(c.body);
