@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <random>
 
 #include "core/units.h"
 #include "loadgen/report/render.h"
@@ -67,13 +68,13 @@ void add_load_flags(CLI::App* app, LoadFlags& f, const char* url_help) {
   app->add_option("--threads,-t", f.threads, "worker threads (default 2)");
   app->add_option("--duration,-d", f.duration, "run length (default 10s; with --stages: their sum)");
   app->add_option("--count,-n", f.count, "stop after this many sends (10k, 1M)");
-  app->add_option("--timeout", f.timeout, "per-request timeout (default 5s)");
+  app->add_option("--timeout", f.timeout, "per-request timeout (default 5s; inbound: 2s, the webhook deadline)");
   app->add_option("--warmup", f.warmup, "sends due before this are not in the histograms");
-  app->add_option("--retries", f.retries, "retries of 429/5xx, honouring Retry-After (default 0)");
+  app->add_option("--retries", f.retries, "retries of 429/5xx, honouring Retry-After (default 0); inbound: of any failed delivery, 1s then 5s apart (default 2)");
   app->add_option("--retry-base", f.retry_base, "backoff base without Retry-After (default 100ms)");
   app->add_option("--retry-max", f.retry_max, "longest retry delay (default 5s)");
   app->add_option("--shard", f.shard, "i/N: run shard i of N (rate and count divided by N)");
-  app->add_option("--seed", f.seed, "seed of Poisson draws and {rand:N} (default 1)");
+  app->add_option("--seed", f.seed, "seed of Poisson draws, {rand:N} and inbound chaos (default 1); inbound: given, it also fixes event ids");
   app->add_option("--grace", f.grace, "wait for late webhooks or replies (default 5s)");
 }
 
@@ -240,8 +241,14 @@ int main(int argc, char** argv) {
 
   auto* inbound = app.add_subcommand("inbound", "POST signed message.received events to an integration");
   LoadFlags ilf;
+  ilf.timeout = "2s";   // Telnyx's delivery deadline (contract §7.6)
+  ilf.retries = 2;      // 3 attempts per URL
   OutputFlags iof;
   add_load_flags(inbound, ilf, "the integration's webhook URL");
+  double dup_rate = 0, forged_rate = 0, stale_rate = 0;
+  inbound->add_option("--duplicate-rate", dup_rate, "fraction of deliveries that re-deliver an earlier event (same data.id)");
+  inbound->add_option("--bad-signature-rate", forged_rate, "fraction of events signed with another key (must be refused)");
+  inbound->add_option("--stale-rate", stale_rate, "fraction of events with a 10-minute-old timestamp (must be refused)");
   add_output_flags(inbound, iof);
   std::string signing_key, in_from = "+1555{shard}{seq:7}", in_to = "+13125550100", in_text = "HELLO {seq}", in_profile, mock_url;
   inbound->add_option("--signing-key", signing_key, "Ed25519 private key: file (PEM or base64) or base64 seed")->required();
@@ -342,6 +349,19 @@ int main(int argc, char** argv) {
     o.text = template_flag("--text", in_text);
     o.messaging_profile_id = in_profile;
     o.mock_url = mock_url;
+    for (const auto& [name, v] : {std::pair<const char*, double>{"--duplicate-rate", dup_rate},
+                                  {"--bad-signature-rate", forged_rate}, {"--stale-rate", stale_rate}})
+      if (!(v >= 0 && v <= 1)) throw UsageError{std::string(name) + ": must be 0..1"};
+    if (dup_rate + forged_rate + stale_rate > 1) throw UsageError{"--duplicate-rate, --bad-signature-rate and --stale-rate add up to more than 1"};
+    o.chaos.duplicate = dup_rate;
+    o.chaos.forged = forged_rate;
+    o.chaos.stale = stale_rate;
+    // Fresh event ids in every run (an integration's dedup table remembers the last one),
+    // unless --seed asks for a repeatable run.
+    o.run_id = inbound->get_option("--seed")->count() > 0 ? ilf.seed : std::random_device{}() * 0x100000001ULL + std::random_device{}();
+    o.load.config_echo["duplicate_rate"] = dup_rate;
+    o.load.config_echo["bad_signature_rate"] = forged_rate;
+    o.load.config_echo["stale_rate"] = stale_rate;
     if (!mock_url.empty()) {
       http::Url u;
       std::string err;

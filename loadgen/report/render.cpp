@@ -58,7 +58,9 @@ std::string text_summary(const Report& r, const std::vector<ThresholdResult>& th
   o << "telnyx-loadgen " << r.mode << (r.closed_loop ? " (closed loop)" : " (open loop)")
     << ", shards " << r.shards.size() << "/" << r.shard_count << ", " << fmt("%.2f", r.elapsed_seconds) << " s\n";
   o << "  requests: planned " << s.planned << ", issued " << s.issued << ", completed " << s.completed
-    << ", ok " << s.ok << ", unsent " << s.unsent << ", retries " << s.retries << "\n";
+    << ", ok " << s.ok << ", unsent " << s.unsent << ", retries " << s.retries;
+  if (s.probes > 0) o << ", probes " << s.probes;
+  o << "\n";
   if (r.elapsed_seconds > 0) {
     o << "  rate: " << fmt("%.1f", static_cast<double>(s.ok) / r.elapsed_seconds) << " ok/s";
     if (r.intended_rate > 0) o << " (intended " << fmt("%.1f", r.intended_rate) << "/s)";
@@ -87,9 +89,15 @@ std::string text_summary(const Report& r, const std::vector<ThresholdResult>& th
     latency_table(o, "send->finalized", w.to_finalized);
   }
   if (r.inbound) {
-    o << "inbound: injected " << r.inbound->injected << ", replies matched " << r.inbound->replies_matched
-      << ", missing " << r.inbound->replies_missing << "\n";
-    latency_table(o, "event->reply", r.inbound->reply_latency);
+    const auto& in = *r.inbound;
+    o << "inbound: events " << in.events << " (acknowledged " << in.injected << "), duplicates sent "
+      << in.duplicates_sent << ", forged sent " << in.forged_sent << ", stale sent " << in.stale_sent << "\n"
+      << "  acks: failed " << in.acks_failed << ", late " << in.acks_late << "\n"
+      << "  replies: matched " << in.replies_matched << ", missing " << in.replies_missing
+      << ", double " << in.double_replies << "\n"
+      << "  findings " << in.findings() << ": forged accepted " << in.forged_accepted << ", stale accepted "
+      << in.stale_accepted << ", replies to forged/stale " << in.probe_replies << "\n";
+    latency_table(o, "event->reply", in.reply_latency);
   }
   if (!thresholds.empty()) {
     o << "thresholds:\n";

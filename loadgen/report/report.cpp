@@ -4,25 +4,48 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <utility>
 
 namespace harness::loadgen {
 
+namespace {
+// The counters of InboundStats, by their JSON names (the histogram apart).
+constexpr std::pair<const char*, uint64_t InboundStats::*> kInboundCounters[] = {
+    {"events", &InboundStats::events},
+    {"duplicates_sent", &InboundStats::duplicates_sent},
+    {"forged_sent", &InboundStats::forged_sent},
+    {"stale_sent", &InboundStats::stale_sent},
+    {"injected", &InboundStats::injected},
+    {"acks_failed", &InboundStats::acks_failed},
+    {"acks_late", &InboundStats::acks_late},
+    {"forged_accepted", &InboundStats::forged_accepted},
+    {"stale_accepted", &InboundStats::stale_accepted},
+    {"probe_replies", &InboundStats::probe_replies},
+    {"replies_matched", &InboundStats::replies_matched},
+    {"replies_missing", &InboundStats::replies_missing},
+    {"double_replies", &InboundStats::double_replies},
+};
+}  // namespace
+
 InboundStats& InboundStats::operator+=(const InboundStats& o) {
-  injected += o.injected;
-  replies_matched += o.replies_matched;
-  replies_missing += o.replies_missing;
+  for (const auto& [name, field] : kInboundCounters) this->*field += o.*field;
   if (!reply_latency.add(o.reply_latency)) throw std::invalid_argument("histograms with different configurations");
   return *this;
 }
 
 void to_json(core::json& j, const InboundStats& s) {
-  j = {{"injected", s.injected}, {"replies_matched", s.replies_matched},
-       {"replies_missing", s.replies_missing}, {"histograms", {{"reply_us", s.reply_latency.to_json()}}}};
+  j = core::json::object();
+  for (const auto& [name, field] : kInboundCounters) j[name] = s.*field;
+  j["findings"] = s.findings();
+  j["histograms"] = {{"reply_us", s.reply_latency.to_json()}};
 }
 void from_json(const core::json& j, InboundStats& s) {
+  // injected, replies_matched and replies_missing are in every version; the rest came with the
+  // event mix and chaos, and read as 0 from older reports.
   j.at("injected").get_to(s.injected);
   j.at("replies_matched").get_to(s.replies_matched);
   j.at("replies_missing").get_to(s.replies_missing);
+  for (const auto& [name, field] : kInboundCounters) s.*field = j.value(name, s.*field);
   auto h = core::Histogram::from_json(j.at("histograms").at("reply_us"));
   if (!h) throw std::invalid_argument("bad histogram: " + h.error());
   s.reply_latency = h.value();

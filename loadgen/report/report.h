@@ -14,12 +14,25 @@ namespace harness::loadgen {
 
 constexpr int kReportSchemaVersion = 1;
 
-// Inbound mode: events injected into an integration, and the replies it sent (seen in the mock).
+// Inbound mode: events delivered to an integration, what it answered, and the replies it sent
+// (seen in the mock). "Events" are ordinary message.received events; duplicates re-deliver one
+// of them (same data.id); forged and stale events are probes the integration must refuse.
 struct InboundStats {
-  uint64_t injected = 0;          // events the integration acknowledged with 2xx
-  uint64_t replies_matched = 0;   // replies found in the mock for an injected event
-  uint64_t replies_missing = 0;
-  core::Histogram reply_latency;  // event due -> reply received by the mock (us)
+  uint64_t events = 0;            // ordinary events planned
+  uint64_t duplicates_sent = 0;   // extra deliveries of an event (chaos)
+  uint64_t forged_sent = 0;       // signed with a key that is not the integration's (chaos)
+  uint64_t stale_sent = 0;        // correctly signed, timestamp older than the tolerance (chaos)
+  uint64_t injected = 0;          // ordinary events acknowledged with 2xx at least once
+  uint64_t acks_failed = 0;       // attempts answered non-2xx (ordinary events and duplicates)
+  uint64_t acks_late = 0;         // attempts with no answer within the deadline (--timeout)
+  uint64_t forged_accepted = 0;   // findings: a forged event answered 2xx
+  uint64_t stale_accepted = 0;    // findings: a stale event answered 2xx
+  uint64_t probe_replies = 0;     // findings: replies sent to the sender of a forged/stale event
+  uint64_t replies_matched = 0;   // acknowledged events with at least one reply in the mock
+  uint64_t replies_missing = 0;   // acknowledged events with none
+  uint64_t double_replies = 0;    // replies beyond the first for one event (exactly once is right)
+  core::Histogram reply_latency;  // event due -> first reply received by the mock (us)
+  uint64_t findings() const { return forged_accepted + stale_accepted + probe_replies; }
   InboundStats& operator+=(const InboundStats& o);
 };
 void to_json(core::json& j, const InboundStats& s);

@@ -66,7 +66,7 @@ Timeline& Timeline::operator+=(const Timeline& o) {
 
 RunStats& RunStats::operator+=(const RunStats& o) {
   planned += o.planned; issued += o.issued; unsent += o.unsent; completed += o.completed;
-  ok += o.ok; retries += o.retries; bytes_read += o.bytes_read;
+  ok += o.ok; retries += o.retries; probes += o.probes; bytes_read += o.bytes_read;
   errors += o.errors;
   for (const auto& [k, v] : o.status_counts) status_counts[k] += v;
   add_histogram(corrected, o.corrected);
@@ -128,7 +128,7 @@ void to_json(core::json& j, const RunStats& s) {
   core::json status = core::json::object();
   for (const auto& [k, v] : s.status_counts) status[std::to_string(k)] = v;
   j = {{"planned", s.planned}, {"issued", s.issued}, {"unsent", s.unsent},
-       {"completed", s.completed}, {"ok", s.ok}, {"retries", s.retries},
+       {"completed", s.completed}, {"ok", s.ok}, {"retries", s.retries}, {"probes", s.probes},
        {"bytes_read", s.bytes_read}, {"errors", s.errors}, {"status_counts", status},
        {"histograms", {{"corrected_us", s.corrected.to_json()},
                        {"uncorrected_us", s.uncorrected.to_json()},
@@ -139,6 +139,7 @@ void from_json(const core::json& j, RunStats& s) {
   j.at("planned").get_to(s.planned); j.at("issued").get_to(s.issued); j.at("unsent").get_to(s.unsent);
   j.at("completed").get_to(s.completed); j.at("ok").get_to(s.ok); j.at("retries").get_to(s.retries);
   j.at("bytes_read").get_to(s.bytes_read); j.at("errors").get_to(s.errors);
+  s.probes = j.value("probes", uint64_t{0});   // absent in reports written before inbound chaos
   s.status_counts.clear();
   for (const auto& [k, v] : j.at("status_counts").items()) s.status_counts[std::stoi(k)] = v.get<uint64_t>();
   const auto& h = j.at("histograms");

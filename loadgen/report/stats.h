@@ -58,6 +58,7 @@ struct RunStats {
   uint64_t completed = 0;   // final responses received (any status)
   uint64_t ok = 0;          // final 2xx
   uint64_t retries = 0;     // extra attempts (429/5xx with retries on)
+  uint64_t probes = 0;      // final answers to probes (inbound chaos), neither ok nor errors
   uint64_t bytes_read = 0;
   ErrorCounts errors;
   std::map<int, uint64_t> status_counts;

@@ -37,7 +37,8 @@ const char* const kCountMetrics[] = {
     "errors", "error_rate", "timeouts", "connect_errors", "read_errors", "write_errors",
     "status_errors", "unsent", "issued", "completed", "ok", "retries", "rate",
     "duplicate_events", "missing", "missing_sent", "missing_finalized", "orphans", "out_of_order",
-    "bad_signatures", "malformed", "replies_missing"};
+    "bad_signatures", "malformed", "replies_missing", "replies_matched", "double_replies",
+    "forged_accepted", "stale_accepted", "probe_replies", "findings", "acks_failed", "acks_late"};
 
 std::optional<double> parse_number(std::string_view s) {
   std::string t(s);
@@ -147,9 +148,17 @@ std::optional<double> metric_value(const Report& r, const std::string& metric) {
   if (metric == "ok") return static_cast<double>(s.ok);
   if (metric == "retries") return static_cast<double>(s.retries);
   if (metric == "rate") return r.elapsed_seconds > 0 ? static_cast<double>(s.ok) / r.elapsed_seconds : 0.0;
-  if (metric == "replies_missing") {
-    if (!r.inbound) return std::nullopt;
-    return static_cast<double>(r.inbound->replies_missing);
+  if (r.inbound) {
+    const auto& in = *r.inbound;
+    if (metric == "replies_missing") return static_cast<double>(in.replies_missing);
+    if (metric == "replies_matched") return static_cast<double>(in.replies_matched);
+    if (metric == "double_replies") return static_cast<double>(in.double_replies);
+    if (metric == "forged_accepted") return static_cast<double>(in.forged_accepted);
+    if (metric == "stale_accepted") return static_cast<double>(in.stale_accepted);
+    if (metric == "probe_replies") return static_cast<double>(in.probe_replies);
+    if (metric == "findings") return static_cast<double>(in.findings());
+    if (metric == "acks_failed") return static_cast<double>(in.acks_failed);
+    if (metric == "acks_late") return static_cast<double>(in.acks_late);
   }
   if (!r.webhooks) return std::nullopt;
   const auto& w = *r.webhooks;

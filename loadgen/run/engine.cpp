@@ -168,7 +168,7 @@ class Worker {
     ++in_flight_;
     live_.add(live_.in_flight);
     std::string wire;
-    cfg_.factory->build(job.seq, rng_, wire);
+    cfg_.factory->build_attempt(job.seq, job.attempt, rng_, wire);
     client_->send(origin_, std::move(wire), cfg_.timeout, [this, job](net::Result& r) { on_result(job, r); });
   }
 
@@ -180,14 +180,39 @@ class Worker {
     if (job.first_sent_ns < 0) job.first_sent_ns = now - r.elapsed.count();
     --in_flight_;
     live_.in_flight.store(in_flight_, std::memory_order_relaxed);
-    if (r.ok()) complete(job, r.response, now);
+    const bool probe = cfg_.is_probe && cfg_.is_probe(job.seq);
+    if (cfg_.on_attempt)
+      cfg_.on_attempt(job.seq, job.attempt, r.ok() ? r.response.status : 0,
+                      r.error == net::ClientError::Timeout, job.due_ns);
+    if (r.ok() && probe) record_probe(job, r.response.status, now);
+    else if (r.ok()) complete(job, r.response, now);
+    else if (cfg_.retry.webhook_rules && !probe && job.attempt < cfg_.retry.max_retries && !stopping_ &&
+             r.error != net::ClientError::Aborted)
+      retry_after_failure(job, now);
     else fail(job, r.error);
     next();
   }
 
+  // A probe's answer (any status): neither ok nor an error; the caller judges it.
+  void record_probe(const Job& job, int status, int64_t now) {
+    ++stats.completed;
+    ++stats.probes;
+    ++stats.status_counts[status];
+    if (measured(job)) {
+      stats.corrected.record(us(now - job.due_ns));
+      stats.uncorrected.record(us(now - job.first_sent_ns));
+    }
+  }
+
+  // Webhook rules: a transport error (no answer in time included) is retried like a refusal.
+  void retry_after_failure(const Job& job, int64_t now) {
+    if (job.attempt == 0 && measured(job)) stats.first_attempt.record(us(now - job.due_ns));
+    schedule_retry(job, -1);
+  }
+
   void complete(const Job& job, const net::Response& resp, int64_t now) {
     const int status = resp.status;
-    const bool retryable = status == 429 || status >= 500;
+    const bool retryable = cfg_.retry.webhook_rules ? (status < 200 || status >= 300) : (status == 429 || status >= 500);
     if (retryable && job.attempt < cfg_.retry.max_retries && !stopping_) {
       if (job.attempt == 0 && measured(job)) stats.first_attempt.record(us(now - job.due_ns));
       schedule_retry(job, resp.retry_after_seconds);
@@ -198,7 +223,9 @@ class Worker {
 
   void schedule_retry(Job job, int64_t retry_after_s) {
     const auto cap = std::chrono::duration_cast<Nanos>(cfg_.retry.max_delay);
+    const auto& sched = cfg_.retry.schedule;
     Nanos delay = retry_after_s >= 0 ? Nanos(std::chrono::seconds(retry_after_s))
+                  : !sched.empty()   ? Nanos(sched[std::min<size_t>(static_cast<size_t>(job.attempt), sched.size() - 1)])
                                      : std::chrono::duration_cast<Nanos>(cfg_.retry.base_delay) * (int64_t{1} << std::min(job.attempt, 20));
     delay = std::min(delay, cap);
     ++job.attempt;

@@ -31,6 +31,12 @@ class RequestFactory {
  public:
   virtual ~RequestFactory() = default;
   virtual void build(uint64_t seq, core::Rng& rng, std::string& out) const = 0;
+  // The bytes of attempt `attempt` (0 = first) of request `seq`: a retry is built again, so a
+  // factory can re-sign it or number it (webhook meta.attempt). Default: the same as build().
+  virtual void build_attempt(uint64_t seq, int attempt, core::Rng& rng, std::string& out) const {
+    (void)attempt;
+    build(seq, rng, out);
+  }
 };
 
 // Told about every final response (any status); called on worker threads, must be thread-safe.
@@ -41,11 +47,21 @@ using ResponseSink = std::function<void(uint64_t seq, int status, const std::str
 // Retries of 429 and 5xx (never of transport errors: POST /v2/messages is not idempotent).
 // The delay is Retry-After when the response carries it (capped by max_delay), else
 // base_delay * 2^attempt, capped by max_delay.
+// webhook_rules (inbound mode, Telnyx's delivery rules, contract §7.6): every non-2xx answer
+// and every transport error, no answer within the timeout included, fails the attempt and is
+// retried (a webhook delivery is idempotent by its event id); with `schedule` given, retry k
+// waits schedule[k] (the last entry repeats) instead.
 struct RetryConfig {
   int max_retries = 0;
   std::chrono::milliseconds base_delay{100};
   std::chrono::milliseconds max_delay{5000};
+  bool webhook_rules = false;
+  std::vector<std::chrono::milliseconds> schedule;
 };
+
+// Told about every attempt, retried or final, on worker threads (must be thread-safe): its
+// status (0 for a transport error), whether it ran out of time, and the send's due time.
+using AttemptSink = std::function<void(uint64_t seq, int attempt, int status, bool timed_out, int64_t due_ns)>;
 
 struct EngineConfig {
   http::Url target;                 // host and port to connect to
@@ -60,6 +76,11 @@ struct EngineConfig {
   RetryConfig retry;
   const RequestFactory* factory = nullptr;
   ResponseSink on_response;         // optional
+  AttemptSink on_attempt;           // optional
+  // Optional: sends that probe the server (inbound chaos: forged or stale events it must
+  // refuse). They are never retried and their answers are neither ok nor errors: they are
+  // counted in stats.probes (a transport error still counts as an error).
+  std::function<bool(uint64_t seq)> is_probe;
   const std::atomic<bool>* stop = nullptr;   // optional external stop (SIGINT)
   // Called on the main thread about every `progress_interval` with a live snapshot.
   std::function<void(const LiveSnapshot&, Nanos elapsed)> on_progress;

@@ -1,13 +1,17 @@
 // Inbound mode: signed message.received events (contract §7.3, §7.4) posted at the planned rate
-// to an integration's webhook URL; each event comes from a distinct sender number so the
-// integration's reply (an outbound message to that number, seen in the mock's message store)
-// can be matched to it.
+// to an integration's webhook URL, delivered the way Telnyx delivers (§7.6: 2 s deadline, up to
+// 3 attempts, any non-2xx or no answer is a failure), with seeded chaos: duplicate deliveries of
+// an event (same data.id), forged signatures and stale timestamps. Each event comes from a
+// distinct sender number, so the integration's replies (outbound messages to that number, read
+// from the mock's message store) are counted per event: exactly one is right.
 #include <httplib.h>
 
 #include <fstream>
 #include <mutex>
+#include <random>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/clock.h"
 #include "core/ids.h"
@@ -15,19 +19,64 @@
 #include "loadgen/run/modes.h"
 
 namespace harness::loadgen {
+
+std::string_view kind_name(EventKind k) {
+  switch (k) {
+    case EventKind::Normal: return "normal";
+    case EventKind::Duplicate: return "duplicate";
+    case EventKind::Forged: return "forged";
+    case EventKind::Stale: return "stale";
+  }
+  return "normal";
+}
+
+ChaosPlan::ChaosPlan(const InboundChaos& c, uint64_t seed) : c_(c), seed_(seed) {}
+
+EventKind ChaosPlan::base(uint64_t seq) const {
+  core::Rng r(seed_ ^ (0x9e3779b97f4a7c15ULL * (seq + 1)));
+  const double u = r.next_double();
+  if (u < c_.forged) return EventKind::Forged;
+  if (u < c_.forged + c_.stale) return EventKind::Stale;
+  if (seq > 0 && u < c_.forged + c_.stale + c_.duplicate) return EventKind::Duplicate;
+  return EventKind::Normal;
+}
+
+ChaosPlan::Slot ChaosPlan::slot(uint64_t seq) const {
+  const EventKind k = base(seq);
+  if (k != EventKind::Duplicate) return Slot{k, seq};
+  // A duplicate re-delivers the nearest earlier ordinary event (the one just before, unless that
+  // was a copy or a probe); with no ordinary event close enough it is an ordinary event itself.
+  for (uint64_t back = 1; back <= 16 && back <= seq; ++back)
+    if (base(seq - back) == EventKind::Normal) return Slot{EventKind::Duplicate, seq - back};
+  return Slot{EventKind::Normal, seq};
+}
+
 namespace {
 
 int64_t unix_ms_now() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// A stable UUID for (run, event, what): the same on every attempt and every duplicate of the
+// event, new for another run id.
+std::string stable_uuid(uint64_t run_id, uint64_t event, const char* what) {
+  core::Rng r(core::stable_hash(std::to_string(run_id) + "/" + std::to_string(event) + "/" + what));
+  return core::uuid_v4(r);
+}
+
 class InboundFactory final : public RequestFactory {
  public:
-  InboundFactory(const InboundOptions& o, core::Ed25519KeyPair key) : o_(o), key_(std::move(key)) {}
+  InboundFactory(const InboundOptions& o, const core::Ed25519KeyPair& key, const core::Ed25519KeyPair& forger)
+      : o_(o), plan_(o.chaos, o.load.seed), signer_(key), forger_(forger) {}
 
-  void build(uint64_t seq, core::Rng& rng, std::string& out) const override {
+  void build(uint64_t seq, core::Rng& rng, std::string& out) const override { build_attempt(seq, 0, rng, out); }
+
+  void build_attempt(uint64_t seq, int attempt, core::Rng& rng, std::string& out) const override {
     const uint32_t shard = o_.load.shard_index;
-    const auto now = std::chrono::system_clock::now();
+    const ChaosPlan::Slot s = plan_.slot(seq);
+    const uint64_t ev = s.event;   // the event this delivery carries (a duplicate: an earlier one)
+    auto now = std::chrono::system_clock::now();
+    if (s.kind == EventKind::Stale) now -= o_.chaos.stale_age;
     const std::string ts = std::to_string(core::unix_seconds(now));
     const std::string at = core::format_rfc3339(now);
     std::string b;
@@ -36,39 +85,54 @@ class InboundFactory final : public RequestFactory {
       b += '"'; b += k; b += "\":\""; json_escape_append(v, b); b += '"';
     };
     b += "{\"data\":{\"event_type\":\"message.received\",";
-    str("id", core::uuid_v4(rng));
+    str("id", stable_uuid(o_.run_id, ev, "event"));
     b += ',';
     str("occurred_at", at);
     b += ",\"record_type\":\"event\",\"payload\":{\"record_type\":\"message\",";
-    str("id", core::uuid_v4(rng));
+    str("id", stable_uuid(o_.run_id, ev, "message"));
     b += ",\"direction\":\"inbound\",\"type\":\"SMS\",";
     if (!o_.messaging_profile_id.empty()) {
       str("messaging_profile_id", o_.messaging_profile_id);
       b += ',';
     }
     b += "\"from\":{";
-    str("phone_number", o_.from.expand(seq, shard, rng));
+    str("phone_number", o_.from.expand(ev, shard, rng));
     b += ",\"carrier\":\"Loadgen Mobile\",\"line_type\":\"Wireless\"},\"to\":[{";
-    str("phone_number", o_.to.expand(seq, shard, rng));
+    str("phone_number", o_.to.expand(ev, shard, rng));
     b += ",\"carrier\":\"Telnyx\",\"line_type\":\"Wireless\",\"status\":\"webhook_delivered\"}],\"cc\":[],";
-    str("text", o_.text.expand(seq, shard, rng));
+    str("text", o_.text.expand(ev, shard, rng));
     b += ",\"subject\":null,\"media\":[],\"encoding\":\"GSM-7\",\"parts\":1,"
          "\"cost\":{\"amount\":\"0.0000\",\"currency\":\"USD\"},";
     str("received_at", at);
     b += ",\"sent_at\":null,\"completed_at\":null,\"valid_until\":null,\"errors\":[],\"tags\":[]}},"
-         "\"meta\":{\"attempt\":1,\"delivered_to\":\"";
+         "\"meta\":{\"attempt\":";
+    b += std::to_string(attempt + 1);
+    b += ",\"delivered_to\":\"";
     json_escape_append("http://" + o_.load.target.host_header() + o_.load.path, b);
     b += "\"}}";
+    const std::string sig = s.kind == EventKind::Forged ? forger_.sign(ts, b) : signer_.sign(ts, b);
     out += "POST " + o_.load.path + " HTTP/1.1\r\nHost: " + o_.load.target.host_header() +
            "\r\nContent-Type: application/json\r\ntelnyx-timestamp: " + ts +
-           "\r\ntelnyx-signature-ed25519: " + core::sign_ed25519(key_, ts, b) +
-           "\r\nContent-Length: " + std::to_string(b.size()) + "\r\n\r\n";
+           "\r\ntelnyx-signature-ed25519: " + sig + "\r\nContent-Length: " + std::to_string(b.size()) +
+           "\r\n\r\n";
     out += b;
   }
 
+  const ChaosPlan& plan() const { return plan_; }
+
  private:
   const InboundOptions& o_;
-  core::Ed25519KeyPair key_;
+  ChaosPlan plan_;
+  core::Ed25519Signer signer_, forger_;
+};
+
+// What the integration did with each event, filled from the engine's worker threads.
+struct Ledger {
+  std::mutex mu;
+  std::unordered_map<std::string, int64_t> due_unix_ms_by_from;   // ordinary events acknowledged
+  std::unordered_set<uint64_t> acked_events;                      // by event (send) index
+  std::unordered_set<std::string> probe_senders;                  // forged and stale events
+  InboundStats in;
 };
 
 }  // namespace
@@ -78,69 +142,124 @@ core::Expected<Report, std::string> run_inbound(const InboundOptions& o, const R
   const bool is_file = std::ifstream(o.signing_key).good();
   auto key = is_file ? core::load_ed25519_private_file(o.signing_key) : core::load_ed25519_private(o.signing_key);
   if (!key) return core::unexpected("signing key: " + key.error());
-  InboundFactory factory(o, key.value());
+  const core::Ed25519KeyPair forger = core::generate_ed25519();   // not the integration's key
+  InboundFactory factory(o, key.value(), forger);
   EngineConfig cfg = engine_config(o.load, factory, hooks);
+  // Telnyx's delivery rules: any non-2xx or no answer in time fails the attempt; the retries
+  // (o.load.retry.max_retries, 2 from the command line) wait 1 s, then 5 s.
+  cfg.retry.webhook_rules = true;
+  if (cfg.retry.schedule.empty()) cfg.retry.schedule = {std::chrono::seconds(1), std::chrono::seconds(5)};
+  const ChaosPlan& plan = factory.plan();
+  cfg.is_probe = [&plan](uint64_t seq) {
+    const EventKind k = plan.slot(seq).kind;
+    return k == EventKind::Forged || k == EventKind::Stale;
+  };
 
-  // Remember, per acknowledged event, its sender number and wall-clock due time, so that the
-  // reply found later in the mock can be matched and timed. One entry per event, not per sample.
-  std::mutex mu;
-  std::unordered_map<std::string, int64_t> due_unix_ms_by_from;
+  Ledger led;
   const int64_t mono0 = mono_now_ns();
   const int64_t wall0 = unix_ms_now();
-  if (!o.mock_url.empty()) {
-    cfg.on_response = [&](uint64_t seq, int status, const std::string&, int64_t due_ns, int64_t) {
-      if (status < 200 || status >= 300) return;
-      // Rebuild the sender number: the template is pure in (seq, shard) unless it draws {rand}.
-      core::Rng unused(0);
-      const std::string from = o.from.expand(seq, o.load.shard_index, unused);
-      std::lock_guard<std::mutex> lock(mu);
-      due_unix_ms_by_from[from] = wall0 + (due_ns - mono0) / 1'000'000;
-    };
-  }
+  core::Rng unused(0);   // sender templates are pure in (seq, shard) with --mock (no {rand})
+  cfg.on_attempt = [&](uint64_t seq, int attempt, int status, bool timed_out, int64_t due_ns) {
+    const ChaosPlan::Slot s = plan.slot(seq);
+    const bool ok = status >= 200 && status < 300;
+    std::lock_guard<std::mutex> lock(led.mu);
+    if (attempt == 0) {   // what was sent, by kind
+      switch (s.kind) {
+        case EventKind::Normal: ++led.in.events; break;
+        case EventKind::Duplicate: ++led.in.duplicates_sent; break;
+        case EventKind::Forged: ++led.in.forged_sent; break;
+        case EventKind::Stale: ++led.in.stale_sent; break;
+      }
+      if (s.kind == EventKind::Forged || s.kind == EventKind::Stale)
+        led.probe_senders.insert(o.from.expand(seq, o.load.shard_index, unused));
+    }
+    if (s.kind == EventKind::Forged || s.kind == EventKind::Stale) {
+      if (ok) ++(s.kind == EventKind::Forged ? led.in.forged_accepted : led.in.stale_accepted);
+      return;
+    }
+    if (timed_out) ++led.in.acks_late;
+    else if (!ok) ++led.in.acks_failed;
+    if (ok) led.acked_events.insert(s.event);
+    if (ok && !o.mock_url.empty()) {
+      const std::string from = o.from.expand(s.event, o.load.shard_index, unused);
+      led.due_unix_ms_by_from.emplace(from, wall0 + (due_ns - mono0) / 1'000'000);
+    }
+  };
   const int64_t started = unix_ms_now();
   const EngineResult r = run_engine(cfg);
   if (!r.error.empty()) return core::unexpected(r.error);
   Report rep = base_report(o.load, "inbound", r, started);
-  InboundStats in;
-  in.injected = r.stats.ok;
+  InboundStats in = led.in;
+  in.injected = led.acked_events.size();
   if (!o.mock_url.empty()) {
     http::Url mu_url;
     std::string err;
     if (!http::parse_url(o.mock_url, mu_url, err)) return core::unexpected(err);
     httplib::Client cli(mu_url.host, std::stoi(mu_url.port));
     cli.set_read_timeout(std::chrono::seconds(10));
-    std::unordered_map<std::string, int64_t> pending = due_unix_ms_by_from;
-    const int64_t until = mono_now_ns() + o.load.grace.count();
-    // Poll the mock's message store until every event has its reply or the grace period ends.
-    while (!pending.empty()) {
+    const auto& due = led.due_unix_ms_by_from;
+    // Replies per sender, counted afresh on every poll: outbound messages to that number stored
+    // since the run started (a previous run's replies to the same numbers do not count).
+    std::unordered_map<std::string, uint64_t> replies;
+    std::unordered_map<std::string, int64_t> first_reply_ms;
+    uint64_t probe_replies = 0;
+    auto poll = [&]() -> bool {
       const auto res = cli.Get(mu_url.path + "/_mock/messages?limit=100000");
-      if (res && res->status == 200) {
-        const auto j = core::json::parse(res->body, nullptr, false);
-        const core::json* list = j.is_array() ? &j : (j.is_object() && j.contains("data") ? &j["data"] : nullptr);
-        for (const auto& item : list && list->is_array() ? *list : core::json::array()) {
-          // Items are {"tenant":..., "message": {...}}; a bare message list is accepted too.
-          const core::json& m = item.is_object() && item.contains("message") ? item["message"] : item;
-          if (!m.is_object() || m.value("direction", "outbound") != "outbound") continue;
-          if (!m.is_object() || !m.contains("to") || !m["to"].is_array() || m["to"].empty()) continue;
-          const std::string to = m["to"][0].value("phone_number", "");
-          const auto it = pending.find(to);
-          if (it == pending.end()) continue;
-          const auto at = core::parse_rfc3339(m.value("received_at", ""));
-          if (at) {
-            const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(at->time_since_epoch()).count();
-            in.reply_latency.record(std::max<int64_t>(1, (ms - it->second) * 1000));
-          }
-          ++in.replies_matched;
-          pending.erase(it);
-        }
-      } else if (hooks.log) {
-        hooks.log("cannot read " + o.mock_url + "/_mock/messages" +
-                  (res ? " (status " + std::to_string(res->status) + ")" : " (" + httplib::to_string(res.error()) + ")"));
+      if (!res || res->status != 200) {
+        if (hooks.log)
+          hooks.log("cannot read " + o.mock_url + "/_mock/messages" +
+                    (res ? " (status " + std::to_string(res->status) + ")" : " (" + httplib::to_string(res.error()) + ")"));
+        return false;
       }
-      if (pending.empty() || mono_now_ns() >= until || (hooks.stop && hooks.stop->load())) break;
+      replies.clear();
+      first_reply_ms.clear();
+      probe_replies = 0;
+      const auto j = core::json::parse(res->body, nullptr, false);
+      const core::json* list = j.is_array() ? &j : (j.is_object() && j.contains("data") ? &j["data"] : nullptr);
+      for (const auto& item : list && list->is_array() ? *list : core::json::array()) {
+        // Items are {"tenant":..., "message": {...}}; a bare message list is accepted too.
+        const core::json& m = item.is_object() && item.contains("message") ? item["message"] : item;
+        if (!m.is_object() || m.value("direction", "outbound") != "outbound") continue;
+        if (!m.contains("to") || !m["to"].is_array() || m["to"].empty() || !m["to"][0].is_object()) continue;
+        const auto at = core::parse_rfc3339(m.value("received_at", ""));
+        const int64_t ms = at ? std::chrono::duration_cast<std::chrono::milliseconds>(at->time_since_epoch()).count() : started;
+        if (ms < started - 1000) continue;   // stored before this run
+        const std::string to = m["to"][0].value("phone_number", "");
+        if (due.count(to)) {
+          ++replies[to];
+          auto [it, fresh] = first_reply_ms.emplace(to, ms);
+          if (!fresh) it->second = std::min(it->second, ms);
+        } else if (led.probe_senders.count(to)) {
+          ++probe_replies;
+        }
+      }
+      return true;
+    };
+    // Until every acknowledged event has its reply or the grace period ends; then, once every
+    // event has one, a last look after a quiet moment catches a late second reply.
+    const int64_t until = mono_now_ns() + o.load.grace.count();
+    bool all = due.empty();
+    for (;;) {
+      poll();
+      all = replies.size() == due.size();
+      if (all || mono_now_ns() >= until || (hooks.stop && hooks.stop->load())) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(250));
     }
-    in.replies_missing = pending.size();
+    if (all && !due.empty() && !(hooks.stop && hooks.stop->load())) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      poll();
+    }
+    for (const auto& [from, due_ms] : due) {
+      const auto it = replies.find(from);
+      if (it == replies.end()) {
+        ++in.replies_missing;
+        continue;
+      }
+      ++in.replies_matched;
+      in.double_replies += it->second - 1;
+      in.reply_latency.record(std::max<int64_t>(1, (first_reply_ms[from] - due_ms) * 1000));
+    }
+    in.probe_replies = probe_replies;
   }
   rep.inbound = in;
   return rep;

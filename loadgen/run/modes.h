@@ -46,12 +46,44 @@ struct SendOptions {
   std::string keys_from;              // mock base URL for GET /_mock/keys when no key given
 };
 
+// Inbound chaos: fractions of the planned deliveries, drawn per send from --seed (the same seed
+// picks the same sends). Their sum is at most 1.
+struct InboundChaos {
+  double duplicate = 0;   // re-deliver the event just before (same data.id, signed afresh)
+  double forged = 0;      // signed with a key that is not the integration's: must be refused
+  double stale = 0;       // correctly signed, timestamp `stale_age` old: must be refused
+  Nanos stale_age = std::chrono::minutes(10);   // past the 300 s tolerance (contract §7.4)
+};
+
+enum class EventKind { Normal, Duplicate, Forged, Stale };
+std::string_view kind_name(EventKind k);
+
+// Which event each send carries: a pure function of (chaos, seed, send index).
+class ChaosPlan {
+ public:
+  struct Slot {
+    EventKind kind = EventKind::Normal;
+    uint64_t event = 0;   // the send index whose event this is (a duplicate: an earlier one)
+  };
+  ChaosPlan(const InboundChaos& c, uint64_t seed);
+  Slot slot(uint64_t seq) const;
+
+ private:
+  EventKind base(uint64_t seq) const;
+  InboundChaos c_;
+  uint64_t seed_;
+};
+
 struct InboundOptions {
   LoadOptions load;
   std::string signing_key;            // base64 seed or PEM file path (private key)
   Template from, to, text;
   std::string messaging_profile_id;
   std::string mock_url;               // base URL of the mock, for matching replies; empty: none
+  InboundChaos chaos;
+  // Event and message ids derive from (run_id, event): the same on every attempt and duplicate
+  // of an event, new in every run unless --seed fixes it.
+  uint64_t run_id = 1;
 };
 
 struct RunHooks {

@@ -67,7 +67,9 @@ TEST_F(CliTest, BadFlagsAreOneLineAndExitTwo) {
         std::string("send --url http://127.0.0.1:1 --rate 10 --api-key K --to '{nope}'"),
         std::string("send --url http://127.0.0.1:1 --closed-loop --rate 10 --api-key K"),
         std::string("send --url http://127.0.0.1:1 --rate 10 --api-key K --connections 1 --threads 2"),
-        std::string("send --url http://127.0.0.1:1 --rate 10 --api-key K --bogus")}) {
+        std::string("send --url http://127.0.0.1:1 --rate 10 --api-key K --bogus"),
+        std::string("inbound --url http://127.0.0.1:1 --rate 10 --signing-key x --duplicate-rate 1.5"),
+        std::string("inbound --url http://127.0.0.1:1 --rate 10 --signing-key x --stale-rate 0.6 --bad-signature-rate 0.6")}) {
     const auto o = run(args);
     EXPECT_EQ(o.code, 2) << args << "\n" << o.out;
     EXPECT_EQ(std::count(o.out.begin(), o.out.end(), '\n'), 1) << args << "\n" << o.out;

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "core/rng.h"
 #include "loadgen/report/render.h"
+#include "loadgen/run/modes.h"
 
 using namespace harness::loadgen;
 using harness::core::Histogram;
@@ -144,4 +147,32 @@ TEST(CoarseBucketTest, BucketsArePowersOfTwo) {
   c[coarse_bucket(1'000'000)] = 1;
   EXPECT_EQ(coarse_percentile(c, 99), 128);
   EXPECT_EQ(coarse_percentile(c, 100), int64_t{1} << 20);
+}
+
+// Inbound chaos is a pure function of (fractions, seed, send index): the same seed picks the
+// same sends, the fractions hold, and a duplicate always carries an earlier ordinary event.
+TEST(ChaosPlanTest, SeededFractionsAndDuplicatesOfEarlierEvents) {
+  harness::loadgen::InboundChaos c;
+  c.duplicate = 0.2;
+  c.forged = 0.1;
+  c.stale = 0.05;
+  const harness::loadgen::ChaosPlan a(c, 7), b(c, 7), other(c, 8);
+  std::map<harness::loadgen::EventKind, int> n;
+  int differ = 0;
+  for (uint64_t i = 0; i < 20000; ++i) {
+    const auto s = a.slot(i);
+    EXPECT_EQ(s.kind, b.slot(i).kind);
+    differ += s.kind != other.slot(i).kind;
+    ++n[s.kind];
+    if (s.kind == harness::loadgen::EventKind::Duplicate) {
+      ASSERT_LT(s.event, i);
+      EXPECT_EQ(a.slot(s.event).kind, harness::loadgen::EventKind::Normal);
+    } else {
+      EXPECT_EQ(s.event, i);
+    }
+  }
+  EXPECT_GT(differ, 1000);
+  EXPECT_NEAR(n[harness::loadgen::EventKind::Forged], 2000, 200);
+  EXPECT_NEAR(n[harness::loadgen::EventKind::Stale], 1000, 150);
+  EXPECT_NEAR(n[harness::loadgen::EventKind::Duplicate], 4000, 400);
 }

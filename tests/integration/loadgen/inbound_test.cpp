@@ -1,0 +1,254 @@
+// Inbound mode against small integrations on 127.0.0.1 that reply through the in-process
+// telnyx-mock: a correct one (verifies signatures and timestamps, deduplicates on data.id,
+// replies once, answers at once) passes every threshold under chaos; each deliberately buggy
+// one (a double reply on a re-delivery, accepting forged and stale events, slow acks) fails
+// the threshold that covers its bug.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "core/clock.h"
+#include "core/signing.h"
+#include "loadgen/report/thresholds.h"
+#include "loadgen/run/modes.h"
+#include "mock_server.h"
+#include "support/scoped_server.h"
+
+using namespace harness::loadgen;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Bugs {
+  bool no_verify = false;      // accepts any signature and any timestamp
+  bool no_dedup = false;       // handles every delivery, re-deliveries included
+  int slow_every = 0;          // the first delivery of every Nth event answers after the deadline
+};
+
+// An integration: POST /hooks handles message.received by replying to the sender through the
+// mock's POST /v2/messages.
+class Integration {
+ public:
+  Integration(const harness::mock::MockServer& mock, const harness::core::Ed25519KeyPair& key, Bugs bugs)
+      : mock_url_(mock.base_url()), public_key_(key.public_key_base64()), bugs_(bugs) {
+    svr_.new_task_queue = [] { return new httplib::ThreadPool(32); };
+    svr_.Post("/hooks", [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); });
+    server_ = std::make_unique<harness::testing::ScopedServer>(svr_);
+  }
+  std::string url() const { return server_->url() + "/hooks"; }
+  std::set<std::pair<std::string, int>> seen_attempts() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return attempts_;
+  }
+
+ private:
+  void handle(const httplib::Request& req, httplib::Response& res) {
+    if (!bugs_.no_verify) {
+      const auto now = harness::core::unix_seconds(std::chrono::system_clock::now());
+      if (harness::core::verify_ed25519(public_key_, req.get_header_value("telnyx-signature-ed25519"),
+                                        req.get_header_value("telnyx-timestamp"), req.body, now) !=
+          harness::core::VerifyStatus::Ok) {
+        res.status = 401;
+        return;
+      }
+    }
+    const auto ev = harness::core::json::parse(req.body);
+    const std::string id = ev["data"]["id"];
+    const int attempt = ev["meta"]["attempt"];
+    bool first = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      attempts_.emplace(id, attempt);
+      first = handled_.insert(id).second;
+    }
+    if (!first && !bugs_.no_dedup) {   // already handled: acknowledge, do nothing
+      res.status = 200;
+      return;
+    }
+    // The event's number is in its text ("HELLO <seq>").
+    const std::string text = ev["data"]["payload"]["text"];
+    const int seq = std::stoi(text.substr(text.find(' ') + 1));
+    if (bugs_.slow_every > 0 && first && seq % bugs_.slow_every == 0) std::this_thread::sleep_for(600ms);
+    httplib::Client api(mock_url_);
+    api.set_bearer_token_auth("KEY_inbound_it");
+    const harness::core::json reply = {{"to", ev["data"]["payload"]["from"]["phone_number"]}, {"text", "got it"}};
+    const auto r = api.Post("/v2/messages", reply.dump(), "application/json");
+    res.status = r && r->status == 200 ? 200 : 500;
+  }
+
+  std::string mock_url_, public_key_;
+  Bugs bugs_;
+  httplib::Server svr_;
+  std::unique_ptr<harness::testing::ScopedServer> server_;
+  std::mutex mu_;
+  std::set<std::string> handled_;
+  std::set<std::pair<std::string, int>> attempts_;
+};
+
+InboundOptions options(const std::string& url, const harness::mock::MockServer& mock,
+                       const harness::core::Ed25519KeyPair& key, double rate, InboundChaos chaos) {
+  InboundOptions o;
+  std::string err;
+  EXPECT_TRUE(http::parse_url(url, o.load.target, err)) << err;
+  o.load.path = o.load.target.path;
+  o.load.plan.stages = {Stage{1s, rate, rate}};
+  o.load.duration = 1s;
+  o.load.threads = 1;
+  o.load.connections = 16;
+  o.load.timeout = 300ms;                    // the deadline, shortened for the test
+  o.load.retry.max_retries = 2;              // 3 attempts, as Telnyx
+  o.load.retry.schedule = {std::chrono::milliseconds(100)};
+  o.load.grace = 5s;
+  o.load.seed = 7;
+  o.signing_key = key.private_key_base64();
+  o.from = Template::parse("+1773555{seq:4}", err);
+  o.to = Template::parse("+13125550100", err);
+  o.text = Template::parse("HELLO {seq}", err);
+  o.mock_url = mock.base_url();
+  o.chaos = chaos;
+  o.run_id = 42;
+  return o;
+}
+
+// The thresholds a CI job would set on an integration.
+const char* const kThresholds[] = {"findings==0", "double_replies==0", "replies_missing==0", "acks_late==0",
+                                   "error_rate<1%"};
+
+std::map<std::string, bool> verdicts(const Report& r) {
+  std::vector<Threshold> ts;
+  for (const char* t : kThresholds) ts.push_back(parse_threshold(t).value());
+  std::map<std::string, bool> out;
+  for (const auto& res : evaluate(ts, r)) out[res.threshold.text] = res.pass;
+  return out;
+}
+
+InboundChaos full_chaos() {
+  InboundChaos c;
+  c.duplicate = 0.2;
+  c.forged = 0.1;
+  c.stale = 0.1;
+  return c;
+}
+
+class InboundTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_FALSE(mock_.start()); }
+  harness::mock::MockServer mock_{{}};
+  harness::core::Ed25519KeyPair key_ = harness::core::generate_ed25519();
+};
+
+}  // namespace
+
+TEST_F(InboundTest, CorrectIntegrationPassesEveryThresholdUnderChaos) {
+  Integration app(mock_, key_, Bugs{});
+  const auto rep = run_inbound(options(app.url(), mock_, key_, 60, full_chaos()), RunHooks{});
+  ASSERT_TRUE(rep.ok()) << rep.error();
+  const auto& in = *rep.value().inbound;
+  const auto& s = rep.value().run;
+  EXPECT_EQ(in.events + in.duplicates_sent + in.forged_sent + in.stale_sent, 60u);
+  EXPECT_GT(in.duplicates_sent, 0u);
+  EXPECT_GT(in.forged_sent, 0u);
+  EXPECT_GT(in.stale_sent, 0u);
+  EXPECT_EQ(s.probes, in.forged_sent + in.stale_sent);   // refused with 401: not errors
+  EXPECT_EQ(s.status_counts.at(401), s.probes);
+  EXPECT_EQ(s.errors.total(), 0u);
+  EXPECT_EQ(in.injected, in.events);
+  EXPECT_EQ(in.replies_matched, in.events);
+  EXPECT_EQ(in.double_replies, 0u);
+  EXPECT_EQ(in.findings(), 0u);
+  for (const auto& [t, pass] : verdicts(rep.value())) EXPECT_TRUE(pass) << t;
+}
+
+TEST_F(InboundTest, AReplyToEveryDeliveryIsADoubleReply) {
+  Bugs b;
+  b.no_dedup = true;
+  Integration app(mock_, key_, b);
+  InboundChaos c;
+  c.duplicate = 0.3;
+  const auto rep = run_inbound(options(app.url(), mock_, key_, 60, c), RunHooks{});
+  ASSERT_TRUE(rep.ok()) << rep.error();
+  const auto& in = *rep.value().inbound;
+  EXPECT_GT(in.duplicates_sent, 0u);
+  EXPECT_EQ(in.double_replies, in.duplicates_sent);   // one extra reply per re-delivery
+  EXPECT_EQ(in.replies_missing, 0u);
+  const auto v = verdicts(rep.value());
+  EXPECT_FALSE(v.at("double_replies==0"));
+  EXPECT_TRUE(v.at("findings==0"));
+}
+
+TEST_F(InboundTest, AcceptingForgedAndStaleEventsAreFindings) {
+  Bugs b;
+  b.no_verify = true;
+  Integration app(mock_, key_, b);
+  InboundChaos c;
+  c.forged = 0.15;
+  c.stale = 0.15;
+  const auto rep = run_inbound(options(app.url(), mock_, key_, 60, c), RunHooks{});
+  ASSERT_TRUE(rep.ok()) << rep.error();
+  const auto& in = *rep.value().inbound;
+  EXPECT_GT(in.forged_sent, 0u);
+  EXPECT_GT(in.stale_sent, 0u);
+  EXPECT_EQ(in.forged_accepted, in.forged_sent);
+  EXPECT_EQ(in.stale_accepted, in.stale_sent);
+  EXPECT_EQ(in.probe_replies, in.forged_sent + in.stale_sent);   // it even answered the forger
+  EXPECT_EQ(rep.value().run.errors.total(), 0u);
+  const auto v = verdicts(rep.value());
+  EXPECT_FALSE(v.at("findings==0"));
+  EXPECT_TRUE(v.at("double_replies==0"));
+}
+
+// Every 5th event is answered after the 300 ms deadline: that attempt is late, and the retry
+// carries the same data.id with meta.attempt 2 (the integration deduplicates it, so there is
+// still exactly one reply per event).
+TEST_F(InboundTest, SlowAcksAreLateAndRetriedWithTheSameEventId) {
+  Bugs b;
+  b.slow_every = 5;
+  Integration app(mock_, key_, b);
+  const auto rep = run_inbound(options(app.url(), mock_, key_, 40, InboundChaos{}), RunHooks{});
+  ASSERT_TRUE(rep.ok()) << rep.error();
+  const auto& in = *rep.value().inbound;
+  const auto& s = rep.value().run;
+  EXPECT_EQ(in.acks_late, 8u);
+  EXPECT_EQ(s.retries, 8u);
+  EXPECT_EQ(s.ok, 40u);
+  EXPECT_EQ(in.double_replies, 0u);
+  EXPECT_EQ(in.replies_matched, 40u);
+  int retried = 0;
+  const auto seen = app.seen_attempts();
+  for (const auto& [id, attempt] : seen)
+    if (attempt == 2) {
+      ++retried;
+      EXPECT_EQ(seen.count({id, 1}), 1u) << id;
+    }
+  EXPECT_EQ(retried, 8);
+  const auto v = verdicts(rep.value());
+  EXPECT_FALSE(v.at("acks_late==0"));
+  EXPECT_TRUE(v.at("findings==0"));
+}
+
+// Event ids come from the run id: the same run id repeats them (a --seed run), another run id
+// gives fresh ones, so a second run does not hit the integration's dedup table.
+TEST_F(InboundTest, EventIdsAreFreshPerRunId) {
+  Integration app(mock_, key_, Bugs{});
+  auto ids_of = [&](uint64_t run_id, const std::set<std::pair<std::string, int>>& before) {
+    InboundOptions o = options(app.url(), mock_, key_, 10, InboundChaos{});
+    o.run_id = run_id;
+    o.mock_url.clear();
+    const auto rep = run_inbound(o, RunHooks{});
+    EXPECT_TRUE(rep.ok());
+    EXPECT_EQ(rep.value().inbound->injected, 10u);
+    std::set<std::string> ids;
+    for (const auto& a : app.seen_attempts())
+      if (!before.count(a)) ids.insert(a.first);
+    return ids;
+  };
+  const auto a = ids_of(1, {});
+  const auto b = ids_of(2, app.seen_attempts());
+  EXPECT_EQ(a.size(), 10u);
+  EXPECT_EQ(b.size(), 10u);
+  for (const auto& id : b) EXPECT_EQ(a.count(id), 0u) << id;
+}
