@@ -52,6 +52,24 @@ std::string format_us(double us) {
   return fmt("%.2fs", us / 1e6);
 }
 
+std::string format_metric(const std::string& metric, double v) {
+  switch (unit_of(metric)) {
+    case MetricUnit::Latency: return format_us(v);
+    case MetricUnit::Percent: return fmt("%.2f%%", v);
+    case MetricUnit::PerSecond: return fmt("%.1f/s", v);
+    case MetricUnit::Count: break;
+  }
+  return v == std::floor(v) && std::fabs(v) < 1e15 ? fmt("%.0f", v) : fmt("%g", v);
+}
+
+std::string error_warning(const Report& r, const std::vector<ThresholdResult>& thresholds) {
+  const uint64_t errors = r.run.errors.total();
+  if (errors == 0 || covers_errors(thresholds)) return {};
+  const auto rate = metric_value(r, "error_rate");
+  return "warning: " + std::to_string(errors) + " requests failed (" + format_metric("error_rate", rate.value_or(0)) +
+         ") and no threshold covers errors; add one, e.g. --threshold 'error_rate<1%'";
+}
+
 std::string text_summary(const Report& r, const std::vector<ThresholdResult>& thresholds) {
   std::ostringstream o;
   const auto& s = r.run;
@@ -103,8 +121,10 @@ std::string text_summary(const Report& r, const std::vector<ThresholdResult>& th
     o << "thresholds:\n";
     for (const auto& t : thresholds)
       o << "  " << (t.pass ? "PASS " : "FAIL ") << t.threshold.text << "  (actual "
-        << (t.actual ? fmt("%g", *t.actual) : std::string("n/a")) << ")\n";
+        << (t.actual ? format_metric(t.threshold.metric, *t.actual) : std::string("n/a")) << ")\n";
   }
+  const std::string warn = error_warning(r, thresholds);
+  if (!warn.empty()) o << warn << "\n";
   return o.str();
 }
 
@@ -185,10 +205,10 @@ std::string html_report(const Report& r, const std::vector<ThresholdResult>& thr
     o << "<h2>Thresholds</h2><ul>";
     for (const auto& t : thresholds)
       o << "<li class='" << (t.pass ? "pass" : "fail") << "'>" << (t.pass ? "PASS " : "FAIL ")
-        << html_escape(t.threshold.text) << " (actual " << (t.actual ? fmt("%g", *t.actual) : "n/a") << ")</li>";
+        << html_escape(t.threshold.text) << " (actual " << (t.actual ? format_metric(t.threshold.metric, *t.actual) : "n/a") << ")</li>";
     o << "</ul>";
   }
-  o << "<h2>Summary</h2><pre>" << html_escape(text_summary(r, {})) << "</pre>";
+  o << "<h2>Summary</h2><pre>" << html_escape(text_summary(r, thresholds)) << "</pre>";
 
   // Latency over time, by the second in which the sends were due.
   Series mean{"mean (corrected)", "#1f77b4", {}}, p99{"p99 (log2 bucket bound)", "#d62728", {}},

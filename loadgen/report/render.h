@@ -12,6 +12,11 @@ namespace harness::loadgen {
 // "850us", "1.25ms", "2.00s"
 std::string format_us(double us);
 
+// A metric's value with its unit: "1.25ms", "0.50%", "812.3/s", "12".
+std::string format_metric(const std::string& metric, double v);
+// Non-empty when the run had errors and no threshold judges them: the warning to print.
+std::string error_warning(const Report& r, const std::vector<ThresholdResult>& thresholds);
+
 std::string text_summary(const Report& r, const std::vector<ThresholdResult>& thresholds);
 // One line: elapsed, rate over the last interval, in flight, errors, p99 so far (coarse).
 std::string progress_line(const LiveSnapshot& now, const LiveSnapshot& before, double elapsed_s,

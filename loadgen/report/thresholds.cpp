@@ -34,7 +34,7 @@ bool is_latency_metric(const std::string& metric) {
 }
 
 const char* const kCountMetrics[] = {
-    "errors", "error_rate", "timeouts", "connect_errors", "read_errors", "write_errors",
+    "errors", "error_rate", "ok_rate", "timeouts", "connect_errors", "read_errors", "write_errors",
     "status_errors", "unsent", "issued", "completed", "ok", "retries", "rate",
     "duplicate_events", "missing", "missing_sent", "missing_finalized", "orphans", "out_of_order",
     "bad_signatures", "malformed", "replies_missing", "replies_matched", "double_replies",
@@ -102,12 +102,16 @@ core::Expected<Threshold, std::string> parse_threshold(std::string_view text) {
                     "event received twice; the mock's duplicates verdict counts an SMS sent twice)";
   }
   const std::string_view value = trim(text.substr(at + len));
+  // A percentage of errors or of ok answers is their rate: "errors<1%", "ok>=99%".
+  const bool percent = !value.empty() && value.back() == '%';
+  if (percent && t.metric == "errors") t.metric = "error_rate";
+  if (percent && t.metric == "ok") t.metric = "ok_rate";
   if (!is_known_metric(t.metric)) return core::unexpected("threshold '" + t.text + "': unknown metric '" + t.metric + "'");
   std::optional<double> v;
   if (is_latency_metric(t.metric)) {
     v = parse_latency_us(value);
     if (!v) return core::unexpected("threshold '" + t.text + "': latency needs a unit (us, ms, s, m)");
-  } else if (t.metric == "error_rate") {
+  } else if (t.metric == "error_rate" || t.metric == "ok_rate") {
     v = parse_number(!value.empty() && value.back() == '%' ? value.substr(0, value.size() - 1) : value);
   } else {
     v = parse_number(value);
@@ -136,7 +140,10 @@ std::optional<double> metric_value(const Report& r, const std::string& metric) {
   const auto& s = r.run;
   const double attempts = static_cast<double>(s.completed + s.errors.connect + s.errors.read + s.errors.write + s.errors.timeout);
   if (metric == "errors") return static_cast<double>(s.errors.total());
-  if (metric == "error_rate") return attempts > 0 ? 100.0 * static_cast<double>(s.errors.total()) / attempts : 0.0;
+  // Rates are of the final answers and transport errors that are not probes (inbound chaos).
+  const double judged = attempts - static_cast<double>(s.probes);
+  if (metric == "error_rate") return judged > 0 ? 100.0 * static_cast<double>(s.errors.total()) / judged : 0.0;
+  if (metric == "ok_rate") return judged > 0 ? 100.0 * static_cast<double>(s.ok) / judged : 0.0;
   if (metric == "timeouts") return static_cast<double>(s.errors.timeout);
   if (metric == "connect_errors") return static_cast<double>(s.errors.connect);
   if (metric == "read_errors") return static_cast<double>(s.errors.read);
@@ -171,6 +178,23 @@ std::optional<double> metric_value(const Report& r, const std::string& metric) {
   if (metric == "bad_signatures") return static_cast<double>(w.bad_signatures);
   if (metric == "malformed") return static_cast<double>(w.malformed);
   return std::nullopt;
+}
+
+MetricUnit unit_of(const std::string& metric) {
+  if (is_latency_metric(metric)) return MetricUnit::Latency;
+  if (metric == "error_rate" || metric == "ok_rate") return MetricUnit::Percent;
+  if (metric == "rate") return MetricUnit::PerSecond;
+  return MetricUnit::Count;
+}
+
+bool covers_errors(const std::vector<ThresholdResult>& ts) {
+  for (const auto& t : ts) {
+    const std::string& m = t.threshold.metric;
+    if (m == "errors" || m == "error_rate" || m == "ok_rate" || m == "ok" || m == "timeouts" ||
+        m == "connect_errors" || m == "read_errors" || m == "write_errors" || m == "status_errors")
+      return true;
+  }
+  return false;
 }
 
 std::vector<ThresholdResult> evaluate(const std::vector<Threshold>& ts, const Report& r) {

@@ -1,4 +1,5 @@
 #include "loadgen/report/thresholds.h"
+#include "loadgen/report/render.h"
 
 #include <gtest/gtest.h>
 
@@ -86,3 +87,49 @@ TEST(ThresholdTest, DuplicatesIsADeprecatedAliasOfDuplicateEvents) {
 }
 
 }  // namespace
+
+// The spelling: a percentage of errors or of ok answers is their rate.
+TEST(ThresholdTest, ErrorAndOkPercentagesAreRates) {
+  auto t = parse_threshold("errors<1%");
+  ASSERT_TRUE(t.ok()) << t.error();
+  EXPECT_EQ(t.value().metric, "error_rate");
+  t = parse_threshold("ok>=99%");
+  ASSERT_TRUE(t.ok()) << t.error();
+  EXPECT_EQ(t.value().metric, "ok_rate");
+  EXPECT_EQ(parse_threshold("errors<5").value().metric, "errors");   // a count without '%'
+  Report r = sample();   // 990 ok, 10 status errors of 1,000
+  r.run.completed += 20; // and 20 probes refused, which neither rate counts
+  r.run.probes = 20;
+  const auto res = evaluate({parse_threshold("errors<1%").value(), parse_threshold("ok>=99%").value(),
+                             parse_threshold("ok_rate>99.5").value()}, r);
+  EXPECT_FALSE(res[0].pass);   // exactly 1 %
+  EXPECT_DOUBLE_EQ(*res[0].actual, 1.0);
+  EXPECT_TRUE(res[1].pass);
+  EXPECT_DOUBLE_EQ(*res[1].actual, 99.0);
+  EXPECT_FALSE(res[2].pass);
+}
+
+TEST(ThresholdTest, ActualValuesPrintWithTheirUnits) {
+  EXPECT_EQ(format_metric("p99", 3503710), "3.50s");
+  EXPECT_EQ(format_metric("sent_p50", 1250), "1.25ms");
+  EXPECT_EQ(format_metric("error_rate", 0.5), "0.50%");
+  EXPECT_EQ(format_metric("rate", 812.34), "812.3/s");
+  EXPECT_EQ(format_metric("errors", 12), "12");
+  const Report r = sample();
+  const std::string s = text_summary(r, evaluate({parse_threshold("p99<1ms").value()}, r));
+  const size_t at = s.find("FAIL p99<1ms  (actual 99.0");   // p99 of 100 us .. 100 ms: 99.0Nms
+  ASSERT_NE(at, std::string::npos) << s;
+  EXPECT_EQ(s.substr(at + 27, 4), "ms)\n") << s;
+}
+
+// Errors with no threshold judging them: the summary says so; a covering threshold silences it.
+TEST(ThresholdTest, ErrorsWithoutAnErrorThresholdWarn) {
+  Report r = sample();
+  const auto latency_only = evaluate({parse_threshold("p99<1s").value()}, r);
+  EXPECT_NE(error_warning(r, latency_only).find("10 requests failed (1.00%)"), std::string::npos);
+  EXPECT_NE(text_summary(r, latency_only).find("warning: 10 requests failed"), std::string::npos);
+  EXPECT_EQ(error_warning(r, evaluate({parse_threshold("errors<2%").value()}, r)), "");
+  EXPECT_EQ(error_warning(r, evaluate({parse_threshold("status_errors==0").value()}, r)), "");
+  r.run.errors = ErrorCounts{};
+  EXPECT_EQ(error_warning(r, latency_only), "");
+}
