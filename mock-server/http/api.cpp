@@ -73,7 +73,7 @@ HttpFront::HttpFront(const MockConfig& config, Store& store, Journal& journal, C
                      Metrics& metrics, const core::Clock& clock, const Inventory& inventory,
                      std::string admin_token)
     : config_(config), store_(store), journal_(journal), control_(control), metrics_(metrics),
-      clock_(clock), inventory_(inventory), admin_token_(std::move(admin_token)) {
+      clock_(clock), inventory_(inventory), admin_token_(admin_token) {
   // Placeholders are typed ({uuid}: 8-4-4-4-12 hex, {number_id}: digits), so an unknown
   // sub-path such as /v2/messages/whatsapp or /v2/phone_numbers/slim is no route at all (404 /
   // 10005), never an id. Out-of-scope families (10DLC, toll-free verification, hosted numbers,
@@ -250,7 +250,7 @@ void HttpFront::handle_control(ApiContext& ctx, ControlApi::Deferred* deferred) 
                        "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'");
     return;
   }
-  if (!admin_token_.empty() && !core::constant_time_equal(ctx.api_key, admin_token_)) {
+  if (!admin_token_.empty() && !admin_token_.matches(ctx.api_key)) {
     error(ctx, 10009, "The control API needs the admin token as a Bearer token.");
     return;
   }

@@ -24,6 +24,7 @@
 #include "core/clock.h"
 #include "core/json.h"
 #include "core/pagination.h"
+#include "core/signing.h"
 #include "http/access_log.h"
 #include "http/fault_executor.h"
 #include "net/exchange.h"
@@ -154,7 +155,7 @@ class HttpFront {
   Metrics& metrics_;
   const core::Clock& clock_;
   const Inventory& inventory_;
-  std::string admin_token_;
+  core::SecretMatcher admin_token_;   // empty: the control API is open
   std::vector<Route> routes_;
   std::shared_ptr<RequestInterceptor> interceptor_;
   std::shared_ptr<AccessLog> access_log_;

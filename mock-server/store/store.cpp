@@ -23,39 +23,101 @@ std::string money_for_parts(int parts) {
 
 Store::Store(const MockConfig& config, uint64_t seed, const core::Clock& clock)
     : config_(config), seed_(seed), clock_(clock), rng_(core::Rng(seed).fork("store")), id_seed_(seed) {
-  // Buckets for the whole cap up front (up to a million): no rehash under the lock while the
-  // store fills during a load test.
-  messages_.reserve(std::min<size_t>(config_.settings.max_messages, size_t{1} << 20));
-  std::unique_lock<std::shared_mutex> lk(mu_);
+  std::unique_lock<std::shared_mutex> lk(reg_mu_);
   build_configured_locked();
 }
 
 std::string Store::now_str() const { return core::format_rfc3339(clock_.now()); }
 
+void Store::set_hold_hook(HoldHook hook) {
+  std::atomic_store(&hook_, hook ? std::make_shared<const HoldHook>(std::move(hook)) : nullptr);
+  has_hook_.store(static_cast<bool>(std::atomic_load(&hook_)));
+}
+
+void Store::held(const std::string& tenant, std::string_view op) const {
+  if (!has_hook_.load(std::memory_order_relaxed)) return;
+  if (auto h = std::atomic_load(&hook_)) (*h)(tenant, op);
+}
+
 void Store::reset(bool rewind_ids) {
+  std::unordered_map<std::string, std::shared_ptr<Shard>> old;
   {
-    std::lock_guard<std::mutex> lk(msg_mu_);
-    messages_.clear();
-    message_order_.clear();
-    tenant_order_.clear();
-    tenants_by_count_.clear();
-    if (rewind_ids) message_seq_ = 0;
+    std::unique_lock<std::shared_mutex> lk(reg_mu_);
+    old.swap(shards_);
+    key_to_tenant_.clear();
+    open_tenants_ = 0;
+    owned_.clear();
+    {
+      std::lock_guard<std::mutex> rl(rng_mu_);
+      rng_ = core::Rng(seed_).fork("store");
+    }
+    build_configured_locked();
   }
-  std::unique_lock<std::shared_mutex> lk(mu_);
-  key_to_tenant_.clear();
-  tenants_.clear();
-  open_tenants_ = 0;
-  owned_.clear();
-  rng_ = core::Rng(seed_).fork("store");
-  build_configured_locked();
+  if (rewind_ids) message_seq_ = 0;
+  // A send that found an old shard before the swap sees it retired and stores into the new one.
+  for (auto& [id, s] : old) {
+    MessageMap gone;   // freed after the lock
+    std::lock_guard<std::mutex> lk(s->msg_mu);
+    s->retired = true;
+    recount_locked(*s, s->order.size(), 0);
+    gone.swap(s->messages);
+    s->order.clear();
+  }
 }
 
 void Store::set_auto_lifecycle(bool on) { auto_lifecycle_ = on; }
 
-core::PhoneNumber Store::make_number_locked(Tenant& t, const std::string& e164,
-                                            const std::optional<std::string>& profile_id) {
+std::shared_ptr<Store::Shard> Store::new_shard_locked(const std::string& tenant) {
+  auto& slot = shards_[tenant];
+  if (!slot) {
+    slot = std::make_shared<Shard>();
+    slot->id = tenant;
+  }
+  return slot;
+}
+
+std::shared_ptr<Store::Shard> Store::find_shard(const std::string& tenant) const {
+  std::shared_lock<std::shared_mutex> lk(reg_mu_);
+  auto it = shards_.find(tenant);
+  return it == shards_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<Store::Shard> Store::shard_for(const std::string& tenant) {
+  if (auto s = find_shard(tenant)) return s;
+  std::unique_lock<std::shared_mutex> lk(reg_mu_);
+  return new_shard_locked(tenant);
+}
+
+Store::AccountRead Store::read_account(const std::string& tenant) const {
+  AccountRead r;
+  auto s = find_shard(tenant);
+  if (!s) return r;
+  r.lock = std::shared_lock<std::shared_mutex>(s->mu);
+  if (s->has_account) r.t = &s->account;
+  r.shard = std::move(s);
+  return r;
+}
+
+Store::AccountWrite Store::write_account(const std::string& tenant, std::string_view op) {
+  AccountWrite w;
+  w.shard = shard_for(tenant);
+  w.lock = std::unique_lock<std::shared_mutex>(w.shard->mu);
+  if (!w.shard->has_account) {
+    w.shard->has_account = true;
+    w.shard->account.id = tenant;
+  }
+  w.t = &w.shard->account;
+  held(tenant, op);
+  return w;
+}
+
+core::PhoneNumber Store::make_number(const Tenant& t, const std::string& e164,
+                                     const std::optional<std::string>& profile_id) {
   core::PhoneNumber n;
-  n.id = core::numeric_id(rng_);
+  {
+    std::lock_guard<std::mutex> lk(rng_mu_);
+    n.id = core::numeric_id(rng_);
+  }
   n.phone_number = e164;
   n.messaging_profile_id = profile_id;
   if (profile_id) {
@@ -67,13 +129,14 @@ core::PhoneNumber Store::make_number_locked(Tenant& t, const std::string& e164,
   n.country_iso_alpha2 = region.empty() ? "US" : region;
   n.created_at = n.updated_at = now_str();
   n.purchased_at = n.created_at;
-  owned_[e164] = t.id;
   return n;
 }
 
 void Store::build_configured_locked() {
   for (const auto& tc : config_.tenants) {
-    Tenant& t = tenants_[tc.name];
+    auto shard = new_shard_locked(tc.name);   // not yet visible to anyone: no lock needed
+    shard->has_account = true;
+    Tenant& t = shard->account;
     t.id = tc.name;
     core::Rng trng = core::Rng(seed_).fork("tenant:" + tc.name);
     t.organization_id = core::uuid_v4(trng);
@@ -93,15 +156,31 @@ void Store::build_configured_locked() {
       p.organization_id = t.organization_id;
       p.created_at = p.updated_at = now;
       t.profiles.push_back(p);
-      for (const auto& num : pc.numbers) t.numbers.push_back(make_number_locked(t, num, p.id));
+      for (const auto& num : pc.numbers) {
+        t.numbers.push_back(make_number(t, num, p.id));
+        owned_[num] = t.id;
+      }
     }
-    for (const auto& num : tc.numbers) t.numbers.push_back(make_number_locked(t, num, std::nullopt));
+    for (const auto& num : tc.numbers) {
+      t.numbers.push_back(make_number(t, num, std::nullopt));
+      owned_[num] = t.id;
+    }
   }
 }
 
-Store::Tenant& Store::create_open_tenant_locked(const std::string& key) {
+std::string Store::create_open_tenant_locked(const std::string& key) {
   const std::string id = "key-" + std::to_string(core::stable_hash(key));
-  Tenant& t = tenants_[id];
+  auto shard = new_shard_locked(id);
+  // A new shard is reachable by nobody until the registry lock is released. One that exists
+  // already (only a request racing a reset makes one) is locked without waiting, since a
+  // shard's lock is taken before the registry's; if busy, the next request with the key retries.
+  std::unique_lock<std::shared_mutex> sl(shard->mu, std::try_to_lock);
+  if (!sl.owns_lock()) return id;
+  ++open_tenants_;
+  key_to_tenant_[key] = id;
+  if (shard->has_account) return id;
+  shard->has_account = true;
+  Tenant& t = shard->account;
   t.id = id;
   core::Rng trng = core::Rng(seed_ ^ core::stable_hash(key)).fork("open-tenant");
   t.organization_id = core::uuid_v4(trng);
@@ -121,58 +200,48 @@ Store::Tenant& Store::create_open_tenant_locked(const std::string& key) {
                     static_cast<int>(200 + trng.uniform(800)), static_cast<int>(trng.uniform(10000)));
       num = buf;
     } while (owned_.count(num));
-    t.numbers.push_back(make_number_locked(t, num, p.id));
+    t.numbers.push_back(make_number(t, num, p.id));
+    owned_[num] = id;
   }
-  key_to_tenant_[key] = id;
-  return t;
+  return id;
 }
 
 std::optional<std::string> Store::authenticate(std::string_view api_key) {
   if (api_key.empty()) return std::nullopt;
   const std::string key(api_key);
   {
-    std::shared_lock<std::shared_mutex> lk(mu_);   // every request: a known key, read-only
+    std::shared_lock<std::shared_mutex> lk(reg_mu_);   // every request: a known key, read-only
     auto it = key_to_tenant_.find(key);
     if (it != key_to_tenant_.end()) return it->second;
   }
   if (!config_.open_mode() || api_key.substr(0, 3) != "KEY") return std::nullopt;
-  std::unique_lock<std::shared_mutex> lk(mu_);
+  std::unique_lock<std::shared_mutex> lk(reg_mu_);
   auto it = key_to_tenant_.find(key);   // another request may have created it meanwhile
   if (it != key_to_tenant_.end()) return it->second;
   if (open_tenants_ >= config_.settings.max_open_tenants) return std::nullopt;
-  ++open_tenants_;
-  return create_open_tenant_locked(key).id;
+  return create_open_tenant_locked(key);
 }
 
 bool Store::open_tenants_full(std::string_view api_key) const {
   if (!config_.open_mode() || api_key.substr(0, 3) != "KEY") return false;
-  std::shared_lock<std::shared_mutex> lk(mu_);
+  std::shared_lock<std::shared_mutex> lk(reg_mu_);
   return open_tenants_ >= config_.settings.max_open_tenants && !key_to_tenant_.count(std::string(api_key));
 }
 
-const Store::Tenant* Store::find_tenant_locked(const std::string& id) const {
-  auto it = tenants_.find(id);
-  return it == tenants_.end() ? nullptr : &it->second;
-}
-
-Store::Tenant& Store::tenant_locked(const std::string& id) { return tenants_[id]; }
-
 std::optional<std::string> Store::organization_id(const std::string& tenant) const {
-  std::shared_lock<std::shared_mutex> lk(mu_);
-  const Tenant* t = find_tenant_locked(tenant);
-  if (!t) return std::nullopt;
-  return t->organization_id;
+  auto a = read_account(tenant);
+  if (!a) return std::nullopt;
+  return a.t->organization_id;
 }
 
 // ---- profiles ----
 
 std::vector<core::MessagingProfile> Store::list_profiles(const std::string& tenant,
                                                          const ProfileFilter& f) const {
-  std::shared_lock<std::shared_mutex> lk(mu_);
   std::vector<core::MessagingProfile> out;
-  const Tenant* t = find_tenant_locked(tenant);
-  if (!t) return out;
-  for (const auto& p : t->profiles) {
+  auto a = read_account(tenant);
+  if (!a) return out;
+  for (const auto& p : a.t->profiles) {
     if (f.name_eq && p.name != *f.name_eq) continue;
     if (f.name_contains && p.name.find(*f.name_contains) == std::string::npos) continue;
     out.push_back(p);
@@ -182,30 +251,31 @@ std::vector<core::MessagingProfile> Store::list_profiles(const std::string& tena
 
 std::optional<core::MessagingProfile> Store::get_profile(const std::string& tenant,
                                                          const std::string& id) const {
-  std::shared_lock<std::shared_mutex> lk(mu_);
-  const Tenant* t = find_tenant_locked(tenant);
-  if (!t) return std::nullopt;
-  for (const auto& p : t->profiles) {
+  auto a = read_account(tenant);
+  if (!a) return std::nullopt;
+  for (const auto& p : a.t->profiles) {
     if (p.id == id) return p;
   }
   return std::nullopt;
 }
 
 core::MessagingProfile Store::create_profile(const std::string& tenant, core::MessagingProfile p) {
-  std::unique_lock<std::shared_mutex> lk(mu_);
-  Tenant& t = tenant_locked(tenant);
-  p.id = core::uuid_v4(rng_);
-  p.organization_id = t.organization_id;
+  auto w = write_account(tenant, "create_profile");
+  {
+    std::lock_guard<std::mutex> lk(rng_mu_);
+    p.id = core::uuid_v4(rng_);
+  }
+  p.organization_id = w.t->organization_id;
   p.created_at = p.updated_at = now_str();
-  t.profiles.push_back(p);
+  w.t->profiles.push_back(p);
   return p;
 }
 
 std::optional<core::MessagingProfile> Store::update_profile(
     const std::string& tenant, const std::string& id,
     const std::function<void(core::MessagingProfile&)>& edit) {
-  std::unique_lock<std::shared_mutex> lk(mu_);
-  Tenant& t = tenant_locked(tenant);
+  auto w = write_account(tenant, "update_profile");
+  Tenant& t = *w.t;
   for (auto& p : t.profiles) {
     if (p.id != id) continue;
     edit(p);
@@ -221,8 +291,8 @@ std::optional<core::MessagingProfile> Store::update_profile(
 
 std::optional<core::MessagingProfile> Store::delete_profile(const std::string& tenant,
                                                             const std::string& id) {
-  std::unique_lock<std::shared_mutex> lk(mu_);
-  Tenant& t = tenant_locked(tenant);
+  auto w = write_account(tenant, "delete_profile");
+  Tenant& t = *w.t;
   auto it = std::find_if(t.profiles.begin(), t.profiles.end(),
                          [&](const core::MessagingProfile& p) { return p.id == id; });
   if (it == t.profiles.end()) return std::nullopt;
@@ -242,18 +312,16 @@ std::optional<core::MessagingProfile> Store::delete_profile(const std::string& t
 // ---- numbers ----
 
 std::vector<core::PhoneNumber> Store::list_numbers(const std::string& tenant) const {
-  std::shared_lock<std::shared_mutex> lk(mu_);
-  const Tenant* t = find_tenant_locked(tenant);
-  return t ? t->numbers : std::vector<core::PhoneNumber>{};
+  auto a = read_account(tenant);
+  return a ? a.t->numbers : std::vector<core::PhoneNumber>{};
 }
 
 std::vector<core::PhoneNumber> Store::numbers_on_profile(const std::string& tenant,
                                                          const std::string& profile_id) const {
-  std::shared_lock<std::shared_mutex> lk(mu_);
   std::vector<core::PhoneNumber> out;
-  const Tenant* t = find_tenant_locked(tenant);
-  if (!t) return out;
-  for (const auto& n : t->numbers) {
+  auto a = read_account(tenant);
+  if (!a) return out;
+  for (const auto& n : a.t->numbers) {
     if (n.messaging_profile_id == profile_id) out.push_back(n);
   }
   return out;
@@ -261,24 +329,22 @@ std::vector<core::PhoneNumber> Store::numbers_on_profile(const std::string& tena
 
 std::optional<core::PhoneNumber> Store::get_number(const std::string& tenant,
                                                    const std::string& id) const {
-  std::shared_lock<std::shared_mutex> lk(mu_);
-  const Tenant* t = find_tenant_locked(tenant);
-  if (!t) return std::nullopt;
-  for (const auto& n : t->numbers) {
+  auto a = read_account(tenant);
+  if (!a) return std::nullopt;
+  for (const auto& n : a.t->numbers) {
     if (n.id == id) return n;
   }
   return std::nullopt;
 }
 
 std::optional<NumberView> Store::find_number(const std::string& tenant, std::string_view e164) const {
-  std::shared_lock<std::shared_mutex> lk(mu_);
-  const Tenant* t = find_tenant_locked(tenant);
-  if (!t) return std::nullopt;
-  for (const auto& n : t->numbers) {
+  auto a = read_account(tenant);
+  if (!a) return std::nullopt;
+  for (const auto& n : a.t->numbers) {
     if (n.phone_number != e164) continue;
     NumberView v{n, std::nullopt};
     if (n.messaging_profile_id) {
-      for (const auto& p : t->profiles) {
+      for (const auto& p : a.t->profiles) {
         if (p.id == *n.messaging_profile_id) v.profile = p;
       }
     }
@@ -290,8 +356,8 @@ std::optional<NumberView> Store::find_number(const std::string& tenant, std::str
 std::optional<core::PhoneNumber> Store::set_number_profile(
     const std::string& tenant, const std::string& number_id,
     const std::optional<std::string>& profile_id) {
-  std::unique_lock<std::shared_mutex> lk(mu_);
-  Tenant& t = tenant_locked(tenant);
+  auto w = write_account(tenant, "set_number_profile");
+  Tenant& t = *w.t;
   for (auto& n : t.numbers) {
     if (n.id != number_id) continue;
     n.messaging_profile_id = profile_id;
@@ -309,14 +375,13 @@ std::optional<core::PhoneNumber> Store::set_number_profile(
 
 std::optional<std::string> Store::pool_number(const std::string& tenant, const std::string& profile_id,
                                               uint64_t pick) const {
-  std::shared_lock<std::shared_mutex> lk(mu_);
-  const Tenant* t = find_tenant_locked(tenant);
-  if (!t) return std::nullopt;
+  auto a = read_account(tenant);
+  if (!a) return std::nullopt;
   size_t count = 0;
-  for (const auto& n : t->numbers) count += n.messaging_profile_id == profile_id;
+  for (const auto& n : a.t->numbers) count += n.messaging_profile_id == profile_id;
   if (count == 0) return std::nullopt;
   size_t want = pick % count;
-  for (const auto& n : t->numbers) {
+  for (const auto& n : a.t->numbers) {
     if (n.messaging_profile_id != profile_id) continue;
     if (want-- == 0) return n.phone_number;
   }
@@ -345,10 +410,9 @@ SenderProfile sender_view(const core::MessagingProfile& p) {
 
 std::optional<SenderProfile> Store::sender_profile(const std::string& tenant,
                                                    const std::string& profile_id) const {
-  std::shared_lock<std::shared_mutex> lk(mu_);
-  const Tenant* t = find_tenant_locked(tenant);
-  if (!t) return std::nullopt;
-  for (const auto& p : t->profiles) {
+  auto a = read_account(tenant);
+  if (!a) return std::nullopt;
+  for (const auto& p : a.t->profiles) {
     if (p.id == profile_id) return sender_view(p);
   }
   return std::nullopt;
@@ -356,13 +420,12 @@ std::optional<SenderProfile> Store::sender_profile(const std::string& tenant,
 
 std::optional<SenderProfile> Store::number_sender(const std::string& tenant,
                                                   std::string_view e164) const {
-  std::shared_lock<std::shared_mutex> lk(mu_);
-  const Tenant* t = find_tenant_locked(tenant);
-  if (!t) return std::nullopt;
-  for (const auto& n : t->numbers) {
+  auto a = read_account(tenant);
+  if (!a) return std::nullopt;
+  for (const auto& n : a.t->numbers) {
     if (n.phone_number != e164) continue;
     if (!n.messaging_profile_id) return std::nullopt;
-    for (const auto& p : t->profiles) {
+    for (const auto& p : a.t->profiles) {
       if (p.id == *n.messaging_profile_id) return sender_view(p);
     }
     return std::nullopt;
@@ -371,19 +434,18 @@ std::optional<SenderProfile> Store::number_sender(const std::string& tenant,
 }
 
 std::optional<std::string> Store::first_profile_id(const std::string& tenant) const {
-  std::shared_lock<std::shared_mutex> lk(mu_);
-  const Tenant* t = find_tenant_locked(tenant);
-  if (!t || t->profiles.empty()) return std::nullopt;
-  return t->profiles.front().id;
+  auto a = read_account(tenant);
+  if (!a || a.t->profiles.empty()) return std::nullopt;
+  return a.t->profiles.front().id;
 }
 
 bool Store::is_owned(std::string_view e164) const {
-  std::shared_lock<std::shared_mutex> lk(mu_);
+  std::shared_lock<std::shared_mutex> lk(reg_mu_);
   return owned_.count(std::string(e164)) != 0;
 }
 
 std::optional<std::string> Store::owner_of(std::string_view e164) const {
-  std::shared_lock<std::shared_mutex> lk(mu_);
+  std::shared_lock<std::shared_mutex> lk(reg_mu_);
   auto it = owned_.find(std::string(e164));
   if (it == owned_.end()) return std::nullopt;
   return it->second;
@@ -394,9 +456,9 @@ std::optional<std::string> Store::owner_of(std::string_view e164) const {
 OrderResult Store::create_order(const std::string& tenant, const std::vector<std::string>& numbers,
                                 const std::optional<std::string>& profile_id,
                                 const std::optional<std::string>& customer_reference) {
-  std::unique_lock<std::shared_mutex> lk(mu_);
   OrderResult r;
-  Tenant& t = tenant_locked(tenant);
+  auto w = write_account(tenant, "create_order");
+  Tenant& t = *w.t;
   if (profile_id) {
     bool found = false;
     for (const auto& p : t.profiles) found = found || p.id == *profile_id;
@@ -405,24 +467,35 @@ OrderResult Store::create_order(const std::string& tenant, const std::vector<std
       return r;
     }
   }
-  for (size_t i = 0; i < numbers.size(); ++i) {
-    bool dup = owned_.count(numbers[i]) != 0;
-    for (size_t j = 0; j < i && !dup; ++j) dup = numbers[j] == numbers[i];
-    if (dup) {
-      r.problem = OrderProblem::AlreadyOwned;
-      r.index = i;
-      return r;
+  {
+    // Claimed in one step, so two tenants ordering the same number cannot both get it.
+    std::unique_lock<std::shared_mutex> lk(reg_mu_);
+    for (size_t i = 0; i < numbers.size(); ++i) {
+      bool dup = owned_.count(numbers[i]) != 0;
+      for (size_t j = 0; j < i && !dup; ++j) dup = numbers[j] == numbers[i];
+      if (dup) {
+        r.problem = OrderProblem::AlreadyOwned;
+        r.index = i;
+        return r;
+      }
     }
+    for (const auto& num : numbers) owned_[num] = tenant;
   }
   core::NumberOrder& o = r.order;
-  o.id = core::uuid_v4(rng_);
+  {
+    std::lock_guard<std::mutex> lk(rng_mu_);
+    o.id = core::uuid_v4(rng_);
+  }
   o.messaging_profile_id = profile_id;
   o.customer_reference = customer_reference;
   o.created_at = o.updated_at = now_str();
   for (const auto& num : numbers) {
-    auto n = make_number_locked(t, num, profile_id);
+    auto n = make_number(t, num, profile_id);
     core::NumberOrderPhoneNumber on;
-    on.id = core::uuid_v4(rng_);
+    {
+      std::lock_guard<std::mutex> lk(rng_mu_);
+      on.id = core::uuid_v4(rng_);
+    }
     on.phone_number = num;
     on.country_code = n.country_iso_alpha2;
     o.phone_numbers.push_back(on);
@@ -435,19 +508,17 @@ OrderResult Store::create_order(const std::string& tenant, const std::vector<std
 
 std::optional<core::NumberOrder> Store::get_order(const std::string& tenant,
                                                   const std::string& id) const {
-  std::shared_lock<std::shared_mutex> lk(mu_);
-  const Tenant* t = find_tenant_locked(tenant);
-  if (!t) return std::nullopt;
-  for (const auto& o : t->orders) {
+  auto a = read_account(tenant);
+  if (!a) return std::nullopt;
+  for (const auto& o : a.t->orders) {
     if (o.id == id) return o;
   }
   return std::nullopt;
 }
 
 std::vector<core::NumberOrder> Store::list_orders(const std::string& tenant) const {
-  std::shared_lock<std::shared_mutex> lk(mu_);
-  const Tenant* t = find_tenant_locked(tenant);
-  return t ? t->orders : std::vector<core::NumberOrder>{};
+  auto a = read_account(tenant);
+  return a ? a.t->orders : std::vector<core::NumberOrder>{};
 }
 
 // ---- messages ----
@@ -489,54 +560,81 @@ void Store::put_message(const std::string& tenant, core::Message m,
 
 void Store::put_message(const std::string& tenant, core::Message m, std::vector<TimedStatus> timeline) {
   const auto now = clock_.now();
-  // Every send takes this lock, and a message is some thirty strings: its node is allocated
-  // before the lock and the evicted ones are freed after it.
+  // Every send takes its tenant's lock, and a message is some thirty strings: its node is
+  // allocated before the lock and the evicted ones are freed after it.
   MessageMap staging;
   std::string id = m.id;
   auto node = staging.extract(
-      staging.emplace(id, StoredMessage{tenant, std::move(m), now, std::move(timeline), 0}).first);
+      staging.emplace(id, StoredMessage{std::move(m), now, std::move(timeline), 0,
+                                        put_seq_.fetch_add(1, std::memory_order_relaxed)})
+          .first);
   std::vector<MessageMap::node_type> evicted;
   evicted.reserve(2);
-  std::lock_guard<std::mutex> lk(msg_mu_);
-  auto r = messages_.insert(std::move(node));
-  if (!r.inserted) {
-    r.position->second = std::move(r.node.mapped());
-    return;
+  std::shared_ptr<Shard> mine;
+  for (;;) {
+    mine = shard_for(tenant);
+    std::lock_guard<std::mutex> lk(mine->msg_mu);
+    if (mine->retired) continue;   // a reset replaced it just now
+    auto r = mine->messages.insert(std::move(node));
+    if (!r.inserted) {
+      const uint64_t seq = r.position->second.seq;   // a replaced message keeps its place
+      r.position->second = std::move(r.node.mapped());
+      r.position->second.seq = seq;
+      return;
+    }
+    mine->order.push_back(std::move(id));
+    recount_locked(*mine, mine->order.size() - 1, mine->order.size());
+    if (mine->order.size() > config_.settings.max_messages_per_tenant) evict_oldest_locked(*mine, evicted);
+    while (total_messages_.load() > config_.settings.max_messages && heaviest_is(*mine))
+      evict_oldest_locked(*mine, evicted);
+    break;
   }
-  message_order_.push_back(id);
-  auto& mine = tenant_order_[tenant];
-  mine.push_back(std::move(id));
-  recount_locked(tenant, mine.size() - 1, mine.size());
-  if (mine.size() > config_.settings.max_messages_per_tenant) evict_oldest_locked(tenant, evicted);
-  while (messages_.size() > config_.settings.max_messages && !tenants_by_count_.empty()) {
-    const std::string heaviest = tenants_by_count_.rbegin()->second;
-    evict_oldest_locked(heaviest, evicted);
-  }
-  // Ids evicted through a tenant stay in the global order until they reach its front; drop them
-  // in one pass once they outnumber the live ones, so the order stays bounded too.
-  while (!message_order_.empty() && !messages_.count(message_order_.front())) message_order_.pop_front();
-  if (message_order_.size() > 2 * messages_.size() + 1024) {
-    std::deque<std::string> live;
-    for (auto& m : message_order_)
-      if (messages_.count(m)) live.push_back(std::move(m));
-    message_order_.swap(live);
+  // Over the store cap because another tenant holds the most: evict that tenant's oldest, unless
+  // its messages are locked by a long read (never wait for another tenant; a later send evicts).
+  while (total_messages_.load() > config_.settings.max_messages) {
+    auto heavy = heaviest();
+    if (!heavy || heavy == mine) break;
+    std::unique_lock<std::mutex> lk(heavy->msg_mu, std::try_to_lock);
+    if (!lk.owns_lock() || heavy->retired || heavy->order.empty()) break;
+    evict_oldest_locked(*heavy, evicted);
   }
 }
 
-void Store::recount_locked(const std::string& tenant, size_t before, size_t after) {
-  if (before > 0) tenants_by_count_.erase({before, tenant});
-  if (after > 0) tenants_by_count_.insert({after, tenant});
+void Store::recount_locked(Shard& s, size_t before, size_t after) {
+  if (before == after) return;
+  std::lock_guard<std::mutex> lk(count_mu_);
+  if (before > 0 && after > 0) {   // re-key the node: no allocation on the send path
+    auto node = tenants_by_count_.extract({before, s.id, &s});
+    if (node) {
+      std::get<0>(node.value()) = after;
+      tenants_by_count_.insert(std::move(node));
+    }
+  } else if (before > 0) {
+    tenants_by_count_.erase({before, s.id, &s});
+  } else {
+    tenants_by_count_.insert({after, s.id, &s});
+  }
+  total_messages_.fetch_add(after - before);   // wraps correctly when after < before
 }
 
-void Store::evict_oldest_locked(const std::string& tenant, std::vector<MessageMap::node_type>& out) {
-  auto it = tenant_order_.find(tenant);
-  if (it == tenant_order_.end() || it->second.empty()) return;
-  auto& ids = it->second;
-  const size_t before = ids.size();
-  out.push_back(messages_.extract(ids.front()));
-  ids.pop_front();
-  recount_locked(tenant, before, ids.size());
-  if (ids.empty()) tenant_order_.erase(it);
+bool Store::heaviest_is(const Shard& s) const {
+  std::lock_guard<std::mutex> lk(count_mu_);
+  return !tenants_by_count_.empty() && std::get<2>(*tenants_by_count_.rbegin()) == &s;
+}
+
+std::shared_ptr<Store::Shard> Store::heaviest() const {
+  std::lock_guard<std::mutex> lk(count_mu_);
+  if (tenants_by_count_.empty()) return nullptr;
+  // Listed shards are alive: reset() unlists a shard before letting it go.
+  return std::get<2>(*tenants_by_count_.rbegin())->shared_from_this();
+}
+
+void Store::evict_oldest_locked(Shard& s, std::vector<MessageMap::node_type>& out) {
+  if (s.order.empty()) return;
+  const size_t before = s.order.size();
+  out.push_back(s.messages.extract(s.order.front()));
+  s.order.pop_front();
+  recount_locked(s, before, s.order.size());
 }
 
 void Store::apply_status(core::Message& m, const std::string& status,
@@ -569,9 +667,12 @@ void Store::catch_up(StoredMessage& sm) const {
 }
 
 std::optional<core::Message> Store::get_message(const std::string& tenant, const std::string& id) const {
-  std::lock_guard<std::mutex> lk(msg_mu_);
-  auto it = messages_.find(id);
-  if (it == messages_.end() || it->second.tenant != tenant) return std::nullopt;
+  auto s = find_shard(tenant);
+  if (!s) return std::nullopt;
+  std::lock_guard<std::mutex> lk(s->msg_mu);
+  held(tenant, "get_message");
+  auto it = s->messages.find(id);
+  if (it == s->messages.end()) return std::nullopt;
   if (clock_.now() - it->second.created > std::chrono::seconds(config_.settings.retention_seconds)) {
     return std::nullopt;   // contract §3.5: only the last 10 days (configurable) can be read
   }
@@ -581,29 +682,50 @@ std::optional<core::Message> Store::get_message(const std::string& tenant, const
 
 std::vector<std::pair<std::string, core::Message>> Store::recent_messages(const std::string& tenant,
                                                                           size_t limit) const {
-  std::lock_guard<std::mutex> lk(msg_mu_);
-  std::vector<std::pair<std::string, core::Message>> out;
-  for (auto it = message_order_.rbegin(); it != message_order_.rend() && out.size() < limit; ++it) {
-    auto m = messages_.find(*it);
-    if (m == messages_.end()) continue;
-    if (!tenant.empty() && m->second.tenant != tenant) continue;
-    catch_up(m->second);
-    out.emplace_back(m->second.tenant, m->second.message);
+  std::vector<std::shared_ptr<Shard>> shards;
+  if (!tenant.empty()) {
+    if (auto s = find_shard(tenant)) shards.push_back(std::move(s));
+  } else {
+    std::shared_lock<std::shared_mutex> lk(reg_mu_);
+    for (const auto& [id, s] : shards_) shards.push_back(s);
   }
+  // Each tenant's newest `limit`, one tenant's lock at a time, then merged newest first.
+  std::vector<std::pair<uint64_t, std::pair<std::string, core::Message>>> all;
+  for (const auto& s : shards) {
+    std::lock_guard<std::mutex> lk(s->msg_mu);
+    held(s->id, "recent_messages");
+    size_t taken = 0;
+    for (auto it = s->order.rbegin(); it != s->order.rend() && taken < limit; ++it) {
+      auto m = s->messages.find(*it);
+      if (m == s->messages.end()) continue;
+      catch_up(m->second);
+      all.push_back({m->second.seq, {s->id, m->second.message}});
+      ++taken;
+    }
+  }
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  if (all.size() > limit) all.resize(limit);
+  std::vector<std::pair<std::string, core::Message>> out;
+  out.reserve(all.size());
+  for (auto& e : all) out.push_back(std::move(e.second));
   return out;
 }
 
-size_t Store::message_count() const {
-  std::lock_guard<std::mutex> lk(msg_mu_);
-  return messages_.size();
-}
+size_t Store::message_count() const { return total_messages_.load(); }
 
 std::map<std::string, uint64_t> Store::messages_by_status() const {
-  std::lock_guard<std::mutex> lk(msg_mu_);
+  std::vector<std::shared_ptr<Shard>> shards;
+  {
+    std::shared_lock<std::shared_mutex> lk(reg_mu_);
+    for (const auto& [id, s] : shards_) shards.push_back(s);
+  }
   std::map<std::string, uint64_t> out;
-  for (auto& [id, sm] : messages_) {
-    catch_up(sm);
-    ++out[sm.message.status()];
+  for (const auto& s : shards) {
+    std::lock_guard<std::mutex> lk(s->msg_mu);
+    for (auto& [id, sm] : s->messages) {
+      catch_up(sm);
+      ++out[sm.message.status()];
+    }
   }
   return out;
 }
@@ -612,9 +734,11 @@ std::optional<core::Message> Store::advance(const std::string& tenant_id, const 
                                             const std::string& status,
                                             const std::vector<core::ErrorObject>& errors,
                                             core::TimePoint at) {
-  std::lock_guard<std::mutex> lk(msg_mu_);
-  auto it = messages_.find(message_id);
-  if (it == messages_.end() || it->second.tenant != tenant_id) return std::nullopt;
+  auto s = find_shard(tenant_id);
+  if (!s) return std::nullopt;
+  std::lock_guard<std::mutex> lk(s->msg_mu);
+  auto it = s->messages.find(message_id);
+  if (it == s->messages.end()) return std::nullopt;
   StoredMessage& sm = it->second;
   // Timeline steps come earlier in the lifecycle than any event the engine applies: finish them
   // first, whatever the clock says, so a status never goes backwards.
@@ -630,9 +754,11 @@ std::optional<core::Message> Store::advance(const std::string& tenant_id, const 
 
 bool Store::follow_timeline(const std::string& tenant_id, const std::string& message_id,
                             std::vector<TimedStatus> steps) {
-  std::lock_guard<std::mutex> lk(msg_mu_);
-  auto it = messages_.find(message_id);
-  if (it == messages_.end() || it->second.tenant != tenant_id) return false;
+  auto s = find_shard(tenant_id);
+  if (!s) return false;
+  std::lock_guard<std::mutex> lk(s->msg_mu);
+  auto it = s->messages.find(message_id);
+  if (it == s->messages.end()) return false;
   it->second.timeline = std::move(steps);
   it->second.applied = 0;
   catch_up(it->second);

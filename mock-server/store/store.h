@@ -1,10 +1,14 @@
 // The mock's state: tenants (one per API key in open mode), their messaging profiles, owned
-// numbers and number orders, and every message. Thread-safe with two locks that never nest:
-// a reader-writer lock over tenants, profiles and numbers (every send reads them; only the
-// management API writes), and a mutex over messages. Critical sections only copy or update small
-// structs, never serialise JSON or do I/O. Implements MessageLifecycle so the webhook engine
-// moves messages through queued -> sending -> sent -> final, and GET /v2/messages/{id} shows the
-// same state the webhooks carry (contract §3.3).
+// numbers and number orders, and every message. Thread-safe, and tenants do not wait for each
+// other: each tenant is a shard with its own locks (a reader-writer lock over its profiles,
+// numbers and orders, a mutex over its messages), found through a registry whose lock is held
+// only for a map lookup or insert (API keys, tenants, which tenant owns a number). A tenant's
+// long operation (a big list, an order, a page of messages) holds its own shard only. Locks are
+// taken in one order: a shard's lock, then the registry, then the id generator or the message
+// counts; the registry lock is never held while waiting for a shard. Critical sections copy or
+// update small structs, never serialise JSON or do I/O. Implements MessageLifecycle so the
+// webhook engine moves messages through queued -> sending -> sent -> final, and
+// GET /v2/messages/{id} shows the same state the webhooks carry (contract §3.3).
 //
 // Not owned here: HTTP parsing and validation (http/), webhook delivery (webhook/), journal of
 // requests (store/journal.h).
@@ -13,6 +17,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <shared_mutex>
@@ -20,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 #include "config/config.h"
@@ -141,7 +147,9 @@ class Store final : public MessageLifecycle {
   std::string new_message_id();
   // Stores an accepted outbound (or inbound) message. Beyond max_messages_per_tenant the
   // tenant's own oldest message is evicted; beyond max_messages, the oldest message of the tenant
-  // holding the most (so one tenant's burst only ever evicts its own messages).
+  // holding the most (so one tenant's burst only ever evicts its own messages). When that tenant
+  // is busy (its messages locked by a long read), the store stays over the cap until a later send
+  // finds it free rather than waiting for it.
   // final_status / final_errors drive the auto lifecycle only.
   void put_message(const std::string& tenant, core::Message m,
                    std::optional<std::string> final_status = std::nullopt,
@@ -153,7 +161,7 @@ class Store final : public MessageLifecycle {
   // Newest first; tenant "" = all tenants.
   std::vector<std::pair<std::string, core::Message>> recent_messages(const std::string& tenant,
                                                                      size_t limit) const;
-  size_t message_count() const;
+  size_t message_count() const;   // every tenant's; may briefly exceed max_messages (see put_message)
   std::map<std::string, uint64_t> messages_by_status() const;
 
   // MessageLifecycle: sets every recipient's status; sent_at on "sent"; completed_at, cost and
@@ -167,6 +175,12 @@ class Store final : public MessageLifecycle {
   bool follow_timeline(const std::string& tenant_id, const std::string& message_id,
                        std::vector<TimedStatus> steps) override;
 
+ // Test seam: called with the tenant and the operation's name while that operation holds the
+  // tenant's lock (profile, number and order writes; reading one message; listing messages), so
+  // a test can hold one tenant's lock for as long as it likes and show the others are served.
+  using HoldHook = std::function<void(const std::string& tenant, std::string_view op)>;
+  void set_hold_hook(HoldHook hook);
+
  private:
   struct Tenant {
     std::string id;
@@ -176,49 +190,80 @@ class Store final : public MessageLifecycle {
     std::vector<core::NumberOrder> orders;
   };
   struct StoredMessage {
-    std::string tenant;
     core::Message message;
     core::TimePoint created;
     std::vector<TimedStatus> timeline;   // applied lazily, on read (see catch_up)
     size_t applied = 0;                  // timeline steps already applied
+    uint64_t seq = 0;                    // store-wide insertion order (listing all tenants)
   };
-
-  Tenant& tenant_locked(const std::string& id);
-  const Tenant* find_tenant_locked(const std::string& id) const;
+  using MessageMap = std::unordered_map<std::string, StoredMessage>;
+  // One tenant: its account and its messages, each under its own lock.
+  struct Shard : std::enable_shared_from_this<Shard> {
+    std::string id;
+    mutable std::shared_mutex mu;             // account, has_account
+    bool has_account = false;                 // false: only messages were stored for this id
+    Tenant account;
+    mutable std::mutex msg_mu;                // everything below
+    mutable MessageMap messages;
+    std::deque<std::string> order;            // message ids, oldest first
+    bool retired = false;                     // reset() replaced this shard: look it up again
+  };
+  // A tenant's account under its shard's lock (shared for reads); false when unknown.
+  struct AccountRead {
+    std::shared_ptr<const Shard> shard;
+    std::shared_lock<std::shared_mutex> lock;
+    const Tenant* t = nullptr;
+    explicit operator bool() const { return t != nullptr; }
+  };
+  struct AccountWrite {
+    std::shared_ptr<Shard> shard;
+    std::unique_lock<std::shared_mutex> lock;
+    Tenant* t = nullptr;
+  };
+  AccountRead read_account(const std::string& tenant) const;
+  AccountWrite write_account(const std::string& tenant, std::string_view op);   // creates it if unknown
+  std::shared_ptr<Shard> find_shard(const std::string& tenant) const;
+  std::shared_ptr<Shard> shard_for(const std::string& tenant);                 // creates it if unknown
+  std::shared_ptr<Shard> new_shard_locked(const std::string& tenant);          // under reg_mu_ (unique)
   void build_configured_locked();
-  Tenant& create_open_tenant_locked(const std::string& key);
-  core::PhoneNumber make_number_locked(Tenant& t, const std::string& e164,
-                                       const std::optional<std::string>& profile_id);
+  std::string create_open_tenant_locked(const std::string& key);
+  core::PhoneNumber make_number(const Tenant& t, const std::string& e164,
+                                const std::optional<std::string>& profile_id);   // takes rng_mu_
   std::string now_str() const;
   void apply_status(core::Message& m, const std::string& status,
                     const std::vector<core::ErrorObject>& errors, core::TimePoint at) const;
-  void catch_up(StoredMessage& sm) const;   // under msg_mu_
+  void catch_up(StoredMessage& sm) const;   // under the shard's msg_mu
+  void held(const std::string& tenant, std::string_view op) const;
+  // Under the shard's msg_mu: drop its oldest message into `out` (freed after the lock).
+  void evict_oldest_locked(Shard& s, std::vector<MessageMap::node_type>& out);
+  // Under the shard's msg_mu: its message count went from `before` to `after`.
+  void recount_locked(Shard& s, size_t before, size_t after);
+  bool heaviest_is(const Shard& s) const;
+  std::shared_ptr<Shard> heaviest() const;
 
   const MockConfig& config_;
   const uint64_t seed_;
   const core::Clock& clock_;
-  // Tenants, profiles, numbers, orders and rng_.
-  mutable std::shared_mutex mu_;
-  core::Rng rng_;
+  // Registry: API keys, tenants' shards, owned numbers, the open-tenant count.
+  mutable std::shared_mutex reg_mu_;
   std::unordered_map<std::string, std::string> key_to_tenant_;
-  std::unordered_map<std::string, Tenant> tenants_;
+  std::unordered_map<std::string, std::shared_ptr<Shard>> shards_;
   std::unordered_map<std::string, std::string> owned_;   // e164 -> tenant id
-  // Messages.
-  mutable std::mutex msg_mu_;
+  size_t open_tenants_ = 0;                              // tenants created in open mode
+  // Ids of profiles, numbers and orders.
+  std::mutex rng_mu_;
+  core::Rng rng_;
+  // Tenants by how many messages they hold, so the per-tenant cap and the store cap both evict
+  // from the tenant that fills the store, never from a tenant with fewer messages.
+  mutable std::mutex count_mu_;
+  std::set<std::tuple<size_t, std::string, Shard*>> tenants_by_count_;
+  std::atomic<size_t> total_messages_{0};
+  std::atomic<uint64_t> put_seq_{0};
   std::atomic<bool> auto_lifecycle_{true};
   std::atomic<uint64_t> message_seq_{0};
   std::atomic<uint64_t> id_seed_;
-  using MessageMap = std::unordered_map<std::string, StoredMessage>;
-  mutable MessageMap messages_;
-  std::deque<std::string> message_order_;                // insertion order (may hold evicted ids)
-  // Per tenant: its message ids in insertion order, and tenants by how many they hold, so the
-  // per-tenant cap and the store cap both evict from the tenant that fills the store, never
-  // from a tenant with fewer messages.
-  std::unordered_map<std::string, std::deque<std::string>> tenant_order_;
-  std::set<std::pair<size_t, std::string>> tenants_by_count_;
-  void evict_oldest_locked(const std::string& tenant, std::vector<MessageMap::node_type>& out);
-  void recount_locked(const std::string& tenant, size_t before, size_t after);
-  size_t open_tenants_ = 0;                              // tenants created in open mode
+  std::atomic<bool> has_hook_{false};
+  std::shared_ptr<const HoldHook> hook_;   // atomic access
 };
 
 }  // namespace harness::mock

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
@@ -326,6 +327,20 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   if (a.empty()) return true;
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+SecretMatcher::SecretMatcher(std::string_view secret) : empty_(secret.empty()) {
+  unsigned char key[32];
+  if (RAND_bytes(key, sizeof key) != 1) throw std::runtime_error("no randomness for the secret matcher");
+  key_.assign(reinterpret_cast<const char*>(key), sizeof key);
+  digest_ = hmac_sha256(key_, secret);
+}
+
+bool SecretMatcher::matches(std::string_view presented) const {
+  const std::string d = hmac_sha256(key_, presented);
+  const bool same = d.size() == digest_.size() && !digest_.empty() &&
+                    CRYPTO_memcmp(d.data(), digest_.data(), digest_.size()) == 0;
+  return same && !empty_;
 }
 
 }  // namespace harness::core

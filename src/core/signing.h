@@ -75,6 +75,24 @@ VerifyStatus verify_hmac_header(std::string_view secret, std::string_view header
                                 std::string_view body, int64_t now_unix,
                                 std::optional<int64_t> tolerance_seconds = kDefaultToleranceSeconds);
 
+// Lengths may differ in time (for values of public, fixed sizes such as signatures).
 bool constant_time_equal(std::string_view a, std::string_view b);
+
+// A configured secret (the mock's admin token) checked against presented values without revealing
+// its contents or its length through timing: both are reduced to HMAC-SHA256 digests under a key
+// drawn at random on construction (the secret's once), and the digests are compared with
+// CRYPTO_memcmp. The time a check takes depends on the presented value's length only.
+class SecretMatcher {
+ public:
+  explicit SecretMatcher(std::string_view secret = {});
+  bool empty() const { return empty_; }   // no secret configured
+  // False when empty(): an unset secret matches nothing.
+  bool matches(std::string_view presented) const;
+
+ private:
+  std::string key_;
+  std::string digest_;
+  bool empty_ = true;
+};
 
 }  // namespace harness::core

@@ -240,6 +240,27 @@ TEST_F(AdminTokenTest, ControlNeedsTokenApiDoesNot) {
   EXPECT_EQ(send({{"to", "+17735550188"}, {"text", "a"}}).status, 200);
 }
 
+// Over the socket: the token is accepted, and every wrong token is refused with the envelope,
+// whatever its length (shorter, longer, a prefix, an extension, one byte off).
+TEST_F(AdminTokenTest, WrongTokensOfEveryLengthAre401) {
+  const std::string token = "s3cret";
+  auto with = [&](const std::string& t) { return wrap(client_->Get("/_mock/health", {{"Authorization", "Bearer " + t}})); };
+  EXPECT_EQ(with(token).status, 200);
+  for (size_t n = 1; n <= 2 * token.size() + 1; ++n) {
+    SCOPED_TRACE(n);
+    std::vector<std::string> wrong = {std::string(n, 'z')};
+    if (n < token.size()) wrong.push_back(token.substr(0, n));
+    if (n > token.size()) wrong.push_back(token + std::string(n - token.size(), 't'));
+    if (n == token.size()) wrong.push_back("s3creT");
+    for (const auto& w : wrong) {
+      auto r = with(w);
+      EXPECT_EQ(r.status, 401) << w;
+      EXPECT_EQ(r.code(), "10009") << w;
+    }
+  }
+  EXPECT_EQ(with(token).status, 200);
+}
+
 // ---- seams ----
 
 struct ScriptedInterceptor : RequestInterceptor {

@@ -252,6 +252,42 @@ TEST(CoreSigningTest, ConstantTimeEqual) {
   EXPECT_FALSE(constant_time_equal(std::string("a\0b", 3), std::string("a\0c", 3)));
 }
 
+// The configured secret is accepted; every other value is refused, whatever its length: each
+// prefix and extension of the secret, each one-byte change, and values of every length up to
+// twice the secret's (a length check alone would reveal how long the secret is).
+TEST(CoreSigningTest, SecretMatcherAcceptsOnlyTheSecret) {
+  const std::string secret = "s3cret-admin-token";
+  SecretMatcher m(secret);
+  EXPECT_FALSE(m.empty());
+  EXPECT_TRUE(m.matches(secret));
+  EXPECT_TRUE(m.matches(std::string(secret)));   // not pointer identity
+  for (size_t n = 0; n <= 2 * secret.size(); ++n) {
+    SCOPED_TRACE(n);
+    EXPECT_FALSE(m.matches(std::string(n, 'x')));
+    if (n < secret.size()) {
+      EXPECT_FALSE(m.matches(secret.substr(0, n)));
+    }
+    if (n > secret.size()) {
+      EXPECT_FALSE(m.matches(secret + std::string(n - secret.size(), secret.back())));
+    }
+  }
+  for (size_t i = 0; i < secret.size(); ++i) {
+    std::string near = secret;
+    near[i] ^= 1;
+    EXPECT_FALSE(m.matches(near)) << i;
+  }
+  EXPECT_FALSE(m.matches(secret + std::string(1, '\0')));
+  // Two matchers of one secret agree although their keys differ.
+  EXPECT_TRUE(SecretMatcher(secret).matches(secret));
+}
+
+TEST(CoreSigningTest, EmptySecretMatchesNothing) {
+  SecretMatcher none;
+  EXPECT_TRUE(none.empty());
+  EXPECT_FALSE(none.matches(""));
+  EXPECT_FALSE(none.matches("anything"));
+}
+
 TEST(CoreSigningTest, VerifyStatusNames) {
   EXPECT_EQ(to_string(VerifyStatus::Ok), "ok");
   EXPECT_EQ(to_string(VerifyStatus::StaleTimestamp), "timestamp too old");

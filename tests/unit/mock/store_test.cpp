@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
+#include <condition_variable>
+#include <mutex>
 #include <set>
+#include <string_view>
+#include <thread>
 #include "control/control_api.h"
 #include "store/inventory.h"
 #include "store/journal.h"
@@ -14,6 +18,16 @@ core::Message outbound(Store& s) {
   m.to.push_back({"+17735550188", std::string("queued"), std::nullopt, std::nullopt});
   m.parts = 2;
   return m;
+}
+
+// Stores `n` outbound messages for `tenant`, oldest first.
+std::vector<core::Message> put_outbound(Store& s, const std::string& tenant, int n) {
+  std::vector<core::Message> out;
+  for (int i = 0; i < n; ++i) {
+    out.push_back(outbound(s));
+    s.put_message(tenant, out.back());
+  }
+  return out;
 }
 
 TEST(StoreTest, OpenModeTenantsAreIsolatedAndDeterministic) {
@@ -50,6 +64,100 @@ TEST(StoreTest, EvictsOldestBeyondCapAndHonoursRetention) {
   EXPECT_FALSE(s.get_message("other", m3.id));
   clock.advance(std::chrono::seconds(61));
   EXPECT_FALSE(s.get_message(t, m3.id));
+}
+
+// Beyond the store cap the tenant holding the most loses its oldest, whoever sent last; the
+// per-tenant cap evicts only the sender's own.
+TEST(StoreTest, StoreCapEvictsFromTheTenantHoldingTheMost) {
+  MockConfig cfg;
+  cfg.settings.max_messages = 4;
+  cfg.settings.max_messages_per_tenant = 3;
+  core::ManualClock clock;
+  Store s(cfg, 1, clock);
+  auto big = *s.authenticate("KEYbig"), small = *s.authenticate("KEYsmall");
+  std::vector<core::Message> b = put_outbound(s, big, 4);
+  EXPECT_FALSE(s.get_message(big, b[0].id));   // its own cap
+  EXPECT_EQ(s.message_count(), 3u);
+  auto s1 = outbound(s), s2 = outbound(s);
+  s.put_message(small, s1);
+  s.put_message(small, s2);                     // 5 > 4: big holds the most
+  EXPECT_EQ(s.message_count(), 4u);
+  EXPECT_FALSE(s.get_message(big, b[1].id));
+  EXPECT_TRUE(s.get_message(big, b[2].id));
+  EXPECT_TRUE(s.get_message(small, s1.id));
+  EXPECT_TRUE(s.get_message(small, s2.id));
+  auto all = s.recent_messages("", 10);
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[0].second.id, s2.id);           // newest first across tenants
+  EXPECT_EQ(all[3].second.id, b[2].id);
+  EXPECT_EQ(all[0].first, small);
+  EXPECT_EQ(s.recent_messages(big, 10).size(), 2u);
+  EXPECT_EQ(s.recent_messages("", 1).size(), 1u);
+}
+
+// A sender never waits for a busy tenant to evict from it: the store goes over its cap while
+// that tenant's messages are locked, and back under it with the next send once they are not.
+TEST(StoreTest, SendsDoNotWaitForABusyTenantToEvict) {
+  MockConfig cfg;
+  cfg.settings.max_messages = 4;
+  core::ManualClock clock;
+  Store s(cfg, 1, clock);
+  auto busy = *s.authenticate("KEYbusy"), other = *s.authenticate("KEYother");
+  std::vector<core::Message> b = put_outbound(s, busy, 4);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool holding = false, release = false;
+  s.set_hold_hook([&](const std::string& tenant, std::string_view op) {
+    if (tenant != busy || op != "get_message") return;
+    std::unique_lock<std::mutex> lk(mu);
+    holding = true;
+    cv.notify_all();
+    cv.wait_for(lk, std::chrono::seconds(60), [&] { return release; });
+  });
+  std::thread reader([&] { EXPECT_TRUE(s.get_message(busy, b[3].id)); });
+  {
+    std::unique_lock<std::mutex> lk(mu);
+    ASSERT_TRUE(cv.wait_for(lk, std::chrono::seconds(10), [&] { return holding; }));
+  }
+  auto o1 = outbound(s);
+  s.put_message(other, o1);   // returns although `busy` holds the most and is locked
+  EXPECT_EQ(s.message_count(), 5u);
+  {
+    std::lock_guard<std::mutex> lk(mu);
+    release = true;
+  }
+  cv.notify_all();
+  reader.join();
+  s.set_hold_hook(nullptr);
+  auto o2 = outbound(s);
+  s.put_message(other, o2);   // busy is free again: its two oldest go, back to the cap
+  EXPECT_EQ(s.message_count(), 4u);
+  EXPECT_FALSE(s.get_message(busy, b[0].id));
+  EXPECT_FALSE(s.get_message(busy, b[1].id));
+  EXPECT_TRUE(s.get_message(busy, b[2].id));
+  EXPECT_TRUE(s.get_message(other, o1.id));
+  EXPECT_TRUE(s.get_message(other, o2.id));
+}
+
+TEST(StoreTest, ResetForgetsEveryTenantsMessagesAndCounts) {
+  MockConfig cfg;
+  cfg.settings.max_messages = 3;
+  core::ManualClock clock;
+  Store s(cfg, 1, clock);
+  auto a = *s.authenticate("KEYa");
+  for (int i = 0; i < 3; ++i) s.put_message(a, outbound(s));
+  s.reset();
+  EXPECT_EQ(s.message_count(), 0u);
+  EXPECT_TRUE(s.recent_messages("", 10).empty());
+  a = *s.authenticate("KEYa");
+  auto b = *s.authenticate("KEYb");
+  std::vector<core::Message> kept;
+  for (int i = 0; i < 3; ++i) {
+    kept.push_back(outbound(s));
+    s.put_message(i % 2 ? a : b, kept.back());
+  }
+  EXPECT_EQ(s.message_count(), 3u);   // nothing left over from before the reset to evict for
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(s.get_message(i % 2 ? a : b, kept[i].id)) << i;
 }
 
 // One stored outbound message, in a store whose messages only move when told (no engine here).
