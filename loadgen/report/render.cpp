@@ -139,109 +139,263 @@ std::string progress_line(const LiveSnapshot& now, const LiveSnapshot& before, d
 
 namespace {
 
-// A small line chart: series of (x, y) with a shared axis, y linear from 0.
+// A line chart in inline SVG that scales with the page (viewBox, width 100%): series of (x, y)
+// on shared axes, y linear from 0 with round ticks, a legend above the plot.
 struct Series {
   std::string name, color;
   std::vector<std::pair<double, double>> pts;
+  bool dashed = false;
 };
 
-std::string svg_chart(const std::string& title, const std::string& xlabel, const std::string& ylabel,
-                      const std::vector<Series>& series, bool log_x, const std::vector<std::pair<double, std::string>>& xticks) {
-  const double W = 760, H = 300, L = 70, R = 20, T = 30, B = 45;
+enum class YUnit { Count, PerSecond, Latency };
+
+std::string y_label(YUnit u, double v) {
+  if (u == YUnit::Latency) return format_us(v);
+  if (v >= 1e6) return fmt("%.1fM", v / 1e6);
+  if (v >= 1e4) return fmt("%.0fk", v / 1e3);
+  if (v >= 1e3) return fmt("%.1fk", v / 1e3);
+  return fmt("%g", v);
+}
+
+// A round step (1, 2 or 5 x 10^k) giving about `n` intervals up to `max`.
+double nice_step(double max, int n) {
+  const double raw = max / n;
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  for (double m : {1.0, 2.0, 5.0, 10.0})
+    if (raw <= m * mag) return m * mag;
+  return 10 * mag;
+}
+
+std::string svg_chart(const std::string& title, const std::string& xlabel, const std::string& ylabel, YUnit yunit,
+                      const std::vector<Series>& series, bool log_x,
+                      const std::vector<std::pair<double, std::string>>& xticks) {
+  const double W = 1000, H = 360, L = 80, R = 20, T = 56, B = 52;
   double xmin = 1e300, xmax = -1e300, ymax = 0;
   for (const auto& s : series)
     for (const auto& [x, y] : s.pts) {
       xmin = std::min(xmin, x); xmax = std::max(xmax, x); ymax = std::max(ymax, y);
     }
   std::ostringstream o;
-  o << "<svg xmlns='http://www.w3.org/2000/svg' width='" << W << "' height='" << H << "' role='img'>"
-    << "<text x='" << W / 2 << "' y='18' text-anchor='middle' font-weight='bold'>" << html_escape(title) << "</text>";
+  o << "<figure><svg viewBox='0 0 " << W << " " << H << "' xmlns='http://www.w3.org/2000/svg' role='img' "
+    << "aria-label='" << html_escape(title) << "' font-size='14'>"
+    << "<text x='" << L << "' y='20' font-weight='bold' font-size='16'>" << html_escape(title) << "</text>";
   if (xmin > xmax) {
-    o << "<text x='" << W / 2 << "' y='" << H / 2 << "' text-anchor='middle'>no data</text></svg>";
+    o << "<text x='" << W / 2 << "' y='" << H / 2 << "' text-anchor='middle'>no data</text></svg></figure>";
     return o.str();
   }
   if (xmax == xmin) xmax = xmin + 1;
   if (ymax <= 0) ymax = 1;
+  const double step = nice_step(ymax, 5);
+  const double ytop = std::ceil(ymax / step) * step;
   auto fx = [&](double x) {
     return log_x ? L + (std::log10(x) - std::log10(xmin)) / (std::log10(xmax) - std::log10(xmin)) * (W - L - R)
                  : L + (x - xmin) / (xmax - xmin) * (W - L - R);
   };
-  auto fy = [&](double y) { return H - B - y / ymax * (H - T - B); };
-  o << "<rect x='" << L << "' y='" << T << "' width='" << W - L - R << "' height='" << H - T - B
-    << "' fill='none' stroke='#999'/>";
-  for (int i = 0; i <= 4; ++i) {
-    const double y = ymax * i / 4;
-    o << "<text x='" << L - 5 << "' y='" << fy(y) + 4 << "' text-anchor='end' font-size='11'>"
-      << html_escape(ylabel == "latency" ? format_us(y) : fmt("%.0f", y)) << "</text>"
-      << "<line x1='" << L << "' x2='" << W - R << "' y1='" << fy(y) << "' y2='" << fy(y) << "' stroke='#eee'/>";
+  auto fy = [&](double y) { return H - B - y / ytop * (H - T - B); };
+  for (double y = 0; y <= ytop + step / 2; y += step) {
+    o << "<line x1='" << L << "' x2='" << W - R << "' y1='" << fmt("%.1f", fy(y)) << "' y2='" << fmt("%.1f", fy(y))
+      << "' stroke='" << (y == 0 ? "#888" : "#e4e4e4") << "'/>"
+      << "<text x='" << L - 8 << "' y='" << fmt("%.1f", fy(y) + 5) << "' text-anchor='end' fill='#333'>"
+      << html_escape(y_label(yunit, y)) << "</text>";
   }
+  o << "<line x1='" << L << "' x2='" << L << "' y1='" << T << "' y2='" << H - B << "' stroke='#888'/>";
   for (const auto& [x, label] : xticks)
     if (x >= xmin && x <= xmax)
-      o << "<text x='" << fx(x) << "' y='" << H - B + 15 << "' text-anchor='middle' font-size='11'>"
-        << html_escape(label) << "</text>";
-  o << "<text x='" << (L + W - R) / 2 << "' y='" << H - 8 << "' text-anchor='middle' font-size='12'>"
-    << html_escape(xlabel) << "</text>";
-  int legend = 0;
+      o << "<line x1='" << fmt("%.1f", fx(x)) << "' x2='" << fmt("%.1f", fx(x)) << "' y1='" << H - B << "' y2='"
+        << H - B + 5 << "' stroke='#888'/><text x='" << fmt("%.1f", fx(x)) << "' y='" << H - B + 22
+        << "' text-anchor='middle' fill='#333'>" << html_escape(label) << "</text>";
+  o << "<text x='" << (L + W - R) / 2 << "' y='" << H - 6 << "' text-anchor='middle' fill='#333'>"
+    << html_escape(xlabel) << "</text>"
+    << "<text transform='translate(18," << (T + H - B) / 2 << ") rotate(-90)' text-anchor='middle' fill='#333'>"
+    << html_escape(ylabel) << "</text>";
+  double lx = L;
   for (const auto& s : series) {
-    o << "<polyline fill='none' stroke='" << s.color << "' stroke-width='1.5' points='";
+    o << "<polyline fill='none' stroke='" << s.color << "' stroke-width='2'"
+      << (s.dashed ? " stroke-dasharray='6 4'" : "") << " points='";
     for (const auto& [x, y] : s.pts) o << fmt("%.1f", fx(x)) << "," << fmt("%.1f", fy(y)) << " ";
     o << "'/>";
-    o << "<text x='" << L + 10 + 170 * legend++ << "' y='" << T + 15 << "' fill='" << s.color
-      << "' font-size='12'>" << html_escape(s.name) << "</text>";
+    o << "<rect x='" << lx << "' y='32' width='14' height='4' fill='" << s.color << "'/>"
+      << "<text x='" << lx + 20 << "' y='39' fill='#333'>" << html_escape(s.name) << "</text>";
+    lx += 40 + 8.0 * static_cast<double>(s.name.size());
   }
-  o << "</svg>";
+  o << "</svg></figure>";
   return o.str();
+}
+
+std::string pct(uint64_t n, uint64_t of) {
+  return of ? fmt("%.2f%%", 100.0 * static_cast<double>(n) / static_cast<double>(of)) : std::string("-");
+}
+
+// One row of the summary table: name, value, note.
+void row(std::ostringstream& o, const std::string& name, const std::string& value, const std::string& note = "",
+         const char* cls = nullptr) {
+  o << "<tr" << (cls ? std::string(" class='") + cls + "'" : std::string()) << "><th>" << html_escape(name)
+    << "</th><td class='num'>" << html_escape(value) << "</td><td>" << html_escape(note) << "</td></tr>";
+}
+
+void latency_rows(std::ostringstream& o, const std::string& name, const core::Histogram& h) {
+  o << "<tr><th>" << html_escape(name) << "</th>";
+  if (h.total_count() == 0) {
+    o << "<td class='num'>0</td><td colspan='7'>no samples</td></tr>";
+    return;
+  }
+  o << "<td class='num'>" << h.total_count() << "</td><td class='num'>" << format_us(h.mean()) << "</td>";
+  for (double p : {50.0, 90.0, 95.0, 99.0, 99.9})
+    o << "<td class='num'>" << format_us(static_cast<double>(h.value_at_percentile(p))) << "</td>";
+  o << "<td class='num'>" << format_us(static_cast<double>(h.max())) << "</td></tr>";
 }
 
 }  // namespace
 
 std::string html_report(const Report& r, const std::vector<ThresholdResult>& thresholds) {
+  const auto& s = r.run;
   std::ostringstream o;
-  o << "<!DOCTYPE html><html><head><meta charset='utf-8'><title>telnyx-loadgen report</title>"
-    << "<style>body{font-family:sans-serif;margin:2em;max-width:820px}pre{background:#f6f6f6;padding:1em;"
-       "overflow-x:auto}.pass{color:#080}.fail{color:#b00}</style></head><body>"
-    << "<h1>telnyx-loadgen report</h1>";
-  if (!thresholds.empty()) {
-    o << "<h2>Thresholds</h2><ul>";
-    for (const auto& t : thresholds)
-      o << "<li class='" << (t.pass ? "pass" : "fail") << "'>" << (t.pass ? "PASS " : "FAIL ")
-        << html_escape(t.threshold.text) << " (actual " << (t.actual ? format_metric(t.threshold.metric, *t.actual) : "n/a") << ")</li>";
-    o << "</ul>";
-  }
-  o << "<h2>Summary</h2><pre>" << html_escape(text_summary(r, thresholds)) << "</pre>";
+  o << "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+    << "<meta name='viewport' content='width=device-width, initial-scale=1'><title>telnyx-loadgen report</title>"
+    << "<style>"
+       "body{font-family:system-ui,sans-serif;margin:0 auto;padding:1.5em;max-width:1400px;color:#222;line-height:1.4}"
+       "h1{margin:0 0 .2em}h2{margin-top:1.6em;border-bottom:1px solid #ddd;padding-bottom:.2em}"
+       ".meta{color:#555}.verdict{padding:.6em 1em;border-radius:6px;font-weight:bold;margin:1em 0}"
+       ".verdict.pass{background:#e6f4e6;color:#064}.verdict.fail{background:#fbe4e4;color:#900}"
+       ".verdict.warn{background:#fff4d6;color:#7a5200}"
+       ".grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,420px),1fr));gap:1.2em}"
+       "table{border-collapse:collapse;width:100%}th,td{padding:.3em .6em;border-bottom:1px solid #eee;text-align:left;"
+       "vertical-align:top}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+       "tr.bad td,tr.bad th{color:#b00}tr.pass td:first-child{color:#064}tr.fail td:first-child{color:#b00}"
+       ".wide{overflow-x:auto}figure{margin:1em 0}svg{width:100%;height:auto;display:block}"
+       "pre{background:#f6f6f6;padding:1em;overflow-x:auto}"
+       "</style></head><body>";
+  o << "<h1>telnyx-loadgen report</h1><p class='meta'>" << html_escape(r.mode)
+    << (r.closed_loop ? " (closed loop)" : " (open loop)") << ", " << fmt("%.2f", r.elapsed_seconds) << " s, shards "
+    << r.shards.size() << "/" << r.shard_count << "</p>";
 
-  // Latency over time, by the second in which the sends were due.
+  // Verdict first: thresholds, then the unjudged-errors warning.
+  bool all_pass = true;
+  for (const auto& t : thresholds) all_pass = all_pass && t.pass;
+  const std::string warn = error_warning(r, thresholds);
+  if (!thresholds.empty())
+    o << "<div class='verdict " << (all_pass ? "pass" : "fail") << "'>" << (all_pass ? "PASS" : "FAIL") << ": "
+      << std::count_if(thresholds.begin(), thresholds.end(), [](const auto& t) { return t.pass; }) << " of "
+      << thresholds.size() << " thresholds met</div>";
+  if (!warn.empty()) o << "<div class='verdict warn'>" << html_escape(warn) << "</div>";
+
+  // The summary: k6-style key numbers, errors by kind and status, latency percentiles.
+  const uint64_t judged = s.completed + s.errors.connect + s.errors.read + s.errors.write + s.errors.timeout - s.probes;
+  o << "<h2>Summary</h2><div class='grid'><div><table>";
+  row(o, "requests issued", std::to_string(s.issued), "planned " + std::to_string(s.planned) + ", unsent " + std::to_string(s.unsent));
+  row(o, "ok (2xx)", std::to_string(s.ok), pct(s.ok, judged));
+  row(o, "errors", std::to_string(s.errors.total()), pct(s.errors.total(), judged), s.errors.total() ? "bad" : nullptr);
+  if (r.elapsed_seconds > 0)
+    row(o, "achieved rate", fmt("%.1f/s", static_cast<double>(s.ok) / r.elapsed_seconds),
+        r.intended_rate > 0 ? "intended " + fmt("%.1f/s", r.intended_rate) + " (" +
+                                  fmt("%.1f%%", 100.0 * static_cast<double>(s.ok) / r.elapsed_seconds / r.intended_rate) + ")"
+                            : std::string("closed loop: as fast as answers came"));
+  if (s.retries) row(o, "retries", std::to_string(s.retries));
+  if (s.probes) row(o, "probes answered", std::to_string(s.probes), "forged or stale events (inbound chaos)");
+  o << "</table></div><div><table><tr><th>errors by kind</th><td class='num'>count</td><td></td></tr>";
+  for (const auto& [name, n] : {std::pair<const char*, uint64_t>{"connect", s.errors.connect}, {"read", s.errors.read},
+                                {"write", s.errors.write}, {"timeout", s.errors.timeout}, {"status (non-2xx)", s.errors.status}})
+    row(o, name, std::to_string(n), pct(n, judged), n ? "bad" : nullptr);
+  for (const auto& [code, n] : s.status_counts)
+    row(o, "HTTP " + std::to_string(code), std::to_string(n), pct(n, s.completed),
+        (code < 200 || code >= 300) && !s.probes ? "bad" : nullptr);
+  o << "</table></div></div>";
+  o << "<h3>Latency</h3><div class='wide'><table><tr><th></th><td class='num'>n</td><td class='num'>mean</td>"
+       "<td class='num'>p50</td><td class='num'>p90</td><td class='num'>p95</td><td class='num'>p99</td>"
+       "<td class='num'>p99.9</td><td class='num'>max</td></tr>";
+  latency_rows(o, "corrected (from due time)", s.corrected);
+  latency_rows(o, "uncorrected (from send)", s.uncorrected);
+  if (s.retries) latency_rows(o, "first attempt", s.first_attempt);
+  if (r.webhooks) {
+    latency_rows(o, "send -> message.sent", r.webhooks->to_sent);
+    latency_rows(o, "send -> message.finalized", r.webhooks->to_finalized);
+  }
+  if (r.inbound) latency_rows(o, "event -> first reply", r.inbound->reply_latency);
+  o << "</table></div>";
+
+  if (r.webhooks) {
+    const auto& w = *r.webhooks;
+    o << "<h3>Webhook accounting</h3><div class='grid'><div><table>";
+    row(o, "sends registered", std::to_string(w.registered));
+    row(o, "events received", std::to_string(w.events), "sent " + std::to_string(w.sent_events) + ", finalized " +
+        std::to_string(w.finalized_events) + ", other " + std::to_string(w.received_events));
+    row(o, "matched message.sent", std::to_string(w.matched_sent), pct(w.matched_sent, w.registered));
+    row(o, "matched message.finalized", std::to_string(w.matched_finalized), pct(w.matched_finalized, w.registered));
+    o << "</table></div><div><table>";
+    row(o, "missing message.sent", std::to_string(w.missing_sent), "", w.missing_sent ? "bad" : nullptr);
+    row(o, "missing message.finalized", std::to_string(w.missing_finalized), "", w.missing_finalized ? "bad" : nullptr);
+    row(o, "duplicate events", std::to_string(w.duplicates));
+    row(o, "out of order", std::to_string(w.out_of_order), "message.finalized before message.sent");
+    row(o, "orphans", std::to_string(w.orphans), "", w.orphans ? "bad" : nullptr);
+    row(o, "bad signatures", std::to_string(w.bad_signatures), "", w.bad_signatures ? "bad" : nullptr);
+    row(o, "malformed", std::to_string(w.malformed), "", w.malformed ? "bad" : nullptr);
+    o << "</table></div></div>";
+  }
+  if (r.inbound) {
+    const auto& in = *r.inbound;
+    o << "<h3>Inbound accounting</h3><div class='grid'><div><table>";
+    row(o, "events sent", std::to_string(in.events), "acknowledged " + std::to_string(in.injected));
+    row(o, "duplicates sent", std::to_string(in.duplicates_sent), "same data.id again");
+    row(o, "forged / stale sent", std::to_string(in.forged_sent) + " / " + std::to_string(in.stale_sent), "must be refused");
+    row(o, "acks failed", std::to_string(in.acks_failed), "attempts answered non-2xx", in.acks_failed ? "bad" : nullptr);
+    row(o, "acks late", std::to_string(in.acks_late), "no answer within the deadline", in.acks_late ? "bad" : nullptr);
+    o << "</table></div><div><table>";
+    row(o, "replies matched", std::to_string(in.replies_matched));
+    row(o, "replies missing", std::to_string(in.replies_missing), "", in.replies_missing ? "bad" : nullptr);
+    row(o, "double replies", std::to_string(in.double_replies), "exactly one reply per event is right", in.double_replies ? "bad" : nullptr);
+    row(o, "findings", std::to_string(in.findings()), "forged accepted " + std::to_string(in.forged_accepted) +
+        ", stale accepted " + std::to_string(in.stale_accepted) + ", replies to them " + std::to_string(in.probe_replies),
+        in.findings() ? "bad" : nullptr);
+    o << "</table></div></div>";
+  }
+  if (!thresholds.empty()) {
+    o << "<h3>Thresholds</h3><table><tr><th>verdict</th><th>threshold</th><td class='num'>actual</td></tr>";
+    for (const auto& t : thresholds)
+      o << "<tr class='" << (t.pass ? "pass" : "fail") << "'><td>" << (t.pass ? "PASS" : "FAIL") << "</td><td>"
+        << html_escape(t.threshold.text) << "</td><td class='num'>"
+        << html_escape(t.actual ? format_metric(t.threshold.metric, *t.actual) : "n/a") << "</td></tr>";
+    o << "</table>";
+  }
+
+  // Over time. Throughput by completion second shows what the server achieved when (a collapse
+  // shows where it happened); latency is by the second the sends were due.
+  const auto& slots = r.run.timeline.slots;
+  Series done_ok{"ok/s (completed)", "#2ca02c", {}}, done_err{"errors/s (completed)", "#d62728", {}},
+      due{"due/s (intended)", "#1f77b4", {}, true};
   Series mean{"mean (corrected)", "#1f77b4", {}}, p99{"p99 (log2 bucket bound)", "#d62728", {}},
       mx{"max", "#7f7f7f", {}};
-  Series sent{"sent/s", "#1f77b4", {}}, okk{"ok/s", "#2ca02c", {}}, err{"errors/s", "#d62728", {}};
-  std::vector<std::pair<double, std::string>> tticks;
-  const auto& slots = r.run.timeline.slots;
   for (size_t i = 0; i < slots.size(); ++i) {
-    const auto& s = slots[i];
-    const double t = static_cast<double>(i);
+    const auto& sl = slots[i];
+    const double t = static_cast<double>(i) + 0.5;   // the middle of second i
     uint64_t n = 0;
-    for (auto c : s.coarse) n += c;
+    for (auto c : sl.coarse) n += c;
     if (n > 0) {
-      mean.pts.emplace_back(t, static_cast<double>(s.latency_sum_us) / static_cast<double>(n));
-      p99.pts.emplace_back(t, static_cast<double>(coarse_percentile(s.coarse, 99)));
-      mx.pts.emplace_back(t, static_cast<double>(s.latency_max_us));
+      mean.pts.emplace_back(t, static_cast<double>(sl.latency_sum_us) / static_cast<double>(n));
+      p99.pts.emplace_back(t, static_cast<double>(coarse_percentile(sl.coarse, 99)));
+      mx.pts.emplace_back(t, static_cast<double>(sl.latency_max_us));
     }
-    sent.pts.emplace_back(t, static_cast<double>(s.sent));
-    okk.pts.emplace_back(t, static_cast<double>(s.ok));
-    err.pts.emplace_back(t, static_cast<double>(s.errors));
+    done_ok.pts.emplace_back(t, static_cast<double>(sl.done_ok));
+    done_err.pts.emplace_back(t, static_cast<double>(sl.done_errors));
+    if (!r.closed_loop) due.pts.emplace_back(t, static_cast<double>(sl.sent));
   }
-  const size_t step = std::max<size_t>(1, slots.size() / 10);
-  for (size_t i = 0; i < slots.size(); i += step) tticks.emplace_back(static_cast<double>(i), std::to_string(i) + "s");
-  o << "<h2>Latency over time</h2>" << svg_chart("latency by due second", "seconds since start", "latency", {mean, p99, mx}, false, tticks);
-  o << "<h2>Throughput over time</h2>" << svg_chart("requests per second", "seconds since start", "count", {sent, okk, err}, false, tticks);
+  std::vector<std::pair<double, std::string>> tticks;
+  const size_t tstep = std::max<size_t>(1, static_cast<size_t>(nice_step(static_cast<double>(std::max<size_t>(1, slots.size())), 10)));
+  for (size_t i = 0; i <= slots.size(); i += tstep) tticks.emplace_back(static_cast<double>(i), std::to_string(i) + "s");
+  std::vector<Series> thr = {done_ok, done_err};
+  if (!r.closed_loop) thr.push_back(due);
+  o << "<h2>Over time</h2>"
+    << svg_chart("Throughput by completion second", "seconds since start", "requests per second", YUnit::PerSecond, thr,
+                 false, tticks)
+    << svg_chart("Latency by due second", "seconds since start (when the sends were due)", "latency", YUnit::Latency,
+                 {mean, p99, mx}, false, tticks);
 
   // Percentile distribution (HDR style: x = 1/(1-p), log scale), corrected vs uncorrected.
   auto dist = [](const std::string& name, const std::string& color, const core::Histogram& h) {
-    Series s{name, color, {}};
-    if (h.total_count() == 0) return s;
+    Series d{name, color, {}};
+    if (h.total_count() == 0) return d;
     for (double p : {0.0, 50.0, 75.0, 90.0, 95.0, 99.0, 99.5, 99.9, 99.95, 99.99, 99.995, 99.999})
-      s.pts.emplace_back(1.0 / (1.0 - p / 100.0), static_cast<double>(h.value_at_percentile(p)));
-    return s;
+      d.pts.emplace_back(1.0 / (1.0 - p / 100.0), static_cast<double>(h.value_at_percentile(p)));
+    return d;
   };
   const std::vector<std::pair<double, std::string>> pticks = {
       {1, "0%"}, {2, "50%"}, {10, "90%"}, {100, "99%"}, {1000, "99.9%"}, {10000, "99.99%"}, {100000, "99.999%"}};
@@ -250,10 +404,12 @@ std::string html_report(const Report& r, const std::vector<ThresholdResult>& thr
     ds.push_back(dist("send->sent", "#2ca02c", r.webhooks->to_sent));
     ds.push_back(dist("send->finalized", "#9467bd", r.webhooks->to_finalized));
   }
-  o << "<h2>Latency by percentile</h2>" << svg_chart("latency distribution", "percentile", "latency", ds, true, pticks);
+  o << svg_chart("Latency by percentile", "percentile (log scale)", "latency", YUnit::Latency, ds, true, pticks);
   o << "<p>Corrected latency is charged from the time the plan said each request was due, so a "
        "stalled server cannot hide the requests it delayed (coordinated omission); uncorrected "
-       "latency is measured from the actual write, for contrast.</p></body></html>\n";
+       "latency is measured from the actual send, for contrast.</p>";
+  o << "<details><summary>Text summary</summary><pre>" << html_escape(text_summary(r, thresholds)) << "</pre></details>";
+  o << "</body></html>\n";
   return o.str();
 }
 

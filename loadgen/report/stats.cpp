@@ -41,6 +41,7 @@ int64_t coarse_percentile(const std::array<uint64_t, kCoarseBuckets>& c, double 
 
 TimelineSlot& TimelineSlot::operator+=(const TimelineSlot& o) {
   sent += o.sent; ok += o.ok; errors += o.errors;
+  done_ok += o.done_ok; done_errors += o.done_errors;
   latency_sum_us += o.latency_sum_us;
   latency_max_us = std::max(latency_max_us, o.latency_max_us);
   for (int b = 0; b < kCoarseBuckets; ++b) coarse[b] += o.coarse[b];
@@ -48,7 +49,8 @@ TimelineSlot& TimelineSlot::operator+=(const TimelineSlot& o) {
 }
 
 bool TimelineSlot::operator==(const TimelineSlot& o) const {
-  return sent == o.sent && ok == o.ok && errors == o.errors && latency_sum_us == o.latency_sum_us &&
+  return sent == o.sent && ok == o.ok && errors == o.errors && done_ok == o.done_ok &&
+         done_errors == o.done_errors && latency_sum_us == o.latency_sum_us &&
          latency_max_us == o.latency_max_us && coarse == o.coarse;
 }
 
@@ -105,6 +107,7 @@ void to_json(core::json& j, const Timeline& t) {
     for (int b = 0; b < kCoarseBuckets; ++b)
       if (s.coarse[b]) coarse.push_back({b, s.coarse[b]});
     j.push_back({{"sent", s.sent}, {"ok", s.ok}, {"errors", s.errors},
+                 {"done_ok", s.done_ok}, {"done_errors", s.done_errors},
                  {"latency_sum_us", s.latency_sum_us}, {"latency_max_us", s.latency_max_us},
                  {"coarse", coarse}});
   }
@@ -114,6 +117,8 @@ void from_json(const core::json& j, Timeline& t) {
   for (const auto& e : j) {
     TimelineSlot s;
     e.at("sent").get_to(s.sent); e.at("ok").get_to(s.ok); e.at("errors").get_to(s.errors);
+    s.done_ok = e.value("done_ok", uint64_t{0});   // absent in older reports
+    s.done_errors = e.value("done_errors", uint64_t{0});
     e.at("latency_sum_us").get_to(s.latency_sum_us); e.at("latency_max_us").get_to(s.latency_max_us);
     for (const auto& pair : e.at("coarse")) {
       const int b = pair.at(0).get<int>();

@@ -35,6 +35,9 @@ int64_t coarse_percentile(const std::array<uint64_t, kCoarseBuckets>& c, double 
 
 struct TimelineSlot {
   uint64_t sent = 0, ok = 0, errors = 0;   // sent: sends DUE in this second
+  // By COMPLETION second (what the server achieved when): final 2xx answers and failed sends
+  // (non-2xx or transport error) that completed in this second.
+  uint64_t done_ok = 0, done_errors = 0;
   uint64_t latency_sum_us = 0;   // corrected latency of the ok responses
   int64_t latency_max_us = 0;
   std::array<uint64_t, kCoarseBuckets> coarse{};
@@ -43,7 +46,8 @@ struct TimelineSlot {
 };
 
 // One slot per second of the run, indexed by the DUE time of the send (so a stall shows up where
-// the affected sends were planned, not where they finally completed).
+// the affected sends were planned, not where they finally completed); done_ok / done_errors are
+// indexed by completion time instead (so a collapse shows up when it happened).
 struct Timeline {
   std::vector<TimelineSlot> slots;
   TimelineSlot& at(int64_t offset_ns);

@@ -255,8 +255,11 @@ class Worker {
     ++stats.completed;
     ++stats.status_counts[status];
     const bool ok = status >= 200 && status < 300;
-    auto& slot = stats.timeline.at(job.due_ns - start_ns_);
     const int64_t lat = us(now - job.due_ns);
+    auto& done = stats.timeline.at(now - start_ns_);   // may reallocate: slot is taken after
+    if (ok) ++done.done_ok;
+    else ++done.done_errors;
+    auto& slot = stats.timeline.at(job.due_ns - start_ns_);
     if (ok) {
       ++stats.ok;
       ++slot.ok;
@@ -293,6 +296,7 @@ class Worker {
       case net::ClientError::Aborted:
       case net::ClientError::None: ++stats.errors.timeout; break;
     }
+    ++stats.timeline.at(mono_now_ns() - start_ns_).done_errors;
     ++stats.timeline.at(job.due_ns - start_ns_).errors;
     live_.add(live_.errors);
   }

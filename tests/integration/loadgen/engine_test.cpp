@@ -180,3 +180,29 @@ TEST(EngineTest, UnresolvableHostIsARunError) {
   const auto r = run_engine(c);
   EXPECT_NE(r.error, "");
 }
+
+// Throughput by completion second: sends due in second 0 whose answers take 1.2 s are counted
+// done in a later second, while the due-time view keeps them in second 0.
+TEST(EngineTest, TimelineCountsCompletionsInTheSecondTheyHappened) {
+  httplib::Server svr;
+  big_pool(svr);
+  svr.Post("/v2/messages", [&](const httplib::Request&, httplib::Response& res) {
+    std::this_thread::sleep_for(1200ms);
+    res.set_content("{}", "application/json");
+  });
+  ScopedServer s(svr);
+  FixedRequest f("127.0.0.1:" + std::to_string(s.port()));
+  EngineConfig c = config_for(s.port(), f, 20, 1s);
+  c.threads = 1;
+  const auto r = run_engine(c);
+  ASSERT_EQ(r.error, "");
+  ASSERT_EQ(r.stats.ok, 20u);
+  const auto& slots = r.stats.timeline.slots;
+  ASSERT_GE(slots.size(), 2u);
+  EXPECT_EQ(slots[0].sent, 20u);
+  EXPECT_EQ(slots[0].ok, 20u);
+  EXPECT_EQ(slots[0].done_ok, 0u);
+  uint64_t done = 0;
+  for (const auto& sl : slots) done += sl.done_ok;
+  EXPECT_EQ(done, 20u);
+}

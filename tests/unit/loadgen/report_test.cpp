@@ -115,8 +115,15 @@ TEST(RenderTest, HtmlIsSelfContainedWithCharts) {
   const Report a = report_with(0, 3, 2000, &all);
   const std::string html = html_report(a, {});
   EXPECT_NE(html.find("<svg"), std::string::npos);
-  EXPECT_NE(html.find("Latency over time"), std::string::npos);
+  EXPECT_NE(html.find("Throughput by completion second"), std::string::npos);
+  EXPECT_NE(html.find("Latency by due second"), std::string::npos);
   EXPECT_NE(html.find("Latency by percentile"), std::string::npos);
+  // The summary comes first, as a table of key numbers, and the page scales with the window.
+  EXPECT_LT(html.find("<h2>Summary</h2>"), html.find("<svg"));
+  for (const char* key : {"achieved rate", "errors by kind", "corrected (from due time)", "uncorrected (from send)",
+                          "name='viewport'", "viewBox="})
+    EXPECT_NE(html.find(key), std::string::npos) << key;
+  EXPECT_EQ(html.find("max-width:820px"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("src="), std::string::npos);
   EXPECT_EQ(html.find("href="), std::string::npos);
