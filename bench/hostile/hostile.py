@@ -2,7 +2,7 @@
 times legitimate requests of another tenant (KEYlegit: a send on a new connection, then a read of
 its first message, every 20 ms) and samples the mock's RSS every 10 ms. One Markdown row per class.
 
-Usage: [ONLY=<class function name part>] hostile.py <mock url> <mock pid> <fixtures/fuzz dir>"""
+Usage: [ONLY=<parts of class function names, comma-separated>] hostile.py <mock url> <mock pid> <fixtures/fuzz dir>"""
 import json
 import multiprocessing as mp
 import os
@@ -15,6 +15,7 @@ URL, PID, FIXTURES = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 HOST, PORT = URL.split("//")[1].split(":")
 PORT = int(PORT)
 RSS_LIMIT_MB, LATENCY_LIMIT_MS = 1024, 250
+MIN_SECONDS = 3   # repeated attacks last at least this long
 
 
 # ---- HTTP over raw sockets (requests no client library sends as such) ----
@@ -23,7 +24,7 @@ class Reader:
     """Responses from one socket, in order (pipelined responses may share a recv)."""
 
     def __init__(self, sock):
-        self.sock, self.buf = sock, b""
+        self.sock, self.buf = sock, bytearray()
 
     def _fill(self):
         chunk = self.sock.recv(65536)
@@ -36,14 +37,15 @@ class Reader:
         try:
             while b"\r\n\r\n" not in self.buf:
                 self._fill()
-            head, _, self.buf = self.buf.partition(b"\r\n\r\n")
+            end = self.buf.find(b"\r\n\r\n")
+            head, self.buf = bytes(self.buf[:end]), self.buf[end + 4:]
             lines = head.decode("latin-1").split("\r\n")
             status = int(lines[0].split()[1])
             headers = {k.strip().lower(): v.strip() for k, _, v in (l.partition(":") for l in lines[1:])}
             n = int(headers.get("content-length", "0"))
             while len(self.buf) < n:
                 self._fill()
-            body, self.buf = self.buf[:n], self.buf[n:]
+            body, self.buf = bytes(self.buf[:n]), self.buf[n:]
             return status, headers, body
         except EOFError:
             return -1, {}, b""
@@ -288,6 +290,15 @@ def inbound_flood():
                 f"ran 12 s: {loaded[0]}, store holds {stored}")
 
 
+def big_lists():
+    """The flooded tenant's messages listed whole, over and over (control API)."""
+    answers = []
+    for _ in range(3):
+        st, code, body = request("GET", "/_mock/messages?api_key=KEYflood&limit=100000")
+        answers.append((st, f"{len(json.loads(body)['data'])} messages" if st == 200 else code))
+    return expect(answers, lambda a: a[0] == 200)
+
+
 def many_tenants():
     reqs = [b"GET /v2/messaging_profiles HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer KEYmany%d\r\n\r\n" % i
             for i in range(30000)]
@@ -296,15 +307,16 @@ def many_tenants():
     return ok, f"30,000 new KEY... keys: {tally(answers)}"
 
 
-CLASSES = [
-    ("deep JSON, 100,000 levels (200 KB), API and control", deep_json),
-    ("YAML alias bombs (scenario, verify)", yaml_bombs),
-    ("invalid UTF-8 in path, key, 800 KB text; then the views", invalid_utf8),
-    ("giant request line, headers, 10 MB and 50 MB chunked bodies", giant_requests),
-    ("webhook receiver answering 500 MB bodies", big_webhook_responses),
-    ("glob '*' + 2,000 chars + 'b' against 1 MB text", glob_blowup),
-    ("inbound burst: count 10^18; then 10,000/s for 12 s", inbound_flood),
-    ("30,000 open-mode tenants", many_tenants),
+CLASSES = [   # (name, attack, repeat it for MIN_SECONDS)
+    ("deep JSON, 100,000 levels (200 KB), API and control", deep_json, True),
+    ("YAML alias bombs (scenario, verify)", yaml_bombs, True),
+    ("invalid UTF-8 in path, key, 800 KB text; then the views", invalid_utf8, True),
+    ("giant request line, headers, 10 MB and 50 MB chunked bodies", giant_requests, True),
+    ("webhook receiver answering 500 MB bodies", big_webhook_responses, False),
+    ("glob '*' + 2,000 chars + 'b' against 1 MB text", glob_blowup, True),
+    ("inbound burst: count 10^18; then 10,000/s for 12 s", inbound_flood, False),
+    ("another tenant lists its 50,000+ messages (GET /_mock/messages?limit=100000)", big_lists, True),
+    ("30,000 open-mode tenants", many_tenants, False),
 ]
 
 
@@ -318,9 +330,17 @@ def rss_mb():
     return 0.0
 
 
-def child(fn, q):
+def child(fn, repeat, q):
+    """Runs the attack (again and again for at least MIN_SECONDS when `repeat`, so that enough
+    legitimate requests overlap it); every round must be answered right."""
     try:
-        q.put(fn())
+        deadline, rounds, ok = time.time() + MIN_SECONDS, 0, True
+        while True:
+            round_ok, summary = fn()
+            ok, rounds = ok and round_ok, rounds + 1
+            if not repeat or time.time() >= deadline:
+                break
+        q.put((ok, summary + (f" (each of {rounds} rounds)" if rounds > 1 else "")))
     except Exception as e:   # a crash of the script is a failure, not a hang
         q.put((False, f"attack script error: {e!r}"))
 
@@ -344,9 +364,9 @@ def main():
     print("|---|---|---:|---:|---:|---:|---|")
     failed = False
     ctx = mp.get_context("fork")
-    only = os.environ.get("ONLY", "")
-    for name, fn in CLASSES:
-        if only and only not in fn.__name__:
+    only = [o for o in os.environ.get("ONLY", "").split(",") if o]
+    for name, fn, repeat in CLASSES:
+        if only and not any(o in fn.__name__ for o in only):
             continue
         q = ctx.Queue()
         samples, lat, wrong = [rss_mb()], [], 0
@@ -362,7 +382,7 @@ def main():
 
         sampler = threading.Thread(target=sample)
         sampler.start()
-        p = ctx.Process(target=child, args=(fn, q))
+        p = ctx.Process(target=child, args=(fn, repeat, q))
         p.start()
         while p.is_alive() or not lat:
             ms, right = probe(first_id)

@@ -24,7 +24,7 @@ trap cleanup EXIT
 
 "$mock" --host 127.0.0.1 --port 0 --quiet >"$tmp/mock.out" 2>"$tmp/mock.err" &
 mock_pid=$!
-for _ in $(seq 1 100); do grep -q listening "$tmp/mock.out" && break; sleep 0.1; done
+for _ in $(seq 1 100); do grep -qs listening "$tmp/mock.out" && break; sleep 0.1; done
 mock_url=$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$tmp/mock.out")
 [ -n "$mock_url" ] || { echo "telnyx-mock did not start: $(cat "$tmp/mock.err")" >&2; exit 1; }
 echo "telnyx-mock $mock_url (pid $mock_pid, tree $(git -C "$root" rev-parse --short HEAD))"

@@ -1,9 +1,11 @@
 #include "control/builtin.h"
 
 #include <cstdlib>
+#include "core/encoding.h"
 #include "core/errors.h"
 #include "core/json.h"
 #include "core/json_limits.h"
+#include "http/message_json.h"
 
 namespace harness::mock {
 namespace {
@@ -88,12 +90,25 @@ void register_builtin_control(const BuiltinDeps& d) {
       if (!t) return reply(res, {{"data", core::json::array()}});
       tenant = *t;
     }
-    core::json items = core::json::array();
-    for (const auto& [t, m] : store.recent_messages(tenant, limit ? static_cast<size_t>(*limit) : 100)) {
-      core::json j = m;
-      items.push_back({{"tenant", t}, {"message", std::move(j)}});
+    // Written directly, not through a JSON tree: a page of 100,000 messages is answered in a
+    // fraction of the time and memory, on a loop thread other connections share.
+    const auto messages = store.recent_messages(tenant, limit ? static_cast<size_t>(*limit) : 100);
+    std::string out = "{\"data\":[";
+    for (size_t i = 0; i < messages.size(); ++i) {
+      out += i ? ",{\"message\":" : "{\"message\":";
+      append_message_json(out, messages[i].second);
+      out += ",\"tenant\":";
+      append_json_string(out, messages[i].first);
+      out += '}';
     }
-    reply(res, {{"data", std::move(items)}});
+    out += "]}";
+    if (core::first_invalid_utf8(out)) {   // never expected (bodies are checked): the slow, replacing way
+      core::json items = core::json::array();
+      for (const auto& [t, m] : messages) items.push_back({{"tenant", t}, {"message", core::json(m)}});
+      return reply(res, {{"data", std::move(items)}});
+    }
+    res.status = 200;
+    res.set_content(std::move(out), "application/json");
   });
   api.add("GET", "/_mock/keys", [pk = d.public_key_base64](const httplib::Request&, httplib::Response& res, const std::smatch&) {
     reply(res, {{"data", {{"webhook_public_key", pk()}, {"algorithm", "ed25519"}}}});
