@@ -246,6 +246,8 @@ int main(int argc, char** argv) {
   OutputFlags iof;
   add_load_flags(inbound, ilf, "the integration's webhook URL");
   double dup_rate = 0, forged_rate = 0, stale_rate = 0;
+  std::string failover_url;
+  inbound->add_option("--failover-url", failover_url, "once the attempts on --url are spent, as many again here (Telnyx's webhook_failover_url)");
   inbound->add_option("--duplicate-rate", dup_rate, "fraction of deliveries that re-deliver an earlier event (same data.id)");
   inbound->add_option("--bad-signature-rate", forged_rate, "fraction of events signed with another key (must be refused)");
   inbound->add_option("--stale-rate", stale_rate, "fraction of events with a 10-minute-old timestamp (must be refused)");
@@ -353,6 +355,10 @@ int main(int argc, char** argv) {
                                   {"--bad-signature-rate", forged_rate}, {"--stale-rate", stale_rate}})
       if (!(v >= 0 && v <= 1)) throw UsageError{std::string(name) + ": must be 0..1"};
     if (dup_rate + forged_rate + stale_rate > 1) throw UsageError{"--duplicate-rate, --bad-signature-rate and --stale-rate add up to more than 1"};
+    if (!failover_url.empty()) {
+      std::string err;
+      if (!http::parse_url(failover_url, o.failover, err)) throw UsageError{"--failover-url: " + err};
+    }
     o.chaos.duplicate = dup_rate;
     o.chaos.forged = forged_rate;
     o.chaos.stale = stale_rate;

@@ -37,6 +37,11 @@ struct Job {
 // moment the peer closes it, so a request is never written into a known-dead connection.)
 constexpr auto kMaxReuseIdle = std::chrono::seconds(2);
 
+struct Origins {
+  net::Origin primary, failover;
+  bool has_failover = false;
+};
+
 // One worker: an io_context on its own thread, with one net::HttpClient (the project's shared
 // asynchronous HTTP/1.1 client) on it. The worker owns pacing, its queue of due sends, retries
 // and the figures; the client owns sockets, keep-alive, the per-request timeout and response
@@ -45,8 +50,8 @@ constexpr auto kMaxReuseIdle = std::chrono::seconds(2);
 // of them busy waits in this worker's queue, still charged from its due time.
 class Worker {
  public:
-  Worker(const EngineConfig& cfg, uint32_t index, net::Origin origin, int64_t start_ns, LiveCounters& live)
-      : cfg_(cfg), index_(index), origin_(std::move(origin)), start_ns_(start_ns), live_(live),
+  Worker(const EngineConfig& cfg, uint32_t index, Origins origins, int64_t start_ns, LiveCounters& live)
+      : cfg_(cfg), index_(index), origins_(std::move(origins)), start_ns_(start_ns), live_(live),
         cursor_(split(cfg.plan, index, cfg.threads)), rng_(core::stable_hash("worker/" + std::to_string(cfg.plan.seed) + "/" + std::to_string(index))),
         pacer_(io_), checker_(io_), deadline_(io_) {
     const uint32_t t = std::max<uint32_t>(1, cfg.threads);
@@ -169,7 +174,8 @@ class Worker {
     live_.add(live_.in_flight);
     std::string wire;
     cfg_.factory->build_attempt(job.seq, job.attempt, rng_, wire);
-    client_->send(origin_, std::move(wire), cfg_.timeout, [this, job](net::Result& r) { on_result(job, r); });
+    const bool failover = origins_.has_failover && job.attempt >= cfg_.failover_after;
+    client_->send(failover ? origins_.failover : origins_.primary, std::move(wire), cfg_.timeout, [this, job](net::Result& r) { on_result(job, r); });
   }
 
   // Runs on this worker's thread (the client calls back on the loop, never inside send()).
@@ -352,7 +358,7 @@ class Worker {
 
   const EngineConfig& cfg_;
   const uint32_t index_;
-  const net::Origin origin_;
+  const Origins origins_;
   const int64_t start_ns_;
   LiveCounters& live_;
   Cursor cursor_;
@@ -382,31 +388,36 @@ EngineResult run_engine(const EngineConfig& cfg) {
     result.error = "no request factory";
     return result;
   }
-  tcp::endpoint ep;
-  {
+  // Resolved once: every worker's client connects to this address (no lookup per connection).
+  auto resolve = [&result](const http::Url& u, net::Origin& out) {
     asio::io_context io;
     tcp::resolver resolver(io);
     asio::error_code ec;
-    const auto results = resolver.resolve(cfg.target.host, cfg.target.port, ec);
+    const auto results = resolver.resolve(u.host, u.port, ec);
     if (ec || results.empty()) {
-      result.error = "cannot resolve " + cfg.target.host + ":" + cfg.target.port + ": " + ec.message();
-      return result;
+      result.error = "cannot resolve " + u.host + ":" + u.port + ": " + ec.message();
+      return false;
     }
-    ep = results.begin()->endpoint();
+    tcp::endpoint ep = results.begin()->endpoint();
     for (const auto& r : results)
       if (r.endpoint().address().is_v4()) { ep = r.endpoint(); break; }
+    out.host = ep.address().to_string();
+    out.port = std::to_string(ep.port());
+    return true;
+  };
+  Origins origins;
+  if (!resolve(cfg.target, origins.primary)) return result;
+  if (cfg.failover_after > 0 && !cfg.failover_target.host.empty()) {
+    if (!resolve(cfg.failover_target, origins.failover)) return result;
+    origins.has_failover = true;
   }
-  // Resolved once: every worker's client connects to this address (no lookup per connection).
-  net::Origin origin;
-  origin.host = ep.address().to_string();
-  origin.port = std::to_string(ep.port());
   const uint32_t threads = std::max<uint32_t>(1, cfg.threads);
   std::vector<LiveCounters> live(threads);
   // Every worker measures from one shared start, a little in the future so all are ready.
   const int64_t start_ns = mono_now_ns() + 20'000'000;
   std::vector<std::unique_ptr<Worker>> workers;
   for (uint32_t i = 0; i < threads; ++i)
-    workers.push_back(std::make_unique<Worker>(cfg, i, origin, start_ns, live[i]));
+    workers.push_back(std::make_unique<Worker>(cfg, i, origins, start_ns, live[i]));
   std::vector<std::thread> pool;
   for (auto& w : workers) pool.emplace_back([&w] { w->run(); });
 

@@ -65,6 +65,10 @@ using AttemptSink = std::function<void(uint64_t seq, int attempt, int status, bo
 
 struct EngineConfig {
   http::Url target;                 // host and port to connect to
+  // Optional (inbound: Telnyx's failover URL): attempts from number failover_after on (0 = the
+  // first) go to this host and port instead; the factory writes their Host and path.
+  http::Url failover_target;
+  int failover_after = 0;
   Plan plan;                        // open loop: this shard's plan (split over workers inside)
   bool closed_loop = false;
   uint32_t threads = 2;

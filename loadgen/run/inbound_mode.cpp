@@ -67,13 +67,21 @@ std::string stable_uuid(uint64_t run_id, uint64_t event, const char* what) {
 class InboundFactory final : public RequestFactory {
  public:
   InboundFactory(const InboundOptions& o, const core::Ed25519KeyPair& key, const core::Ed25519KeyPair& forger)
-      : o_(o), plan_(o.chaos, o.load.seed), signer_(key), forger_(forger) {}
+      : o_(o), plan_(o.chaos, o.load.seed), signer_(key), forger_(forger),
+        fail_after_(o.failover.host.empty() ? 0 : o.load.retry.max_retries + 1),
+        failover_path_(o.failover.path.empty() ? "/" : o.failover.path) {}
+
+  int failover_after() const { return fail_after_; }
 
   void build(uint64_t seq, core::Rng& rng, std::string& out) const override { build_attempt(seq, 0, rng, out); }
 
   void build_attempt(uint64_t seq, int attempt, core::Rng& rng, std::string& out) const override {
     const uint32_t shard = o_.load.shard_index;
     const ChaosPlan::Slot s = plan_.slot(seq);
+    // Attempts past the primary URL's go to the failover URL (meta.delivered_to says which).
+    const bool failover = fail_after_ > 0 && attempt >= fail_after_;
+    const http::Url& u = failover ? o_.failover : o_.load.target;
+    const std::string& path = failover ? failover_path_ : o_.load.path;
     const uint64_t ev = s.event;   // the event this delivery carries (a duplicate: an earlier one)
     auto now = std::chrono::system_clock::now();
     if (s.kind == EventKind::Stale) now -= o_.chaos.stale_age;
@@ -108,10 +116,10 @@ class InboundFactory final : public RequestFactory {
          "\"meta\":{\"attempt\":";
     b += std::to_string(attempt + 1);
     b += ",\"delivered_to\":\"";
-    json_escape_append("http://" + o_.load.target.host_header() + o_.load.path, b);
+    json_escape_append("http://" + u.host_header() + path, b);
     b += "\"}}";
     const std::string sig = s.kind == EventKind::Forged ? forger_.sign(ts, b) : signer_.sign(ts, b);
-    out += "POST " + o_.load.path + " HTTP/1.1\r\nHost: " + o_.load.target.host_header() +
+    out += "POST " + path + " HTTP/1.1\r\nHost: " + u.host_header() +
            "\r\nContent-Type: application/json\r\ntelnyx-timestamp: " + ts +
            "\r\ntelnyx-signature-ed25519: " + sig + "\r\nContent-Length: " + std::to_string(b.size()) +
            "\r\n\r\n";
@@ -124,6 +132,8 @@ class InboundFactory final : public RequestFactory {
   const InboundOptions& o_;
   ChaosPlan plan_;
   core::Ed25519Signer signer_, forger_;
+  int fail_after_;              // the first attempt that goes to the failover URL (0: none)
+  std::string failover_path_;
 };
 
 // What the integration did with each event, filled from the engine's worker threads.
@@ -149,6 +159,21 @@ core::Expected<Report, std::string> run_inbound(const InboundOptions& o, const R
   // (o.load.retry.max_retries, 2 from the command line) wait 1 s, then 5 s.
   cfg.retry.webhook_rules = true;
   if (cfg.retry.schedule.empty()) cfg.retry.schedule = {std::chrono::seconds(1), std::chrono::seconds(5)};
+  if (factory.failover_after() > 0) {
+    // The same attempts again on the failover URL, the first at once: with 2 retries per URL,
+    // retries wait 1 s, 5 s, 0, 1 s, 5 s.
+    const int per_url = factory.failover_after();   // attempts per URL
+    std::vector<std::chrono::milliseconds> per_retry;
+    for (int k = 0; k + 1 < per_url; ++k)
+      per_retry.push_back(cfg.retry.schedule[std::min<size_t>(static_cast<size_t>(k), cfg.retry.schedule.size() - 1)]);
+    std::vector<std::chrono::milliseconds> sched = per_retry;
+    sched.push_back(std::chrono::milliseconds(0));
+    sched.insert(sched.end(), per_retry.begin(), per_retry.end());
+    cfg.retry.schedule = sched;
+    cfg.retry.max_retries = 2 * per_url - 1;
+    cfg.failover_target = o.failover;
+    cfg.failover_after = per_url;
+  }
   const ChaosPlan& plan = factory.plan();
   cfg.is_probe = [&plan](uint64_t seq) {
     const EventKind k = plan.slot(seq).kind;

@@ -80,6 +80,9 @@ struct InboundOptions {
   Template from, to, text;
   std::string messaging_profile_id;
   std::string mock_url;               // base URL of the mock, for matching replies; empty: none
+  // Telnyx's failover URL (contract §7.6): once the attempts on the primary URL are spent
+  // (load.retry.max_retries + 1), as many again go here, the first at once. host empty: none.
+  http::Url failover;
   InboundChaos chaos;
   // Event and message ids derive from (run_id, event): the same on every attempt and duplicate
   // of an event, new in every run unless --seed fixes it.

@@ -252,3 +252,31 @@ TEST_F(InboundTest, EventIdsAreFreshPerRunId) {
   EXPECT_EQ(b.size(), 10u);
   for (const auto& id : b) EXPECT_EQ(a.count(id), 0u) << id;
 }
+
+// Telnyx's failover URL: a primary that refuses every delivery gets its 3 attempts, then the
+// failover URL gets the event, the first attempt at once, as meta.attempt 4.
+TEST_F(InboundTest, AfterThreeFailedAttemptsTheFailoverUrlGetsTheEvent) {
+  httplib::Server broken;
+  std::atomic<int> refused{0};
+  broken.Post("/hooks", [&](const httplib::Request&, httplib::Response& res) {
+    ++refused;
+    res.status = 500;
+  });
+  harness::testing::ScopedServer primary(broken);
+  Integration backup(mock_, key_, Bugs{});
+  InboundOptions o = options(primary.url() + "/hooks", mock_, key_, 10, InboundChaos{});
+  std::string err;
+  ASSERT_TRUE(http::parse_url(backup.url(), o.failover, err)) << err;
+  const auto rep = run_inbound(o, RunHooks{});
+  ASSERT_TRUE(rep.ok()) << rep.error();
+  const auto& in = *rep.value().inbound;
+  const auto& s = rep.value().run;
+  EXPECT_EQ(refused.load(), 30);
+  EXPECT_EQ(in.acks_failed, 30u);
+  EXPECT_EQ(s.retries, 30u);
+  EXPECT_EQ(s.ok, 10u);
+  EXPECT_EQ(in.replies_matched, 10u);
+  const auto seen = backup.seen_attempts();
+  EXPECT_EQ(seen.size(), 10u);
+  for (const auto& [id, attempt] : seen) EXPECT_EQ(attempt, 4) << id;
+}
