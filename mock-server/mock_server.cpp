@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 #include "control/builtin.h"
+#include "http/events.h"
 #include "control/metrics.h"
 #include "core/base64.h"
 #include "core/rng.h"
@@ -29,6 +30,7 @@ struct MockServer::Impl {
   std::unique_ptr<Inventory> inventory;
   std::unique_ptr<HttpFront> front;
   std::shared_ptr<AccessLog> access_log;
+  std::shared_ptr<EventHub> events;   // GET /_mock/events; one per start
   std::shared_ptr<net::HttpServer> server;
   int port = -1;
   std::mutex mu;
@@ -100,6 +102,24 @@ std::optional<std::string> MockServer::start() {
     d.access_log = std::make_shared<AccessLog>(d.opts.access_log, *d.clock);
     d.front->set_access_log(d.access_log);
   }
+  {
+    const Settings& st = d.config.settings;
+    EventHubLimits limits;
+    limits.max_subscribers = st.max_event_streams;
+    limits.max_queued_bytes = st.event_stream_buffer_bytes;
+    limits.heartbeat = std::chrono::milliseconds(st.event_heartbeat_ms);
+    d.events = std::make_shared<EventHub>(limits);
+    d.front->set_event_hub(d.events);
+    d.store->set_message_observer(d.events);
+    std::weak_ptr<EventHub> weak = d.events;
+    d.control.on_reset([weak] {
+      if (auto hub = weak.lock()) hub->publish("", "reset", core::json::object());
+    });
+    d.metrics.add_source([weak] {
+      auto hub = weak.lock();
+      return hub ? hub->metrics_text() : std::string();
+    });
+  }
   register_builtin_control(BuiltinDeps{*d.store, *d.journal, d.metrics, d.control,
                                        [this] { return impl_->keys.public_key_base64(); }});
   if (d.opts.builtin_webhooks && !d.sink && !d.webhooks) {
@@ -114,9 +134,15 @@ std::optional<std::string> MockServer::start() {
       return e ? e->metrics_text() : std::string();
     });
     set_webhook_sink(d.webhooks);
-    if (d.access_log) {
-      d.webhooks->log().set_observer([log = d.access_log](const AttemptRecord& r) { log->webhook(r); });
-    }
+    // Every attempt record goes to the access log and to the inbox's live updates.
+    d.webhooks->log().set_observer([log = d.access_log, weak = std::weak_ptr<EventHub>(d.events)](const AttemptRecord& r) {
+      if (log) log->webhook(r);
+      auto hub = weak.lock();
+      if (hub && hub->wants()) {
+        core::json j = r;
+        hub->publish(r.tenant_id, "webhook", core::json{{"tenant", r.tenant_id}, {"attempt", std::move(j)}});
+      }
+    });
   }
 
   const Settings& st = d.config.settings;
@@ -171,6 +197,9 @@ void MockServer::stop() {
     if (!d.running) return;
     d.running = false;
   }
+  // Event streams first: no event is written once the server's loops are going away.
+  d.store->set_message_observer(nullptr);
+  if (d.events) d.events->shutdown();
   d.server->stop();
   d.stopped_cv.notify_all();
 }

@@ -125,7 +125,7 @@ Settings parse_settings(const YAML::Node& n) {
                  "profile_requires_whitelist", "error_status", "webhook_signing_key",
                  "max_header_bytes", "max_headers", "max_request_line_bytes", "request_timeout_ms",
                  "idle_timeout_ms", "max_connections", "json_max_depth", "max_messages_per_tenant",
-                 "max_open_tenants"},
+                 "max_open_tenants", "max_event_streams", "event_stream_buffer_bytes", "event_heartbeat_ms"},
              "settings");
   Settings s;
   if (n["retention_days"]) s.retention_seconds = integer(n["retention_days"], "retention_days", 1, 3650) * 86400;
@@ -142,6 +142,9 @@ Settings parse_settings(const YAML::Node& n) {
   if (n["idle_timeout_ms"]) s.idle_timeout_ms = integer(n["idle_timeout_ms"], "idle_timeout_ms", 100, 3600000);
   if (n["max_connections"]) s.max_connections = static_cast<size_t>(integer(n["max_connections"], "max_connections", 1, 1000000));
   if (n["json_max_depth"]) s.json_max_depth = static_cast<size_t>(integer(n["json_max_depth"], "json_max_depth", 1, 1000));
+  if (n["max_event_streams"]) s.max_event_streams = static_cast<size_t>(integer(n["max_event_streams"], "max_event_streams", 1, 10000));
+  if (n["event_stream_buffer_bytes"]) s.event_stream_buffer_bytes = static_cast<size_t>(integer(n["event_stream_buffer_bytes"], "event_stream_buffer_bytes", 4096, int64_t(1) << 30));
+  if (n["event_heartbeat_ms"]) s.event_heartbeat_ms = integer(n["event_heartbeat_ms"], "event_heartbeat_ms", 10, 3600000);
   if (n["retry_after"]) s.retry_after = boolean(n["retry_after"], "retry_after");
   if (n["open_mode_numbers"]) s.open_mode_numbers = static_cast<int>(integer(n["open_mode_numbers"], "open_mode_numbers", 0, 100));
   if (n["profile_requires_whitelist"]) s.profile_requires_whitelist = boolean(n["profile_requires_whitelist"], "profile_requires_whitelist");

@@ -16,6 +16,9 @@
 //     idle_timeout_ms: 5000         # keep-alive connection without a request -> closed
 //     max_connections: 10000        # more are accepted and closed at once
 //     json_max_depth: 64            # deeper nesting in a JSON body -> 400 / 10015
+//     max_event_streams: 32         # GET /_mock/events subscribers at once; more -> 429 / 10011
+//     event_stream_buffer_bytes: 1048576   # per subscriber, unsent; beyond it the stream ends
+//     event_heartbeat_ms: 15000     # an SSE comment after this much silence
 //     retry_after: true             # send Retry-After with 429 (contract §12)
 //     open_mode_numbers: 3          # numbers given to each open-mode tenant
 //     profile_requires_whitelist: true   # POST /messaging_profiles needs whitelisted_destinations
@@ -81,6 +84,10 @@ struct Settings {
   int64_t idle_timeout_ms = 5000;
   size_t max_connections = 10000;
   size_t json_max_depth = 64;                  // arrays/objects nested deeper -> 400 / 10015
+  // Live updates (GET /_mock/events, http/events.h).
+  size_t max_event_streams = 32;
+  size_t event_stream_buffer_bytes = 1024 * 1024;
+  int64_t event_heartbeat_ms = 15000;
   bool retry_after = true;
   int open_mode_numbers = 3;
   bool profile_requires_whitelist = true;

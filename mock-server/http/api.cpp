@@ -160,6 +160,19 @@ void HttpFront::serve(const std::shared_ptr<net::Exchange>& ex) {
   ApiContext ctx{req, res, new_request_id(), bearer_token(req), {}, {}, {}, nullptr, {}, {}, {}, ex.get(), {}};
   const bool control = req.path.compare(0, 6, "/_mock") == 0 &&
                        (req.path.size() == 6 || req.path[6] == '/');
+  if (req.path == "/_mock/events") {
+    bool streaming = false;
+    try {
+      streaming = serve_events(*ex, ctx);
+    } catch (const std::exception& e) {
+      error(ctx, 10007, std::string("Control handler failed: ") + e.what(), std::nullopt, std::nullopt, 500);
+    }
+    metrics_.count_request("/_mock", req.method, streaming ? 200 : res.status);
+    if (streaming) return;
+    res.set_header("x-request-id", ctx.request_id);
+    ex->reply();
+    return;
+  }
   if (control || req.path == "/metrics") {
     ControlApi::Deferred deferred;
     try {
@@ -270,6 +283,49 @@ void HttpFront::handle_control(ApiContext& ctx, ControlApi::Deferred* deferred) 
       error(ctx, 10005, "No control route " + ctx.req.path + ".");
       break;
   }
+}
+
+bool HttpFront::serve_events(net::Exchange& ex, ApiContext& ctx) {
+  const auto& req = ctx.req;
+  auto hub = std::atomic_load(&events_);
+  if (!hub) {
+    error(ctx, 10005, "No control route " + req.path + ".");
+    return false;
+  }
+  if (req.method != "GET") {
+    ctx.res.set_header("Allow", "GET");
+    error(ctx, 10015, "Method " + req.method + " is not allowed on /_mock/events.", std::nullopt, std::nullopt, 405);
+    return false;
+  }
+  // A browser's EventSource cannot send headers: the admin token may come as ?access_token=
+  // (RFC 6750 §2.3) on this route.
+  if (!admin_token_.empty()) {
+    const std::string token = req.has_param("access_token") ? req.get_param_value("access_token") : ctx.api_key;
+    if (!admin_token_.matches(token)) {
+      error(ctx, 10009, "The control API needs the admin token as a Bearer token (or ?access_token= on /_mock/events).");
+      return false;
+    }
+  }
+  std::string tenant = req.has_param("tenant") ? req.get_param_value("tenant") : std::string();
+  if (req.has_param("api_key")) {
+    auto t = store_.authenticate(req.get_param_value("api_key"));
+    if (!t) {
+      error(ctx, 10015, "api_key is not an API key of any tenant.", std::nullopt, "api_key", 400);
+      return false;
+    }
+    tenant = *t;
+  }
+  ctx.res.status = 200;
+  ctx.res.set_header("Content-Type", "text/event-stream");
+  ctx.res.set_header("Cache-Control", "no-store");
+  ctx.res.set_header("X-Accel-Buffering", "no");   // a proxy in front (deploy/nginx.conf) passes events on at once
+  ctx.res.set_header("x-request-id", ctx.request_id);
+  if (hub->subscribe(ex, tenant)) return true;
+  ctx.res.headers.clear();
+  ctx.res.set_header("Retry-After", "5");
+  error(ctx, 10011, "GET /_mock/events already has " + std::to_string(hub->limits().max_subscribers) +
+        " subscribers (settings.max_event_streams); close one or raise the limit.", std::nullopt, std::nullopt, 429);
+  return false;
 }
 
 void HttpFront::begin_api(ApiContext& ctx) {

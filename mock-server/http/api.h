@@ -20,6 +20,7 @@
 #include <httplib.h>
 #include "config/config.h"
 #include "control/control_api.h"
+#include "http/events.h"
 #include "control/metrics.h"
 #include "core/clock.h"
 #include "core/json.h"
@@ -80,6 +81,8 @@ class HttpFront {
   void set_access_log(std::shared_ptr<AccessLog> log) { std::atomic_store(&access_log_, std::move(log)); }
   void set_webhook_sink(std::shared_ptr<WebhookSink> s) { std::atomic_store(&sink_, std::move(s)); }
   void set_fault_executor(std::shared_ptr<FaultExecutor> f) { std::atomic_store(&faults_, std::move(f)); }
+  // GET /_mock/events streams from this hub; nullptr = no such route.
+  void set_event_hub(std::shared_ptr<EventHub> h) { std::atomic_store(&events_, std::move(h)); }
 
  private:
   using Handler = void (HttpFront::*)(ApiContext&);
@@ -97,6 +100,8 @@ class HttpFront {
   void handle_api(ApiContext& ctx);
   void complete_api(net::Exchange& ex, ApiContext& ctx, const std::shared_ptr<RequestInterceptor>& icpt);
   void handle_control(ApiContext& ctx, ControlApi::Deferred* deferred);
+  // GET /_mock/events: true once the stream started; otherwise the error is in ctx.res.
+  bool serve_events(net::Exchange& ex, ApiContext& ctx);
   void poll_control(const std::shared_ptr<net::Exchange>& ex, const std::shared_ptr<ControlApi::Deferred>& d,
                     const std::string& request_id);
   void finish(ApiContext& ctx, const std::shared_ptr<RequestInterceptor>& icpt);
@@ -161,6 +166,7 @@ class HttpFront {
   std::shared_ptr<AccessLog> access_log_;
   std::shared_ptr<WebhookSink> sink_;
   std::shared_ptr<FaultExecutor> faults_;
+  std::shared_ptr<EventHub> events_;
 };
 
 }  // namespace harness::mock

@@ -559,6 +559,14 @@ void Store::put_message(const std::string& tenant, core::Message m,
 }
 
 void Store::put_message(const std::string& tenant, core::Message m, std::vector<TimedStatus> timeline) {
+  auto observer = std::atomic_load(&observer_);
+  std::optional<core::Message> seen;
+  if (observer && observer->wants()) seen = m;
+  put_stored(tenant, std::move(m), std::move(timeline));
+  if (seen) observer->on_message(tenant, *seen);
+}
+
+void Store::put_stored(const std::string& tenant, core::Message m, std::vector<TimedStatus> timeline) {
   const auto now = clock_.now();
   // Every send takes its tenant's lock, and a message is some thirty strings: its node is
   // allocated before the lock and the evicted ones are freed after it.
@@ -734,6 +742,18 @@ std::optional<core::Message> Store::advance(const std::string& tenant_id, const 
                                             const std::string& status,
                                             const std::vector<core::ErrorObject>& errors,
                                             core::TimePoint at) {
+  std::optional<core::Message> out = advance_stored(tenant_id, message_id, status, errors, at);
+  if (out) {
+    auto observer = std::atomic_load(&observer_);
+    if (observer && observer->wants()) observer->on_message(tenant_id, *out);
+  }
+  return out;
+}
+
+std::optional<core::Message> Store::advance_stored(const std::string& tenant_id, const std::string& message_id,
+                                                   const std::string& status,
+                                                   const std::vector<core::ErrorObject>& errors,
+                                                   core::TimePoint at) {
   auto s = find_shard(tenant_id);
   if (!s) return std::nullopt;
   std::lock_guard<std::mutex> lk(s->msg_mu);

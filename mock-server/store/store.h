@@ -71,6 +71,15 @@ struct OrderResult {
   core::NumberOrder order;
 };
 
+// Told of every message stored or advanced by the webhook engine (the inbox's live updates), with
+// a copy made only when wants() says someone listens, outside the store's locks.
+class MessageObserver {
+ public:
+  virtual ~MessageObserver() = default;
+  virtual bool wants() const = 0;
+  virtual void on_message(const std::string& tenant, const core::Message& m) = 0;
+};
+
 class Store final : public MessageLifecycle {
  public:
   Store(const MockConfig& config, uint64_t seed, const core::Clock& clock);
@@ -161,7 +170,9 @@ class Store final : public MessageLifecycle {
   // Newest first; tenant "" = all tenants.
   std::vector<std::pair<std::string, core::Message>> recent_messages(const std::string& tenant,
                                                                      size_t limit) const;
-  size_t message_count() const;   // every tenant's; may briefly exceed max_messages (see put_message)
+  size_t message_count() const;
+  // nullptr removes it. Statuses the store applies on read (a timeline) are not reported.
+  void set_message_observer(std::shared_ptr<MessageObserver> o) { std::atomic_store(&observer_, std::move(o)); }   // every tenant's; may briefly exceed max_messages (see put_message)
   std::map<std::string, uint64_t> messages_by_status() const;
 
   // MessageLifecycle: sets every recipient's status; sent_at on "sent"; completed_at, cost and
@@ -182,6 +193,12 @@ class Store final : public MessageLifecycle {
   void set_hold_hook(HoldHook hook);
 
  private:
+  // put_message / advance without telling the observer (they do, once the locks are released).
+  void put_stored(const std::string& tenant, core::Message m, std::vector<TimedStatus> timeline);
+  std::optional<core::Message> advance_stored(const std::string& tenant_id, const std::string& message_id,
+                                              const std::string& status,
+                                              const std::vector<core::ErrorObject>& errors, core::TimePoint at);
+  std::shared_ptr<MessageObserver> observer_;   // atomic access
   struct Tenant {
     std::string id;
     std::string organization_id;

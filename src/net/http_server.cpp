@@ -89,10 +89,17 @@ struct SharedState {
   ServerLimits limits;
   RequestHandler handler;
   RefusalHandler refuse;
-  std::atomic<uint64_t> accepted{0}, rejected{0}, refused{0}, open{0};
+  std::atomic<uint64_t> accepted{0}, rejected{0}, refused{0}, open{0}, streams{0};
 };
 
 namespace {
+
+// What a stream's handle and its connection share: written from any thread, read on the loop.
+struct StreamShared {
+  std::atomic<bool> open{true};
+  std::atomic<size_t> queued{0};
+  size_t cap = 0;
+};
 
 template <class Stream>
 class Connection final : public Exchange, public std::enable_shared_from_this<Connection<Stream>> {
@@ -106,6 +113,7 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
   }
   ~Connection() override {
     end_park(ParkEnd::Shutdown);
+    end_stream(StreamEnd::Shutdown);
     sh_.open.fetch_sub(1);
   }
 
@@ -192,10 +200,39 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
     read_more();
   }
 
+  std::shared_ptr<StreamHandle> stream(StreamOptions opts, std::function<void(StreamEnd)> on_end) override;
+
   bool finished() const override { return finished_; }
 
+  // ---- stream, on the loop (posted by Handle) ----
+
+  void stream_push(std::string bytes) {
+    if (state_ != State::Streaming) return;
+    counted_pending_ += bytes.size();
+    pending_ += bytes;
+    flush();
+  }
+
+  void stream_overflow() {
+    if (state_ != State::Streaming) return;
+    end_stream(StreamEnd::Overflow);
+    close();
+  }
+
+  // Writes what is queued, then closes (FIN) and drains.
+  void stream_finish() {
+    if (state_ != State::Streaming) return;
+    end_stream(StreamEnd::Closed);
+    state_ = State::Writing;
+    close_after_write_ = true;
+    set_deadline(SteadyClock::now() + sh_.limits.write_timeout);
+    if (!writing_ && pending_.empty()) return drain();
+    flush();
+  }
+
  private:
-  enum class State { Handshake, Idle, Reading, Processing, Writing, Draining, Parked, Closed };
+  enum class State { Handshake, Idle, Reading, Processing, Writing, Draining, Parked, Streaming, Closed };
+  class Handle;
 
   static Connection* of(http_parser* p) { return static_cast<Connection*>(p->data); }
 
@@ -373,10 +410,12 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
     if (state_ == State::Closed) return;
     if (ec) {
       if (state_ == State::Parked) end_park(ParkEnd::PeerClosed);
+      if (state_ == State::Streaming) end_stream(StreamEnd::PeerClosed);
       return close();
     }
     switch (state_) {
       case State::Parked:
+      case State::Streaming:
       case State::Draining:
         read_more();   // dropped
         return;
@@ -492,12 +531,29 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
     writing_ = true;
     out_.swap(pending_);
     pending_.clear();
+    counted_out_ = counted_pending_;
+    counted_pending_ = 0;
+    if (state_ == State::Streaming) {
+      write_due_ = SteadyClock::now() + sh_.limits.write_timeout;
+      stream_deadline();
+    }
     auto self = this->shared_from_this();
     asio::async_write(stream_, asio::buffer(out_), [self](const asio::error_code& ec, size_t) {
       self->writing_ = false;
       self->out_.clear();
+      if (self->stream_shared_) self->stream_shared_->queued.fetch_sub(self->counted_out_);
+      self->counted_out_ = 0;
       if (self->state_ == State::Closed) return;
-      if (ec) return self->close();
+      if (ec) {
+        if (self->state_ == State::Streaming) self->end_stream(StreamEnd::PeerClosed);
+        return self->close();
+      }
+      if (self->state_ == State::Streaming) {
+        self->write_due_ = kNever;
+        if (self->stream_opts_.heartbeat.count() > 0) self->hb_due_ = SteadyClock::now() + self->stream_opts_.heartbeat;
+        if (!self->pending_.empty()) return self->flush();
+        return self->stream_deadline();
+      }
       if (!self->pending_.empty()) return self->flush();
       if (self->state_ != State::Writing) return;   // an interim 100 Continue went out
       if (self->close_after_write_) return self->drain();
@@ -532,6 +588,22 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
     f(how);
   }
 
+  // Once per stream: the handle refuses further writes and the owner hears why.
+  void end_stream(StreamEnd how) {
+    if (!stream_shared_) return;
+    stream_shared_->open.store(false);
+    if (stream_counted_) {
+      stream_counted_ = false;
+      sh_.streams.fetch_sub(1);
+    }
+    if (!on_stream_end_) return;
+    auto f = std::move(on_stream_end_);
+    on_stream_end_ = nullptr;
+    f(how);
+  }
+
+  void stream_deadline() { set_deadline(std::min(write_due_, hb_due_)); }
+
   // ---- one lazy deadline per connection ----
   // Moving the deadline later costs a store; the timer, when it fires early, re-arms itself.
 
@@ -562,6 +634,21 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
       case State::Parked:
         end_park(ParkEnd::Expired);
         return close();
+      case State::Streaming: {
+        const auto now = SteadyClock::now();
+        if (now >= write_due_) {   // the peer has not taken a write for write_timeout
+          end_stream(StreamEnd::WriteTimeout);
+          return close();
+        }
+        if (now >= hb_due_) {
+          hb_due_ = now + stream_opts_.heartbeat;
+          if (!writing_ && pending_.empty()) {
+            pending_ += stream_opts_.heartbeat_bytes;
+            flush();
+          }
+        }
+        return stream_deadline();
+      }
       default:
         return close();   // handshake, idle keep-alive, a write the peer does not take, drain
     }
@@ -592,6 +679,15 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
   std::string refusal_detail_;
   std::function<void(ParkEnd)> on_park_end_;
 
+  // Streaming (stream()): bytes written through the handle, counted against the cap until the
+  // socket takes them.
+  std::shared_ptr<StreamShared> stream_shared_;
+  std::function<void(StreamEnd)> on_stream_end_;
+  StreamOptions stream_opts_;
+  bool stream_counted_ = false;
+  size_t counted_pending_ = 0, counted_out_ = 0;
+  SteadyClock::time_point write_due_ = kNever, hb_due_ = kNever;
+
   std::string remote_addr_;
   int remote_port_ = -1;
 
@@ -599,6 +695,84 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
   bool timer_armed_ = false;
   uint64_t timer_gen_ = 0;
 };
+
+// The thread-safe side of a stream: writes are counted against the cap here, then posted to the
+// connection's loop. Holds the connection weakly: a stopped server's connections go with their
+// loops, never kept alive by a handle.
+template <class Stream>
+class Connection<Stream>::Handle final : public StreamHandle {
+ public:
+  Handle(const std::shared_ptr<Connection>& c, std::shared_ptr<StreamShared> st)
+      : conn_(c), st_(std::move(st)) {}
+  ~Handle() override { close(); }
+
+  bool write(std::string bytes) override {
+    if (!st_->open.load()) return false;
+    const size_t n = bytes.size();
+    if (st_->queued.fetch_add(n) + n > st_->cap) {
+      st_->queued.fetch_sub(n);
+      st_->open.store(false);
+      if (auto c = conn_.lock()) asio::post(lowest(c->stream_).get_executor(), [c] { c->stream_overflow(); });
+      return false;
+    }
+    auto c = conn_.lock();
+    if (!c) {
+      st_->queued.fetch_sub(n);
+      return false;
+    }
+    asio::post(lowest(c->stream_).get_executor(), [c, b = std::move(bytes)]() mutable { c->stream_push(std::move(b)); });
+    return true;
+  }
+  void close() override {
+    if (!st_->open.exchange(false)) return;
+    if (auto c = conn_.lock()) asio::post(lowest(c->stream_).get_executor(), [c] { c->stream_finish(); });
+  }
+  bool open() const override { return st_->open.load(); }
+  size_t queued_bytes() const override { return st_->queued.load(); }
+
+ private:
+  std::weak_ptr<Connection> conn_;
+  std::shared_ptr<StreamShared> st_;
+};
+
+template <class Stream>
+std::shared_ptr<StreamHandle> Connection<Stream>::stream(StreamOptions opts, std::function<void(StreamEnd)> on_end) {
+  if (finished_ || state_ == State::Closed) return nullptr;
+  finished_ = true;
+  // The head: status and headers, no length; the body ends with the connection.
+  const int status = res.status < 0 ? 200 : res.status;
+  std::string& out = pending_;
+  out += "HTTP/1.1 ";
+  out += std::to_string(status);
+  out += ' ';
+  out += reason(status);
+  out += "\r\n";
+  for (const auto& [k, v] : res.headers) {
+    if (iequals(k, "Content-Length") || iequals(k, "Connection") || iequals(k, "Transfer-Encoding")) continue;
+    out += k;
+    out += ": ";
+    out += v;
+    out += "\r\n";
+  }
+  out += "Connection: close\r\n\r\n";
+  if (opts.socket_send_buffer > 0) {
+    asio::error_code ignored;
+    lowest(stream_).set_option(asio::socket_base::send_buffer_size(opts.socket_send_buffer), ignored);
+  }
+  stream_shared_ = std::make_shared<StreamShared>();
+  stream_shared_->cap = opts.max_queued_bytes;
+  stream_opts_ = std::move(opts);
+  on_stream_end_ = std::move(on_end);
+  stream_counted_ = true;
+  sh_.streams.fetch_add(1);
+  state_ = State::Streaming;
+  in_pos_ = in_len_ = 0;   // a pipelined request behind this one is never answered
+  if (stream_opts_.heartbeat.count() > 0) hb_due_ = SteadyClock::now() + stream_opts_.heartbeat;
+  flush();
+  stream_deadline();
+  read_more();
+  return std::make_shared<Handle>(this->shared_from_this(), stream_shared_);
+}
 
 struct Loop {
   asio::io_context io{1};
@@ -755,7 +929,7 @@ int HttpServer::threads() const { return static_cast<int>(impl_->loops.size()); 
 
 ServerCounters HttpServer::counters() const {
   const auto& s = impl_->sh;
-  return {s.accepted.load(), s.rejected.load(), s.refused.load(), s.open.load()};
+  return {s.accepted.load(), s.rejected.load(), s.refused.load(), s.open.load(), s.streams.load()};
 }
 
 }  // namespace harness::net

@@ -17,8 +17,13 @@
 // does not take within write_timeout is dropped with the connection. Beyond max_connections
 // open connections, a new one is accepted and closed at once, without a byte.
 //
-// stop() closes the listener and every connection (in flight, delayed, parked) and joins the
-// loop threads; it does not wait for peers.
+// A streaming response (Exchange::stream, for Server-Sent Events) holds its socket and one timer:
+// its bytes wait in a buffer bounded by StreamOptions::max_queued_bytes (beyond it the stream
+// ends), a write the peer does not take within write_timeout ends it too, and a heartbeat is
+// written after StreamOptions::heartbeat of silence.
+//
+// stop() closes the listener and every connection (in flight, delayed, parked, streaming) and
+// joins the loop threads; it does not wait for peers.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -67,6 +72,7 @@ struct ServerCounters {
   uint64_t rejected_over_limit = 0;   // closed at once: max_connections reached
   uint64_t refused = 0;               // answered by the refusal handler
   uint64_t open = 0;                  // connections open now
+  uint64_t streams = 0;               // of which streaming a response (Exchange::stream)
 };
 
 class HttpServer {

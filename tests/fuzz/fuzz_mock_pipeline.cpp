@@ -63,6 +63,10 @@ class FakeExchange final : public net::Exchange {
     finished_ = true;
     on_end(net::ParkEnd::PeerClosed);
   }
+  std::shared_ptr<net::StreamHandle> stream(net::StreamOptions, std::function<void(net::StreamEnd)>) override {
+    finished_ = true;   // no socket to stream on: as if the exchange had already ended
+    return nullptr;
+  }
   bool finished() const override { return finished_; }
   ~FakeExchange() override = default;
 
