@@ -151,7 +151,8 @@ class HttpFront {
   bool apply_profile_fields(ApiContext& ctx, const core::json& body, core::MessagingProfile& p);
   // Requires a JSON object body; false after sending the 400.
   bool require_object(ApiContext& ctx);
-  core::json messaging_settings(const core::PhoneNumber& n) const;
+  // The messaging settings of a number, with the tenant's organization_id.
+  core::json messaging_settings(const std::string& tenant, const core::PhoneNumber& n) const;
 
   const MockConfig& config_;
   Store& store_;

@@ -3,6 +3,7 @@
 // spellings (filter[name][contains], filter[phone_number][starts_with], page[number], ...).
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 #include "core/e164.h"
 #include "http/api.h"
 
@@ -78,9 +79,49 @@ bool HttpFront::apply_profile_fields(ApiContext& ctx, const core::json& b, core:
       }
     }
   }
+  if (b.contains("url_shortener_settings")) {
+    const auto& v = b["url_shortener_settings"];
+    if (v.is_null()) {
+      p.url_shortener_settings.reset();
+    } else {
+      try {
+        if (!v.is_object()) throw std::invalid_argument("not an object");
+        p.url_shortener_settings = v.get<core::UrlShortenerSettings>();
+      } catch (const std::exception&) {
+        return bad("url_shortener_settings", "null or {domain, prefix?, replace_blacklist_only?, send_webhooks?}");
+      }
+    }
+  }
+  if (b.contains("daily_spend_limit")) {
+    // A decimal string such as "100.00" (the spec types it as a string, not a number).
+    const auto& v = b["daily_spend_limit"];
+    if (v.is_null()) {
+      p.daily_spend_limit.reset();
+    } else {
+      const std::string s = v.is_string() ? v.get<std::string>() : std::string();
+      const size_t dot = s.find('.');
+      const bool ok = !s.empty() && s.find_first_not_of("0123456789.") == std::string::npos && s.front() != '.' &&
+                      s.back() != '.' && (dot == std::string::npos || s.find('.', dot + 1) == std::string::npos);
+      if (!ok) return bad("daily_spend_limit", "a decimal string such as \"100.00\"");
+      p.daily_spend_limit = s;
+    }
+  }
+  if (b.contains("redaction_level")) {
+    const auto& v = b["redaction_level"];
+    if (!v.is_number_integer() || (v.get<int64_t>() != 1 && v.get<int64_t>() != 2)) {
+      return bad("redaction_level", "1 or 2");
+    }
+    p.redaction_level = v.get<int>();
+  }
+  if (b.contains("v1_secret") && !b["v1_secret"].is_null() && !b["v1_secret"].is_string()) {
+    return bad("v1_secret", "a string");
+  }
+  if (b.contains("v1_secret") && b["v1_secret"].is_string()) p.v1_secret = b["v1_secret"].get<std::string>();
   return opt_string("webhook_url", p.webhook_url) && opt_string("webhook_failover_url", p.webhook_failover_url) &&
-         opt_string("alpha_sender", p.alpha_sender) && opt_string("v1_secret", p.v1_secret) &&
-         opt_string("daily_spend_limit", p.daily_spend_limit) && boolean("enabled", p.enabled) &&
+         opt_string("alpha_sender", p.alpha_sender) && opt_string("ai_assistant_id", p.ai_assistant_id) &&
+         opt_string("health_webhook_url", p.health_webhook_url) &&
+         opt_string("resource_group_id", p.resource_group_id) && boolean("enabled", p.enabled) &&
+         boolean("redaction_enabled", p.redaction_enabled) &&
          boolean("daily_spend_limit_enabled", p.daily_spend_limit_enabled) &&
          boolean("mms_fall_back_to_sms", p.mms_fall_back_to_sms) && boolean("mms_transcoding", p.mms_transcoding) &&
          boolean("mobile_only", p.mobile_only) && boolean("smart_encoding", p.smart_encoding);
@@ -144,8 +185,9 @@ void HttpFront::delete_profile(ApiContext& ctx) {
   error(ctx, 10005, "Messaging profile " + id + " was not found.");
 }
 
-core::json HttpFront::messaging_settings(const core::PhoneNumber& n) const {
+core::json HttpFront::messaging_settings(const std::string& tenant, const core::PhoneNumber& n) const {
   core::MessagingSettings s;
+  s.organization_id = store_.organization_id(tenant);   // the same one the tenant's messages carry
   s.id = n.id;
   s.phone_number = n.phone_number;
   s.messaging_profile_id = n.messaging_profile_id;
@@ -165,8 +207,8 @@ void HttpFront::profile_numbers(ApiContext& ctx) {
   core::PageRequest pr;
   if (!page(ctx, pr)) return;
   auto all = store_.numbers_on_profile(ctx.tenant, id);
-  send_list(ctx, page_items(all, pr, [this](const core::PhoneNumber& n) {
-              core::json j = messaging_settings(n);
+  send_list(ctx, page_items(all, pr, [&](const core::PhoneNumber& n) {
+              core::json j = messaging_settings(ctx.tenant, n);
               j["record_type"] = "messaging_phone_number";
               return j;
             }),
@@ -272,7 +314,7 @@ void HttpFront::list_orders(ApiContext& ctx) {
   core::PageRequest pr;
   if (!page(ctx, pr)) return;
   auto all = store_.list_orders(ctx.tenant);
-  send_list(ctx, page_items(all, pr, [](const core::NumberOrder& o) { return core::json(o); }),
+  send_list(ctx, page_items(all, pr, [](const core::NumberOrder& o) { return core::number_order_list_item(o); }),
             core::page_meta(pr, all.size()));
 }
 
@@ -309,7 +351,7 @@ void HttpFront::get_phone_number(ApiContext& ctx) {
 
 void HttpFront::get_number_messaging(ApiContext& ctx) {
   const std::string id = ctx.m[1];
-  if (auto n = store_.get_number(ctx.tenant, id)) return send_data(ctx, messaging_settings(*n));
+  if (auto n = store_.get_number(ctx.tenant, id)) return send_data(ctx, messaging_settings(ctx.tenant, *n));
   error(ctx, 10005, "Phone number " + id + " was not found.");
 }
 
@@ -334,7 +376,7 @@ void HttpFront::patch_number_messaging(ApiContext& ctx) {
     n = store_.set_number_profile(ctx.tenant, id, target);
     if (!n) return error(ctx, 10005, "Phone number " + id + " was not found.");
   }
-  send_data(ctx, messaging_settings(*n));
+  send_data(ctx, messaging_settings(ctx.tenant, *n));
 }
 
 }  // namespace harness::mock

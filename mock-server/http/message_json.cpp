@@ -34,6 +34,14 @@ void address(std::string& out, const core::MessageAddress& a) {
   out += '}';
 }
 
+void money(std::string& out, const core::Money& m) {
+  out += "{\"amount\":";
+  append_json_string(out, m.amount);
+  out += ",\"currency\":";
+  append_json_string(out, m.currency);
+  out += '}';
+}
+
 void addresses(std::string& out, const std::vector<core::MessageAddress>& list) {
   out += '[';
   for (size_t i = 0; i < list.size(); ++i) {
@@ -97,12 +105,27 @@ void append_message_json(std::string& out, const core::Message& m) {
   opt_string(out, m.text);
   out += ",\"subject\":";
   opt_string(out, m.subject);
+  const bool inbound = m.direction == "inbound";
   out += ",\"media\":[";
   for (size_t i = 0; i < m.media.size(); ++i) {
     const auto& md = m.media[i];
     if (i) out += ',';
     out += "{\"url\":";
     append_json_string(out, md.url);
+    if (inbound) {
+      // SPEC InboundMessagePayload: hash_sha256, and absent rather than null fields.
+      if (md.content_type) {
+        out += ",\"content_type\":";
+        append_json_string(out, *md.content_type);
+      }
+      if (md.sha256) {
+        out += ",\"hash_sha256\":";
+        append_json_string(out, *md.sha256);
+      }
+      if (md.size) out += ",\"size\":" + std::to_string(*md.size);
+      out += '}';
+      continue;
+    }
     out += ",\"content_type\":";
     opt_string(out, md.content_type);
     out += ",\"sha256\":";
@@ -119,10 +142,16 @@ void append_message_json(std::string& out, const core::Message& m) {
   out += m.num_chars ? std::to_string(*m.num_chars) : std::string("null");
   out += ",\"cost\":";
   if (m.cost) {
-    out += "{\"amount\":";
-    append_json_string(out, m.cost->amount);
-    out += ",\"currency\":";
-    append_json_string(out, m.cost->currency);
+    money(out, *m.cost);
+  } else {
+    out += "null";
+  }
+  out += ",\"cost_breakdown\":";
+  if (m.cost_breakdown) {
+    out += "{\"rate\":";
+    money(out, m.cost_breakdown->rate);
+    out += ",\"carrier_fee\":";
+    money(out, m.cost_breakdown->carrier_fee);
     out += '}';
   } else {
     out += "null";
@@ -151,6 +180,18 @@ void append_message_json(std::string& out, const core::Message& m) {
   opt_string(out, m.webhook_url);
   out += ",\"webhook_failover_url\":";
   opt_string(out, m.webhook_failover_url);
+  out += ",\"tcr_campaign_billable\":";
+  out += m.tcr_campaign_billable ? "true" : "false";
+  out += ",\"tcr_campaign_id\":";
+  opt_string(out, m.tcr_campaign_id);
+  out += ",\"tcr_campaign_registered\":";
+  opt_string(out, m.tcr_campaign_registered);
+  if (!inbound) {
+    out += ",\"smart_encoding_applied\":";
+    out += m.smart_encoding_applied ? "true" : "false";
+    out += ",\"wait_seconds\":";
+    out += m.wait_seconds ? core::json(*m.wait_seconds).dump() : std::string("null");
+  }
   out += '}';
 }
 

@@ -19,6 +19,13 @@ std::string money_for_parts(int parts) {
   return buf;
 }
 
+// A profile's v1 secret when none was given: 32 hex characters from the store's generator.
+std::string new_v1_secret(core::Rng& rng) {
+  std::string s = core::uuid_v4(rng) + core::uuid_v4(rng);
+  s.erase(std::remove(s.begin(), s.end(), '-'), s.end());
+  return s.substr(0, 32);
+}
+
 }  // namespace
 
 Store::Store(const MockConfig& config, uint64_t seed, const core::Clock& clock)
@@ -128,7 +135,7 @@ core::PhoneNumber Store::make_number(const Tenant& t, const std::string& e164,
   const auto region = core::region_of(e164);
   n.country_iso_alpha2 = region.empty() ? "US" : region;
   n.created_at = n.updated_at = now_str();
-  n.purchased_at = n.created_at;
+  n.purchased_at = n.activated_at = n.created_at;
   return n;
 }
 
@@ -188,6 +195,10 @@ std::string Store::create_open_tenant_locked(const std::string& key) {
   p.id = core::uuid_v4(trng);
   p.name = "Default";
   p.whitelisted_destinations = {"*"};
+  {  // its own stream, so the tenant's numbers stay what they were before profiles had secrets
+    core::Rng srng = core::Rng(seed_ ^ core::stable_hash(key)).fork("open-tenant-secret");
+    p.v1_secret = new_v1_secret(srng);
+  }
   p.organization_id = t.organization_id;
   p.created_at = p.updated_at = now_str();
   t.profiles.push_back(p);
@@ -264,6 +275,7 @@ core::MessagingProfile Store::create_profile(const std::string& tenant, core::Me
   {
     std::lock_guard<std::mutex> lk(rng_mu_);
     p.id = core::uuid_v4(rng_);
+    if (!p.v1_secret) p.v1_secret = new_v1_secret(rng_);
   }
   p.organization_id = w.t->organization_id;
   p.created_at = p.updated_at = now_str();
@@ -491,13 +503,15 @@ OrderResult Store::create_order(const std::string& tenant, const std::vector<std
   o.created_at = o.updated_at = now_str();
   for (const auto& num : numbers) {
     auto n = make_number(t, num, profile_id);
+    n.source_type = "number_order";
+    n.customer_reference = customer_reference;
     core::NumberOrderPhoneNumber on;
     {
       std::lock_guard<std::mutex> lk(rng_mu_);
       on.id = core::uuid_v4(rng_);
     }
     on.phone_number = num;
-    on.country_code = n.country_iso_alpha2;
+    on.country_code = on.country_iso_alpha2 = n.country_iso_alpha2;
     o.phone_numbers.push_back(on);
     t.numbers.push_back(std::move(n));
   }
@@ -655,6 +669,8 @@ void Store::apply_status(core::Message& m, const std::string& status,
     if (!m.sent_at && status != "sending_failed") m.sent_at = ts;
     m.completed_at = ts;
     m.cost = core::Money{money_for_parts(m.parts), "USD"};
+    // All of it is the rate: the mock charges no carrier fees.
+    m.cost_breakdown = core::CostBreakdown{*m.cost, core::Money{"0.0000", "USD"}};
     m.errors = errors;
     m.valid_until.reset();
   }

@@ -17,6 +17,7 @@ bool MediaItem::operator==(const MediaItem& o) const {
   return url == o.url && content_type == o.content_type && sha256 == o.sha256 && size == o.size;
 }
 bool Money::operator==(const Money& o) const { return amount == o.amount && currency == o.currency; }
+bool CostBreakdown::operator==(const CostBreakdown& o) const { return rate == o.rate && carrier_fee == o.carrier_fee; }
 
 bool Message::operator==(const Message& o) const {
   return record_type == o.record_type && id == o.id && direction == o.direction && type == o.type &&
@@ -25,7 +26,10 @@ bool Message::operator==(const Message& o) const {
          encoding == o.encoding && parts == o.parts && num_chars == o.num_chars && cost == o.cost &&
          received_at == o.received_at && sent_at == o.sent_at && completed_at == o.completed_at &&
          valid_until == o.valid_until && errors == o.errors && tags == o.tags && webhook_url == o.webhook_url &&
-         webhook_failover_url == o.webhook_failover_url;
+         webhook_failover_url == o.webhook_failover_url && cost_breakdown == o.cost_breakdown &&
+         smart_encoding_applied == o.smart_encoding_applied && tcr_campaign_billable == o.tcr_campaign_billable &&
+         tcr_campaign_id == o.tcr_campaign_id && tcr_campaign_registered == o.tcr_campaign_registered &&
+         wait_seconds == o.wait_seconds;
 }
 
 const std::string& Message::status() const {
@@ -63,6 +67,12 @@ void from_json(const json& j, Money& m) {
   read_or_keep(j, "currency", m.currency);
 }
 
+void to_json(json& j, const CostBreakdown& c) { j = json{{"rate", c.rate}, {"carrier_fee", c.carrier_fee}}; }
+void from_json(const json& j, CostBreakdown& c) {
+  read_or_keep(j, "rate", c.rate);
+  read_or_keep(j, "carrier_fee", c.carrier_fee);
+}
+
 void to_json(json& j, const Message& m) {
   j = json{{"record_type", m.record_type},
            {"id", m.id},
@@ -80,6 +90,7 @@ void to_json(json& j, const Message& m) {
            {"parts", m.parts},
            {"num_chars", m.num_chars},
            {"cost", m.cost},
+           {"cost_breakdown", m.cost_breakdown},
            {"received_at", m.received_at},
            {"sent_at", m.sent_at},
            {"completed_at", m.completed_at},
@@ -87,11 +98,30 @@ void to_json(json& j, const Message& m) {
            {"errors", m.errors},
            {"tags", m.tags},
            {"webhook_url", m.webhook_url},
-           {"webhook_failover_url", m.webhook_failover_url}};
+           {"webhook_failover_url", m.webhook_failover_url},
+           {"tcr_campaign_billable", m.tcr_campaign_billable},
+           {"tcr_campaign_id", m.tcr_campaign_id},
+           {"tcr_campaign_registered", m.tcr_campaign_registered}};
   // nlohmann turns an empty std::vector into [] already; make sure of it for the arrays the
   // wire always carries even if a future type change would make them null.
   for (const char* k : {"to", "cc", "media", "errors", "tags"})
     if (j[k].is_null()) j[k] = json::array();
+  if (m.direction == "inbound") {
+    // The inbound payload (SPEC InboundMessagePayload) names the media hash hash_sha256, has no
+    // nullable media fields and no smart_encoding_applied / wait_seconds.
+    json media = json::array();
+    for (const auto& md : m.media) {
+      json item{{"url", md.url}};
+      if (md.content_type) item["content_type"] = *md.content_type;
+      if (md.sha256) item["hash_sha256"] = *md.sha256;
+      if (md.size) item["size"] = *md.size;
+      media.push_back(std::move(item));
+    }
+    j["media"] = std::move(media);
+  } else {
+    j["smart_encoding_applied"] = m.smart_encoding_applied;
+    j["wait_seconds"] = m.wait_seconds;
+  }
 }
 
 void from_json(const json& j, Message& m) {
@@ -125,6 +155,12 @@ void from_json(const json& j, Message& m) {
   read_or_keep(j, "tags", m.tags);
   read_opt(j, "webhook_url", m.webhook_url);
   read_opt(j, "webhook_failover_url", m.webhook_failover_url);
+  read_opt(j, "cost_breakdown", m.cost_breakdown);
+  read_or_keep(j, "smart_encoding_applied", m.smart_encoding_applied);
+  read_or_keep(j, "tcr_campaign_billable", m.tcr_campaign_billable);
+  read_opt(j, "tcr_campaign_id", m.tcr_campaign_id);
+  read_opt(j, "tcr_campaign_registered", m.tcr_campaign_registered);
+  read_opt(j, "wait_seconds", m.wait_seconds);
 }
 
 bool is_terminal_status(std::string_view s) {

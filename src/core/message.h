@@ -34,6 +34,12 @@ struct Money {                      // {"amount":"0.0040","currency":"USD"}
   bool operator==(const Money& o) const;
 };
 
+struct CostBreakdown {               // {"rate": Money, "carrier_fee": Money}
+  Money rate;
+  Money carrier_fee;
+  bool operator==(const CostBreakdown& o) const;
+};
+
 struct Message {
   std::string record_type = "message";
   std::string id;
@@ -51,6 +57,7 @@ struct Message {
   int parts = 1;
   std::optional<int> num_chars;
   std::optional<Money> cost;
+  std::optional<CostBreakdown> cost_breakdown;
   std::optional<std::string> received_at;
   std::optional<std::string> sent_at;
   std::optional<std::string> completed_at;
@@ -59,6 +66,12 @@ struct Message {
   std::vector<std::string> tags;
   std::optional<std::string> webhook_url;
   std::optional<std::string> webhook_failover_url;
+  // 10DLC and throughput facts (contract §3.2, newer fields): the mock registers no campaigns.
+  bool smart_encoding_applied = false;
+  bool tcr_campaign_billable = false;
+  std::optional<std::string> tcr_campaign_id;
+  std::optional<std::string> tcr_campaign_registered;
+  std::optional<double> wait_seconds;
 
   // The status of the first recipient ("" when there is none).
   const std::string& status() const;
@@ -70,6 +83,8 @@ void to_json(json& j, const MediaItem& m);
 void from_json(const json& j, MediaItem& m);
 void to_json(json& j, const Money& m);
 void from_json(const json& j, Money& m);
+void to_json(json& j, const CostBreakdown& c);
+void from_json(const json& j, CostBreakdown& c);
 void to_json(json& j, const Message& m);
 // Accepts `from` as an object or (OLDSPEC) a plain string.
 void from_json(const json& j, Message& m);

@@ -3,6 +3,7 @@
 // "regulatory_requirements": [] because the mock has no regulatory model.
 #include "core/numbers.h"
 
+#include <utility>
 #include "core/json_fields.h"
 
 namespace harness::core {
@@ -15,7 +16,15 @@ bool PhoneNumber::operator==(const PhoneNumber& o) const {
          messaging_profile_id == o.messaging_profile_id && messaging_profile_name == o.messaging_profile_name &&
          connection_id == o.connection_id && phone_number_type == o.phone_number_type && tags == o.tags &&
          country_iso_alpha2 == o.country_iso_alpha2 && created_at == o.created_at && updated_at == o.updated_at &&
-         purchased_at == o.purchased_at;
+         purchased_at == o.purchased_at && activated_at == o.activated_at && external_pin == o.external_pin &&
+         deletion_lock_enabled == o.deletion_lock_enabled && billing_group_id == o.billing_group_id &&
+         connection_name == o.connection_name && customer_reference == o.customer_reference &&
+         emergency_address_id == o.emergency_address_id && messaging_campaign_id == o.messaging_campaign_id &&
+         source_type == o.source_type && call_forwarding_enabled == o.call_forwarding_enabled &&
+         call_recording_enabled == o.call_recording_enabled && caller_id_name_enabled == o.caller_id_name_enabled &&
+         cnam_listing_enabled == o.cnam_listing_enabled && emergency_enabled == o.emergency_enabled &&
+         emergency_status == o.emergency_status && hd_voice_enabled == o.hd_voice_enabled &&
+         inbound_call_screening == o.inbound_call_screening && t38_fax_gateway_enabled == o.t38_fax_gateway_enabled;
 }
 bool MessagingFeature::operator==(const MessagingFeature& o) const {
   return domestic_two_way == o.domestic_two_way && international_inbound == o.international_inbound &&
@@ -45,7 +54,8 @@ bool AvailableNumber::operator==(const AvailableNumber& o) const {
 bool NumberOrderPhoneNumber::operator==(const NumberOrderPhoneNumber& o) const {
   return record_type == o.record_type && id == o.id && phone_number == o.phone_number &&
          phone_number_type == o.phone_number_type && status == o.status && requirements_met == o.requirements_met &&
-         requirements_status == o.requirements_status && bundle_id == o.bundle_id && country_code == o.country_code;
+         requirements_status == o.requirements_status && bundle_id == o.bundle_id && country_code == o.country_code &&
+         country_iso_alpha2 == o.country_iso_alpha2;
 }
 bool NumberOrder::operator==(const NumberOrder& o) const {
   return record_type == o.record_type && id == o.id && status == o.status &&
@@ -70,7 +80,25 @@ void to_json(json& j, const PhoneNumber& p) {
            {"country_iso_alpha2", p.country_iso_alpha2},
            {"created_at", p.created_at},
            {"updated_at", p.updated_at},
-           {"purchased_at", p.purchased_at}};
+           {"purchased_at", p.purchased_at},
+           {"activated_at", p.activated_at},
+           {"external_pin", p.external_pin},
+           {"deletion_lock_enabled", p.deletion_lock_enabled},
+           {"billing_group_id", p.billing_group_id},
+           {"connection_name", p.connection_name},
+           {"customer_reference", p.customer_reference},
+           {"emergency_address_id", p.emergency_address_id},
+           {"messaging_campaign_id", p.messaging_campaign_id},
+           {"source_type", p.source_type},
+           {"call_forwarding_enabled", p.call_forwarding_enabled},
+           {"call_recording_enabled", p.call_recording_enabled},
+           {"caller_id_name_enabled", p.caller_id_name_enabled},
+           {"cnam_listing_enabled", p.cnam_listing_enabled},
+           {"emergency_enabled", p.emergency_enabled},
+           {"emergency_status", p.emergency_status},
+           {"hd_voice_enabled", p.hd_voice_enabled},
+           {"inbound_call_screening", p.inbound_call_screening},
+           {"t38_fax_gateway_enabled", p.t38_fax_gateway_enabled}};
   if (j["tags"].is_null()) j["tags"] = json::array();
 }
 void from_json(const json& j, PhoneNumber& p) {
@@ -88,6 +116,24 @@ void from_json(const json& j, PhoneNumber& p) {
   read_or_keep(j, "created_at", p.created_at);
   read_or_keep(j, "updated_at", p.updated_at);
   read_opt(j, "purchased_at", p.purchased_at);
+  read_opt(j, "activated_at", p.activated_at);
+  read_opt(j, "external_pin", p.external_pin);
+  read_or_keep(j, "deletion_lock_enabled", p.deletion_lock_enabled);
+  read_opt(j, "billing_group_id", p.billing_group_id);
+  read_opt(j, "connection_name", p.connection_name);
+  read_opt(j, "customer_reference", p.customer_reference);
+  read_opt(j, "emergency_address_id", p.emergency_address_id);
+  read_opt(j, "messaging_campaign_id", p.messaging_campaign_id);
+  read_opt(j, "source_type", p.source_type);
+  read_or_keep(j, "call_forwarding_enabled", p.call_forwarding_enabled);
+  read_or_keep(j, "call_recording_enabled", p.call_recording_enabled);
+  read_or_keep(j, "caller_id_name_enabled", p.caller_id_name_enabled);
+  read_or_keep(j, "cnam_listing_enabled", p.cnam_listing_enabled);
+  read_or_keep(j, "emergency_enabled", p.emergency_enabled);
+  read_or_keep(j, "emergency_status", p.emergency_status);
+  read_or_keep(j, "hd_voice_enabled", p.hd_voice_enabled);
+  read_or_keep(j, "inbound_call_screening", p.inbound_call_screening);
+  read_or_keep(j, "t38_fax_gateway_enabled", p.t38_fax_gateway_enabled);
 }
 
 // ---- MessagingSettings: required id, phone_number ----
@@ -169,7 +215,6 @@ void to_json(json& j, const AvailableNumber& a) {
   for (const auto& f : a.features) features.push_back(json{{"name", f}});
   j = json{{"record_type", a.record_type},
            {"phone_number", a.phone_number},
-           {"vanity_format", a.vanity_format},
            {"best_effort", a.best_effort},
            {"quickship", a.quickship},
            {"reservable", a.reservable},
@@ -178,6 +223,7 @@ void to_json(json& j, const AvailableNumber& a) {
             {{"upfront_cost", a.upfront_cost}, {"monthly_cost", a.monthly_cost}, {"currency", a.currency}}},
            {"features", std::move(features)}};
   if (j["region_information"].is_null()) j["region_information"] = json::array();
+  if (a.vanity_format) j["vanity_format"] = *a.vanity_format;   // a string in the spec: omitted, never null
 }
 void from_json(const json& j, AvailableNumber& a) {
   a = AvailableNumber{};
@@ -208,8 +254,9 @@ void to_json(json& j, const NumberOrderPhoneNumber& p) {
            {"requirements_met", p.requirements_met},
            {"requirements_status", p.requirements_status},
            {"regulatory_requirements", json::array()},
-           {"bundle_id", p.bundle_id},
-           {"country_code", p.country_code}};
+           {"country_code", p.country_code},
+           {"country_iso_alpha2", p.country_iso_alpha2}};
+  if (p.bundle_id) j["bundle_id"] = *p.bundle_id;
 }
 void from_json(const json& j, NumberOrderPhoneNumber& p) {
   p = NumberOrderPhoneNumber{};
@@ -222,6 +269,7 @@ void from_json(const json& j, NumberOrderPhoneNumber& p) {
   read_or_keep(j, "requirements_status", p.requirements_status);
   read_opt(j, "bundle_id", p.bundle_id);
   read_or_keep(j, "country_code", p.country_code);
+  read_or_keep(j, "country_iso_alpha2", p.country_iso_alpha2);
 }
 void to_json(json& j, const NumberOrder& o) {
   j = json{{"record_type", o.record_type},
@@ -229,16 +277,25 @@ void to_json(json& j, const NumberOrder& o) {
            {"status", o.status},
            {"phone_numbers_count", o.phone_numbers_count},
            {"phone_numbers", o.phone_numbers},
-           {"messaging_profile_id", o.messaging_profile_id},
-           {"connection_id", o.connection_id},
-           {"billing_group_id", o.billing_group_id},
-           {"customer_reference", o.customer_reference},
            {"requirements_met", o.requirements_met},
            {"sub_number_orders_ids", o.sub_number_orders_ids},
            {"created_at", o.created_at},
            {"updated_at", o.updated_at}};
   for (const char* k : {"phone_numbers", "sub_number_orders_ids"})
     if (j[k].is_null()) j[k] = json::array();
+  for (auto [k, v] : {std::pair<const char*, const std::optional<std::string>*>{"messaging_profile_id", &o.messaging_profile_id},
+                      {"connection_id", &o.connection_id},
+                      {"billing_group_id", &o.billing_group_id},
+                      {"customer_reference", &o.customer_reference}})
+    if (*v) j[k] = **v;
+}
+
+json number_order_list_item(const NumberOrder& o) {
+  json j = o;
+  json numbers = json::array();
+  for (const auto& n : o.phone_numbers) numbers.push_back(json{{"id", n.id}, {"phone_number", n.phone_number}});
+  j["phone_numbers"] = std::move(numbers);
+  return j;
 }
 void from_json(const json& j, NumberOrder& o) {
   o = NumberOrder{};

@@ -23,6 +23,25 @@ struct PhoneNumber {
   std::string created_at;
   std::string updated_at;
   std::optional<std::string> purchased_at;
+  // The rest of the published record (voice and emergency settings the mock only stores).
+  std::optional<std::string> activated_at;
+  std::optional<std::string> external_pin;
+  bool deletion_lock_enabled = false;
+  std::optional<std::string> billing_group_id;
+  std::optional<std::string> connection_name;
+  std::optional<std::string> customer_reference;
+  std::optional<std::string> emergency_address_id;
+  std::optional<std::string> messaging_campaign_id;
+  std::optional<std::string> source_type;          // number_order | port_request | null
+  bool call_forwarding_enabled = true;
+  bool call_recording_enabled = false;
+  bool caller_id_name_enabled = false;
+  bool cnam_listing_enabled = false;
+  bool emergency_enabled = false;
+  std::string emergency_status = "disabled";       // active | deprovisioning | disabled | provisioning | ...
+  bool hd_voice_enabled = false;
+  std::string inbound_call_screening = "disabled"; // disabled | reject_calls | flag_calls
+  bool t38_fax_gateway_enabled = false;
   bool operator==(const PhoneNumber& o) const;
 };
 
@@ -91,11 +110,13 @@ struct NumberOrderPhoneNumber {
   std::string status = "success";
   bool requirements_met = true;
   std::string requirements_status = "approved";
-  std::optional<std::string> bundle_id;
+  std::optional<std::string> bundle_id;            // omitted while unset (a string in the spec)
   std::string country_code = "US";
+  std::string country_iso_alpha2 = "US";
   bool operator==(const NumberOrderPhoneNumber& o) const;
 };
 
+// Optional strings of an order are omitted while unset: the spec types them as plain strings.
 struct NumberOrder {
   std::string record_type = "number_order";
   std::string id;
@@ -128,6 +149,8 @@ void from_json(const json& j, AvailableNumber& a);
 void to_json(json& j, const NumberOrderPhoneNumber& p);
 void from_json(const json& j, NumberOrderPhoneNumber& p);
 void to_json(json& j, const NumberOrder& o);
+// A GET /v2/number_orders list item: the order with its numbers as {id, phone_number} only.
+json number_order_list_item(const NumberOrder& o);
 void from_json(const json& j, NumberOrder& o);
 
 }  // namespace harness::core

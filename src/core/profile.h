@@ -16,6 +16,14 @@ struct NumberPoolSettings {
   bool operator==(const NumberPoolSettings& o) const;
 };
 
+struct UrlShortenerSettings {        // {domain, prefix?, replace_blacklist_only?, send_webhooks?}
+  std::string domain;
+  std::optional<std::string> prefix;
+  std::optional<bool> replace_blacklist_only;
+  std::optional<bool> send_webhooks;
+  bool operator==(const UrlShortenerSettings& o) const;
+};
+
 struct MessagingProfile {
   std::string record_type = "messaging_profile";
   std::string id;
@@ -26,6 +34,7 @@ struct MessagingProfile {
   std::string webhook_api_version = "2";              // "1" | "2" | "2010-04-01"
   std::vector<std::string> whitelisted_destinations;  // ISO alpha-2; ["*"] = all
   std::optional<NumberPoolSettings> number_pool_settings;
+  std::optional<UrlShortenerSettings> url_shortener_settings;
   std::optional<std::string> alpha_sender;
   std::optional<std::string> daily_spend_limit;
   bool daily_spend_limit_enabled = false;
@@ -33,6 +42,12 @@ struct MessagingProfile {
   bool mms_transcoding = false;
   bool mobile_only = false;
   bool smart_encoding = false;
+  bool redaction_enabled = false;
+  int redaction_level = 2;                            // 1 | 2 (stored; the mock redacts nothing)
+  std::optional<std::string> ai_assistant_id;
+  std::optional<std::string> health_webhook_url;
+  std::optional<std::string> resource_group_id;
+  // The spec types these two as plain strings: omitted from the wire while unset, never null.
   std::optional<std::string> v1_secret;
   std::optional<std::string> organization_id;
   std::string created_at;
@@ -41,6 +56,8 @@ struct MessagingProfile {
 };
 void to_json(json& j, const NumberPoolSettings& s);
 void from_json(const json& j, NumberPoolSettings& s);
+void to_json(json& j, const UrlShortenerSettings& s);
+void from_json(const json& j, UrlShortenerSettings& s);
 void to_json(json& j, const MessagingProfile& p);
 void from_json(const json& j, MessagingProfile& p);
 

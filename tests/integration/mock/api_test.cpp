@@ -196,6 +196,79 @@ TEST_F(ApiTest, AvailableNumbersOrderAssignAndSend) {
   EXPECT_EQ(get("/v2/phone_numbers/999/messaging").code(), "10005");
 }
 
+TEST_F(ApiTest, ProfileStoresEveryPublishedField) {
+  auto r = post("/v2/messaging_profiles", R"({"name":"full","whitelisted_destinations":["US"],
+    "url_shortener_settings":{"domain":"acct.fyi","prefix":"cmpny","send_webhooks":false},
+    "ai_assistant_id":"assistant-1","health_webhook_url":"https://example.test/health","resource_group_id":"rg-1",
+    "redaction_enabled":true,"redaction_level":1,"daily_spend_limit":"25.00"})");
+  ASSERT_EQ(r.status, 200) << r.raw;
+  const auto& d = r.body["data"];
+  EXPECT_EQ(d["url_shortener_settings"], json::parse(R"({"domain":"acct.fyi","prefix":"cmpny","send_webhooks":false})"));
+  EXPECT_EQ(d["ai_assistant_id"], "assistant-1");
+  EXPECT_EQ(d["health_webhook_url"], "https://example.test/health");
+  EXPECT_EQ(d["resource_group_id"], "rg-1");
+  EXPECT_EQ(d["redaction_enabled"], true);
+  EXPECT_EQ(d["redaction_level"], 1);
+  EXPECT_EQ(d["daily_spend_limit"], "25.00");
+  // v1_secret is a string in the spec: generated when not given, never null.
+  ASSERT_TRUE(d["v1_secret"].is_string());
+  EXPECT_EQ(d["v1_secret"].get<std::string>().size(), 32u);
+  const std::string id = d["id"];
+  EXPECT_EQ(get("/v2/messaging_profiles/" + id).body["data"]["resource_group_id"], "rg-1");
+
+  auto up = patch("/v2/messaging_profiles/" + id, R"({"url_shortener_settings":null,"ai_assistant_id":null,"daily_spend_limit":null})");
+  ASSERT_EQ(up.status, 200) << up.raw;
+  EXPECT_TRUE(up.body["data"]["url_shortener_settings"].is_null());
+  EXPECT_TRUE(up.body["data"]["ai_assistant_id"].is_null());
+  EXPECT_FALSE(up.body["data"].contains("daily_spend_limit"));   // a string when set, absent when not
+
+  EXPECT_EQ(patch("/v2/messaging_profiles/" + id, R"({"url_shortener_settings":{"prefix":"x"}})").pointer(),
+            "/url_shortener_settings");
+  EXPECT_EQ(patch("/v2/messaging_profiles/" + id, R"({"redaction_level":3})").pointer(), "/redaction_level");
+  EXPECT_EQ(patch("/v2/messaging_profiles/" + id, R"({"daily_spend_limit":12})").pointer(), "/daily_spend_limit");
+  EXPECT_EQ(patch("/v2/messaging_profiles/" + id, R"({"daily_spend_limit":"1.2.3"})").pointer(), "/daily_spend_limit");
+  EXPECT_EQ(patch("/v2/messaging_profiles/" + id, R"({"v1_secret":5})").pointer(), "/v1_secret");
+}
+
+TEST_F(ApiTest, NumberRecordsCarryThePublishedFields) {
+  const std::string num = get("/v2/available_phone_numbers?filter[national_destination_code]=415&filter[limit]=1")
+                              .body["data"][0]["phone_number"];
+  auto order = post("/v2/number_orders", json({{"phone_numbers", {{{"phone_number", num}}}}, {"customer_reference", "ref-9"}}).dump());
+  ASSERT_EQ(order.status, 200) << order.raw;
+  const auto& o = order.body["data"];
+  // Spec strings are absent while unset, never null.
+  for (const char* k : {"billing_group_id", "connection_id", "messaging_profile_id"}) EXPECT_FALSE(o.contains(k)) << k;
+  EXPECT_EQ(o["customer_reference"], "ref-9");
+  EXPECT_EQ(o["phone_numbers"][0]["country_iso_alpha2"], "US");
+  EXPECT_FALSE(o["phone_numbers"][0].contains("bundle_id"));
+  // List items carry the numbers as {id, phone_number} only.
+  const auto listed = get("/v2/number_orders").body["data"][0]["phone_numbers"][0];
+  EXPECT_EQ(listed, json({{"id", o["phone_numbers"][0]["id"]}, {"phone_number", num}}));
+
+  const auto n = get("/v2/phone_numbers?filter[phone_number]=" + num.substr(1)).body["data"][0];
+  EXPECT_TRUE(n["external_pin"].is_null());
+  EXPECT_EQ(n["deletion_lock_enabled"], false);
+  EXPECT_EQ(n["source_type"], "number_order");
+  EXPECT_EQ(n["customer_reference"], "ref-9");
+  EXPECT_EQ(n["activated_at"], n["purchased_at"]);
+  EXPECT_EQ(n["emergency_status"], "disabled");
+  EXPECT_EQ(n["inbound_call_screening"], "disabled");
+  EXPECT_EQ(get("/v2/phone_numbers/" + n["id"].get<std::string>()).body["data"], n);
+  // The open tenant's own numbers were not ordered.
+  const auto own = get("/v2/phone_numbers?filter[phone_number]=" + own_number().substr(1)).body["data"][0];
+  EXPECT_TRUE(own["source_type"].is_null());
+
+  // Messaging settings carry the organization the tenant's messages carry.
+  auto sent = send({{"from", own_number()}, {"to", "+17735550188"}, {"text", "org"}});
+  ASSERT_EQ(sent.status, 200) << sent.raw;
+  const std::string org = sent.body["data"]["organization_id"];
+  EXPECT_EQ(get("/v2/phone_numbers/" + own["id"].get<std::string>() + "/messaging").body["data"]["organization_id"], org);
+  const std::string pid = own["messaging_profile_id"];
+  EXPECT_EQ(get("/v2/messaging_profiles/" + pid + "/phone_numbers").body["data"][0]["organization_id"], org);
+  // Available numbers have no vanity format: absent, not null.
+  EXPECT_FALSE(get("/v2/available_phone_numbers?filter[limit]=1").body["data"][0].contains("vanity_format"));
+}
+
 TEST_F(ApiTest, NumberOrderValidation) {
   EXPECT_EQ(post("/v2/number_orders", "{}").pointer(), "/phone_numbers");
   EXPECT_EQ(post("/v2/number_orders", R"({"phone_numbers":[{"phone_number":"555"}]})").code(), "10016");

@@ -55,6 +55,24 @@ TEST(CoreNumbersTest, NumberOrderFixtureRoundTrips) {
   EXPECT_EQ(json(o), wire);
 }
 
+TEST(CoreNumbersTest, NumberOrderOmitsUnsetStringsAndListsSlimNumbers) {
+  NumberOrder o;
+  o.id = "o1";
+  NumberOrderPhoneNumber n;
+  n.id = "n1";
+  n.phone_number = "+13125550199";
+  n.country_iso_alpha2 = "US";
+  o.phone_numbers = {n};
+  const json j = o;
+  for (const char* k : {"messaging_profile_id", "connection_id", "billing_group_id", "customer_reference"})
+    EXPECT_FALSE(j.contains(k)) << k;
+  EXPECT_FALSE(j["phone_numbers"][0].contains("bundle_id"));
+  EXPECT_EQ(j["phone_numbers"][0]["country_iso_alpha2"], "US");
+  const json item = number_order_list_item(o);
+  EXPECT_EQ(item["phone_numbers"], json::parse(R"([{"id":"n1","phone_number":"+13125550199"}])"));
+  EXPECT_EQ(item["id"], "o1");
+}
+
 TEST(CoreNumbersTest, NumberOrderCountDerivedWhenAbsent) {
   const NumberOrder o =
       json::parse(R"({"id":"o","phone_numbers":[{"phone_number":"+1"},{"phone_number":"+2"}]})").get<NumberOrder>();

@@ -39,3 +39,30 @@ TEST(CoreProfileTest, BadInputThrows) {
                    .get<MessagingProfile>(),
                json::out_of_range);
 }
+
+TEST(CoreProfileTest, SpecStringsAreOmittedWhileUnset) {
+  // daily_spend_limit and v1_secret are strings in the spec, never null.
+  MessagingProfile p;
+  p.id = "p1";
+  p.name = "n";
+  json j = p;
+  EXPECT_FALSE(j.contains("daily_spend_limit"));
+  EXPECT_FALSE(j.contains("v1_secret"));
+  EXPECT_EQ(j["redaction_level"], 2);
+  EXPECT_TRUE(j["url_shortener_settings"].is_null());
+  p.daily_spend_limit = "10.00";
+  p.v1_secret = "s";
+  j = p;
+  EXPECT_EQ(j["daily_spend_limit"], "10.00");
+  EXPECT_EQ(j["v1_secret"], "s");
+  EXPECT_EQ(j.get<MessagingProfile>(), p);
+}
+
+TEST(CoreProfileTest, UrlShortenerSettingsNeedsADomain) {
+  const auto p = json::parse(R"({"id":"p","name":"n","url_shortener_settings":{"domain":"d.fyi","prefix":"x"}})")
+                     .get<MessagingProfile>();
+  ASSERT_TRUE(p.url_shortener_settings);
+  EXPECT_EQ(json(p)["url_shortener_settings"], json::parse(R"({"domain":"d.fyi","prefix":"x"})"));
+  EXPECT_THROW(json::parse(R"({"id":"p","name":"n","url_shortener_settings":{"prefix":"x"}})").get<MessagingProfile>(),
+               json::out_of_range);
+}

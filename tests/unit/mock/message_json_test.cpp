@@ -51,6 +51,39 @@ TEST(MessageJsonTest, EveryOptionalFilledAndEscapes) {
   expect_same(m);
 }
 
+TEST(MessageJsonTest, CostBreakdownAndCampaignFields) {
+  auto m = sample();
+  m.cost = core::Money{"0.0040", "USD"};
+  m.cost_breakdown = core::CostBreakdown{core::Money{"0.0040", "USD"}, core::Money{"0.0000", "USD"}};
+  m.smart_encoding_applied = true;
+  m.tcr_campaign_billable = true;
+  m.tcr_campaign_id = "CABC123";
+  m.tcr_campaign_registered = "REGISTERED";
+  m.wait_seconds = 1.5;
+  expect_same(m);
+  std::string out;
+  append_message_json(out, m);
+  EXPECT_EQ(core::json::parse(out)["cost_breakdown"]["carrier_fee"]["amount"], "0.0000");
+  EXPECT_EQ(core::json::parse(out)["wait_seconds"], 1.5);
+}
+
+TEST(MessageJsonTest, InboundShape) {
+  auto m = sample();
+  m.direction = "inbound";
+  m.media = {{"https://x.test/a.png", std::string("image/png"), std::string("abc"), int64_t(12)},
+             {"https://x.test/b.png", std::nullopt, std::nullopt, std::nullopt}};
+  expect_same(m);
+  std::string out;
+  append_message_json(out, m);
+  const auto j = core::json::parse(out);
+  // SPEC InboundMessagePayload: hash_sha256, no nulls in media, no outbound-only fields.
+  EXPECT_EQ(j["media"][0], core::json::parse(R"({"url":"https://x.test/a.png","content_type":"image/png","hash_sha256":"abc","size":12})"));
+  EXPECT_EQ(j["media"][1], core::json::parse(R"({"url":"https://x.test/b.png"})"));
+  EXPECT_FALSE(j.contains("smart_encoding_applied"));
+  EXPECT_FALSE(j.contains("wait_seconds"));
+  EXPECT_TRUE(j.contains("tcr_campaign_id"));
+}
+
 TEST(MessageJsonTest, NullsAndEmptyArrays) {
   core::Message m;
   m.id = "x";
