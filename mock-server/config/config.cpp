@@ -59,11 +59,15 @@ std::vector<std::string> str_list(const YAML::Node& n, const char* what) {
   return out;
 }
 
+// An owned number: E.164, or a short code (3 to 8 digits, listed by /v2/short_codes).
 std::string e164(const YAML::Node& n) {
   auto s = str(n, "number");
+  bool short_code = s.size() >= 3 && s.size() <= 8;
+  for (size_t i = 0; short_code && i < s.size(); ++i) short_code = s[i] >= '0' && s[i] <= '9';
+  if (short_code) return s;
   bool ok = s.size() >= 9 && s.size() <= 16 && s[0] == '+' && s[1] != '0';
   for (size_t i = 1; ok && i < s.size(); ++i) ok = s[i] >= '0' && s[i] <= '9';
-  if (!ok) fail(n, "number '" + s + "' is not E.164 (+ and 8 to 15 digits)");
+  if (!ok) fail(n, "number '" + s + "' is not E.164 (+ and 8 to 15 digits) nor a short code (3 to 8 digits)");
   return s;
 }
 

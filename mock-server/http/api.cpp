@@ -84,20 +84,33 @@ HttpFront::HttpFront(const MockConfig& config, Store& store, Journal& journal, C
   add_route("/v2/messages/number_pool", "POST", &HttpFront::send_number_pool);
   add_route("/v2/messages/alphanumeric_sender_id", "POST", &HttpFront::send_alphanumeric);
   add_route("/v2/messages/{uuid}", "GET", &HttpFront::get_message);
+  add_route("/v2/messages/{uuid}", "DELETE", &HttpFront::cancel_message);
   add_route("/v2/messaging_profiles", "GET", &HttpFront::list_profiles);
   add_route("/v2/messaging_profiles", "POST", &HttpFront::create_profile);
   add_route("/v2/messaging_profiles/{uuid}", "GET", &HttpFront::get_profile);
   add_route("/v2/messaging_profiles/{uuid}", "PATCH", &HttpFront::update_profile);
   add_route("/v2/messaging_profiles/{uuid}", "DELETE", &HttpFront::delete_profile);
   add_route("/v2/messaging_profiles/{uuid}/phone_numbers", "GET", &HttpFront::profile_numbers);
+  add_route("/v2/messaging_profiles/{uuid}/short_codes", "GET", &HttpFront::profile_short_codes);
+  add_route("/v2/messaging_profiles/{uuid}/alphanumeric_sender_ids", "GET", &HttpFront::profile_alphanumeric_ids);
+  add_route("/v2/messaging_profiles/{uuid}/actions/regenerate_secret", "POST", &HttpFront::regenerate_secret);
+  add_route("/v2/messaging_optouts", "GET", &HttpFront::list_optouts);
   add_route("/v2/available_phone_numbers", "GET", &HttpFront::available_numbers);
   add_route("/v2/number_orders", "POST", &HttpFront::create_order);
   add_route("/v2/number_orders", "GET", &HttpFront::list_orders);
   add_route("/v2/number_orders/{uuid}", "GET", &HttpFront::get_order);
+  add_route("/v2/number_orders/{uuid}", "PATCH", &HttpFront::update_order);
   add_route("/v2/phone_numbers", "GET", &HttpFront::list_phone_numbers);
+  add_route("/v2/phone_numbers/slim", "GET", &HttpFront::list_phone_numbers_slim);
+  add_route("/v2/phone_numbers/messaging", "GET", &HttpFront::list_numbers_messaging);
   add_route("/v2/phone_numbers/{number_id}", "GET", &HttpFront::get_phone_number);
+  add_route("/v2/phone_numbers/{number_id}", "PATCH", &HttpFront::update_phone_number);
+  add_route("/v2/phone_numbers/{number_id}", "DELETE", &HttpFront::delete_phone_number);
   add_route("/v2/phone_numbers/{number_id}/messaging", "GET", &HttpFront::get_number_messaging);
   add_route("/v2/phone_numbers/{number_id}/messaging", "PATCH", &HttpFront::patch_number_messaging);
+  add_route("/v2/short_codes", "GET", &HttpFront::list_short_codes);
+  add_route("/v2/short_codes/{number_id}", "GET", &HttpFront::get_short_code);
+  add_route("/v2/short_codes/{number_id}", "PATCH", &HttpFront::update_short_code);
 }
 
 void HttpFront::add_route(const std::string& typed, const std::string& method, Handler h) {

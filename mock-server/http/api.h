@@ -130,6 +130,7 @@ class HttpFront {
   void send_alphanumeric(ApiContext& ctx) { send(ctx, SendKind::Alphanumeric); }
   void send(ApiContext& ctx, SendKind kind);
   void get_message(ApiContext& ctx);
+  void cancel_message(ApiContext& ctx);
 
   void list_profiles(ApiContext& ctx);
   void create_profile(ApiContext& ctx);
@@ -137,16 +138,31 @@ class HttpFront {
   void update_profile(ApiContext& ctx);
   void delete_profile(ApiContext& ctx);
   void profile_numbers(ApiContext& ctx);
+  void profile_short_codes(ApiContext& ctx);
+  void profile_alphanumeric_ids(ApiContext& ctx);
+  void regenerate_secret(ApiContext& ctx);
+  void list_optouts(ApiContext& ctx);
 
   void available_numbers(ApiContext& ctx);
   void create_order(ApiContext& ctx);
   void get_order(ApiContext& ctx);
   void list_orders(ApiContext& ctx);
+  void update_order(ApiContext& ctx);
   void list_phone_numbers(ApiContext& ctx);
+  void list_phone_numbers_slim(ApiContext& ctx);
+  void list_numbers_messaging(ApiContext& ctx);
   void get_phone_number(ApiContext& ctx);
+  void update_phone_number(ApiContext& ctx);
+  void delete_phone_number(ApiContext& ctx);
   void get_number_messaging(ApiContext& ctx);
   void patch_number_messaging(ApiContext& ctx);
+  void list_short_codes(ApiContext& ctx);
+  void get_short_code(ApiContext& ctx);
+  void update_short_code(ApiContext& ctx);
 
+  // The tenant's long codes (short codes are listed by /v2/short_codes), or its short codes.
+  std::vector<core::PhoneNumber> tenant_numbers(const std::string& tenant, bool short_codes) const;
+  core::json short_code_json(const core::PhoneNumber& n) const;
   // Applies JSON profile fields to `p`; false after sending the error.
   bool apply_profile_fields(ApiContext& ctx, const core::json& body, core::MessagingProfile& p);
   // Requires a JSON object body; false after sending the 400.

@@ -4,8 +4,12 @@
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
+#include <initializer_list>
+#include <string_view>
 #include "core/e164.h"
+#include "core/rng.h"
 #include "http/api.h"
+#include "store/fast_uuid.h"
 
 namespace harness::mock {
 namespace {
@@ -16,6 +20,23 @@ core::json page_items(const std::vector<T>& all, const core::PageRequest& pr, F&
   const auto [b, e] = core::page_slice(pr, all.size());
   for (size_t i = b; i < e; ++i) items.push_back(to_item(all[i]));
   return items;
+}
+
+// A copy of `full` with only `keys`; a null value is dropped unless its key is in `nullable` (the
+// spec types it as a plain string there).
+core::json project(const core::json& full, std::initializer_list<const char*> keys,
+                   std::initializer_list<const char*> nullable = {}) {
+  core::json out = core::json::object();
+  for (const char* k : keys) {
+    auto it = full.find(k);
+    if (it == full.end()) continue;
+    if (it->is_null() && std::find_if(nullable.begin(), nullable.end(),
+                                      [&](const char* n) { return std::string_view(n) == k; }) == nullable.end()) {
+      continue;
+    }
+    out[k] = *it;
+  }
+  return out;
 }
 
 bool valid_destination(const std::string& d) {
@@ -215,6 +236,59 @@ void HttpFront::profile_numbers(ApiContext& ctx) {
             core::page_meta(pr, all.size()));
 }
 
+void HttpFront::profile_short_codes(ApiContext& ctx) {
+  const std::string id = ctx.m[1];
+  if (!store_.get_profile(ctx.tenant, id)) return error(ctx, 10005, "Messaging profile " + id + " was not found.");
+  core::PageRequest pr;
+  if (!page(ctx, pr)) return;
+  auto all = tenant_numbers(ctx.tenant, true);
+  all.erase(std::remove_if(all.begin(), all.end(), [&](const core::PhoneNumber& n) { return n.messaging_profile_id != id; }),
+            all.end());
+  send_list(ctx, page_items(all, pr, [this](const core::PhoneNumber& n) { return short_code_json(n); }),
+            core::page_meta(pr, all.size()));
+}
+
+void HttpFront::profile_alphanumeric_ids(ApiContext& ctx) {
+  const std::string id = ctx.m[1];
+  auto p = store_.get_profile(ctx.tenant, id);
+  if (!p) return error(ctx, 10005, "Messaging profile " + id + " was not found.");
+  core::PageRequest pr;
+  if (!page(ctx, pr)) return;
+  // The mock's profiles have at most one sender ID, their alpha_sender; its id is derived from both.
+  std::vector<core::json> all;
+  if (p->alpha_sender) {
+    all.push_back({{"record_type", "alphanumeric_sender_id"},
+                   {"id", fast_uuid_v4(core::stable_hash(p->id), core::stable_hash(*p->alpha_sender))},
+                   {"alphanumeric_sender_id", *p->alpha_sender},
+                   {"messaging_profile_id", p->id},
+                   {"organization_id", p->organization_id}});
+  }
+  send_list(ctx, page_items(all, pr, [](const core::json& j) { return j; }), core::page_meta(pr, all.size()));
+}
+
+void HttpFront::regenerate_secret(ApiContext& ctx) {
+  const std::string id = ctx.m[1];
+  if (auto p = store_.regenerate_secret(ctx.tenant, id)) return send_data(ctx, *p);
+  error(ctx, 10005, "Messaging profile " + id + " was not found.");
+}
+
+void HttpFront::list_optouts(ApiContext& ctx) {
+  core::PageRequest pr;
+  if (!page(ctx, pr)) return;
+  auto all = store_.list_optouts(ctx.tenant);
+  const auto profile = param(ctx, "filter[messaging_profile_id]");
+  const auto from = param(ctx, "filter[from]");
+  all.erase(std::remove_if(all.begin(), all.end(), [&](const OptOut& o) {
+              return (profile && o.messaging_profile_id != *profile) || (from && o.from != *from);
+            }),
+            all.end());
+  send_list(ctx, page_items(all, pr, [](const OptOut& o) {
+              return core::json{{"from", o.from}, {"to", o.to}, {"messaging_profile_id", o.messaging_profile_id},
+                                {"keyword", o.keyword}, {"created_at", o.created_at}};
+            }),
+            core::page_meta(pr, all.size()));
+}
+
 void HttpFront::available_numbers(ApiContext& ctx) {
   InventoryQuery q;
   if (auto v = param(ctx, "filter[country_code]")) {
@@ -318,10 +392,195 @@ void HttpFront::list_orders(ApiContext& ctx) {
             core::page_meta(pr, all.size()));
 }
 
-void HttpFront::list_phone_numbers(ApiContext& ctx) {
+void HttpFront::update_order(ApiContext& ctx) {
+  const std::string id = ctx.m[1];
+  if (!store_.get_order(ctx.tenant, id)) return error(ctx, 10005, "Number order " + id + " was not found.");
+  if (!require_object(ctx)) return;
+  const auto& b = *ctx.body;
+  std::optional<std::optional<std::string>> reference;
+  if (b.contains("customer_reference")) {
+    const auto& v = b["customer_reference"];
+    if (!v.is_null() && !v.is_string()) {
+      return error(ctx, 10015, "'customer_reference' must be a string.", "/customer_reference", std::nullopt, 400);
+    }
+    reference = v.is_string() ? std::optional<std::string>(v.get<std::string>()) : std::nullopt;
+  }
+  // Accepted for the SDK's sake; the mock has no regulatory model, so they change nothing.
+  if (b.contains("regulatory_requirements") && !b["regulatory_requirements"].is_array()) {
+    return error(ctx, 10015, "'regulatory_requirements' must be an array.", "/regulatory_requirements", std::nullopt, 400);
+  }
+  auto o = store_.update_order(ctx.tenant, id, [&](core::NumberOrder& order) {
+    if (reference) order.customer_reference = *reference;
+  });
+  if (!o) return error(ctx, 10005, "Number order " + id + " was not found.");
+  send_data(ctx, *o);
+}
+
+std::vector<core::PhoneNumber> HttpFront::tenant_numbers(const std::string& tenant, bool short_codes) const {
+  auto all = store_.list_numbers(tenant);
+  all.erase(std::remove_if(all.begin(), all.end(),
+                           [&](const core::PhoneNumber& n) { return core::is_short_code(n.phone_number) != short_codes; }),
+            all.end());
+  return all;
+}
+
+core::json HttpFront::short_code_json(const core::PhoneNumber& n) const {
+  return {{"record_type", "short_code"}, {"id", n.id}, {"short_code", n.phone_number},
+          {"country_code", n.country_iso_alpha2}, {"messaging_profile_id", n.messaging_profile_id},
+          {"tags", n.tags}, {"created_at", n.created_at}, {"updated_at", n.updated_at}};
+}
+
+void HttpFront::list_phone_numbers_slim(ApiContext& ctx) {
+  core::PageRequest pr;
+  if (!page(ctx, pr)) return;
+  auto all = tenant_numbers(ctx.tenant, false);
+  send_list(ctx, page_items(all, pr, [](const core::PhoneNumber& n) {
+              return project(core::json(n),
+                             {"record_type", "id", "phone_number", "status", "phone_number_type", "country_iso_alpha2",
+                              "created_at", "updated_at", "purchased_at", "activated_at", "billing_group_id",
+                              "connection_id", "customer_reference", "emergency_address_id", "external_pin",
+                              "call_forwarding_enabled", "call_recording_enabled", "caller_id_name_enabled",
+                              "cnam_listing_enabled", "emergency_enabled", "emergency_status", "hd_voice_enabled",
+                              "inbound_call_screening", "t38_fax_gateway_enabled"},
+                             {"activated_at"});
+            }),
+            core::page_meta(pr, all.size()));
+}
+
+void HttpFront::list_numbers_messaging(ApiContext& ctx) {
   core::PageRequest pr;
   if (!page(ctx, pr)) return;
   auto all = store_.list_numbers(ctx.tenant);
+  if (auto f = param(ctx, "filter[messaging_profile_id]")) {
+    all.erase(std::remove_if(all.begin(), all.end(), [&](const core::PhoneNumber& n) { return n.messaging_profile_id != *f; }),
+              all.end());
+  }
+  if (auto f = param(ctx, "filter[phone_number]")) {
+    all.erase(std::remove_if(all.begin(), all.end(), [&](const core::PhoneNumber& n) { return n.phone_number != *f; }),
+              all.end());
+  }
+  send_list(ctx, page_items(all, pr, [&](const core::PhoneNumber& n) { return messaging_settings(ctx.tenant, n); }),
+            core::page_meta(pr, all.size()));
+}
+
+void HttpFront::update_phone_number(ApiContext& ctx) {
+  const std::string id = ctx.m[1];
+  auto current = store_.get_number(ctx.tenant, id);
+  if (!current || core::is_short_code(current->phone_number)) return error(ctx, 10005, "Phone number " + id + " was not found.");
+  if (!require_object(ctx)) return;
+  const auto& b = *ctx.body;
+  core::PhoneNumber edited = *current;   // validated on a copy: a bad field changes nothing
+  for (auto [field, dst] : {std::pair<const char*, std::optional<std::string>*>{"customer_reference", &edited.customer_reference},
+                            {"billing_group_id", &edited.billing_group_id},
+                            {"connection_id", &edited.connection_id},
+                            {"external_pin", &edited.external_pin},
+                            {"address_id", &edited.emergency_address_id}}) {
+    if (!b.contains(field)) continue;
+    const auto& v = b[field];
+    if (!v.is_null() && !v.is_string()) {
+      return error(ctx, 10015, std::string("'") + field + "' must be a string.", std::string("/") + field, std::nullopt, 400);
+    }
+    *dst = v.is_string() ? std::optional<std::string>(v.get<std::string>()) : std::nullopt;
+  }
+  if (b.contains("hd_voice_enabled")) {
+    if (!b["hd_voice_enabled"].is_boolean()) {
+      return error(ctx, 10015, "'hd_voice_enabled' must be true or false.", "/hd_voice_enabled", std::nullopt, 400);
+    }
+    edited.hd_voice_enabled = b["hd_voice_enabled"].get<bool>();
+  }
+  if (b.contains("tags")) {
+    const auto& v = b["tags"];
+    bool ok = v.is_array();
+    for (size_t i = 0; ok && i < v.size(); ++i) ok = v[i].is_string();
+    if (!ok) return error(ctx, 10015, "'tags' must be an array of strings.", "/tags", std::nullopt, 400);
+    edited.tags = v.get<std::vector<std::string>>();
+  }
+  auto n = store_.update_number(ctx.tenant, id, [&](core::PhoneNumber& num) {
+    const auto profile_id = num.messaging_profile_id;   // the profile moves only through /messaging
+    const auto profile_name = num.messaging_profile_name;
+    num = edited;
+    num.messaging_profile_id = profile_id;
+    num.messaging_profile_name = profile_name;
+  });
+  if (!n) return error(ctx, 10005, "Phone number " + id + " was not found.");
+  send_data(ctx, *n);
+}
+
+void HttpFront::delete_phone_number(ApiContext& ctx) {
+  const std::string id = ctx.m[1];
+  auto current = store_.get_number(ctx.tenant, id);
+  if (!current || core::is_short_code(current->phone_number)) return error(ctx, 10005, "Phone number " + id + " was not found.");
+  if (current->deletion_lock_enabled) {
+    return error(ctx, 10010, "Phone number " + id + " has its deletion lock enabled.", std::nullopt, std::nullopt, 403);
+  }
+  auto gone = store_.delete_number(ctx.tenant, id);
+  if (!gone) return error(ctx, 10005, "Phone number " + id + " was not found.");
+  send_data(ctx, project(core::json(*gone),
+                         {"record_type", "id", "phone_number", "status", "phone_number_type", "tags",
+                          "deletion_lock_enabled", "created_at", "updated_at", "purchased_at", "activated_at",
+                          "billing_group_id", "connection_id", "connection_name", "customer_reference",
+                          "emergency_address_id", "external_pin", "messaging_profile_id", "messaging_profile_name",
+                          "call_forwarding_enabled", "call_recording_enabled", "caller_id_name_enabled",
+                          "cnam_listing_enabled", "emergency_enabled", "hd_voice_enabled", "t38_fax_gateway_enabled"},
+                         {"activated_at"}));
+}
+
+void HttpFront::list_short_codes(ApiContext& ctx) {
+  core::PageRequest pr;
+  if (!page(ctx, pr)) return;
+  auto all = tenant_numbers(ctx.tenant, true);
+  if (auto f = param(ctx, "filter[messaging_profile_id]")) {
+    all.erase(std::remove_if(all.begin(), all.end(), [&](const core::PhoneNumber& n) { return n.messaging_profile_id != *f; }),
+              all.end());
+  }
+  send_list(ctx, page_items(all, pr, [this](const core::PhoneNumber& n) { return short_code_json(n); }),
+            core::page_meta(pr, all.size()));
+}
+
+void HttpFront::get_short_code(ApiContext& ctx) {
+  const std::string id = ctx.m[1];
+  auto n = store_.get_number(ctx.tenant, id);
+  if (!n || !core::is_short_code(n->phone_number)) return error(ctx, 10005, "Short code " + id + " was not found.");
+  send_data(ctx, short_code_json(*n));
+}
+
+void HttpFront::update_short_code(ApiContext& ctx) {
+  const std::string id = ctx.m[1];
+  auto n = store_.get_number(ctx.tenant, id);
+  if (!n || !core::is_short_code(n->phone_number)) return error(ctx, 10005, "Short code " + id + " was not found.");
+  if (!require_object(ctx)) return;
+  const auto& b = *ctx.body;
+  if (!b.contains("messaging_profile_id")) {
+    return error(ctx, 10004, "The 'messaging_profile_id' parameter is required.", "/messaging_profile_id");
+  }
+  const auto& v = b["messaging_profile_id"];
+  if (!v.is_null() && !v.is_string()) {
+    return error(ctx, 10015, "'messaging_profile_id' must be a string.", "/messaging_profile_id", std::nullopt, 400);
+  }
+  std::optional<std::string> target;
+  if (v.is_string() && !v.get<std::string>().empty()) {
+    target = v.get<std::string>();
+    if (!store_.get_profile(ctx.tenant, *target)) {
+      return error(ctx, 10017, "Messaging profile " + *target + " does not exist.", "/messaging_profile_id", std::nullopt, 422);
+    }
+  }
+  std::optional<std::vector<std::string>> tags;
+  if (b.contains("tags")) {
+    bool ok = b["tags"].is_array();
+    for (size_t i = 0; ok && i < b["tags"].size(); ++i) ok = b["tags"][i].is_string();
+    if (!ok) return error(ctx, 10015, "'tags' must be an array of strings.", "/tags", std::nullopt, 400);
+    tags = b["tags"].get<std::vector<std::string>>();
+  }
+  n = store_.set_number_profile(ctx.tenant, id, target);
+  if (n && tags) n = store_.update_number(ctx.tenant, id, [&](core::PhoneNumber& num) { num.tags = *tags; });
+  if (!n) return error(ctx, 10005, "Short code " + id + " was not found.");
+  send_data(ctx, short_code_json(*n));
+}
+
+void HttpFront::list_phone_numbers(ApiContext& ctx) {
+  core::PageRequest pr;
+  if (!page(ctx, pr)) return;
+  auto all = tenant_numbers(ctx.tenant, false);
   if (auto f = param(ctx, "filter[phone_number]")) {
     std::string want;
     for (char c : *f) {
@@ -345,7 +604,8 @@ void HttpFront::list_phone_numbers(ApiContext& ctx) {
 
 void HttpFront::get_phone_number(ApiContext& ctx) {
   const std::string id = ctx.m[1];
-  if (auto n = store_.get_number(ctx.tenant, id)) return send_data(ctx, *n);
+  auto n = store_.get_number(ctx.tenant, id);
+  if (n && !core::is_short_code(n->phone_number)) return send_data(ctx, *n);
   error(ctx, 10005, "Phone number " + id + " was not found.");
 }
 

@@ -166,6 +166,13 @@ void HttpFront::send(ApiContext& ctx, SendKind kind) {
     }
   }
 
+  // A recipient who texted STOP to this profile (or number) gets nothing until START (40300).
+  if (store_.opted_out(ctx.tenant, profile->id, from, r.to)) {
+    error(ctx, 40300, "'" + r.to + "' has opted out (STOP) of messages from this sender; it can text START to opt back in.",
+          "/to");
+    return;
+  }
+
   // Content.
   const bool has_text = r.text && !r.text->empty();
   if (auto p = core::content_problem(has_text, r.media_urls.size(), r.type)) {
@@ -240,6 +247,15 @@ void HttpFront::send(ApiContext& ctx, SendKind kind) {
   OutboundPlan plan = sink->plan_outbound(oc);
   store_.put_message(ctx.tenant, std::move(oc.message), std::move(plan.timeline));
   if (plan.start) plan.start();
+}
+
+void HttpFront::cancel_message(ApiContext& ctx) {
+  // Only a scheduled message can be cancelled (contract §3.4); the mock schedules none, so a
+  // known message answers 403 and an unknown one 404.
+  const std::string id = ctx.m[1];
+  if (!store_.get_message(ctx.tenant, id)) return error(ctx, 10005, "Message " + id + " was not found.");
+  error(ctx, 10010, "Message " + id + " is not scheduled; only a scheduled message can be cancelled.", std::nullopt,
+        std::nullopt, 403);
 }
 
 void HttpFront::get_message(ApiContext& ctx) {

@@ -1,6 +1,7 @@
 #include "store/store.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include "core/e164.h"
 #include "core/ids.h"
@@ -70,6 +71,7 @@ void Store::reset(bool rewind_ids) {
     gone.swap(s->messages);
     s->order.clear();
   }
+  optouts_ = 0;
 }
 
 void Store::set_auto_lifecycle(bool on) { auto_lifecycle_ = on; }
@@ -301,6 +303,21 @@ std::optional<core::MessagingProfile> Store::update_profile(
   return std::nullopt;
 }
 
+std::optional<core::MessagingProfile> Store::regenerate_secret(const std::string& tenant,
+                                                               const std::string& id) {
+  auto w = write_account(tenant, "regenerate_secret");
+  for (auto& p : w.t->profiles) {
+    if (p.id != id) continue;
+    {
+      std::lock_guard<std::mutex> lk(rng_mu_);
+      p.v1_secret = new_v1_secret(rng_);
+    }
+    p.updated_at = now_str();
+    return p;
+  }
+  return std::nullopt;
+}
+
 std::optional<core::MessagingProfile> Store::delete_profile(const std::string& tenant,
                                                             const std::string& id) {
   auto w = write_account(tenant, "delete_profile");
@@ -383,6 +400,41 @@ std::optional<core::PhoneNumber> Store::set_number_profile(
     return n;
   }
   return std::nullopt;
+}
+
+std::optional<core::PhoneNumber> Store::update_number(const std::string& tenant, const std::string& id,
+                                                      const std::function<void(core::PhoneNumber&)>& edit) {
+  auto w = write_account(tenant, "update_number");
+  for (auto& n : w.t->numbers) {
+    if (n.id != id) continue;
+    const std::string e164 = n.phone_number;
+    edit(n);
+    n.id = id;               // an edit may not move or renumber a number
+    n.phone_number = e164;
+    n.updated_at = now_str();
+    return n;
+  }
+  return std::nullopt;
+}
+
+std::optional<core::PhoneNumber> Store::delete_number(const std::string& tenant, const std::string& id) {
+  core::PhoneNumber gone;
+  {
+    auto w = write_account(tenant, "delete_number");
+    Tenant& t = *w.t;
+    auto it = std::find_if(t.numbers.begin(), t.numbers.end(), [&](const core::PhoneNumber& n) { return n.id == id; });
+    if (it == t.numbers.end()) return std::nullopt;
+    gone = *it;
+    t.numbers.erase(it);
+  }
+  {  // for sale again (the account lock is released first: the two are never held together)
+    std::unique_lock<std::shared_mutex> lk(reg_mu_);
+    auto o = owned_.find(gone.phone_number);
+    if (o != owned_.end() && o->second == tenant) owned_.erase(o);
+  }
+  gone.status = "deleted";
+  gone.updated_at = now_str();
+  return gone;
 }
 
 std::optional<std::string> Store::pool_number(const std::string& tenant, const std::string& profile_id,
@@ -533,6 +585,80 @@ std::optional<core::NumberOrder> Store::get_order(const std::string& tenant,
 std::vector<core::NumberOrder> Store::list_orders(const std::string& tenant) const {
   auto a = read_account(tenant);
   return a ? a.t->orders : std::vector<core::NumberOrder>{};
+}
+
+std::optional<core::NumberOrder> Store::update_order(const std::string& tenant, const std::string& id,
+                                                     const std::function<void(core::NumberOrder&)>& edit) {
+  auto w = write_account(tenant, "update_order");
+  for (auto& o : w.t->orders) {
+    if (o.id != id) continue;
+    edit(o);
+    o.id = id;
+    o.updated_at = now_str();
+    return o;
+  }
+  return std::nullopt;
+}
+
+// ---- opt-outs ----
+
+Store::Keyword Store::classify_keyword(std::string_view text) {
+  const size_t b = text.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return Keyword::None;
+  const size_t e = text.find_last_not_of(" \t\r\n");
+  std::string word(text.substr(b, e - b + 1));
+  if (word.size() > 12) return Keyword::None;
+  std::transform(word.begin(), word.end(), word.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  for (const char* k : {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
+    if (word == k) return Keyword::Stop;
+  for (const char* k : {"START", "UNSTOP", "YES"})
+    if (word == k) return Keyword::Start;
+  for (const char* k : {"HELP", "INFO"})
+    if (word == k) return Keyword::Help;
+  return Keyword::None;
+}
+
+void Store::apply_keyword(const std::string& tenant, const std::string& from, const std::string& to,
+                          const std::optional<std::string>& profile_id, const std::string& text,
+                          core::TimePoint at) {
+  const Keyword k = classify_keyword(text);
+  if (k != Keyword::Stop && k != Keyword::Start) return;
+  auto w = write_account(tenant, "apply_keyword");
+  Tenant& t = *w.t;
+  // The opt-out covers the profile (every number on it), or the number when it is on none.
+  auto same = [&](const OptOut& o) {
+    return o.from == from && (profile_id ? o.messaging_profile_id == profile_id : (!o.messaging_profile_id && o.to == to));
+  };
+  const size_t before = t.optouts.size();
+  t.optouts.erase(std::remove_if(t.optouts.begin(), t.optouts.end(), same), t.optouts.end());
+  if (k == Keyword::Stop) {
+    std::string word = text;
+    word.erase(0, word.find_first_not_of(" \t\r\n"));
+    word.erase(word.find_last_not_of(" \t\r\n") + 1);
+    std::transform(word.begin(), word.end(), word.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    t.optouts.push_back(OptOut{from, to, profile_id, word, core::format_rfc3339(at)});
+  }
+  optouts_ += t.optouts.size();
+  optouts_ -= before;
+}
+
+std::vector<OptOut> Store::list_optouts(const std::string& tenant) const {
+  auto a = read_account(tenant);
+  return a ? a.t->optouts : std::vector<OptOut>{};
+}
+
+bool Store::opted_out(const std::string& tenant, const std::string& profile_id, std::string_view sender,
+                      std::string_view to) const {
+  if (optouts_.load(std::memory_order_relaxed) == 0) return false;   // the hot path: nobody opted out
+  auto a = read_account(tenant);
+  if (!a) return false;
+  for (const auto& o : a.t->optouts) {
+    if (o.from != to) continue;
+    if (o.messaging_profile_id ? *o.messaging_profile_id == profile_id : o.to == sender) return true;
+  }
+  return false;
 }
 
 // ---- messages ----

@@ -64,6 +64,17 @@ struct SenderProfile {
   std::optional<std::string> v1_secret;
 };
 
+// One opted-out recipient (GET /v2/messaging_optouts): `from` texted a STOP keyword to the
+// tenant's number `to`; sends from that number's profile (or from the number itself when it is
+// on no profile) to `from` then fail with 40300 until `from` texts a START keyword.
+struct OptOut {
+  std::string from;
+  std::string to;
+  std::optional<std::string> messaging_profile_id;
+  std::optional<std::string> keyword;
+  std::string created_at;
+};
+
 enum class OrderProblem { None, AlreadyOwned, UnknownProfile };
 struct OrderResult {
   OrderProblem problem = OrderProblem::None;
@@ -116,6 +127,8 @@ class Store final : public MessageLifecycle {
   std::optional<core::MessagingProfile> update_profile(
       const std::string& tenant, const std::string& id,
       const std::function<void(core::MessagingProfile&)>& edit);
+  // A new generated v1_secret (the HMAC key of the profile's v1 webhooks from the next send on).
+  std::optional<core::MessagingProfile> regenerate_secret(const std::string& tenant, const std::string& id);
   // Unassigns its numbers. Returns the deleted profile.
   std::optional<core::MessagingProfile> delete_profile(const std::string& tenant,
                                                        const std::string& id);
@@ -130,6 +143,12 @@ class Store final : public MessageLifecycle {
   std::optional<core::PhoneNumber> set_number_profile(const std::string& tenant,
                                                       const std::string& number_id,
                                                       const std::optional<std::string>& profile_id);
+  // Edits a number in place (updated_at set). nullopt: unknown number.
+  std::optional<core::PhoneNumber> update_number(const std::string& tenant, const std::string& id,
+                                                 const std::function<void(core::PhoneNumber&)>& edit);
+  // Releases a number: gone from the tenant, back in the inventory. Returns it with status
+  // "deleted"; nullopt: unknown number.
+  std::optional<core::PhoneNumber> delete_number(const std::string& tenant, const std::string& id);
   // Number-pool sender: the (pick % n)-th number on the profile, without copying the list.
   std::optional<std::string> pool_number(const std::string& tenant, const std::string& profile_id,
                                          uint64_t pick) const;
@@ -150,6 +169,21 @@ class Store final : public MessageLifecycle {
                            const std::optional<std::string>& customer_reference);
   std::optional<core::NumberOrder> get_order(const std::string& tenant, const std::string& id) const;
   std::vector<core::NumberOrder> list_orders(const std::string& tenant) const;
+  std::optional<core::NumberOrder> update_order(const std::string& tenant, const std::string& id,
+                                                const std::function<void(core::NumberOrder&)>& edit);
+
+  // ---- opt-outs (STOP / START keywords of inbound messages) ----
+  // The keyword class of an inbound text: Stop (STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT),
+  // Start (START, UNSTOP, YES), Help (HELP, INFO) or None; the whole text, any case, trimmed.
+  enum class Keyword { None, Stop, Start, Help };
+  static Keyword classify_keyword(std::string_view text);
+  // Records (Stop) or removes (Start) the opt-out of `from` for the tenant's number `to`.
+  void apply_keyword(const std::string& tenant, const std::string& from, const std::string& to,
+                     const std::optional<std::string>& profile_id, const std::string& text, core::TimePoint at);
+  std::vector<OptOut> list_optouts(const std::string& tenant) const;
+  // Whether a send from `sender` (on profile `profile_id`) to `to` is blocked by an opt-out.
+  bool opted_out(const std::string& tenant, const std::string& profile_id, std::string_view sender,
+                 std::string_view to) const;
 
   // ---- messages ----
   // Lock-free: the n-th id after start (or a rewinding reset) is a function of the id seed and n.
@@ -205,6 +239,7 @@ class Store final : public MessageLifecycle {
     std::vector<core::MessagingProfile> profiles;
     std::vector<core::PhoneNumber> numbers;
     std::vector<core::NumberOrder> orders;
+    std::vector<OptOut> optouts;
   };
   struct StoredMessage {
     core::Message message;
@@ -281,6 +316,7 @@ class Store final : public MessageLifecycle {
   std::atomic<uint64_t> id_seed_;
   std::atomic<bool> has_hook_{false};
   std::shared_ptr<const HoldHook> hook_;   // atomic access
+  std::atomic<size_t> optouts_{0};         // all tenants' opt-outs: sends skip the lookup at 0
 };
 
 }  // namespace harness::mock

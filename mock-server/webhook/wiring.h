@@ -58,6 +58,8 @@ class StoreInboundDirectory final : public InboundDirectory {
     }
     // Only a profile with a webhook URL can have the message.received webhook delivered to it.
     if (delivery_chain(ctx.routing).empty()) m.to.back().status = std::string("delivered");
+    // STOP / START keywords opt the sender out of (back into) the number's profile.
+    store_.apply_keyword(*tenant, req.from, req.to, m.messaging_profile_id, req.text, at);
     store_.put_message(*tenant, m);
     return ctx;
   }

@@ -4,6 +4,9 @@
 // that each implemented operation was seen answering both ways.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import Ajv from 'ajv';
 import Telnyx from 'telnyx';
 import { startMock } from './start_mock.mjs';
@@ -22,14 +25,41 @@ function validate(schema, body, label) {
 
 let mock;
 let proc;
+// A second mock with a configured tenant owning a short code (open mode owns none).
+const SHORT_CODE = '24273';
+const CONFIG_PROFILE = '400176aa-1b2c-4d3e-9f00-11aa22bb33cc';
+let configured;
+let configuredProc;
+let dir;
 before(async () => {
   let info;
   ({ proc, info } = await startMock(['--seed', '15', '--log-level', 'error']));
   mock = info;
+  dir = mkdtempSync(path.join(tmpdir(), 'contract-schema-'));
+  const config = path.join(dir, 'mock.yaml');
+  writeFileSync(config, [
+    'tenants:',
+    '  - name: acme',
+    '    api_keys: [KEYacme]',
+    `    numbers: ["+13125550100"]`,
+    '    profiles:',
+    '      - name: main',
+    `        id: ${CONFIG_PROFILE}`,
+    '        whitelisted_destinations: [US]',
+    `        numbers: ["+13125550147", "${SHORT_CODE}"]`,
+    '',
+  ].join('\n'));
+  ({ proc: configuredProc, info } = await startMock(['--config', config, '--log-level', 'error']));
+  configured = info;
 });
-after(() => proc?.kill('SIGTERM'));
+after(() => {
+  proc?.kill('SIGTERM');
+  configuredProc?.kill('SIGTERM');
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
-const client = (key = 'KEYschema') => new Telnyx({ apiKey: key, baseURL: mock.url + '/v2', maxRetries: 0 });
+const client = (key = 'KEYschema', server = mock) =>
+  new Telnyx({ apiKey: key, baseURL: server.url + '/v2', maxRetries: 0 });
 const seenOk = new Set();
 const seenErr = new Set();
 
@@ -66,9 +96,17 @@ const IMPLEMENTED = [
   'messagingProfiles.delete', 'messagingProfiles.listPhoneNumbers',
   'availablePhoneNumbers.list', 'numberOrders.create', 'numberOrders.list', 'numberOrders.retrieve',
   'phoneNumbers.list', 'phoneNumbers.retrieve', 'phoneNumbers.messaging.retrieve', 'phoneNumbers.messaging.update',
+  'phoneNumbers.slimList', 'phoneNumbers.update', 'phoneNumbers.delete', 'phoneNumbers.messaging.list',
+  'numberOrders.update', 'messagingProfiles.actions.regenerateSecret', 'messagingProfiles.listShortCodes',
+  'messagingProfiles.listAlphanumericSenderIDs', 'messagingOptouts.list',
+  'shortCodes.list', 'shortCodes.retrieve', 'shortCodes.update', 'messages.cancelScheduled',
 ];
-// Operations whose success cannot be reached in the mock (no short codes are owned).
-const ERROR_ONLY = new Set(['messages.sendShortCode']);
+// Operations whose success the mock cannot reach: it schedules no messages, so nothing can be
+// cancelled (a known message answers 403, an unknown one 404).
+const ERROR_ONLY = new Set(['messages.cancelScheduled']);
+// Operations that have no error answer but 401 (tested below for every operation).
+const NO_OTHER_ERROR = new Set(['messagingOptouts.list', 'phoneNumbers.slimList', 'phoneNumbers.messaging.list',
+  'shortCodes.list']);
 
 test('messages: send endpoints and retrieve', async () => {
   const t = client();
@@ -103,6 +141,8 @@ test('messages: send endpoints and retrieve', async () => {
   await fails('messages.sendWithAlphanumericSender',
     t.messages.sendWithAlphanumericSender({ from: 'Other', to: DEST, text: 'x', messaging_profile_id: profileId }), 400, '40307');
   await fails('messages.retrieve', t.messages.retrieve(UNKNOWN_UUID), 404, '10005');
+  await fails('messages.cancelScheduled', t.messages.cancelScheduled(sent.data.id), 403, '10010');
+  await fails('messages.cancelScheduled', t.messages.cancelScheduled(UNKNOWN_UUID), 404, '10005');
 });
 
 test('messages: an inbound message read back', async () => {
@@ -197,6 +237,98 @@ test('numbers: available, orders, owned numbers and their messaging settings', a
     422, '10017');
 });
 
+test('numbers: slim list, update, delete, messaging list, order update', async () => {
+  const t = client('KEYnumbers2');
+  await ok('phoneNumbers.slimList', t.phoneNumbers.slimList(), S.list(S.phoneNumberSlim));
+  const listed = await ok('phoneNumbers.messaging.list', t.phoneNumbers.messaging.list(), S.list(S.messagingSettings));
+  assert.equal(listed.data.length, 3);
+  const [first, second] = (await t.phoneNumbers.list()).data;
+
+  const up = await ok('phoneNumbers.update', t.phoneNumbers.update(first.id, {
+    tags: ['vip'], customer_reference: 'ref-2', external_pin: '1234', hd_voice_enabled: true,
+  }), S.one(S.phoneNumber));
+  assert.deepEqual(up.data.tags, ['vip']);
+  assert.equal(up.data.external_pin, '1234');
+  assert.equal(up.data.messaging_profile_id, first.messaging_profile_id);
+  await fails('phoneNumbers.update', t.phoneNumbers.update(first.id, { tags: 'vip' }), 400, '10015');
+  await fails('phoneNumbers.update', t.phoneNumbers.update('123', { tags: [] }), 404, '10005');
+
+  const gone = await ok('phoneNumbers.delete', t.phoneNumbers.delete(second.id), S.one(S.phoneNumberDeleted));
+  assert.equal(gone.data.phone_number, second.phone_number);
+  await fails('phoneNumbers.delete', t.phoneNumbers.delete(second.id), 404, '10005');
+  await fails('phoneNumbers.retrieve', t.phoneNumbers.retrieve(second.id), 404, '10005');
+  // Sends from a released number fail, and it can be ordered again.
+  await fails('messages.send', t.messages.send({ from: second.phone_number, to: DEST, text: 'x' }), 400, '40305');
+  const order = await t.numberOrders.create({ phone_numbers: [{ phone_number: second.phone_number }] });
+  const changed = await ok('numberOrders.update', t.numberOrders.update(order.data.id, { customer_reference: 'ref-3' }),
+    S.one(S.numberOrder));
+  assert.equal(changed.data.customer_reference, 'ref-3');
+  await fails('numberOrders.update', t.numberOrders.update(order.data.id, { customer_reference: 7 }), 400, '10015');
+  await fails('numberOrders.update', t.numberOrders.update(UNKNOWN_UUID, { customer_reference: 'x' }), 404, '10005');
+});
+
+test('profiles: regenerate secret, short codes, alphanumeric sender IDs', async () => {
+  const t = client('KEYsecrets');
+  const profile = (await t.messagingProfiles.list()).data[0];
+  const fresh = await ok('messagingProfiles.actions.regenerateSecret',
+    t.messagingProfiles.actions.regenerateSecret(profile.id), S.one(S.messagingProfile));
+  assert.notEqual(fresh.data.v1_secret, profile.v1_secret);
+  assert.equal((await t.messagingProfiles.retrieve(profile.id)).data.v1_secret, fresh.data.v1_secret);
+  await fails('messagingProfiles.actions.regenerateSecret', t.messagingProfiles.actions.regenerateSecret(UNKNOWN_UUID),
+    404, '10005');
+
+  await t.messagingProfiles.update(profile.id, { alpha_sender: 'Acme' });
+  const ids = await ok('messagingProfiles.listAlphanumericSenderIDs',
+    t.messagingProfiles.listAlphanumericSenderIDs(profile.id), S.list(S.alphanumericSenderId));
+  assert.equal(ids.data[0].alphanumeric_sender_id, 'Acme');
+  await fails('messagingProfiles.listAlphanumericSenderIDs', t.messagingProfiles.listAlphanumericSenderIDs(UNKNOWN_UUID),
+    404, '10005');
+
+  // Short codes: the configured tenant owns one.
+  const c = client('KEYacme', configured);
+  const codes = await ok('messagingProfiles.listShortCodes', c.messagingProfiles.listShortCodes(CONFIG_PROFILE),
+    S.list(S.shortCode));
+  assert.equal(codes.data[0].short_code, SHORT_CODE);
+  await fails('messagingProfiles.listShortCodes', c.messagingProfiles.listShortCodes(UNKNOWN_UUID), 404, '10005');
+  const all = await ok('shortCodes.list', c.shortCodes.list(), S.list(S.shortCode));
+  assert.equal(all.data.length, 1);
+  const id = all.data[0].id;
+  await ok('shortCodes.retrieve', c.shortCodes.retrieve(id), S.one(S.shortCode));
+  await fails('shortCodes.retrieve', c.shortCodes.retrieve('123'), 404, '10005');
+  const sent = await ok('messages.sendShortCode', c.messages.sendShortCode({ from: SHORT_CODE, to: DEST, text: 'code' }),
+    S.one(S.outboundMessage));
+  assert.equal(sent.data.from.phone_number, SHORT_CODE);
+  const moved = await ok('shortCodes.update', c.shortCodes.update(id, { messaging_profile_id: '', tags: ['x'] }),
+    S.one(S.shortCode));
+  assert.equal(moved.data.messaging_profile_id, null);
+  await fails('shortCodes.update', c.shortCodes.update(id, { messaging_profile_id: UNKNOWN_UUID }), 422, '10017');
+  await fails('shortCodes.update', c.shortCodes.update('123', { messaging_profile_id: CONFIG_PROFILE }), 404, '10005');
+  // Short codes are not phone numbers.
+  assert.ok(!(await c.phoneNumbers.list()).data.some((n) => n.phone_number === SHORT_CODE));
+});
+
+test('opt-outs: STOP records one, later sends get 40300, START lifts it', async () => {
+  const t = client('KEYoptout');
+  const number = (await t.phoneNumbers.list()).data[0];
+  const inbound = async (text) => {
+    const r = await fetch(`${mock.url}/_mock/inbound`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: DEST, to: number.phone_number, text }),
+    });
+    assert.equal(r.status, 200);
+  };
+  await ok('messagingOptouts.list', t.messagingOptouts.list(), S.list(S.messagingOptout));
+  await inbound(' Stop ');
+  const listed = await ok('messagingOptouts.list', t.messagingOptouts.list({ filter: { from: DEST } }), S.list(S.messagingOptout));
+  assert.equal(listed.data.length, 1);
+  assert.equal(listed.data[0].messaging_profile_id, number.messaging_profile_id);
+  assert.equal(listed.data[0].keyword, 'stop');
+  await fails('messages.send', t.messages.send({ from: number.phone_number, to: DEST, text: 'x' }), 400, '40300');
+  await inbound('START');
+  assert.equal((await t.messagingOptouts.list()).data.length, 0);
+  await ok('messages.send', t.messages.send({ from: number.phone_number, to: DEST, text: 'x' }), S.one(S.outboundMessage));
+});
+
 test('every operation answers 401 with the envelope for a bad key', async () => {
   const t = client('not-a-key');
   const calls = {
@@ -221,16 +353,34 @@ test('every operation answers 401 with the envelope for a bad key', async () => 
     'phoneNumbers.retrieve': () => t.phoneNumbers.retrieve('123'),
     'phoneNumbers.messaging.retrieve': () => t.phoneNumbers.messaging.retrieve('123'),
     'phoneNumbers.messaging.update': () => t.phoneNumbers.messaging.update('123', { messaging_profile_id: '' }),
+    'phoneNumbers.slimList': () => t.phoneNumbers.slimList(),
+    'phoneNumbers.update': () => t.phoneNumbers.update('123', { tags: [] }),
+    'phoneNumbers.delete': () => t.phoneNumbers.delete('123'),
+    'phoneNumbers.messaging.list': () => t.phoneNumbers.messaging.list(),
+    'numberOrders.update': () => t.numberOrders.update(UNKNOWN_UUID, { customer_reference: 'x' }),
+    'messagingProfiles.actions.regenerateSecret': () => t.messagingProfiles.actions.regenerateSecret(UNKNOWN_UUID),
+    'messagingProfiles.listShortCodes': () => t.messagingProfiles.listShortCodes(UNKNOWN_UUID),
+    'messagingProfiles.listAlphanumericSenderIDs': () => t.messagingProfiles.listAlphanumericSenderIDs(UNKNOWN_UUID),
+    'messagingOptouts.list': () => t.messagingOptouts.list(),
+    'shortCodes.list': () => t.shortCodes.list(),
+    'shortCodes.retrieve': () => t.shortCodes.retrieve('123'),
+    'shortCodes.update': () => t.shortCodes.update('123', { messaging_profile_id: UNKNOWN_UUID }),
+    'messages.cancelScheduled': () => t.messages.cancelScheduled(UNKNOWN_UUID),
   };
   assert.deepEqual(Object.keys(calls).sort(), [...IMPLEMENTED].sort());
   for (const [op, call] of Object.entries(calls)) await fails(op, call(), 401, '10009');
+  for (const op of NO_OTHER_ERROR) seenErr.add(op);   // 401 is their only error
 });
 
-test('unknown routes, including out-of-scope families, answer the 404 envelope', async () => {
+test('unknown routes, out-of-scope families and unimplemented operations answer the 404 envelope', async () => {
   const t = client();
   const paths = [['post', '/messages/whatsapp'], ['post', '/messages/rcs'], ['get', '/10dlc/brand'],
     ['get', '/messaging_tollfree/verification/requests'], ['get', '/messaging_hosted_number_orders'],
-    ['get', '/messaging/rcs/agents'], ['get', '/phone_numbers/voice']];
+    ['get', '/messaging/rcs/agents'], ['get', '/phone_numbers/voice'],
+    // Messaging operations the mock does not implement (yet): unknown routes too.
+    ['post', '/messages/schedule'], ['post', '/messages/group_mms'], ['get', `/messages/group/${UNKNOWN_UUID}`],
+    ['get', '/messaging_profile_metrics'], ['get', `/messaging_profiles/${UNKNOWN_UUID}/metrics`],
+    ['get', `/messaging_profiles/${UNKNOWN_UUID}/autoresp_configs`], ['post', '/alphanumeric_sender_ids']];
   for (const [method, p] of paths) {
     await assert.rejects(t[method](p, method === 'post' ? { body: {} } : undefined), (err) => {
       assert.equal(err.status, 404, `${method} ${p}`);

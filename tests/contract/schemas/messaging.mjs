@@ -153,26 +153,30 @@ const numberSettings = {
   hd_voice_enabled: bool,
   t38_fax_gateway_enabled: bool,
 };
-export const phoneNumber = obj({
+// What the full record and the slim one share.
+const numberIdentity = {
   record_type: oneOf('phone_number'),
   id: numericId,
   phone_number: e164,
   status: numberStatus,
   phone_number_type: numberType,
   country_iso_alpha2: { type: 'string', pattern: '^[A-Z]{2}$' },
-  tags: arrayOf(str),
-  external_pin: nstr,
-  deletion_lock_enabled: bool,
   created_at: timestamp,
   updated_at: timestamp,
   purchased_at: timestamp,
+  inbound_call_screening: oneOf('disabled', 'reject_calls', 'flag_calls'),
   ...numberSettings,
+};
+export const phoneNumber = obj({
+  ...numberIdentity,
+  tags: arrayOf(str),
+  external_pin: nstr,
+  deletion_lock_enabled: bool,
   billing_group_id: nstr,
   connection_id: nstr,
   connection_name: nstr,
   customer_reference: nstr,
   emergency_address_id: nstr,
-  inbound_call_screening: oneOf('disabled', 'reject_calls', 'flag_calls'),
   messaging_campaign_id: nstr,
   messaging_profile_id: nstr,
   messaging_profile_name: nstr,
@@ -252,23 +256,12 @@ export const numberOrderListItem = obj(
 // GET /v2/phone_numbers/slim: the record without the profile, tags and nullable strings; a
 // string the spec types as plain string is absent while unset.
 export const phoneNumberSlim = obj(
-  {
-    record_type: oneOf('phone_number'),
-    id: numericId,
-    phone_number: e164,
-    status: numberStatus,
-    phone_number_type: numberType,
-    country_iso_alpha2: { type: 'string', pattern: '^[A-Z]{2}$' },
-    created_at: timestamp,
-    updated_at: timestamp,
-    purchased_at: timestamp,
-    ...numberSettings,
-    inbound_call_screening: oneOf('disabled', 'reject_calls', 'flag_calls'),
-  },
+  numberIdentity,
   { billing_group_id: str, connection_id: str, customer_reference: str, emergency_address_id: str, external_pin: str },
 );
 
-// DELETE /v2/phone_numbers/{id}: the released number.
+// DELETE /v2/phone_numbers/{id}: the released number (the spec lists no emergency_status there).
+const { emergency_status: _omitted, ...withoutEmergencyStatus } = numberSettings;
 export const phoneNumberDeleted = obj(
   {
     record_type: oneOf('phone_number'),
@@ -281,14 +274,7 @@ export const phoneNumberDeleted = obj(
     created_at: timestamp,
     updated_at: timestamp,
     purchased_at: timestamp,
-    activated_at: ntimestamp,
-    call_forwarding_enabled: bool,
-    call_recording_enabled: bool,
-    caller_id_name_enabled: bool,
-    cnam_listing_enabled: bool,
-    emergency_enabled: bool,
-    hd_voice_enabled: bool,
-    t38_fax_gateway_enabled: bool,
+    ...withoutEmergencyStatus,
   },
   {
     billing_group_id: str, connection_id: str, connection_name: str, customer_reference: str,

@@ -269,6 +269,172 @@ TEST_F(ApiTest, NumberRecordsCarryThePublishedFields) {
   EXPECT_FALSE(get("/v2/available_phone_numbers?filter[limit]=1").body["data"][0].contains("vanity_format"));
 }
 
+TEST_F(ApiTest, StopKeywordOptsOutUntilStart) {
+  const auto own = own_number();
+  const std::string consumer = "+17735550188";
+  auto inbound = [&](const std::string& text) {
+    auto r = post("/_mock/inbound", json({{"from", consumer}, {"to", own}, {"text", text}}).dump());
+    ASSERT_EQ(r.status, 200) << r.raw;
+  };
+  inbound("hello");   // not a keyword
+  EXPECT_EQ(get("/v2/messaging_optouts").body["data"].size(), 0u);
+  inbound(" unsubscribe\n");
+  auto list = get("/v2/messaging_optouts");
+  ASSERT_EQ(list.body["data"].size(), 1u) << list.raw;
+  const auto& o = list.body["data"][0];
+  EXPECT_EQ(o["from"], consumer);
+  EXPECT_EQ(o["to"], own);
+  EXPECT_EQ(o["keyword"], "unsubscribe");
+  EXPECT_EQ(o["messaging_profile_id"], default_profile());
+  EXPECT_EQ(o["created_at"], core::format_rfc3339(clock_.now()));
+  EXPECT_EQ(get("/v2/messaging_optouts?filter[from]=%2B10000000000").body["data"].size(), 0u);
+  EXPECT_EQ(get("/v2/messaging_optouts?filter[messaging_profile_id]=" + default_profile()).body["data"].size(), 1u);
+  // Every number of the profile is blocked for that recipient; other recipients and tenants are not.
+  EXPECT_EQ(send({{"from", own}, {"to", consumer}, {"text", "x"}}).code(), "40300");
+  EXPECT_EQ(send({{"to", consumer}, {"text", "pool"}}).code(), "40300");
+  EXPECT_EQ(send({{"from", own}, {"to", "+17735550199"}, {"text", "x"}}).status, 200);
+  EXPECT_EQ(send({{"from", own_number("KEYother")}, {"to", consumer}, {"text", "x"}}, "KEYother").status, 200);
+  EXPECT_EQ(get("/v2/messaging_optouts", "KEYother").body["data"].size(), 0u);
+  inbound("STOP");    // again: still one record
+  EXPECT_EQ(get("/v2/messaging_optouts").body["data"].size(), 1u);
+  inbound("HELP");    // changes nothing
+  EXPECT_EQ(send({{"from", own}, {"to", consumer}, {"text", "x"}}).code(), "40300");
+  inbound("Start");
+  EXPECT_EQ(get("/v2/messaging_optouts").body["data"].size(), 0u);
+  EXPECT_EQ(send({{"from", own}, {"to", consumer}, {"text", "x"}}).status, 200);
+}
+
+TEST_F(ApiTest, PhoneNumberUpdateDeleteSlimAndMessagingList) {
+  const auto numbers = get("/v2/phone_numbers").body["data"];
+  ASSERT_GE(numbers.size(), 2u);
+  const std::string id = numbers[0]["id"];
+  auto up = patch("/v2/phone_numbers/" + id,
+                  R"({"tags":["a","b"],"customer_reference":"ref","external_pin":"4321","hd_voice_enabled":true,"connection_id":"c1"})");
+  ASSERT_EQ(up.status, 200) << up.raw;
+  EXPECT_EQ(up.body["data"]["tags"], json::parse(R"(["a","b"])"));
+  EXPECT_EQ(up.body["data"]["external_pin"], "4321");
+  EXPECT_EQ(up.body["data"]["hd_voice_enabled"], true);
+  EXPECT_EQ(up.body["data"]["messaging_profile_id"], numbers[0]["messaging_profile_id"]);
+  EXPECT_EQ(get("/v2/phone_numbers/" + id).body["data"]["customer_reference"], "ref");
+  EXPECT_TRUE(patch("/v2/phone_numbers/" + id, R"({"customer_reference":null})").body["data"]["customer_reference"].is_null());
+  EXPECT_EQ(patch("/v2/phone_numbers/" + id, R"({"tags":[1]})").pointer(), "/tags");
+  EXPECT_EQ(patch("/v2/phone_numbers/" + id, R"({"hd_voice_enabled":"yes"})").pointer(), "/hd_voice_enabled");
+  EXPECT_EQ(patch("/v2/phone_numbers/" + id, R"({"external_pin":5})").pointer(), "/external_pin");
+  EXPECT_EQ(get("/v2/phone_numbers/" + id).body["data"]["hd_voice_enabled"], true);   // bad patches changed nothing
+  EXPECT_EQ(patch("/v2/phone_numbers/999", "{}").code(), "10005");
+
+  // Slim: no profile, tags or nullable strings; a set string is there.
+  const auto slim = get("/v2/phone_numbers/slim").body["data"][0];
+  EXPECT_FALSE(slim.contains("messaging_profile_id"));
+  EXPECT_FALSE(slim.contains("tags"));
+  EXPECT_FALSE(slim.contains("customer_reference"));
+  EXPECT_EQ(slim["connection_id"], "c1");
+  EXPECT_EQ(get("/v2/phone_numbers/messaging").body["meta"]["total_results"], numbers.size());
+  EXPECT_EQ(get("/v2/phone_numbers/messaging?filter[phone_number]=" + numbers[1]["phone_number"].get<std::string>())
+                .body["data"][0]["id"], numbers[1]["id"]);
+
+  const std::string gone_id = numbers[1]["id"];
+  const std::string gone_number = numbers[1]["phone_number"];
+  auto gone = del("/v2/phone_numbers/" + gone_id);
+  ASSERT_EQ(gone.status, 200) << gone.raw;
+  EXPECT_EQ(gone.body["data"]["status"], "deleted");
+  EXPECT_EQ(gone.body["data"]["phone_number"], gone_number);
+  EXPECT_FALSE(gone.body["data"].contains("source_type"));
+  EXPECT_EQ(del("/v2/phone_numbers/" + gone_id).status, 404);
+  EXPECT_EQ(get("/v2/phone_numbers").body["data"].size(), numbers.size() - 1);
+  EXPECT_EQ(send({{"from", gone_number}, {"to", "+17735550188"}, {"text", "x"}}).code(), "40305");
+  // Back for sale: another tenant can order it.
+  auto order = post("/v2/number_orders", json({{"phone_numbers", {{{"phone_number", gone_number}}}}}).dump(), "KEYother");
+  EXPECT_EQ(order.status, 200) << order.raw;
+}
+
+TEST_F(ApiTest, OrderUpdateRegenerateSecretAndCancel) {
+  const std::string num = get("/v2/available_phone_numbers?filter[national_destination_code]=646&filter[limit]=1")
+                              .body["data"][0]["phone_number"];
+  const std::string oid = post("/v2/number_orders", json({{"phone_numbers", {{{"phone_number", num}}}}}).dump()).body["data"]["id"];
+  auto up = patch("/v2/number_orders/" + oid, R"({"customer_reference":"new-ref","regulatory_requirements":[]})");
+  ASSERT_EQ(up.status, 200) << up.raw;
+  EXPECT_EQ(up.body["data"]["customer_reference"], "new-ref");
+  EXPECT_EQ(get("/v2/number_orders/" + oid).body["data"]["customer_reference"], "new-ref");
+  EXPECT_EQ(patch("/v2/number_orders/" + oid, R"({"customer_reference":1})").pointer(), "/customer_reference");
+  EXPECT_EQ(patch("/v2/number_orders/" + oid, R"({"regulatory_requirements":{}})").pointer(), "/regulatory_requirements");
+  EXPECT_EQ(patch("/v2/number_orders/4f1e2d3c-5b6a-4978-8d9e-0a1b2c3d4e5f", "{}").status, 404);
+
+  const auto pid = default_profile();
+  const std::string before = get("/v2/messaging_profiles/" + pid).body["data"]["v1_secret"];
+  auto regen = post("/v2/messaging_profiles/" + pid + "/actions/regenerate_secret", "");
+  ASSERT_EQ(regen.status, 200) << regen.raw;
+  EXPECT_NE(regen.body["data"]["v1_secret"], before);
+  EXPECT_EQ(get("/v2/messaging_profiles/" + pid).body["data"]["v1_secret"], regen.body["data"]["v1_secret"]);
+  EXPECT_EQ(post("/v2/messaging_profiles/4f1e2d3c-5b6a-4978-8d9e-0a1b2c3d4e5f/actions/regenerate_secret", "").status, 404);
+
+  EXPECT_EQ(get("/v2/messaging_profiles/" + pid + "/alphanumeric_sender_ids").body["data"].size(), 0u);
+  patch("/v2/messaging_profiles/" + pid, R"({"alpha_sender":"Acme"})");
+  const auto ids = get("/v2/messaging_profiles/" + pid + "/alphanumeric_sender_ids").body["data"];
+  ASSERT_EQ(ids.size(), 1u);
+  EXPECT_EQ(ids[0]["alphanumeric_sender_id"], "Acme");
+  EXPECT_EQ(ids[0]["messaging_profile_id"], pid);
+
+  // Nothing is ever scheduled: a known message cannot be cancelled (403), an unknown one is 404.
+  const std::string mid = send({{"from", own_number()}, {"to", "+17735550188"}, {"text", "x"}}).body["data"]["id"];
+  auto cancel = del("/v2/messages/" + mid);
+  EXPECT_EQ(cancel.status, 403);
+  EXPECT_EQ(cancel.code(), "10010");
+  EXPECT_EQ(del("/v2/messages/4f1e2d3c-5b6a-4978-8d9e-0a1b2c3d4e5f").code(), "10005");
+  // Operations the mock does not implement are unknown routes.
+  for (const char* path : {"/v2/messages/schedule", "/v2/messages/group_mms"}) EXPECT_EQ(post(path, "{}").code(), "10005") << path;
+  EXPECT_EQ(get("/v2/messaging_profiles/" + pid + "/metrics").code(), "10005");
+}
+
+class ShortCodeTest : public MockFixture {
+ protected:
+  ShortCodeTest() {
+    opts_.config_yaml = R"(
+tenants:
+  - name: acme
+    api_keys: [KEYacme]
+    profiles:
+      - name: main
+        id: 400176aa-1b2c-4d3e-9f00-11aa22bb33cc
+        whitelisted_destinations: [US]
+        numbers: ["+13125550147", "24273"]
+      - name: other
+        id: 500176aa-1b2c-4d3e-9f00-11aa22bb33cc
+        whitelisted_destinations: [US]
+)";
+  }
+};
+
+TEST_F(ShortCodeTest, ListedRetrievedMovedAndSentFrom) {
+  const std::string key = "KEYacme";
+  auto list = get("/v2/short_codes", key);
+  ASSERT_EQ(list.status, 200) << list.raw;
+  ASSERT_EQ(list.body["data"].size(), 1u);
+  const auto& sc = list.body["data"][0];
+  EXPECT_EQ(sc["record_type"], "short_code");
+  EXPECT_EQ(sc["short_code"], "24273");
+  EXPECT_EQ(sc["messaging_profile_id"], "400176aa-1b2c-4d3e-9f00-11aa22bb33cc");
+  const std::string id = sc["id"];
+  EXPECT_EQ(get("/v2/short_codes/" + id, key).body["data"]["short_code"], "24273");
+  EXPECT_EQ(get("/v2/phone_numbers", key).body["data"].size(), 1u);   // short codes are not phone numbers
+  EXPECT_EQ(get("/v2/phone_numbers/" + id, key).status, 404);
+  EXPECT_EQ(get("/v2/messaging_profiles/400176aa-1b2c-4d3e-9f00-11aa22bb33cc/short_codes", key).body["data"].size(), 1u);
+
+  auto sent = post("/v2/messages/short_code", R"({"from":"24273","to":"+17735550188","text":"code 1"})", key);
+  ASSERT_EQ(sent.status, 200) << sent.raw;
+  EXPECT_EQ(sent.body["data"]["from"]["phone_number"], "24273");
+
+  auto moved = patch("/v2/short_codes/" + id, R"({"messaging_profile_id":"500176aa-1b2c-4d3e-9f00-11aa22bb33cc","tags":["t"]})", key);
+  ASSERT_EQ(moved.status, 200) << moved.raw;
+  EXPECT_EQ(moved.body["data"]["tags"], json::parse(R"(["t"])"));
+  EXPECT_EQ(get("/v2/short_codes?filter[messaging_profile_id]=500176aa-1b2c-4d3e-9f00-11aa22bb33cc", key).body["data"].size(), 1u);
+  EXPECT_EQ(patch("/v2/short_codes/" + id, "{}", key).pointer(), "/messaging_profile_id");
+  EXPECT_EQ(patch("/v2/short_codes/" + id, R"({"messaging_profile_id":"nope"})", key).code(), "10017");
+  EXPECT_EQ(patch("/v2/short_codes/" + id, R"({"messaging_profile_id":"","tags":"t"})", key).pointer(), "/tags");
+  EXPECT_TRUE(patch("/v2/short_codes/" + id, R"({"messaging_profile_id":""})", key).body["data"]["messaging_profile_id"].is_null());
+  EXPECT_EQ(get("/v2/short_codes/123", key).code(), "10005");
+}
+
 TEST_F(ApiTest, NumberOrderValidation) {
   EXPECT_EQ(post("/v2/number_orders", "{}").pointer(), "/phone_numbers");
   EXPECT_EQ(post("/v2/number_orders", R"({"phone_numbers":[{"phone_number":"555"}]})").code(), "10016");

@@ -99,7 +99,7 @@ TEST_F(RobustnessTest, WrongMethodOnKnownRouteIs405WithEnvelope) {
   auto r = wrap(client_->Put("/v2/messages", auth(), "{}", "application/json"));
   expect_envelope(r, 405, "10015");
   EXPECT_EQ(r.headers.find("Allow")->second, "POST");
-  expect_envelope(del("/v2/messages/4f1e2d3c-5b6a-4978-8d9e-0a1b2c3d4e5f"), 405, "10015");
+  expect_envelope(patch("/v2/messages/4f1e2d3c-5b6a-4978-8d9e-0a1b2c3d4e5f", "{}"), 405, "10015");
   expect_envelope(post("/v2/phone_numbers", "{}"), 405, "10015");
   expect_envelope(wrap(client_->Delete("/_mock/health")), 405, "10015");
   expect_envelope(get("/v3/messages"), 404, "10005");

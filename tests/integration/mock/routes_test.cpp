@@ -84,7 +84,7 @@ TEST_F(RoutesTest, KnownRouteWithOtherMethodIs405NotAnId) {
   auto r = call("POST", std::string("/v2/messages/") + kUuid, "KEYtest");
   EXPECT_EQ(r.status, 405) << r.raw;
   EXPECT_EQ(r.code(), "10015");
-  EXPECT_EQ(r.headers.find("Allow")->second, "GET");
+  EXPECT_EQ(r.headers.find("Allow")->second, "GET, DELETE");
   r = call("PUT", "/v2/phone_numbers/12345", "KEYtest");
   EXPECT_EQ(r.status, 405) << r.raw;
 }
