@@ -10,6 +10,7 @@ PACKAGES=(
   libhttp-parser-dev
   zlib1g-dev libbrotli-dev
   curl wrk python3-pytest
+  chromium nodejs
 )
 # `scripts/deps.sh image` (make image): the OCI image is built with buildah and tested with podman.
 if [ "${1:-}" = "image" ]; then

@@ -73,6 +73,7 @@ void register_builtin_control(const BuiltinDeps& d) {
     if (req.has_param("path")) f.path = req.get_param_value("path");
     if (req.has_param("api_key")) f.api_key = req.get_param_value("api_key");
     if (req.has_param("method")) f.method = req.get_param_value("method");
+    if (req.has_param("message_id")) f.message_id = req.get_param_value("message_id");
     std::optional<long> status, limit;
     if (!uint_param(req, res, "status", 999, status) || !uint_param(req, res, "limit", 100000, limit)) return;
     if (status) f.status = static_cast<int>(*status);
@@ -109,6 +110,20 @@ void register_builtin_control(const BuiltinDeps& d) {
     }
     res.status = 200;
     res.set_content(std::move(out), "application/json");
+  });
+  api.add("GET", "/_mock/tenants", [&store = d.store](const httplib::Request&, httplib::Response& res, const std::smatch&) {
+    core::json items = core::json::array();
+    for (const auto& t : store.tenant_summaries()) {
+      core::json numbers = core::json::array();
+      for (const auto& n : t.numbers) {
+        numbers.push_back({{"phone_number", n.phone_number},
+                           {"messaging_profile_id", n.profile_id ? core::json(*n.profile_id) : core::json(nullptr)},
+                           {"profile_name", n.profile_name ? core::json(*n.profile_name) : core::json(nullptr)},
+                           {"webhook_url", n.webhook_url ? core::json(*n.webhook_url) : core::json(nullptr)}});
+      }
+      items.push_back({{"id", t.id}, {"api_keys", t.api_keys}, {"numbers", std::move(numbers)}});
+    }
+    reply(res, {{"data", std::move(items)}});
   });
   api.add("GET", "/_mock/keys", [pk = d.public_key_base64](const httplib::Request&, httplib::Response& res, const std::smatch&) {
     reply(res, {{"data", {{"webhook_public_key", pk()}, {"algorithm", "ed25519"}}}});

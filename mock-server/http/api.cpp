@@ -497,6 +497,19 @@ void HttpFront::finish(ApiContext& ctx, const std::shared_ptr<RequestInterceptor
   e.api_key = std::move(ctx.api_key);
   e.tenant = std::move(ctx.tenant);
   e.error_code = ctx.error_code;
+  if (ctx.message_id) {
+    const auto cut = [](const std::string& s, std::string& out, bool& truncated) {
+      truncated = s.size() > JournalEntry::kMaxBody;
+      out.assign(s, 0, JournalEntry::kMaxBody);
+    };
+    cut(ctx.req.body, e.request_body, e.request_truncated);
+    cut(ctx.res.body, e.response_body, e.response_truncated);
+    for (const auto& [k, v] : ctx.req.headers) {
+      std::string lk = k;
+      std::transform(lk.begin(), lk.end(), lk.begin(), ascii_lower);
+      e.request_headers.emplace_back(k, lk == "authorization" ? "Bearer " + AccessLog::key_prefix(e.api_key) : v);
+    }
+  }
   e.message_id = std::move(ctx.message_id);
   e.rule = std::move(ctx.decision.rule);
   journal_.append(std::move(e));

@@ -9,6 +9,12 @@ core::json to_json(const JournalEntry& e) {
                   {"tenant", e.tenant},   {"rule", e.rule}};
   j["error_code"] = e.error_code ? core::json(std::to_string(*e.error_code)) : core::json(nullptr);
   j["message_id"] = e.message_id ? core::json(*e.message_id) : core::json(nullptr);
+  if (e.message_id) {
+    core::json headers = core::json::object();
+    for (const auto& [k, v] : e.request_headers) headers[k] = v;
+    j["request"] = {{"headers", std::move(headers)}, {"body", e.request_body}, {"body_truncated", e.request_truncated}};
+    j["response"] = {{"body", e.response_body}, {"body_truncated", e.response_truncated}};
+  }
   return j;
 }
 
@@ -38,6 +44,7 @@ std::vector<JournalEntry> Journal::query(const JournalFilter& f) const {
     if (f.status && it->status != *f.status) continue;
     if (f.api_key && it->api_key != *f.api_key) continue;
     if (f.method && it->method != *f.method) continue;
+    if (f.message_id && (!it->message_id || *it->message_id != *f.message_id)) continue;
     out.push_back(*it);
   }
   return out;

@@ -26,6 +26,12 @@ struct JournalEntry {
   std::optional<int> error_code;
   std::optional<std::string> message_id;
   std::string rule;              // scenario rule that decided ("" = none)
+  // Kept only for requests that created a message (the inbox's per-message detail), each body
+  // cut at kMaxBody; the Authorization header is shortened to the key's first characters.
+  static constexpr size_t kMaxBody = 16 * 1024;
+  std::vector<std::pair<std::string, std::string>> request_headers;
+  std::string request_body, response_body;
+  bool request_truncated = false, response_truncated = false;
 };
 core::json to_json(const JournalEntry& e);
 
@@ -34,6 +40,7 @@ struct JournalFilter {
   std::optional<int> status;
   std::optional<std::string> api_key;
   std::optional<std::string> method;
+  std::optional<std::string> message_id;   // the request that created this message
   size_t limit = 100;                   // newest first
 };
 

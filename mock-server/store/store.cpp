@@ -690,6 +690,37 @@ std::vector<TimedStatus> Store::default_timeline(core::TimePoint at,
   return steps;
 }
 
+std::vector<TenantSummary> Store::tenant_summaries() const {
+  std::map<std::string, TenantSummary> by_id;
+  {
+    std::shared_lock<std::shared_mutex> lk(reg_mu_);
+    for (const auto& [id, shard] : shards_) by_id[id].id = id;
+    for (const auto& [key, id] : key_to_tenant_) {
+      by_id[id].id = id;
+      by_id[id].api_keys.push_back(key);
+    }
+  }
+  std::vector<TenantSummary> out;
+  for (auto& [id, s] : by_id) {
+    auto a = read_account(id);   // after the registry lock: never both at once
+    if (!a) continue;
+    for (const auto& n : a.t->numbers) {
+      TenantSummary::Number num;
+      num.phone_number = n.phone_number;
+      num.profile_id = n.messaging_profile_id;
+      for (const auto& p : a.t->profiles) {
+        if (!n.messaging_profile_id || p.id != *n.messaging_profile_id) continue;
+        num.profile_name = p.name;
+        num.webhook_url = p.webhook_url;
+      }
+      s.numbers.push_back(std::move(num));
+    }
+    std::sort(s.api_keys.begin(), s.api_keys.end());
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 void Store::put_message(const std::string& tenant, core::Message m,
                         std::optional<std::string> final_status, std::vector<int> final_errors) {
   const auto now = clock_.now();

@@ -91,6 +91,17 @@ class MessageObserver {
   virtual void on_message(const std::string& tenant, const core::Message& m) = 0;
 };
 
+// GET /_mock/tenants: who the mock knows, with the numbers the inbox can text.
+struct TenantSummary {
+  struct Number {
+    std::string phone_number;
+    std::optional<std::string> profile_id, profile_name, webhook_url;
+  };
+  std::string id;
+  std::vector<std::string> api_keys;   // sorted
+  std::vector<Number> numbers;
+};
+
 class Store final : public MessageLifecycle {
  public:
   Store(const MockConfig& config, uint64_t seed, const core::Clock& clock);
@@ -116,6 +127,8 @@ class Store final : public MessageLifecycle {
   std::optional<std::string> authenticate(std::string_view api_key);
   bool open_tenants_full(std::string_view api_key) const;
   std::optional<std::string> organization_id(const std::string& tenant) const;
+  // Every tenant (configured, and open-mode ones created so far), by id.
+  std::vector<TenantSummary> tenant_summaries() const;
 
   // ---- messaging profiles (contract §8.2); creation order ----
   std::vector<core::MessagingProfile> list_profiles(const std::string& tenant,

@@ -30,6 +30,7 @@ void to_json(core::json& j, const AttemptRecord& r) {
                  {"corrupted", r.corrupted},
                  {"outcome", std::string(outcome_name(r.outcome))},
                  {"final", r.final},
+                 {"redelivery", r.redelivery},
                  {"at", r.at}};
 }
 

@@ -46,6 +46,7 @@ struct AttemptRecord {
   // a correct receiver must reject exactly these attempts.
   std::vector<std::string> corrupted;
   bool final = false;               // no further attempt of this event copy will follow
+  bool redelivery = false;          // sent again by POST /_mock/webhooks/redeliver
   AttemptOutcome outcome = AttemptOutcome::Failed;
   std::string at;                   // RFC 3339, from the injected clock
 };

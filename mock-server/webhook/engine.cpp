@@ -41,6 +41,7 @@ struct WebhookEngine::Delivery {
   std::shared_ptr<const WebhookSettings> settings;
   EventChaos chaos;
   std::vector<std::string> chaos_names;
+  bool redelivery = false;
   int attempts_done = 0;               // touched only by the attempt task (one at a time)
   // Started after this copy's first attempt: the other event of the message, so that events
   // arrive in lifecycle order (or reversed, under reorder chaos) and never by accident.
@@ -233,6 +234,7 @@ std::shared_ptr<WebhookEngine::Delivery> WebhookEngine::prepare_event(
   d->chaos_names = d->chaos.names();
   if (flow->reorder) d->chaos_names.emplace_back(chaos_name(ChaosKind::Reorder));
   d->flow = flow;
+  remember(d);
 
   {
     std::lock_guard<std::mutex> lock(flow->mu);
@@ -362,6 +364,7 @@ void WebhookEngine::attempt_done(const std::shared_ptr<Delivery>& d, int number,
   r.chaos = d->chaos_names;
   r.corrupted = corruption_names(attempt_chaos(d->chaos, number, d->settings->chaos.corrupt_all_attempts));
   r.final = ok || !next;
+  r.redelivery = d->redelivery;
   r.outcome = ok ? AttemptOutcome::Delivered : AttemptOutcome::Failed;
   r.at = core::format_rfc3339(clock_.now());
   log_.record(std::move(r));
@@ -393,9 +396,57 @@ void WebhookEngine::record_without_attempt(const Delivery& d, AttemptOutcome out
   r.chaos = d.chaos_names;
   r.error = std::move(error);
   r.final = true;
+  r.redelivery = d.redelivery;
   r.outcome = outcome;
   r.at = core::format_rfc3339(clock_.now());
   log_.record(std::move(r));
+}
+
+// ---- redelivery ------------------------------------------------------------------------------
+
+void WebhookEngine::remember(const std::shared_ptr<Delivery>& d) {
+  std::lock_guard<std::mutex> lock(recent_mu_);
+  if (!recent_.emplace(d->event_id, d).second) return;
+  recent_order_.push_back(d->event_id);
+  if (recent_order_.size() > kRedeliverable) {
+    recent_.erase(recent_order_.front());
+    recent_order_.pop_front();
+  }
+}
+
+ControlReply WebhookEngine::handle_redeliver_post(const std::string& body) {
+  const auto j = core::json::parse(body, nullptr, false);
+  if (!j.is_object()) return {400, core::error_body(10015, "The body must be a JSON object: {\"event_id\": \"...\"}.", std::nullopt)};
+  if (!j.contains("event_id") || !j["event_id"].is_string() || j["event_id"].get<std::string>().empty()) {
+    return {422, core::error_body(10004, "The 'event_id' parameter is required (a webhook event id).", std::string("/event_id"))};
+  }
+  const std::string id = j["event_id"];
+  std::shared_ptr<Delivery> original;
+  {
+    std::lock_guard<std::mutex> lock(recent_mu_);
+    auto it = recent_.find(id);
+    if (it != recent_.end()) original = it->second;
+  }
+  if (!original) {
+    return {404, core::error_body(10005, "No recent webhook event " + id + " (the last " + std::to_string(kRedeliverable) +
+                                             " events can be redelivered).", std::nullopt)};
+  }
+  // Only the fields fixed when the event was built: its attempt task may be running.
+  auto d = std::make_shared<Delivery>();
+  d->tenant_id = original->tenant_id;
+  d->message_id = original->message_id;
+  d->event_id = original->event_id;
+  d->event_type = original->event_type;
+  d->data_json = original->data_json;
+  d->chain = original->chain;
+  d->signature = original->signature;
+  d->v1_secret = original->v1_secret;
+  d->settings = original->settings;
+  d->redelivery = true;
+  log_.count_scheduled();
+  schedule_attempt(d, WebhookDuration::zero());
+  core::json data{{"event_id", d->event_id}, {"event_type", d->event_type}, {"message_id", d->message_id}, {"urls", d->chain}};
+  return {202, core::json{{"data", std::move(data)}}.dump()};
 }
 
 // ---- inbound ---------------------------------------------------------------------------------

@@ -14,7 +14,9 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <deque>
 #include <mutex>
+#include <unordered_map>
 #include <string>
 #include "core/clock.h"
 #include "core/json.h"
@@ -103,6 +105,13 @@ class WebhookEngine final : public WebhookSink {
   // 400/10015 for a body that is not a JSON object; 422 for missing or invalid fields;
   // 404/10005 when nobody owns `to`.
   ControlReply handle_inbound_post(const std::string& body);
+  // POST /_mock/webhooks/redeliver {"event_id"}: one of the last kRedeliverable events is sent
+  // again now, same id and payload, to its URL chain with the usual retries and no chaos; its
+  // attempts are recorded with "redelivery": true. 202 {"data":{event_id, event_type,
+  // message_id, urls}}; 400/10015 not a JSON object; 422/10004 no event_id; 404/10005 unknown
+  // or too old.
+  static constexpr size_t kRedeliverable = 1000;
+  ControlReply handle_redeliver_post(const std::string& body);
   // GET /_mock/webhooks: {"data":[records, newest first], "meta":{...}, "stats":{...}}.
   core::json webhooks_json(const AttemptFilter& f) const;
   // GET /_mock/keys: the public key a receiver verifies with.
@@ -166,6 +175,11 @@ class WebhookEngine final : public WebhookSink {
   std::shared_ptr<const WebhookSettings> settings_;
   std::atomic<size_t> in_flight_{0};
   std::atomic<size_t> cut_in_flight_{0};   // attempts aborted by shutdown
+  // The last kRedeliverable events (their immutable fields are read by a redelivery).
+  void remember(const std::shared_ptr<Delivery>& d);
+  std::mutex recent_mu_;
+  std::deque<std::string> recent_order_;
+  std::unordered_map<std::string, std::shared_ptr<Delivery>> recent_;
   // Last: the loop threads stop (in shutdown) before the members they use are destroyed, and the
   // client (whose sockets belong to the scheduler's loop) goes before the loop.
   Scheduler scheduler_;

@@ -68,8 +68,8 @@ class StoreInboundDirectory final : public InboundDirectory {
   Store& store_;
 };
 
-// GET /_mock/webhooks?message_id=&event_type=&event_id=&tenant_id=&limit= and
-// POST /_mock/inbound; POST /_mock/reset clears the attempt records and counters.
+// GET /_mock/webhooks?message_id=&event_type=&event_id=&tenant_id=&limit=,
+// POST /_mock/inbound and POST /_mock/webhooks/redeliver; POST /_mock/reset clears the attempt records and counters.
 inline void register_webhook_routes(ControlApi& api, const std::shared_ptr<WebhookEngine>& engine) {
   std::weak_ptr<WebhookEngine> weak = engine;
   api.add("GET", R"(/_mock/webhooks)",
@@ -99,14 +99,18 @@ inline void register_webhook_routes(ControlApi& api, const std::shared_ptr<Webho
             }
             res.set_content(core::dump_json(e->webhooks_json(f)), "application/json");
           });
-  api.add("POST", R"(/_mock/inbound)",
-          [weak](const httplib::Request& req, httplib::Response& res, const std::smatch&) {
-            auto e = weak.lock();
-            if (!e) return;
-            auto reply = e->handle_inbound_post(req.body);
-            res.status = reply.status;
-            res.set_content(reply.body, "application/json");
-          });
+  // POST routes answered by an engine method taking the body.
+  auto post = [&api, weak](const char* path, ControlReply (WebhookEngine::*handle)(const std::string&)) {
+    api.add("POST", path, [weak, handle](const httplib::Request& req, httplib::Response& res, const std::smatch&) {
+      auto e = weak.lock();
+      if (!e) return;
+      auto reply = ((*e).*handle)(req.body);
+      res.status = reply.status;
+      res.set_content(reply.body, "application/json");
+    });
+  };
+  post(R"(/_mock/inbound)", &WebhookEngine::handle_inbound_post);
+  post(R"(/_mock/webhooks/redeliver)", &WebhookEngine::handle_redeliver_post);
   api.on_reset([weak] {
     if (auto e = weak.lock()) e->reset_log();
   });
