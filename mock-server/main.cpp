@@ -2,6 +2,9 @@
 // SIGINT/SIGTERM. Everything else lives in mock_lib.
 #include <CLI/CLI.hpp>
 #include <malloc.h>
+#if defined(HARNESS_JEMALLOC)
+#include <jemalloc/jemalloc.h>
+#endif
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
@@ -15,6 +18,7 @@
 #include <sys/resource.h>
 #include <thread>
 #include "core/signing.h"
+#include "http/access_log.h"
 #include "mock_server.h"
 #include "scenario/control_routes.h"
 #include "scenario/engine.h"
@@ -22,6 +26,38 @@
 #include "webhook/scenario_settings.h"
 
 namespace {
+
+void release_free_pages() {
+#if defined(HARNESS_JEMALLOC)
+  // Every arena's unused dirty pages, at once (jemalloc otherwise lets them decay over ~10 s,
+  // and only while the arena is in use).
+  static_assert(MALLCTL_ARENAS_ALL == 4096, "arena.<all> is arena.4096");
+  mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0);
+#else
+  malloc_trim(0);
+#endif
+}
+
+#if defined(HARNESS_JEMALLOC)
+// The heap gauges /metrics shows with glibc's malloc (mallinfo2), from jemalloc's statistics:
+// bytes in live allocations, and bytes of resident pages that hold none.
+std::string jemalloc_heap_metrics() {
+  uint64_t epoch = 1;
+  size_t len = sizeof epoch;
+  mallctl("epoch", &epoch, &len, &epoch, len);   // refresh the statistics
+  size_t allocated = 0, resident = 0;
+  len = sizeof allocated;
+  if (mallctl("stats.allocated", &allocated, &len, nullptr, 0) != 0) return {};
+  len = sizeof resident;
+  if (mallctl("stats.resident", &resident, &len, nullptr, 0) != 0) return {};
+  return "# HELP telnyx_mock_heap_in_use_bytes Heap bytes held by live allocations.\n"
+         "# TYPE telnyx_mock_heap_in_use_bytes gauge\n"
+         "telnyx_mock_heap_in_use_bytes " + std::to_string(allocated) + "\n"
+         "# HELP telnyx_mock_heap_free_bytes Heap bytes the allocator holds but nothing uses.\n"
+         "# TYPE telnyx_mock_heap_free_bytes gauge\n"
+         "telnyx_mock_heap_free_bytes " + std::to_string(resident > allocated ? resident - allocated : 0) + "\n";
+}
+#endif
 
 // Gives the allocator's free pages back to the kernel every `interval`. The live heap of a busy
 // mock is flat once its stores are full, but a burst (a webhook backlog, a large journal query)
@@ -34,7 +70,7 @@ class HeapTrimmer {
       std::unique_lock<std::mutex> lk(mu_);
       while (!cv_.wait_for(lk, interval, [this] { return stop_; })) {
         lk.unlock();
-        malloc_trim(0);
+        release_free_pages();
         lk.lock();
       }
     });
@@ -60,10 +96,19 @@ class HeapTrimmer {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Dozens of HTTP and webhook threads allocate and free message records. glibc's default of 8
-  // heaps per core scatters the freed memory, and under a long run RSS kept creeping up after
-  // every store was full. Two heaps keep it flat; MALLOC_ARENA_MAX still overrides.
+  // Block the stop signals before any thread starts (the access log's writer is one), so every
+  // thread inherits the mask; one thread waits for them (no async handler).
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+  // With glibc's malloc (no jemalloc): its default of 8 heaps per core scattered the freed
+  // message records, and under a long run RSS kept creeping up after every store was full. Two
+  // heaps keep it flat; MALLOC_ARENA_MAX still overrides.
+#if !defined(HARNESS_JEMALLOC)
   if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 2);
+#endif
   harness::mock::MockServerOptions opts;
   opts.port = 12111;   // contract §12: the deprecated telnyx-mock's port, so SDK setups work
   opts.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -89,6 +134,11 @@ int main(int argc, char** argv) {
   bool no_webhooks = false;
   app.add_flag("--no-webhooks", no_webhooks,
                "Do not start the webhook engine (messages still move queued -> delivered on GET)");
+  app.add_option("--webhook-connections", opts.webhook_connections,
+                 "Webhook connections per destination (scheme://host:port), busy or idle; more attempts wait "
+                 "for one. A receiver answering in 200 ms gets about 5 events/s per connection")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
   app.add_option("--tls-cert", tls_cert, "PEM certificate: serve HTTPS")->check(CLI::ExistingFile);
   app.add_option("--tls-key", tls_key, "PEM private key for --tls-cert")->check(CLI::ExistingFile);
   app.add_option("--signing-key", signing_key,
@@ -128,8 +178,11 @@ int main(int argc, char** argv) {
   // Ids never repeat across restarts unless the run is pinned with --seed (start-up line: id_seed).
   if (seed_option->count() == 0) opts.id_seed = (uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
   // The access log is part of the default (info) output.
+  // Written in batches (every 50 ms) rather than one flushed write per request.
+  std::shared_ptr<harness::mock::BatchedLineWriter> log_out;
   if (!quiet && (log_level == "info" || log_level == "debug")) {
-    opts.access_log = [](const std::string& line) { std::cerr << line << std::endl; };
+    log_out = std::make_shared<harness::mock::BatchedLineWriter>(stderr);
+    opts.access_log = [log_out](const std::string& line) { log_out->write_line(line); };
   }
   if (!tls_cert.empty()) opts.tls = harness::mock::TlsOptions{tls_cert, tls_key};
   if (!signing_key.empty()) {
@@ -149,14 +202,11 @@ int main(int argc, char** argv) {
     setrlimit(RLIMIT_NOFILE, &nofile);
   }
 
-  // Block the stop signals in every thread; one thread waits for them (no async handler).
-  sigset_t sigs;
-  sigemptyset(&sigs);
-  sigaddset(&sigs, SIGINT);
-  sigaddset(&sigs, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
 
   harness::mock::MockServer server(opts);
+#if defined(HARNESS_JEMALLOC)
+  server.add_metrics_source(jemalloc_heap_metrics);
+#endif
   // The scenario engine: interceptor, socket faults, /_mock/scenario|report|verify, reset hook.
   auto scenarios = std::make_shared<harness::mock::scenario::ScenarioEngine>(server.clock());
   if (!scenario_path.empty()) {
@@ -189,6 +239,7 @@ int main(int argc, char** argv) {
   HeapTrimmer trimmer{std::chrono::seconds(trim_seconds)};
   int sig = 0;
   sigwait(&sigs, &sig);
+  if (log_out) log_out->flush();
   if (log_level != "error") std::cerr << "telnyx-mock: signal " << sig << ", shutting down\n";
   // Shutdown is bounded whatever the peers do: if it has not finished in 2 s, exit anyway.
   std::thread([] {
@@ -201,6 +252,7 @@ int main(int argc, char** argv) {
   // What the webhook engine could not deliver is reported, never silently lost.
   if (auto webhooks = server.webhook_engine()) {
     const auto report = webhooks->shutdown();
+    if (log_out) log_out->flush();
     if (log_level != "error") std::cerr << "telnyx-mock: " << report.summary() << "\n";
   }
   return 0;

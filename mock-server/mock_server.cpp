@@ -1,6 +1,7 @@
 #include "mock_server.h"
 #include "net/http_server.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -124,7 +125,9 @@ std::optional<std::string> MockServer::start() {
                                        [this] { return impl_->keys.public_key_base64(); }});
   if (d.opts.builtin_webhooks && !d.sink && !d.webhooks) {
     // The built-in webhook engine (contract §7), signing with the key pair just settled.
-    d.webhooks = std::make_shared<WebhookEngine>(*d.store, *d.clock, d.keys);
+    EngineOptions eo;
+    eo.connections_per_destination = std::max<size_t>(1, d.opts.webhook_connections);
+    d.webhooks = std::make_shared<WebhookEngine>(*d.store, *d.clock, d.keys, eo);
     d.inbound = std::make_unique<StoreInboundDirectory>(*d.store);
     d.webhooks->set_inbound_directory(d.inbound.get());
     register_webhook_routes(d.control, d.webhooks);
@@ -247,6 +250,7 @@ void MockServer::set_fault_executor(std::shared_ptr<FaultExecutor> f) {
 }
 
 ControlApi& MockServer::control() { return impl_->control; }
+void MockServer::add_metrics_source(std::function<std::string()> source) { impl_->metrics.add_source(std::move(source)); }
 Store& MockServer::store() { return *impl_->store; }
 const MockConfig& MockServer::config() const { return impl_->config; }
 core::Clock& MockServer::clock() { return *impl_->clock; }

@@ -46,6 +46,9 @@ struct MockServerOptions {
   // Start the built-in webhook engine (unless another sink was set before start()). Off: messages
   // follow the store's default time-based lifecycle and no webhooks are sent (--no-webhooks).
   bool builtin_webhooks = true;
+  // Connections the built-in webhook engine keeps per destination (scheme://host:port), busy or
+  // idle (EngineOptions::connections_per_destination; --webhook-connections). At least 1.
+  size_t webhook_connections = 64;
   // Webhook signing key (--signing-key FILE); wins over the config's webhook_signing_key.
   std::optional<core::Ed25519KeyPair> webhook_key;
   // Access log (http/access_log.h): called with one line (no newline) per API request and per
@@ -86,6 +89,8 @@ class MockServer {
   void set_fault_executor(std::shared_ptr<FaultExecutor> executor);
 
   ControlApi& control();               // add /_mock/* routes and reset hooks
+  // More /metrics lines (Prometheus text, each line ending in '\n'), rendered on every scrape.
+  void add_metrics_source(std::function<std::string()> source);
   Store& store();                      // also the MessageLifecycle the webhook engine advances
   const MockConfig& config() const;    // valid after start()
   core::Clock& clock();

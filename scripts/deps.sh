@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake pkg-config ccache clang libclang-rt-14-dev
   libcpp-httplib-dev nlohmann-json3-dev libssl-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libasio-dev libsqlite3-dev
-  libhttp-parser-dev
+  libhttp-parser-dev libjemalloc-dev
   zlib1g-dev libbrotli-dev
   curl wrk python3-pytest
   chromium nodejs

@@ -5,10 +5,16 @@
 // each message's due time (so a stalled dispatcher cannot hide its stall).
 //
 //   bench_webhook_throughput [--messages N] [--rate R] [--workers W] [--connections C]
-//                            [--receiver-delay-ms D]
+//                            [--receiver-delay-ms D] [--receiver loop|httplib]
 //
 // --receiver-delay-ms makes the receiver answer each event after D ms (a web app writing to its
 // database); the engine then needs about rate x 2 x D connections.
+//
+// --receiver picks the receiver: `loop` (default) is the project's event-loop server
+// (net::HttpServer, one thread per core, a delay is a timer), `httplib` a cpp-httplib server with
+// one thread per connection (connections + 8 threads), the receiver of the earlier runs in
+// bench/RESULTS.md. Both answer at once (unless delayed) and run on the same cores as the
+// engine, so the cheaper receiver leaves the engine more of them.
 //
 // The lifecycle timing is zero, so the delay is the engine's own overhead (scheduling, store
 // advance, JSON, Ed25519 signing, HTTP round trips). Exit code 1 if any event was not delivered.
@@ -30,6 +36,7 @@
 #include "core/histogram.h"
 #include "core/json.h"
 #include "core/signing.h"
+#include "net/http_server.h"
 #include "webhook/engine.h"
 
 namespace {
@@ -93,8 +100,14 @@ int main(int argc, char** argv) {
   const long workers = arg(argc, argv, "--workers", 8);
   const long connections = arg(argc, argv, "--connections", 8);
   const long receiver_delay_ms = arg(argc, argv, "--receiver-delay-ms", 0);
-  if (messages <= 0 || rate <= 0 || workers <= 0 || connections <= 0 || receiver_delay_ms < 0) {
-    std::fprintf(stderr, "usage: %s [--messages N] [--rate R] [--workers W] [--connections C] [--receiver-delay-ms D]\n",
+  std::string receiver_kind = "loop";
+  for (int i = 1; i + 1 < argc; ++i)
+    if (std::strcmp(argv[i], "--receiver") == 0) receiver_kind = argv[i + 1];
+  if (messages <= 0 || rate <= 0 || workers <= 0 || connections <= 0 || receiver_delay_ms < 0 ||
+      (receiver_kind != "loop" && receiver_kind != "httplib")) {
+    std::fprintf(stderr,
+                 "usage: %s [--messages N] [--rate R] [--workers W] [--connections C] [--receiver-delay-ms D] "
+                 "[--receiver loop|httplib]\n",
                  argv[0]);
     return 2;
   }
@@ -103,29 +116,60 @@ int main(int argc, char** argv) {
   std::vector<std::atomic<int64_t>> finalized_at(static_cast<size_t>(messages));
   for (auto& a : finalized_at) a.store(0);
   std::atomic<uint64_t> received{0}, sent_events{0}, finalized_events{0};
-  httplib::Server rx;
-  rx.new_task_queue = [connections] { return new httplib::ThreadPool(static_cast<size_t>(connections) + 8); };
-  rx.set_keep_alive_max_count(1000000);
-  rx.set_tcp_nodelay(true);
-  rx.Post("/hooks", [&](const httplib::Request& req, httplib::Response& res) {
-    if (receiver_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(receiver_delay_ms));
+  // Cheap field scan instead of a full parse: the receiver must not be the bottleneck.
+  auto record = [&](const std::string& body) {
     const auto now = Steady::now().time_since_epoch().count();
     ++received;
-    // Cheap field scan instead of a full parse: the receiver must not be the bottleneck.
-    const bool fin = req.body.find("\"event_type\":\"message.finalized\"") != std::string::npos;
-    const size_t p = req.body.find("\"id\":\"b-");
+    const bool fin = body.find("\"event_type\":\"message.finalized\"") != std::string::npos;
+    const size_t p = body.find("\"id\":\"b-");
     if (fin && p != std::string::npos) {
-      const long k = std::strtol(req.body.c_str() + p + 8, nullptr, 10);
+      const long k = std::strtol(body.c_str() + p + 8, nullptr, 10);
       if (k >= 0 && k < static_cast<long>(finalized_at.size())) finalized_at[static_cast<size_t>(k)].store(now);
       ++finalized_events;
     } else {
       ++sent_events;
     }
-    res.status = 200;
-  });
-  const int port = rx.bind_to_any_port("127.0.0.1");
-  std::thread rx_thread([&] { rx.listen_after_bind(); });
-  while (!rx.is_running()) std::this_thread::yield();
+  };
+  httplib::Server rx;
+  std::thread rx_thread;
+  std::unique_ptr<harness::net::HttpServer> loop_rx;
+  int port = -1;
+  if (receiver_kind == "httplib") {
+    rx.new_task_queue = [connections] { return new httplib::ThreadPool(static_cast<size_t>(connections) + 8); };
+    rx.set_keep_alive_max_count(1000000);
+    rx.set_tcp_nodelay(true);
+    rx.Post("/hooks", [&](const httplib::Request& req, httplib::Response& res) {
+      if (receiver_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(receiver_delay_ms));
+      record(req.body);
+      res.status = 200;
+    });
+    port = rx.bind_to_any_port("127.0.0.1");
+    rx_thread = std::thread([&] { rx.listen_after_bind(); });
+    while (!rx.is_running()) std::this_thread::yield();
+  } else {
+    harness::net::ServerOptions so;
+    so.limits.max_connections = static_cast<size_t>(connections) * 2 + 64;
+    loop_rx = std::make_unique<harness::net::HttpServer>(
+        so,
+        [&](const std::shared_ptr<harness::net::Exchange>& ex) {
+          auto answer = [&record, ex] {
+            record(ex->req.body);
+            ex->res.status = 200;
+            ex->reply();
+          };
+          if (receiver_delay_ms > 0) {
+            ex->after(std::chrono::milliseconds(receiver_delay_ms), answer);
+          } else {
+            answer();
+          }
+        },
+        [](const httplib::Request&, httplib::Response&, const std::string&) {});
+    if (auto err = loop_rx->start()) {
+      std::fprintf(stderr, "receiver: %s\n", err->c_str());
+      return 1;
+    }
+    port = loop_rx->port();
+  }
 
   BenchStore store;
   harness::core::SystemClock clock;
@@ -150,8 +194,8 @@ int main(int argc, char** argv) {
   proto.message.text = "Your code is 4821";
   proto.routing.message_url = "http://127.0.0.1:" + std::to_string(port) + "/hooks";
 
-  std::printf("webhook throughput: %ld messages at %ld/s offered, %ld workers, %ld connections\n",
-              messages, rate, workers, connections);
+  std::printf("webhook throughput: %ld messages at %ld/s offered, %ld workers, %ld connections, %s receiver\n",
+              messages, rate, workers, connections, receiver_kind == "loop" ? "event-loop" : "cpp-httplib");
   const auto start = Steady::now();
   std::vector<int64_t> due(static_cast<size_t>(messages));
   for (long k = 0; k < messages; ++k) {
@@ -171,8 +215,9 @@ int main(int argc, char** argv) {
   const auto end = Steady::now();
   const auto stats = engine->log().stats();
   engine->shutdown();
+  if (loop_rx) loop_rx->stop();
   rx.stop();
-  rx_thread.join();
+  if (rx_thread.joinable()) rx_thread.join();
 
   int64_t last = 0;
   harness::core::Histogram h(1, 3'600'000'000LL, 3);   // microseconds

@@ -5,7 +5,7 @@
 #include "core/errors.h"
 #include "core/json.h"
 #include "core/json_limits.h"
-#include "http/message_json.h"
+#include "core/message_json.h"
 
 namespace harness::mock {
 namespace {
@@ -97,9 +97,9 @@ void register_builtin_control(const BuiltinDeps& d) {
     std::string out = "{\"data\":[";
     for (size_t i = 0; i < messages.size(); ++i) {
       out += i ? ",{\"message\":" : "{\"message\":";
-      append_message_json(out, messages[i].second);
+      core::append_message_json(out, messages[i].second);
       out += ",\"tenant\":";
-      append_json_string(out, messages[i].first);
+      core::append_json_string(out, messages[i].first);
       out += '}';
     }
     out += "]}";

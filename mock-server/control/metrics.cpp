@@ -65,7 +65,8 @@ std::string Metrics::render(const Store& store, const Journal& journal) const {
      << "telnyx_mock_journal_appended_total " << journal.total() << '\n';
   // The allocator's view (glibc): bytes in use by live objects vs. held but free. Growing RSS
   // with flat in-use bytes is fragmentation, not a leak. Another allocator (a sanitizer's, or one
-  // preloaded) answers zeros here; no sample is better than a wrong one.
+  // preloaded) answers zeros here; no sample is better than a wrong one. The telnyx-mock binary
+  // built with jemalloc adds the same gauges from jemalloc's statistics (main.cpp).
   const struct mallinfo2 mi = mallinfo2();
   if (mi.arena != 0 || mi.hblkhd != 0) {
     os << "# HELP telnyx_mock_heap_in_use_bytes Heap bytes held by live allocations.\n"

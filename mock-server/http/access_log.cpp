@@ -1,29 +1,45 @@
 #include "http/access_log.h"
 
+#include <algorithm>
 #include <cstdio>
 #include "webhook/attempt_log.h"
 
 namespace harness::mock {
 namespace {
 
-std::string ms(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1fms", v);
-  return buf;
+// " 1.4ms": one decimal, without printf (every request's line has one).
+void append_ms(std::string& out, double v) {
+  if (!(v >= 0) || v > 1e12) {   // never for a measured latency; printf says what it is
+    char buf[48];
+    std::snprintf(buf, sizeof buf, " %.1fms", v);
+    out += buf;
+    return;
+  }
+  const auto tenths = static_cast<uint64_t>(v * 10 + 0.5);
+  out += ' ';
+  out += std::to_string(tenths / 10);
+  out += '.';
+  out += static_cast<char>('0' + tenths % 10);
+  out += "ms";
 }
 
 // Paths and URLs come from the client: keep the line one line.
-std::string printable(std::string_view s, size_t max = 200) {
-  std::string out;
-  out.reserve(std::min(s.size(), max));
+void append_printable(std::string& out, std::string_view s, size_t max = 200) {
+  size_t n = 0;
   for (char c : s) {
-    if (out.size() >= max) {
+    if (n++ >= max) {
       out += "…";
       break;
     }
     const auto u = static_cast<unsigned char>(c);
     out += (u < 0x20 || u == 0x7f) ? '?' : c;
   }
+}
+
+std::string printable(std::string_view s, size_t max = 200) {
+  std::string out;
+  out.reserve(std::min(s.size(), max));
+  append_printable(out, s, max);
   return out;
 }
 
@@ -43,9 +59,24 @@ std::string AccessLog::stamp() const {
 
 void AccessLog::request(std::string_view method, std::string_view path, int status,
                         std::string_view api_key, double latency_ms, std::optional<int> error_code) {
-  std::string line = "telnyx-mock: " + stamp() + " " + printable(method, 16) + " " + printable(path) + " " +
-                     std::to_string(status) + " key=" + key_prefix(api_key) + " " + ms(latency_ms);
-  if (error_code) line += " code=" + std::to_string(*error_code);
+  // One line per request on the serving thread: built in place, no temporaries.
+  std::string line;
+  line.reserve(96 + std::min<size_t>(path.size(), 200));
+  line += "telnyx-mock: ";
+  line += stamp();
+  line += ' ';
+  append_printable(line, method, 16);
+  line += ' ';
+  append_printable(line, path);
+  line += ' ';
+  line += std::to_string(status);
+  line += " key=";
+  line += key_prefix(api_key);
+  append_ms(line, latency_ms);
+  if (error_code) {
+    line += " code=";
+    line += std::to_string(*error_code);
+  }
   write(line);
 }
 
@@ -55,8 +86,8 @@ void AccessLog::webhook(const AttemptRecord& r) {
   if (r.url.empty()) {
     line += " not sent (" + std::string(outcome_name(r.outcome)) + ")";
   } else {
-    line += " POST " + printable(r.url) + " [" + (r.http_status ? std::to_string(r.http_status) : "---") + "] " +
-            ms(r.latency_ms);
+    line += " POST " + printable(r.url) + " [" + (r.http_status ? std::to_string(r.http_status) : "---") + "]";
+    append_ms(line, r.latency_ms);
     if (!r.error.empty()) line += " error=" + printable(r.error, 80);
     if (r.attempt > 1 || !r.error.empty()) line += " (attempt " + std::to_string(r.attempt) + ")";
   }
@@ -67,6 +98,54 @@ void AccessLog::webhook(const AttemptRecord& r) {
 void AccessLog::write(const std::string& line) {
   std::lock_guard<std::mutex> lk(mu_);
   sink_(line);
+}
+
+BatchedLineWriter::BatchedLineWriter(std::FILE* out, std::chrono::milliseconds interval, size_t max_buffer)
+    : out_(out), max_buffer_(max_buffer) {
+  thread_ = std::thread([this, interval] {
+    std::unique_lock<std::mutex> lk(mu_);
+    while (!stop_) {
+      cv_.wait_for(lk, interval, [this] { return stop_; });
+      lk.unlock();
+      flush();
+      lk.lock();
+    }
+  });
+}
+
+BatchedLineWriter::~BatchedLineWriter() {
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  flush();
+}
+
+void BatchedLineWriter::write_line(std::string_view line) {
+  bool full = false;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    buf_.append(line.data(), line.size());
+    buf_ += '\n';
+    full = buf_.size() >= max_buffer_;
+  }
+  if (full) flush();
+}
+
+void BatchedLineWriter::flush() {
+  std::lock_guard<std::mutex> io(io_mu_);
+  {
+    // The buffer written last time, emptied, takes the place of this one: no allocation here.
+    std::lock_guard<std::mutex> lk(mu_);
+    if (buf_.empty()) return;
+    spare_.swap(buf_);
+  }
+  std::fwrite(spare_.data(), 1, spare_.size(), out_);
+  std::fflush(out_);
+  spare_.clear();
+  if (spare_.capacity() > 2 * max_buffer_) spare_.shrink_to_fit();
 }
 
 }  // namespace harness::mock

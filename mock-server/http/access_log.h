@@ -9,11 +9,15 @@
 //
 // Thread-safe: lines from different loop and webhook threads never interleave.
 #pragma once
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include "core/clock.h"
 
 namespace harness::mock {
@@ -42,6 +46,35 @@ class AccessLog {
   std::mutex mu_;
   Sink sink_;
   const core::Clock& clock_;
+};
+
+// Batches lines for a FILE (telnyx-mock's stderr), so the access log costs a copy per line
+// instead of a flushed write per request: write_line() appends to a buffer, and a background
+// thread writes the batch every `interval` in one call. Past `max_buffer` bytes write_line()
+// writes the batch itself (waiting for the output, as an unbuffered write would), so memory stays
+// bounded when the reader is slow. Lines keep their order. flush() writes what is pending now;
+// the destructor flushes.
+class BatchedLineWriter {
+ public:
+  explicit BatchedLineWriter(std::FILE* out, std::chrono::milliseconds interval = std::chrono::milliseconds(50),
+                             size_t max_buffer = 1 << 20);
+  ~BatchedLineWriter();
+  BatchedLineWriter(const BatchedLineWriter&) = delete;
+  BatchedLineWriter& operator=(const BatchedLineWriter&) = delete;
+
+  void write_line(std::string_view line);   // the newline is added
+  void flush();
+
+ private:
+  std::FILE* out_;
+  const size_t max_buffer_;
+  std::mutex io_mu_;    // one batch written at a time, in order; taken before mu_
+  std::string spare_;   // under io_mu_: the batch being written
+  std::mutex mu_;       // buf_, stop_
+  std::condition_variable cv_;
+  std::string buf_;
+  bool stop_ = false;
+  std::thread thread_;
 };
 
 }  // namespace harness::mock

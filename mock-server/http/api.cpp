@@ -477,6 +477,7 @@ void HttpFront::finish(ApiContext& ctx, const std::shared_ptr<RequestInterceptor
     v.path = ctx.req.path;
     v.api_key = ctx.api_key;
     v.tenant = ctx.tenant;
+    v.body = ctx.body;   // parsed once, in begin_api
     v.raw_body = ctx.req.body;
     icpt->on_completed(v, ctx.decision, ctx.res.status, ctx.message_id);
   }

@@ -6,7 +6,7 @@
 #include "core/encoding.h"
 #include "core/send_request.h"
 #include "http/api.h"
-#include "http/message_json.h"
+#include "core/message_json.h"
 
 namespace harness::mock {
 namespace {
@@ -221,7 +221,7 @@ void HttpFront::send(ApiContext& ctx, SendKind kind) {
   m.webhook_failover_url = r.webhook_failover_url;
   ctx.message_id = m.id;
   ctx.res.status = 200;
-  set_json(ctx.res, message_envelope(m));
+  set_json(ctx.res, core::message_envelope(m));
 
   auto sink = std::atomic_load(&sink_);
   if (!sink) {
@@ -266,7 +266,7 @@ void HttpFront::get_message(ApiContext& ctx) {
     error(ctx, 10005, "Message " + id + " was not found.");
     return;
   }
-  set_json(ctx.res, message_envelope(*m));
+  set_json(ctx.res, core::message_envelope(*m));
 }
 
 }  // namespace harness::mock

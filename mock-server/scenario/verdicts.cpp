@@ -36,13 +36,7 @@ void bound(Map& m) {
 }  // namespace
 
 uint64_t request_fingerprint(const RequestView& req) {
-  std::string s;
-  s.reserve(req.api_key.size() + req.method.size() + req.path.size() + req.raw_body.size() + 3);
-  s.append(req.api_key).push_back('\n');
-  s.append(req.method).push_back(' ');
-  s.append(req.path).push_back('\n');
-  s.append(req.raw_body);
-  return core::stable_hash(s);
+  return core::stable_hash_of({req.api_key, "\n", req.method, " ", req.path, "\n", req.raw_body});
 }
 
 namespace {
@@ -62,21 +56,26 @@ Logical logical_of(const RequestView& req) {
   l.fingerprint = request_fingerprint(req);
   l.retry = l.fingerprint;
   l.tenant = req.tenant.empty() ? req.api_key : req.tenant;
+  if (!is_send(req)) return l;
+  // Only the body is looked at below: a view of it alone, not a copy of the request.
   core::json parsed;
-  RequestView view = req;
-  if (!view.body && !view.raw_body.empty() && is_send(view)) {
-    if (core::parse_json_bounded(view.raw_body, parsed) == core::JsonParse::Ok) view.body = &parsed;
+  RequestView view;
+  view.body = req.body;
+  if (!view.body && !req.raw_body.empty()) {
+    if (core::parse_json_bounded(req.raw_body, parsed) == core::JsonParse::Ok) view.body = &parsed;
   }
-  if (!is_send(view) || !view.body || !view.body->is_object()) return l;
+  if (!view.body || !view.body->is_object()) return l;
   l.send = true;
   l.to = body_field(view, "to").value_or("");
   l.text = body_field(view, "text").value_or("");
   std::string media;
   if (auto it = view.body->find("media_urls"); it != view.body->end() && !it->is_null()) media = it->dump();
-  const std::string what = l.to + '\x1f' + l.text + '\x1f' + media;
-  l.content = core::stable_hash(l.tenant + '\x1f' + what);
-  l.retry = core::stable_hash("send\x1f" + req.api_key + '\x1f' + body_field(view, "from").value_or("") + '\x1f' +
-                              body_field(view, "messaging_profile_id").value_or("") + '\x1f' + what);
+  // Hashed piece by piece (the same values as of the joined strings, without building them).
+  const std::string_view sep("\x1f", 1);
+  l.content = core::stable_hash_of({l.tenant, sep, l.to, sep, l.text, sep, media});
+  const std::string from = body_field(view, "from").value_or("");
+  const std::string profile = body_field(view, "messaging_profile_id").value_or("");
+  l.retry = core::stable_hash_of({"send", sep, req.api_key, sep, from, sep, profile, sep, l.to, sep, l.text, sep, media});
   return l;
 }
 

@@ -1,6 +1,7 @@
 #include "webhook/plan.h"
 
 #include <algorithm>
+#include "core/message_json.h"
 #include "core/webhook_event.h"
 
 namespace harness::mock {
@@ -157,13 +158,20 @@ bool plan_reorder(const ChaosSettings& c, const core::Rng& message_rng) {
 
 std::string event_data_json(EventKind kind, const std::string& event_id,
                             const std::string& occurred_at, const core::Message& payload) {
-  core::WebhookEvent ev;
-  ev.event_type = std::string(event_type_name(kind));
-  ev.id = event_id;
-  ev.occurred_at = occurred_at;
-  ev.payload = payload;
-  core::json j = ev;
-  return j.at("data").dump();
+  // What core::to_json(WebhookEvent)["data"] holds, in its key order, written directly: building
+  // the nlohmann tree of the message and dumping it was a third of the engine's CPU per event.
+  std::string out;
+  out.reserve(1024);
+  out += "{\"event_type\":";
+  core::append_json_string(out, event_type_name(kind));
+  out += ",\"id\":";
+  core::append_json_string(out, event_id);
+  out += ",\"occurred_at\":";
+  core::append_json_string(out, occurred_at);
+  out += ",\"payload\":";
+  core::append_message_json(out, payload);
+  out += ",\"record_type\":\"event\"}";
+  return out;
 }
 
 std::string envelope_body(const std::string& data_json, int attempt, const std::string& url) {

@@ -66,10 +66,25 @@ std::string format_rfc3339(TimePoint t) {
   unsigned m, d;
   civil_from_days(days, y, m, d);
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03d+00:00", static_cast<long long>(y), m, d,
-                static_cast<int>(sod / 3600), static_cast<int>(sod / 60 % 60), static_cast<int>(sod % 60),
-                static_cast<int>(ms));
-  return buf;
+  if (y < 0 || y > 9999) {
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03d+00:00", static_cast<long long>(y), m, d,
+                  static_cast<int>(sod / 3600), static_cast<int>(sod / 60 % 60), static_cast<int>(sod % 60),
+                  static_cast<int>(ms));
+    return buf;
+  }
+  // Every request and webhook formats a timestamp: digits by hand, not through printf.
+  std::string out = "0000-00-00T00:00:00.000+00:00";
+  auto put = [&out](size_t pos, size_t width, int64_t v) {
+    for (size_t i = width; i-- > 0; v /= 10) out[pos + i] = static_cast<char>('0' + v % 10);
+  };
+  put(0, 4, y);
+  put(5, 2, m);
+  put(8, 2, d);
+  put(11, 2, sod / 3600);
+  put(14, 2, sod / 60 % 60);
+  put(17, 2, sod % 60);
+  put(20, 3, ms);
+  return out;
 }
 
 std::optional<TimePoint> parse_rfc3339(std::string_view s) {

@@ -60,12 +60,19 @@ Rng Rng::fork(std::string_view stream) const {
   return Rng(splitmix64(x));
 }
 
-uint64_t stable_hash(std::string_view s) {
-  uint64_t h = 0xcbf29ce484222325ULL;
+uint64_t stable_hash(std::string_view s) { return stable_hash_more(0xcbf29ce484222325ULL, s); }
+
+uint64_t stable_hash_more(uint64_t h, std::string_view s) {
   for (unsigned char c : s) {
     h ^= c;
     h *= 0x100000001b3ULL;
   }
+  return h;
+}
+
+uint64_t stable_hash_of(std::initializer_list<std::string_view> parts) {
+  uint64_t h = stable_hash({});
+  for (std::string_view p : parts) h = stable_hash_more(h, p);
   return h;
 }
 

@@ -3,6 +3,7 @@
 // distributions for anything that must be reproducible from a seed.
 #pragma once
 #include <cstdint>
+#include <initializer_list>
 #include <string_view>
 
 namespace harness::core {
@@ -26,5 +27,10 @@ class Rng {
 
 // FNV-1a 64-bit: a stable hash for stream names and sharding.
 uint64_t stable_hash(std::string_view s);
+// The same hash continued over more bytes, so the hash of a concatenation needs no copy:
+// stable_hash_more(stable_hash(a), b) == stable_hash(a + b).
+uint64_t stable_hash_more(uint64_t h, std::string_view s);
+// stable_hash of the parts' concatenation.
+uint64_t stable_hash_of(std::initializer_list<std::string_view> parts);
 
 }  // namespace harness::core

@@ -12,44 +12,16 @@
 #include <vector>
 
 #include "support/paths.h"
+#include "support/process.h"
 
 namespace harness::testing {
 
 inline std::string telnyx_send_path() { return binary_path("src/tools/telnyx-send"); }
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out, err;
-};
-
 // argv[0] is telnyx-send; env entries are "NAME=value".
 inline RunResult run_telnyx_send(const std::vector<std::string>& args,
                                  const std::vector<std::string>& env = {}) {
-  const std::string base = ::testing::TempDir() + "cli-" + std::to_string(::getpid());
-  const std::string out_path = base + ".out", err_path = base + ".err";
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::unsetenv("TELNYX_API_KEY");
-    ::unsetenv("TELNYX_BASE_URL");
-    for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
-    if (!std::freopen(out_path.c_str(), "w", stdout) || !std::freopen(err_path.c_str(), "w", stderr))
-      ::_exit(120);
-    std::vector<char*> argv;
-    std::string prog = telnyx_send_path();
-    argv.push_back(prog.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(prog.c_str(), argv.data());
-    ::_exit(127);
-  }
-  int st = 0;
-  ::waitpid(pid, &st, 0);
-  RunResult r;
-  r.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  r.out = read_file(out_path);
-  r.err = read_file(err_path);
-  return r;
+  return run_program(telnyx_send_path(), args, env, {"TELNYX_API_KEY", "TELNYX_BASE_URL"});
 }
 
 inline pid_t spawn_service(const std::string& config_path, const std::string& log_path) {

@@ -15,6 +15,14 @@ TEST(CoreClockTest, FormatsContractExample) {
   EXPECT_EQ(format_rfc3339(at_ms(0)), "1970-01-01T00:00:00.000+00:00");
 }
 
+TEST(CoreClockTest, FormatsEveryFieldWithItsWidth) {
+  // Across the range a TimePoint (nanoseconds in 64 bits) holds: 1677 to 2262.
+  EXPECT_EQ(format_rfc3339(*parse_rfc3339("1700-01-01T00:00:00Z")), "1700-01-01T00:00:00.000+00:00");
+  EXPECT_EQ(format_rfc3339(*parse_rfc3339("2200-12-31T23:59:59.999Z")), "2200-12-31T23:59:59.999+00:00");
+  EXPECT_EQ(format_rfc3339(*parse_rfc3339("2026-10-05T09:08:07.006Z")), "2026-10-05T09:08:07.006+00:00");
+  EXPECT_EQ(format_rfc3339(*parse_rfc3339("2026-11-30T19:58:40.990Z")), "2026-11-30T19:58:40.990+00:00");
+}
+
 TEST(CoreClockTest, FormatsBeforeEpochAndLeapDay) {
   EXPECT_EQ(format_rfc3339(at_ms(-1)), "1969-12-31T23:59:59.999+00:00");
   EXPECT_EQ(format_rfc3339(*parse_rfc3339("2024-02-29T23:59:59.5Z")), "2024-02-29T23:59:59.500+00:00");

@@ -105,3 +105,12 @@ TEST(CoreRngTest, StableHashIsFnv1a) {
   EXPECT_EQ(stable_hash("a"), 0xaf63dc4c8601ec8cULL);
   EXPECT_EQ(stable_hash("foobar"), 0x85944171f73967e8ULL);
 }
+
+TEST(CoreRngTest, StableHashOfPartsEqualsHashOfTheirConcatenation) {
+  using harness::core::stable_hash_more;
+  using harness::core::stable_hash_of;
+  EXPECT_EQ(stable_hash_more(stable_hash("foo"), "bar"), 0x85944171f73967e8ULL);
+  EXPECT_EQ(stable_hash_of({"fo", "", "ob", "ar"}), stable_hash("foobar"));
+  EXPECT_EQ(stable_hash_of({}), stable_hash(""));
+  EXPECT_NE(stable_hash_of({"ab", "c"}), stable_hash_of({"ab", "d"}));
+}

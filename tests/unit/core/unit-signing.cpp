@@ -3,7 +3,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
+#include <thread>
+#include <vector>
 
 #include "core/base64.h"
 #include "core/signing.h"
@@ -302,6 +305,27 @@ TEST(CoreSigningTest, PreparedSignerMatchesOneShotSigning) {
   EXPECT_EQ(copy.sign("1", ""), sign_ed25519(kp, "1", ""));
   EXPECT_EQ(verify_ed25519(kp.public_key_base64(), copy.sign(kTs, kBody), kTs, kBody, kNow), VerifyStatus::Ok);
   EXPECT_EQ(signer.key_pair().public_key, kp.public_key);
+}
+
+TEST(CoreSigningTest, PreparedSignersOfDifferentKeysShareThreadsSafely) {
+  // Each thread reuses one signing context for every signer: alternating keys on one thread and
+  // signing from several threads at once must still give each key's own signatures.
+  const auto a = test_key(), b = generate_ed25519();
+  const Ed25519Signer sa(a), sb(b);
+  const std::string want_a = sign_ed25519(a, kTs, kBody), want_b = sign_ed25519(b, kTs, kBody);
+  ASSERT_NE(want_a, want_b);
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        if (sa.sign(kTs, kBody) != want_a) ++wrong;
+        if (sb.sign(kTs, kBody) != want_b) ++wrong;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST(CoreSigningTest, EncryptedPemIsRejectedWithoutPrompting) {

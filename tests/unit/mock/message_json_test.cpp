@@ -1,9 +1,9 @@
 // The hot-path message writer must say exactly what core::to_json(Message) says.
 #include <gtest/gtest.h>
 #include "core/json.h"
-#include "http/message_json.h"
+#include "core/message_json.h"
 
-namespace harness::mock {
+namespace harness::core {
 namespace {
 
 core::Message sample() {
@@ -93,7 +93,7 @@ TEST(MessageJsonTest, NullsAndEmptyArrays) {
 }
 
 }  // namespace
-}  // namespace harness::mock
+}  // namespace harness::core
 
 #include "core/ids.h"
 #include "store/fast_uuid.h"

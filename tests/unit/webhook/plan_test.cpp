@@ -241,6 +241,13 @@ TEST(EnvelopeTest, ShapeMatchesContract) {
   EXPECT_EQ(j["data"]["payload"]["record_type"], "message");
   EXPECT_EQ(j["meta"]["attempt"], 4);
   EXPECT_EQ(j["meta"]["delivered_to"], "https://hooks.example.test/t?x=\"1\"");
+  // The same object core's model writes for this event.
+  core::WebhookEvent model;
+  model.event_type = "message.finalized";
+  model.id = "a2b3c4d5-e6f7-4081-9a2b-3c4d5e6f7081";
+  model.occurred_at = "2025-03-01T12:00:04.027+00:00";
+  model.payload = sample_message();
+  EXPECT_EQ(j["data"], json(model)["data"]);
   // And core's model reads it back.
   auto ev = j.get<core::WebhookEvent>();
   EXPECT_EQ(ev.payload.to.at(0).phone_number, "+17735550188");

@@ -1,9 +1,9 @@
-#include "http/message_json.h"
+#include "core/message_json.h"
 
 #include <cstdio>
 #include "core/json.h"
 
-namespace harness::mock {
+namespace harness::core {
 namespace {
 
 void key(std::string& out, const char* k) {
@@ -204,4 +204,4 @@ std::string message_envelope(const core::Message& m) {
   return out;
 }
 
-}  // namespace harness::mock
+}  // namespace harness::core
