@@ -20,10 +20,10 @@
 #include "core/signing.h"
 #include "http/access_log.h"
 #include "mock_server.h"
-#include "scenario/control_routes.h"
+#include "control/scenario_routes.h"
 #include "scenario/engine.h"
 #include "webhook/engine.h"
-#include "webhook/scenario_settings.h"
+#include "scenario_webhooks.h"
 
 namespace {
 

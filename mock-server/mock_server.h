@@ -18,10 +18,10 @@
 #include "control/control_api.h"
 #include "core/clock.h"
 #include "core/signing.h"
-#include "http/fault_executor.h"
+#include "scenario/fault_executor.h"
 #include "scenario/decision.h"
 #include "store/store.h"
-#include "webhook/hooks.h"
+#include "store/hooks.h"
 
 namespace harness::mock {
 

@@ -27,13 +27,13 @@
 #include "core/pagination.h"
 #include "core/signing.h"
 #include "http/access_log.h"
-#include "http/fault_executor.h"
+#include "scenario/fault_executor.h"
 #include "net/exchange.h"
 #include "scenario/decision.h"
 #include "store/inventory.h"
 #include "store/journal.h"
 #include "store/store.h"
-#include "webhook/hooks.h"
+#include "store/hooks.h"
 
 namespace harness::mock {
 

@@ -2,7 +2,7 @@
 // shared_ptr, so a request in flight finishes under the scenario it started with), its state and
 // random streams, the verdict recorder, the socket fault executor (whose hang cap follows the
 // scenario) and the optional file watcher. Control-API handlers are transport-agnostic methods
-// here; control_routes.h binds them to /_mock/scenario, /_mock/report and /_mock/verify.
+// here; control/scenario_routes.h binds them to /_mock/scenario, /_mock/report and /_mock/verify.
 // Does not own: the HTTP pipeline (it calls on_request / on_completed) or the store.
 #pragma once
 #include <atomic>
@@ -19,7 +19,7 @@
 #include <vector>
 #include "core/clock.h"
 #include "core/json.h"
-#include "http/faults.h"
+#include "scenario/faults.h"
 #include "scenario/decide.h"
 #include "scenario/decision.h"
 #include "scenario/loader.h"

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 #include "scenario/decision.h"
-#include "webhook/settings.h"
+#include "config/webhook_settings.h"
 
 namespace harness::mock::scenario {
 
@@ -83,7 +83,7 @@ struct OutcomeRule {
 };
 
 // The rest of the `webhooks:` section and the `inbound:` bursts are parsed straight into the
-// webhook engine's own settings (webhook/settings.h), so the two engines share one definition.
+// webhook engine's own settings (config/webhook_settings.h), so the two engines share one definition.
 
 // --- verdicts ---------------------------------------------------------------------------------
 struct VerdictSettings {

@@ -34,7 +34,7 @@
 #include "core/numbers.h"
 #include "core/profile.h"
 #include "core/rng.h"
-#include "webhook/hooks.h"
+#include "store/hooks.h"
 
 namespace harness::mock {
 

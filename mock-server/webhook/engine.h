@@ -23,11 +23,11 @@
 #include "core/rng.h"
 #include "core/signing.h"
 #include "webhook/attempt_log.h"
-#include "webhook/hooks.h"
+#include "store/hooks.h"
 #include "net/http_client.h"
 #include "webhook/plan.h"
 #include "webhook/scheduler.h"
-#include "webhook/settings.h"
+#include "config/webhook_settings.h"
 
 namespace harness::mock {
 

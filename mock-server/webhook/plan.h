@@ -15,8 +15,8 @@
 #include "core/message.h"
 #include "core/rng.h"
 #include "core/signing.h"
-#include "webhook/hooks.h"
-#include "webhook/settings.h"
+#include "store/hooks.h"
+#include "config/webhook_settings.h"
 
 namespace harness::mock {
 

@@ -11,10 +11,10 @@
 #include <string>
 
 #include "mock_server.h"
-#include "scenario/control_routes.h"
+#include "control/scenario_routes.h"
 #include "scenario/engine.h"
 #include "webhook/engine.h"
-#include "webhook/scenario_settings.h"
+#include "scenario_webhooks.h"
 
 namespace harness::testing {
 

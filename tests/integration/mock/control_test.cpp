@@ -7,7 +7,7 @@
 #include <fstream>
 #include <mutex>
 #include "support/raw_http.h"
-#include "http/fault_executor.h"
+#include "scenario/fault_executor.h"
 #include "mock_fixture.h"
 #include "support/paths.h"
 

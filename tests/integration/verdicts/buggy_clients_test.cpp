@@ -19,11 +19,11 @@
 #include "core/json.h"
 #include "core/signing.h"
 #include "mock_server.h"
-#include "scenario/control_routes.h"
+#include "control/scenario_routes.h"
 #include "scenario/engine.h"
 #include "support/scoped_server.h"
 #include "webhook/engine.h"
-#include "webhook/scenario_settings.h"
+#include "scenario_webhooks.h"
 
 namespace harness::mock {
 namespace {

@@ -1,6 +1,6 @@
 // Scenario -> webhook engine: the settings a loaded scenario carries reach the engine, and a
 // reload (PUT /_mock/scenario, file watch) replaces them.
-#include "webhook/scenario_settings.h"
+#include "scenario_webhooks.h"
 
 #include <gtest/gtest.h>
 #include "core/signing.h"

@@ -16,7 +16,7 @@
 #include "core/json.h"
 #include "core/message.h"
 #include "webhook/engine.h"
-#include "webhook/hooks.h"
+#include "store/hooks.h"
 
 namespace harness::mock::testing {
 

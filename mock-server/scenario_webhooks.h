@@ -8,7 +8,7 @@
 #include "scenario/engine.h"
 #include "scenario/scenario.h"
 #include "webhook/engine.h"
-#include "webhook/settings.h"
+#include "config/webhook_settings.h"
 
 namespace harness::mock {
 

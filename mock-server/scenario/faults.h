@@ -9,7 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include "http/fault_executor.h"
+#include "scenario/fault_executor.h"
 
 namespace harness::mock {
 

@@ -1,4 +1,4 @@
-#include "http/faults.h"
+#include "scenario/faults.h"
 
 namespace harness::mock {
 
