@@ -230,17 +230,18 @@ TEST_F(ChaosTest, ReceiverThatSkipsVerificationIsFlagged) {
 
 TEST_F(ChaosTest, ReceiverErrorsLateAcksAndRejectedValidEventsAreFlagged) {
   // First attempt of each event: 503; second: slower than the 300 ms deadline; third: 400.
-  std::atomic<bool> release{false};
-  rx.respond_with([&release](const testing::Received& r, int) {
+  // Shared, not on the stack: a late attempt may still be in the handler when the test body ends.
+  auto release = std::make_shared<std::atomic<bool>>(false);
+  rx.respond_with([release](const testing::Received& r, int) {
     if (r.attempt() == 1) return 503;
     if (r.attempt() == 2) {
-      for (int i = 0; i < 200 && !release.load(); ++i) std::this_thread::sleep_for(5ms);
+      for (int i = 0; i < 200 && !release->load(); ++i) std::this_thread::sleep_for(5ms);
       return 200;
     }
     return 400;
   });
   run(ChaosSettings{}, 1, 3);
-  release = true;
+  *release = true;
   const core::json v = engine->receiver_verdicts();
   EXPECT_EQ(v["webhook_receiver_errors"]["count"], 2) << v.dump();
   EXPECT_EQ(v["webhook_receiver_errors"]["items"][0]["status"], 503);
