@@ -10,6 +10,9 @@
 // webhook engine moves messages through queued -> sending -> sent -> final, and
 // GET /v2/messages/{id} shows the same state the webhooks carry (contract §3.3).
 //
+// Code: tenancy and the registry in store.cpp, profiles / numbers / orders / opt-outs in
+// store_accounts.cpp, messages in store_messages.cpp.
+//
 // Not owned here: HTTP parsing and validation (http/), webhook delivery (webhook/), journal of
 // requests (store/journal.h).
 #pragma once
@@ -292,6 +295,7 @@ class Store final : public MessageLifecycle {
   std::shared_ptr<Shard> new_shard_locked(const std::string& tenant);          // under reg_mu_ (unique)
   void build_configured_locked();
   std::string create_open_tenant_locked(const std::string& key);
+  static std::string new_v1_secret(core::Rng& rng);   // a generated profile v1_secret
   core::PhoneNumber make_number(const Tenant& t, const std::string& e164,
                                 const std::optional<std::string>& profile_id);   // takes rng_mu_
   std::string now_str() const;
