@@ -7,7 +7,8 @@
 // response gets Content-Type application/json and x-request-id, is journaled and counted.
 // Requests the transport refuses (400, 408, 413, 414, 431) are answered by HttpFront::refuse.
 //
-// Handlers live in send.cpp (messages) and management.cpp (profiles, numbers, orders).
+// The control side (/_mock/*, /metrics, /_mock/events) is in control_front.cpp; handlers live in
+// send.cpp (messages) and management.cpp (profiles, numbers, orders).
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -34,6 +35,8 @@
 #include "store/journal.h"
 #include "store/store.h"
 #include "store/hooks.h"
+#include "store/scheduled.h"
+#include "core/send_request.h"
 
 namespace harness::mock {
 
@@ -68,6 +71,7 @@ class HttpFront {
   HttpFront(const MockConfig& config, Store& store, Journal& journal, ControlApi& control,
             Metrics& metrics, const core::Clock& clock, const Inventory& inventory,
             std::string admin_token);
+  ~HttpFront();
 
   // Serves one request (net::RequestHandler): answers it, or arms a timer for a scenario delay
   // and answers when it fires. Runs on the connection's loop thread.
@@ -128,9 +132,20 @@ class HttpFront {
   void send_short_code(ApiContext& ctx) { send(ctx, SendKind::ShortCode); }
   void send_number_pool(ApiContext& ctx) { send(ctx, SendKind::NumberPool); }
   void send_alphanumeric(ApiContext& ctx) { send(ctx, SendKind::Alphanumeric); }
-  void send(ApiContext& ctx, SendKind kind);
+  // `schedule_endpoint`: POST /v2/messages/schedule (send_at required).
+  void send(ApiContext& ctx, SendKind kind, bool schedule_endpoint = false);
   void get_message(ApiContext& ctx);
+
+  // ---- scheduled messages (scheduled.cpp) ----
+  void send_schedule(ApiContext& ctx);
   void cancel_message(ApiContext& ctx);
+  void init_scheduled();
+  // send_at parsed and within Telnyx's window; nullopt after sending the error.
+  std::optional<core::TimePoint> check_send_at(ApiContext& ctx, const std::string& value);
+  // Answers and stores an accepted message as `scheduled`, to fire at send_at.
+  void schedule_outbound(ApiContext& ctx, core::Message m, const SenderProfile& profile,
+                         const core::SendRequest& r, core::TimePoint send_at);
+  void fire_scheduled(ScheduledSend&& s);
 
   void list_profiles(ApiContext& ctx);
   void create_profile(ApiContext& ctx);
@@ -184,6 +199,7 @@ class HttpFront {
   std::shared_ptr<WebhookSink> sink_;
   std::shared_ptr<FaultExecutor> faults_;
   std::shared_ptr<EventHub> events_;
+  std::shared_ptr<ScheduledSends> scheduled_;   // last: stopped first (its ticker calls back here)
 };
 
 }  // namespace harness::mock

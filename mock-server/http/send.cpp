@@ -1,6 +1,7 @@
-// POST /v2/messages (+ long_code, short_code, number_pool, alphanumeric_sender_id) and
-// GET /v2/messages/{id}. Validation order follows what a caller fixes first: body shape, required
-// fields, addresses, sender ownership, profile state, destination, content, size (contract §3, §4).
+// POST /v2/messages (+ long_code, short_code, number_pool, alphanumeric_sender_id, and the
+// validation of /schedule; scheduling itself is in scheduled.cpp) and GET /v2/messages/{id}.
+// Validation order follows what a caller fixes first: body shape, required fields, addresses,
+// sender ownership, profile state, destination, content, size (contract §3, §4).
 #include <algorithm>
 #include "core/e164.h"
 #include "core/encoding.h"
@@ -44,7 +45,7 @@ bool allowed_destination(const SenderProfile& p, const std::string& region) {
 
 }  // namespace
 
-void HttpFront::send(ApiContext& ctx, SendKind kind) {
+void HttpFront::send(ApiContext& ctx, SendKind kind, bool schedule_endpoint) {
   if (!ctx.body) {
     error(ctx, 10015, ctx.req.body.empty() ? "The request body is empty; a JSON object is expected."
                                            : "The request body is not valid JSON.",
@@ -63,7 +64,8 @@ void HttpFront::send(ApiContext& ctx, SendKind kind) {
   }
   const core::SendRequest& r = decoded.value();
   auto missing = [&](const char* field) {
-    const std::string ep = kind == SendKind::Generic ? "" : std::string("/") + endpoint_name(kind);
+    const std::string ep = schedule_endpoint ? std::string("/schedule")
+                           : kind == SendKind::Generic ? std::string() : std::string("/") + endpoint_name(kind);
     error(ctx, 10004, std::string("The '") + field + "' parameter is required for /v2/messages" + ep + ".",
           std::string("/") + field);
   };
@@ -78,6 +80,13 @@ void HttpFront::send(ApiContext& ctx, SendKind kind) {
     if (!pool_profile_id) return missing("from");
   }
   if (kind == SendKind::Alphanumeric && (!r.text || r.text->empty())) return missing("text");
+  // send_at (POST /v2/messages and /schedule only): stored as `scheduled`, sent at that time.
+  if (schedule_endpoint && !r.send_at) return missing("send_at");
+  std::optional<core::TimePoint> send_at;
+  if (r.send_at && kind == SendKind::Generic) {
+    send_at = check_send_at(ctx, *r.send_at);
+    if (!send_at) return;
+  }
 
   // Destination address.
   const auto to_kind = core::classify_address(r.to);
@@ -219,6 +228,7 @@ void HttpFront::send(ApiContext& ctx, SendKind kind) {
   m.tags = r.tags;
   m.webhook_url = r.webhook_url;
   m.webhook_failover_url = r.webhook_failover_url;
+  if (send_at) return schedule_outbound(ctx, std::move(m), *profile, r, *send_at);
   ctx.message_id = m.id;
   ctx.res.status = 200;
   set_json(ctx.res, core::message_envelope(m));
@@ -249,17 +259,9 @@ void HttpFront::send(ApiContext& ctx, SendKind kind) {
   if (plan.start) plan.start();
 }
 
-void HttpFront::cancel_message(ApiContext& ctx) {
-  // Only a scheduled message can be cancelled (contract §3.4); the mock schedules none, so a
-  // known message answers 403 and an unknown one 404.
-  const std::string id = ctx.m[1];
-  if (!store_.get_message(ctx.tenant, id)) return error(ctx, 10005, "Message " + id + " was not found.");
-  error(ctx, 10010, "Message " + id + " is not scheduled; only a scheduled message can be cancelled.", std::nullopt,
-        std::nullopt, 403);
-}
-
 void HttpFront::get_message(ApiContext& ctx) {
   const std::string id = ctx.m[1];
+  scheduled_->fire_due();   // a scheduled message whose time has come is read as sent
   auto m = store_.get_message(ctx.tenant, id);
   if (!m) {
     // contract §3.5/§12: unknown, another tenant's, or older than the retention -> 404 / 10005.

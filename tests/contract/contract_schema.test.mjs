@@ -99,11 +99,10 @@ const IMPLEMENTED = [
   'phoneNumbers.slimList', 'phoneNumbers.update', 'phoneNumbers.delete', 'phoneNumbers.messaging.list',
   'numberOrders.update', 'messagingProfiles.actions.regenerateSecret', 'messagingProfiles.listShortCodes',
   'messagingProfiles.listAlphanumericSenderIDs', 'messagingOptouts.list',
-  'shortCodes.list', 'shortCodes.retrieve', 'shortCodes.update', 'messages.cancelScheduled',
+  'shortCodes.list', 'shortCodes.retrieve', 'shortCodes.update', 'messages.cancelScheduled', 'messages.schedule',
 ];
-// Operations whose success the mock cannot reach: it schedules no messages, so nothing can be
-// cancelled (a known message answers 403, an unknown one 404).
-const ERROR_ONLY = new Set(['messages.cancelScheduled']);
+// Operations whose success the mock cannot reach (none at present).
+const ERROR_ONLY = new Set([]);
 // Operations that have no error answer but 401 (tested below for every operation).
 const NO_OTHER_ERROR = new Set(['messagingOptouts.list', 'phoneNumbers.slimList', 'phoneNumbers.messaging.list',
   'shortCodes.list']);
@@ -143,6 +142,29 @@ test('messages: send endpoints and retrieve', async () => {
   await fails('messages.retrieve', t.messages.retrieve(UNKNOWN_UUID), 404, '10005');
   await fails('messages.cancelScheduled', t.messages.cancelScheduled(sent.data.id), 403, '10010');
   await fails('messages.cancelScheduled', t.messages.cancelScheduled(UNKNOWN_UUID), 404, '10005');
+});
+
+test('messages: schedule and cancel', async () => {
+  const t = client('KEYschedule');
+  const from = (await t.phoneNumbers.list()).data[0].phone_number;
+  const inMinutes = (m) => new Date(Date.now() + m * 60_000).toISOString();
+  const scheduled = await ok('messages.schedule',
+    t.messages.schedule({ from, to: DEST, text: 'reminder', send_at: inMinutes(30) }), S.one(S.outboundMessage));
+  assert.equal(scheduled.data.to[0].status, 'scheduled');
+  const read = await ok('messages.retrieve', t.messages.retrieve(scheduled.data.id), S.one(S.outboundMessage));
+  assert.equal(read.data.to[0].status, 'scheduled');
+  const cancelled = await ok('messages.cancelScheduled', t.messages.cancelScheduled(scheduled.data.id), S.cancelledMessage);
+  assert.equal(cancelled.id, scheduled.data.id);
+  assert.equal(cancelled.to[0].status, 'cancelled');
+  await fails('messages.cancelScheduled', t.messages.cancelScheduled(scheduled.data.id), 403, '10010');
+
+  await fails('messages.schedule', t.messages.schedule({ from, to: DEST, text: 'x' }), 422, '10004');
+  await fails('messages.schedule', t.messages.schedule({ from, to: DEST, text: 'x', send_at: 'soon' }), 400, '10015');
+  await fails('messages.schedule', t.messages.schedule({ from, to: DEST, text: 'x', send_at: inMinutes(2) }), 422, '10015');
+  await fails('messages.schedule', t.messages.schedule({ from, to: DEST, text: 'x', send_at: inMinutes(60 * 24 * 6) }),
+    422, '10015');
+  await fails('messages.schedule', t.messages.schedule({ from: '+13125550999', to: DEST, text: 'x', send_at: inMinutes(30) }),
+    400, '40305');
 });
 
 test('messages: an inbound message read back', async () => {
@@ -366,6 +388,7 @@ test('every operation answers 401 with the envelope for a bad key', async () => 
     'shortCodes.retrieve': () => t.shortCodes.retrieve('123'),
     'shortCodes.update': () => t.shortCodes.update('123', { messaging_profile_id: UNKNOWN_UUID }),
     'messages.cancelScheduled': () => t.messages.cancelScheduled(UNKNOWN_UUID),
+    'messages.schedule': () => t.messages.schedule({ from: '+13125550100', to: DEST, text: 'x', send_at: '2030-01-01T00:00:00Z' }),
   };
   assert.deepEqual(Object.keys(calls).sort(), [...IMPLEMENTED].sort());
   for (const [op, call] of Object.entries(calls)) await fails(op, call(), 401, '10009');
@@ -378,7 +401,7 @@ test('unknown routes, out-of-scope families and unimplemented operations answer 
     ['get', '/messaging_tollfree/verification/requests'], ['get', '/messaging_hosted_number_orders'],
     ['get', '/messaging/rcs/agents'], ['get', '/phone_numbers/voice'],
     // Messaging operations the mock does not implement (yet): unknown routes too.
-    ['post', '/messages/schedule'], ['post', '/messages/group_mms'], ['get', `/messages/group/${UNKNOWN_UUID}`],
+    ['post', '/messages/group_mms'], ['get', `/messages/group/${UNKNOWN_UUID}`],
     ['get', '/messaging_profile_metrics'], ['get', `/messaging_profiles/${UNKNOWN_UUID}/metrics`],
     ['get', `/messaging_profiles/${UNKNOWN_UUID}/autoresp_configs`], ['post', '/alphanumeric_sender_ids']];
   for (const [method, p] of paths) {

@@ -89,6 +89,14 @@ export const outboundMessage = obj({
   smart_encoding_applied: bool,
   wait_seconds: nullable(num),
 });
+// DELETE /v2/messages/{id} (OutboundMessagePayloadCancelled): the message itself, not wrapped in
+// `data`, and without wait_seconds.
+const { wait_seconds: _unused, ...cancelledProps } = outboundMessage.properties;
+export const cancelledMessage = {
+  ...outboundMessage,
+  properties: cancelledProps,
+  required: outboundMessage.required.filter((f) => f !== 'wait_seconds'),
+};
 export const inboundMessage = obj({
   ...messageCommon,
   direction: oneOf('inbound'),

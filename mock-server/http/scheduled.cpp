@@ -1,0 +1,131 @@
+// Scheduled messages: POST /v2/messages/schedule (and send_at on POST /v2/messages, which send()
+// validates and hands here), their firing at send_at on the mock's clock, and
+// DELETE /v2/messages/{id}, which cancels one while its send_at is more than a minute away.
+#include "core/message_json.h"
+#include "http/api.h"
+
+namespace harness::mock {
+
+HttpFront::~HttpFront() {
+  // The ticker calls back into this object: stop it before any member goes.
+  if (scheduled_) scheduled_->stop();
+}
+
+void HttpFront::init_scheduled() {
+  scheduled_ = std::make_shared<ScheduledSends>(clock_, [this](ScheduledSend&& s) { fire_scheduled(std::move(s)); });
+  // A reset empties the store: nothing scheduled before it may fire after it.
+  control_.on_reset([weak = std::weak_ptr<ScheduledSends>(scheduled_)] {
+    if (auto s = weak.lock()) s->clear();
+  });
+}
+
+std::optional<core::TimePoint> HttpFront::check_send_at(ApiContext& ctx, const std::string& value) {
+  auto at = core::parse_rfc3339(value);
+  if (!at) {
+    error(ctx, 10015, "send_at '" + value + "' is not an ISO 8601 date-time (e.g. 2025-03-01T12:30:00Z).",
+          "/send_at", std::nullopt, 400);
+    return std::nullopt;
+  }
+  const auto now = clock_.now();
+  const auto lead = *at - now;
+  if (lead < std::chrono::duration_cast<core::Duration>(ScheduledSends::kMinLead) ||
+      lead > std::chrono::duration_cast<core::Duration>(ScheduledSends::kMaxLead)) {
+    error(ctx, 10015, "send_at must be at least 5 minutes and at most 5 days after now (" + core::format_rfc3339(now) +
+                          "); got " + value + ".", "/send_at", std::nullopt, 422);
+    return std::nullopt;
+  }
+  if (scheduled_->pending() >= ScheduledSends::kMaxPending) {
+    error(ctx, 40318, "No more than " + std::to_string(ScheduledSends::kMaxPending) +
+                          " messages can be scheduled at a time.", "/send_at");
+    return std::nullopt;
+  }
+  return at;
+}
+
+void HttpFront::schedule_outbound(ApiContext& ctx, core::Message m, const SenderProfile& profile,
+                                  const core::SendRequest& r, core::TimePoint send_at) {
+  for (auto& to : m.to) to.status = "scheduled";
+  ctx.message_id = m.id;
+  ctx.res.status = 200;
+  set_json(ctx.res, core::message_envelope(m));
+
+  ScheduledSend s;
+  s.tenant = ctx.tenant;
+  s.message_id = m.id;
+  s.send_at = send_at;
+  s.profile_id = profile.id;
+  s.routing.message_url = r.webhook_url;
+  s.routing.message_failover_url = r.webhook_failover_url;
+  s.routing.use_profile_webhooks = r.use_profile_webhooks;
+  s.routing.profile_url = profile.webhook_url;
+  s.routing.profile_failover_url = profile.webhook_failover_url;
+  s.routing.webhook_api_version = profile.webhook_api_version;
+  s.routing.v1_secret = profile.v1_secret;
+  s.final_status = ctx.decision.final_status;
+  s.final_errors = ctx.decision.final_errors;
+  // Stored first (no timeline: nothing happens to it until it fires), then registered.
+  store_.put_message(ctx.tenant, std::move(m), std::vector<TimedStatus>{});
+  scheduled_->add(std::move(s));
+}
+
+void HttpFront::fire_scheduled(ScheduledSend&& s) {
+  // Gone (evicted, or a reset) or no longer waiting: nothing to send.
+  auto m = store_.get_message(s.tenant, s.message_id);
+  if (!m || m->status() != "scheduled") return;
+  const core::TimePoint now = clock_.now();
+  auto queued = store_.advance(s.tenant, s.message_id, "queued", {}, now);
+  if (!queued) return;
+  auto sink = std::atomic_load(&sink_);
+  if (!sink) {
+    store_.follow_timeline(s.tenant, s.message_id, Store::default_timeline(now, s.final_status, s.final_errors));
+    return;
+  }
+  // From here on the normal send flow: the profile's webhook settings as they are now.
+  OutboundContext oc;
+  oc.tenant_id = s.tenant;
+  oc.message = std::move(*queued);
+  oc.routing = std::move(s.routing);
+  if (auto p = store_.sender_profile(s.tenant, s.profile_id)) {
+    oc.routing.profile_url = p->webhook_url;
+    oc.routing.profile_failover_url = p->webhook_failover_url;
+    oc.routing.webhook_api_version = p->webhook_api_version;
+    oc.routing.v1_secret = p->v1_secret;
+  }
+  oc.final_status = std::move(s.final_status);
+  oc.final_errors = std::move(s.final_errors);
+  OutboundPlan plan = sink->plan_outbound(oc);
+  if (!plan.timeline.empty()) store_.follow_timeline(s.tenant, s.message_id, std::move(plan.timeline));
+  if (plan.start) plan.start();
+}
+
+void HttpFront::send_schedule(ApiContext& ctx) { send(ctx, SendKind::Generic, true); }
+
+void HttpFront::cancel_message(ApiContext& ctx) {
+  const std::string id = ctx.m[1];
+  scheduled_->fire_due();
+  auto m = store_.get_message(ctx.tenant, id);
+  if (!m) return error(ctx, 10005, "Message " + id + " was not found.");
+  switch (scheduled_->cancel(ctx.tenant, id)) {
+    case ScheduledSends::CancelResult::Cancelled: {
+      auto cancelled = store_.advance(ctx.tenant, id, "cancelled", {}, clock_.now());
+      if (!cancelled) return error(ctx, 10005, "Message " + id + " was not found.");
+      // The spec answers the cancelled message itself, not wrapped in `data`, and without
+      // wait_seconds.
+      core::json j = *cancelled;
+      j.erase("wait_seconds");
+      ctx.res.status = 200;
+      set_json(ctx.res, j.dump());
+      return;
+    }
+    case ScheduledSends::CancelResult::TooLate:
+      return error(ctx, 10010, "Message " + id + " is due within a minute; a scheduled message can be cancelled only "
+                                                 "while its send_at is more than a minute away.",
+                   std::nullopt, std::nullopt, 403);
+    case ScheduledSends::CancelResult::NotScheduled:
+      break;
+  }
+  error(ctx, 10010, "Message " + id + " is not scheduled (status " + m->status() +
+                        "); only a scheduled message can be cancelled.", std::nullopt, std::nullopt, 403);
+}
+
+}  // namespace harness::mock
