@@ -239,7 +239,7 @@ int main(int argc, char** argv) {
   send->add_option("--ack-delay", ack_delay, "delay before answering (default 0s)");
   send->add_option("--ack-fail-rate", ack_fail_rate, "fraction of deliveries answered 500 (default 0)");
 
-  auto* inbound = app.add_subcommand("inbound", "POST signed message.received events to an integration");
+  auto* inbound = app.add_subcommand("inbound", "POST signed message.received events to an integration, then message.sent / message.finalized for its replies");
   LoadFlags ilf;
   ilf.timeout = "2s";   // Telnyx's delivery deadline (contract §7.6)
   ilf.retries = 2;      // 3 attempts per URL
@@ -251,6 +251,15 @@ int main(int argc, char** argv) {
   inbound->add_option("--duplicate-rate", dup_rate, "fraction of deliveries that re-deliver an earlier event (same data.id)");
   inbound->add_option("--bad-signature-rate", forged_rate, "fraction of events signed with another key (must be refused)");
   inbound->add_option("--stale-rate", stale_rate, "fraction of events with a 10-minute-old timestamp (must be refused)");
+  double failed_rate = 0, reorder_rate = 0, delay_rate = 0, replay_rate = 0;
+  std::string delay_max = "1s", replay_after = "0s", tolerance = "300s";
+  inbound->add_option("--failed-rate", failed_rate, "fraction of message.finalized outcomes that failed (delivery_failed / sending_failed)");
+  inbound->add_option("--reorder-rate", reorder_rate, "fraction of replies whose message.finalized is delivered before message.sent");
+  inbound->add_option("--delay-rate", delay_rate, "fraction of deliveries held back on purpose, by up to --delay-max");
+  inbound->add_option("--delay-max", delay_max, "longest hold of a delayed delivery (default 1s; uniform, seeded)");
+  inbound->add_option("--replay-rate", replay_rate, "fraction of events whose request is sent again later, byte for byte");
+  inbound->add_option("--replay-after", replay_after, "replays wait until their timestamp is this old (default 0s: at the end)");
+  inbound->add_option("--tolerance", tolerance, "the integration's timestamp tolerance (default 300s): a replay older answered 2xx is a finding");
   add_output_flags(inbound, iof);
   std::string signing_key, in_from = "+1555{shard}{seq:7}", in_to = "+13125550100", in_text = "HELLO {seq}", in_profile, mock_url;
   inbound->add_option("--signing-key", signing_key, "Ed25519 private key: file (PEM or base64) or base64 seed")->required();
@@ -355,6 +364,23 @@ int main(int argc, char** argv) {
                                   {"--bad-signature-rate", forged_rate}, {"--stale-rate", stale_rate}})
       if (!(v >= 0 && v <= 1)) throw UsageError{std::string(name) + ": must be 0..1"};
     if (dup_rate + forged_rate + stale_rate > 1) throw UsageError{"--duplicate-rate, --bad-signature-rate and --stale-rate add up to more than 1"};
+    for (const auto& [name, v] : {std::pair<const char*, double>{"--failed-rate", failed_rate}, {"--reorder-rate", reorder_rate},
+                                  {"--delay-rate", delay_rate}, {"--replay-rate", replay_rate}})
+      if (!(v >= 0 && v <= 1)) throw UsageError{std::string(name) + ": must be 0..1"};
+    o.chaos.failed = failed_rate;
+    o.chaos.reorder = reorder_rate;
+    o.chaos.delay = delay_rate;
+    o.chaos.delay_max = duration_flag("--delay-max", delay_max);
+    if (o.chaos.delay_max > std::chrono::minutes(10)) throw UsageError{"--delay-max: at most 10m"};
+    o.chaos.replay = replay_rate;
+    o.chaos.replay_after = duration_flag("--replay-after", replay_after, true);
+    if (o.chaos.replay_after > std::chrono::hours(1)) throw UsageError{"--replay-after: at most 1h"};
+    o.chaos.tolerance = duration_flag("--tolerance", tolerance);
+    if (o.chaos.tolerance < std::chrono::seconds(1) || o.chaos.tolerance > std::chrono::hours(1))
+      throw UsageError{"--tolerance: must be 1s..1h"};
+    o.chaos.stale_age = std::max<Nanos>(std::chrono::minutes(10), 2 * o.chaos.tolerance);   // always past it
+    if ((reorder_rate > 0 || failed_rate > 0) && mock_url.empty())
+      throw UsageError{"--reorder-rate and --failed-rate need --mock (status events are about the integration's replies)"};
     if (!failover_url.empty()) {
       std::string err;
       if (!http::parse_url(failover_url, o.failover, err)) throw UsageError{"--failover-url: " + err};
@@ -368,6 +394,13 @@ int main(int argc, char** argv) {
     o.load.config_echo["duplicate_rate"] = dup_rate;
     o.load.config_echo["bad_signature_rate"] = forged_rate;
     o.load.config_echo["stale_rate"] = stale_rate;
+    o.load.config_echo["failed_rate"] = failed_rate;
+    o.load.config_echo["reorder_rate"] = reorder_rate;
+    o.load.config_echo["delay_rate"] = delay_rate;
+    o.load.config_echo["delay_max"] = delay_max;
+    o.load.config_echo["replay_rate"] = replay_rate;
+    o.load.config_echo["replay_after"] = replay_after;
+    o.load.config_echo["tolerance"] = tolerance;
     if (!mock_url.empty()) {
       http::Url u;
       std::string err;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <sstream>
+#include <tuple>
 
 namespace harness::loadgen {
 namespace {
@@ -80,7 +81,7 @@ std::string text_summary(const Report& r, const std::vector<ThresholdResult>& th
   if (s.probes > 0) o << ", probes " << s.probes;
   o << "\n";
   if (r.elapsed_seconds > 0) {
-    o << "  rate: " << fmt("%.1f", static_cast<double>(s.ok) / r.elapsed_seconds) << " ok/s";
+    o << "  rate: " << fmt("%.1f", achieved_rate(r)) << (s.probes ? " answered/s (ok and probes)" : " ok/s");
     if (r.intended_rate > 0) o << " (intended " << fmt("%.1f", r.intended_rate) << "/s)";
     o << "\n";
   }
@@ -114,7 +115,16 @@ std::string text_summary(const Report& r, const std::vector<ThresholdResult>& th
       << "  replies: matched " << in.replies_matched << ", missing " << in.replies_missing
       << ", double " << in.double_replies << "\n"
       << "  findings " << in.findings() << ": forged accepted " << in.forged_accepted << ", stale accepted "
-      << in.stale_accepted << ", replies to forged/stale " << in.probe_replies << "\n";
+      << in.stale_accepted << ", replies to forged/stale " << in.probe_replies << ", replays accepted past the tolerance "
+      << in.replay_accepted << "\n";
+    o << "  events by type (delivered/acked/failed): message.received " << in.received_delivered << "/"
+      << in.received_acked << "/" << in.received_failed << ", message.sent " << in.sent_delivered << "/" << in.sent_acked
+      << "/" << in.sent_failed << ", message.finalized " << in.finalized_delivered << "/" << in.finalized_acked << "/"
+      << in.finalized_failed << " (failed outcomes " << in.finalized_outcome_failed << ")\n"
+      << "  chaos: status copies duplicate " << in.status_duplicates_sent << ", forged " << in.status_forged_sent
+      << ", stale " << in.status_stale_sent << "; reordered " << in.reordered << ", delayed " << in.delayed
+      << "; replays " << in.replays_sent << " (refused " << in.replays_refused << ", acked within the tolerance "
+      << in.replays_acked << ")\n";
     latency_table(o, "event->reply", in.reply_latency);
   }
   if (!thresholds.empty()) {
@@ -286,9 +296,9 @@ std::string html_report(const Report& r, const std::vector<ThresholdResult>& thr
   row(o, "ok (2xx)", std::to_string(s.ok), pct(s.ok, judged));
   row(o, "errors", std::to_string(s.errors.total()), pct(s.errors.total(), judged), s.errors.total() ? "bad" : nullptr);
   if (r.elapsed_seconds > 0)
-    row(o, "achieved rate", fmt("%.1f/s", static_cast<double>(s.ok) / r.elapsed_seconds),
+    row(o, "achieved rate", fmt("%.1f/s", achieved_rate(r)),
         r.intended_rate > 0 ? "intended " + fmt("%.1f/s", r.intended_rate) + " (" +
-                                  fmt("%.1f%%", 100.0 * static_cast<double>(s.ok) / r.elapsed_seconds / r.intended_rate) + ")"
+                                  fmt("%.1f%%", 100.0 * achieved_rate(r) / r.intended_rate) + ")" + (s.probes ? ", probes included" : "")
                             : std::string("closed loop: as fast as answers came"));
   if (s.retries) row(o, "retries", std::to_string(s.retries));
   if (s.probes) row(o, "probes answered", std::to_string(s.probes), "forged or stale events (inbound chaos)");
@@ -344,8 +354,27 @@ std::string html_report(const Report& r, const std::vector<ThresholdResult>& thr
     row(o, "replies missing", std::to_string(in.replies_missing), "", in.replies_missing ? "bad" : nullptr);
     row(o, "double replies", std::to_string(in.double_replies), "exactly one reply per event is right", in.double_replies ? "bad" : nullptr);
     row(o, "findings", std::to_string(in.findings()), "forged accepted " + std::to_string(in.forged_accepted) +
-        ", stale accepted " + std::to_string(in.stale_accepted) + ", replies to them " + std::to_string(in.probe_replies),
+        ", stale accepted " + std::to_string(in.stale_accepted) + ", replies to them " + std::to_string(in.probe_replies) +
+        ", replays accepted past the tolerance " + std::to_string(in.replay_accepted),
         in.findings() ? "bad" : nullptr);
+    o << "</table></div></div>";
+    // The full event mix: genuine events by type, then the chaos beyond message.received's.
+    o << "<h3>Events by type</h3><div class='grid'><div><table><tr><th>event</th><td class='num'>delivered</td>"
+         "<td class='num'>acknowledged</td><td class='num'>failed</td></tr>";
+    for (const auto& [name, d, a, f] : {std::tuple<const char*, uint64_t, uint64_t, uint64_t>{"message.received", in.received_delivered, in.received_acked, in.received_failed},
+                                        {"message.sent", in.sent_delivered, in.sent_acked, in.sent_failed},
+                                        {"message.finalized", in.finalized_delivered, in.finalized_acked, in.finalized_failed}})
+      o << "<tr" << (f ? " class='bad'" : "") << "><th>" << name << "</th><td class='num'>" << d << "</td><td class='num'>" << a
+        << "</td><td class='num'>" << f << "</td></tr>";
+    o << "</table></div><div><table>";
+    row(o, "failed outcomes", std::to_string(in.finalized_outcome_failed), "message.finalized with delivery_failed / sending_failed");
+    row(o, "reordered", std::to_string(in.reordered), "message.finalized delivered before message.sent");
+    row(o, "delayed", std::to_string(in.delayed), "deliveries held back on purpose");
+    row(o, "status copies", std::to_string(in.status_duplicates_sent) + " / " + std::to_string(in.status_forged_sent) + " / " +
+        std::to_string(in.status_stale_sent), "duplicate / forged / stale");
+    row(o, "replays", std::to_string(in.replays_sent), "refused " + std::to_string(in.replays_refused) +
+        ", acked within the tolerance " + std::to_string(in.replays_acked) + ", accepted past it " +
+        std::to_string(in.replay_accepted), in.replay_accepted ? "bad" : nullptr);
     o << "</table></div></div>";
   }
   if (!thresholds.empty()) {

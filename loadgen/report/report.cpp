@@ -24,6 +24,25 @@ constexpr std::pair<const char*, uint64_t InboundStats::*> kInboundCounters[] = 
     {"replies_matched", &InboundStats::replies_matched},
     {"replies_missing", &InboundStats::replies_missing},
     {"double_replies", &InboundStats::double_replies},
+    {"received_delivered", &InboundStats::received_delivered},
+    {"received_acked", &InboundStats::received_acked},
+    {"received_failed", &InboundStats::received_failed},
+    {"sent_delivered", &InboundStats::sent_delivered},
+    {"sent_acked", &InboundStats::sent_acked},
+    {"sent_failed", &InboundStats::sent_failed},
+    {"finalized_delivered", &InboundStats::finalized_delivered},
+    {"finalized_acked", &InboundStats::finalized_acked},
+    {"finalized_failed", &InboundStats::finalized_failed},
+    {"status_duplicates_sent", &InboundStats::status_duplicates_sent},
+    {"status_forged_sent", &InboundStats::status_forged_sent},
+    {"status_stale_sent", &InboundStats::status_stale_sent},
+    {"finalized_outcome_failed", &InboundStats::finalized_outcome_failed},
+    {"reordered", &InboundStats::reordered},
+    {"delayed", &InboundStats::delayed},
+    {"replays_sent", &InboundStats::replays_sent},
+    {"replays_refused", &InboundStats::replays_refused},
+    {"replays_acked", &InboundStats::replays_acked},
+    {"replay_accepted", &InboundStats::replay_accepted},
 };
 }  // namespace
 
@@ -37,6 +56,7 @@ void to_json(core::json& j, const InboundStats& s) {
   j = core::json::object();
   for (const auto& [name, field] : kInboundCounters) j[name] = s.*field;
   j["findings"] = s.findings();
+  j["events_failed"] = s.events_failed();
   j["histograms"] = {{"reply_us", s.reply_latency.to_json()}};
 }
 void from_json(const core::json& j, InboundStats& s) {
@@ -49,6 +69,10 @@ void from_json(const core::json& j, InboundStats& s) {
   auto h = core::Histogram::from_json(j.at("histograms").at("reply_us"));
   if (!h) throw std::invalid_argument("bad histogram: " + h.error());
   s.reply_latency = h.value();
+}
+
+double achieved_rate(const Report& r) {
+  return r.elapsed_seconds > 0 ? static_cast<double>(r.run.ok + r.run.probes) / r.elapsed_seconds : 0.0;
 }
 
 core::json report_to_json(const Report& r) {

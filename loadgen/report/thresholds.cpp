@@ -38,7 +38,8 @@ const char* const kCountMetrics[] = {
     "status_errors", "unsent", "issued", "completed", "ok", "retries", "rate",
     "duplicate_events", "missing", "missing_sent", "missing_finalized", "orphans", "out_of_order",
     "bad_signatures", "malformed", "replies_missing", "replies_matched", "double_replies",
-    "forged_accepted", "stale_accepted", "probe_replies", "findings", "acks_failed", "acks_late"};
+    "forged_accepted", "stale_accepted", "probe_replies", "findings", "acks_failed", "acks_late",
+    "events_failed", "replay_accepted"};
 
 std::optional<double> parse_number(std::string_view s) {
   std::string t(s);
@@ -154,7 +155,7 @@ std::optional<double> metric_value(const Report& r, const std::string& metric) {
   if (metric == "completed") return static_cast<double>(s.completed);
   if (metric == "ok") return static_cast<double>(s.ok);
   if (metric == "retries") return static_cast<double>(s.retries);
-  if (metric == "rate") return r.elapsed_seconds > 0 ? static_cast<double>(s.ok) / r.elapsed_seconds : 0.0;
+  if (metric == "rate") return achieved_rate(r);
   if (r.inbound) {
     const auto& in = *r.inbound;
     if (metric == "replies_missing") return static_cast<double>(in.replies_missing);
@@ -166,6 +167,8 @@ std::optional<double> metric_value(const Report& r, const std::string& metric) {
     if (metric == "findings") return static_cast<double>(in.findings());
     if (metric == "acks_failed") return static_cast<double>(in.acks_failed);
     if (metric == "acks_late") return static_cast<double>(in.acks_late);
+    if (metric == "events_failed") return static_cast<double>(in.events_failed());
+    if (metric == "replay_accepted") return static_cast<double>(in.replay_accepted);
   }
   if (!r.webhooks) return std::nullopt;
   const auto& w = *r.webhooks;

@@ -73,7 +73,7 @@ class Worker {
     if (cfg.retry.max_retries > 0)
       retry_ns = cfg.retry.max_retries * (Nanos(cfg.retry.max_delay).count() + cfg.timeout.count());
     // The hard bound: nothing is issued after the plan ends, and every request has a timeout.
-    hard_end_ns_ = start_ns_ + run_ns + cfg.timeout.count() + retry_ns + 1'000'000'000;
+    hard_end_ns_ = start_ns_ + run_ns + cfg.max_extra_delay.count() + cfg.timeout.count() + retry_ns + 1'000'000'000;
   }
 
   void run() {
@@ -157,7 +157,12 @@ class Worker {
 
   void issue(Job job) {
     count_issue(job.due_ns);
-    dispatch(job);
+    const Nanos hold = cfg_.extra_delay ? std::min(cfg_.extra_delay(job.seq), cfg_.max_extra_delay) : Nanos(0);
+    if (hold.count() <= 0) return dispatch(job);
+    // Held back on purpose: waits like a retry (so the run does not finish under it), then goes
+    // as if it had been due then.
+    job.due_ns += hold.count();
+    dispatch_later(job, hold);
   }
 
   void dispatch(const Job& job) {
@@ -236,6 +241,12 @@ class Worker {
     delay = std::min(delay, cap);
     ++job.attempt;
     ++stats.retries;
+    dispatch_later(job, delay);
+  }
+
+  // A retry, or a send held back on purpose: counted as pending (the run does not finish under
+  // it), unsent if the run stops first; the timers are cancelled at the hard deadline.
+  void dispatch_later(const Job& job, Nanos delay) {
     ++pending_retries_;
     auto timer = std::make_shared<asio::steady_timer>(io_, delay);
     timer->async_wait([this, timer, job](const asio::error_code& ec) {

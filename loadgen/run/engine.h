@@ -85,6 +85,10 @@ struct EngineConfig {
   // refuse). They are never retried and their answers are neither ok nor errors: they are
   // counted in stats.probes (a transport error still counts as an error).
   std::function<bool(uint64_t seq)> is_probe;
+  // Optional (inbound chaos, --delay-rate): send `seq` this much after its due time, on purpose.
+  // It is charged from the moment it was meant to go (due + delay). At most max_extra_delay.
+  std::function<Nanos(uint64_t seq)> extra_delay;
+  Nanos max_extra_delay{0};
   const std::atomic<bool>* stop = nullptr;   // optional external stop (SIGINT)
   // Called on the main thread about every `progress_interval` with a live snapshot.
   std::function<void(const LiveSnapshot&, Nanos elapsed)> on_progress;

@@ -1,9 +1,10 @@
-// Inbound mode: signed message.received events (contract §7.3, §7.4) posted at the planned rate
-// to an integration's webhook URL, delivered the way Telnyx delivers (§7.6: 2 s deadline, up to
-// 3 attempts, any non-2xx or no answer is a failure), with seeded chaos: duplicate deliveries of
-// an event (same data.id), forged signatures and stale timestamps. Each event comes from a
-// distinct sender number, so the integration's replies (outbound messages to that number, read
-// from the mock's message store) are counted per event: exactly one is right.
+// Inbound mode: signed webhook events (contract §7.3, §7.4) posted at the planned rate to an
+// integration's webhook URL, delivered the way Telnyx delivers (§7.6: 2 s deadline, up to 3
+// attempts, any non-2xx or no answer is a failure), with seeded chaos. First message.received:
+// each event comes from a distinct sender number, so the integration's replies (outbound messages
+// to that number, read from the mock's message store) are counted per event: exactly one is
+// right. Then, for every reply, message.sent and message.finalized in two waves (reordered ones
+// finalized first), and last the replays of captured requests (inbound_waves.h).
 #include <httplib.h>
 
 #include <fstream>
@@ -16,6 +17,7 @@
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/signing.h"
+#include "loadgen/run/inbound_waves.h"
 #include "loadgen/run/modes.h"
 
 namespace harness::loadgen {
@@ -33,8 +35,7 @@ std::string_view kind_name(EventKind k) {
 ChaosPlan::ChaosPlan(const InboundChaos& c, uint64_t seed) : c_(c), seed_(seed) {}
 
 EventKind ChaosPlan::base(uint64_t seq) const {
-  core::Rng r(seed_ ^ (0x9e3779b97f4a7c15ULL * (seq + 1)));
-  const double u = r.next_double();
+  const double u = chaos_draw(seed_, kDrawKind, seq);
   if (u < c_.forged) return EventKind::Forged;
   if (u < c_.forged + c_.stale) return EventKind::Stale;
   if (seq > 0 && u < c_.forged + c_.stale + c_.duplicate) return EventKind::Duplicate;
@@ -57,47 +58,33 @@ int64_t unix_ms_now() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// A stable UUID for (run, event, what): the same on every attempt and every duplicate of the
-// event, new for another run id.
-std::string stable_uuid(uint64_t run_id, uint64_t event, const char* what) {
-  core::Rng r(core::stable_hash(std::to_string(run_id) + "/" + std::to_string(event) + "/" + what));
-  return core::uuid_v4(r);
-}
-
+// message.received events; ids derive from (run id, event index), the same on every attempt and
+// duplicate of the event.
 class InboundFactory final : public RequestFactory {
  public:
-  InboundFactory(const InboundOptions& o, const core::Ed25519KeyPair& key, const core::Ed25519KeyPair& forger)
-      : o_(o), plan_(o.chaos, o.load.seed), signer_(key), forger_(forger),
-        fail_after_(o.failover.host.empty() ? 0 : o.load.retry.max_retries + 1),
-        failover_path_(o.failover.path.empty() ? "/" : o.failover.path) {}
-
-  int failover_after() const { return fail_after_; }
+  InboundFactory(const InboundOptions& o, const WebhookWriter& writer, ReplayStore& replays)
+      : o_(o), plan_(o.chaos, o.load.seed), writer_(writer), replays_(replays) {}
 
   void build(uint64_t seq, core::Rng& rng, std::string& out) const override { build_attempt(seq, 0, rng, out); }
 
   void build_attempt(uint64_t seq, int attempt, core::Rng& rng, std::string& out) const override {
     const uint32_t shard = o_.load.shard_index;
     const ChaosPlan::Slot s = plan_.slot(seq);
-    // Attempts past the primary URL's go to the failover URL (meta.delivered_to says which).
-    const bool failover = fail_after_ > 0 && attempt >= fail_after_;
-    const http::Url& u = failover ? o_.failover : o_.load.target;
-    const std::string& path = failover ? failover_path_ : o_.load.path;
     const uint64_t ev = s.event;   // the event this delivery carries (a duplicate: an earlier one)
-    auto now = std::chrono::system_clock::now();
-    if (s.kind == EventKind::Stale) now -= o_.chaos.stale_age;
-    const std::string ts = std::to_string(core::unix_seconds(now));
+    const auto now = writer_.when(s.kind);
     const std::string at = core::format_rfc3339(now);
+    const std::string key = std::to_string(ev);
     std::string b;
     b.reserve(768);
     auto str = [&b](const char* k, const std::string& v) {
       b += '"'; b += k; b += "\":\""; json_escape_append(v, b); b += '"';
     };
-    b += "{\"data\":{\"event_type\":\"message.received\",";
-    str("id", stable_uuid(o_.run_id, ev, "event"));
+    b += "{\"event_type\":\"message.received\",";
+    str("id", event_uuid(o_.run_id, key, "event"));
     b += ',';
     str("occurred_at", at);
     b += ",\"record_type\":\"event\",\"payload\":{\"record_type\":\"message\",";
-    str("id", stable_uuid(o_.run_id, ev, "message"));
+    str("id", event_uuid(o_.run_id, key, "message"));
     b += ",\"direction\":\"inbound\",\"type\":\"SMS\",";
     if (!o_.messaging_profile_id.empty()) {
       str("messaging_profile_id", o_.messaging_profile_id);
@@ -112,18 +99,11 @@ class InboundFactory final : public RequestFactory {
     b += ",\"subject\":null,\"media\":[],\"encoding\":\"GSM-7\",\"parts\":1,"
          "\"cost\":{\"amount\":\"0.0000\",\"currency\":\"USD\"},";
     str("received_at", at);
-    b += ",\"sent_at\":null,\"completed_at\":null,\"valid_until\":null,\"errors\":[],\"tags\":[]}},"
-         "\"meta\":{\"attempt\":";
-    b += std::to_string(attempt + 1);
-    b += ",\"delivered_to\":\"";
-    json_escape_append("http://" + u.host_header() + path, b);
-    b += "\"}}";
-    const std::string sig = s.kind == EventKind::Forged ? forger_.sign(ts, b) : signer_.sign(ts, b);
-    out += "POST " + path + " HTTP/1.1\r\nHost: " + u.host_header() +
-           "\r\nContent-Type: application/json\r\ntelnyx-timestamp: " + ts +
-           "\r\ntelnyx-signature-ed25519: " + sig + "\r\nContent-Length: " + std::to_string(b.size()) +
-           "\r\n\r\n";
-    out += b;
+    b += ",\"sent_at\":null,\"completed_at\":null,\"valid_until\":null,\"errors\":[],\"tags\":[]}}";
+    const size_t from = out.size();
+    const int64_t ts = writer_.write(out, b, attempt, s.kind, now);
+    if (attempt == 0 && s.kind == EventKind::Normal && chaos_draw(o_.load.seed, kDrawReplay, seq) < o_.chaos.replay)
+      replays_.add(out.substr(from), ts);
   }
 
   const ChaosPlan& plan() const { return plan_; }
@@ -131,9 +111,8 @@ class InboundFactory final : public RequestFactory {
  private:
   const InboundOptions& o_;
   ChaosPlan plan_;
-  core::Ed25519Signer signer_, forger_;
-  int fail_after_;              // the first attempt that goes to the failover URL (0: none)
-  std::string failover_path_;
+  const WebhookWriter& writer_;
+  ReplayStore& replays_;
 };
 
 // What the integration did with each event, filled from the engine's worker threads.
@@ -145,24 +124,15 @@ struct Ledger {
   InboundStats in;
 };
 
-}  // namespace
-
-core::Expected<Report, std::string> run_inbound(const InboundOptions& o, const RunHooks& hooks) {
-  // A path to a key file, or the key itself (base64 seed or PEM text).
-  const bool is_file = std::ifstream(o.signing_key).good();
-  auto key = is_file ? core::load_ed25519_private_file(o.signing_key) : core::load_ed25519_private(o.signing_key);
-  if (!key) return core::unexpected("signing key: " + key.error());
-  const core::Ed25519KeyPair forger = core::generate_ed25519();   // not the integration's key
-  InboundFactory factory(o, key.value(), forger);
-  EngineConfig cfg = engine_config(o.load, factory, hooks);
-  // Telnyx's delivery rules: any non-2xx or no answer in time fails the attempt; the retries
-  // (o.load.retry.max_retries, 2 from the command line) wait 1 s, then 5 s.
+// Telnyx's delivery rules on top of the shared engine config: any non-2xx or no answer in time
+// fails the attempt; the retries (o.load.retry.max_retries, 2 from the command line) wait 1 s,
+// then 5 s; with a failover URL the same attempts again there, the first at once.
+EngineConfig delivery_config(const InboundOptions& o, const RequestFactory& f, const RunHooks& hooks, int per_url) {
+  EngineConfig cfg = engine_config(o.load, f, hooks);
   cfg.retry.webhook_rules = true;
   if (cfg.retry.schedule.empty()) cfg.retry.schedule = {std::chrono::seconds(1), std::chrono::seconds(5)};
-  if (factory.failover_after() > 0) {
-    // The same attempts again on the failover URL, the first at once: with 2 retries per URL,
-    // retries wait 1 s, 5 s, 0, 1 s, 5 s.
-    const int per_url = factory.failover_after();   // attempts per URL
+  if (per_url > 0) {
+    // With 2 retries per URL, retries wait 1 s, 5 s, 0, 1 s, 5 s.
     std::vector<std::chrono::milliseconds> per_retry;
     for (int k = 0; k + 1 < per_url; ++k)
       per_retry.push_back(cfg.retry.schedule[std::min<size_t>(static_cast<size_t>(k), cfg.retry.schedule.size() - 1)]);
@@ -174,11 +144,189 @@ core::Expected<Report, std::string> run_inbound(const InboundOptions& o, const R
     cfg.failover_target = o.failover;
     cfg.failover_after = per_url;
   }
+  cfg.max_extra_delay = o.chaos.delay_max;
+  return cfg;
+}
+
+// A later wave (status events, replays): `n` deliveries at the received phase's rate, not split
+// again by shard (each shard delivers for its own events' replies), no warm-up, no progress.
+void as_wave(EngineConfig& cfg, uint64_t n, double rate) {
+  if (rate <= 0) rate = 100;
+  cfg.plan = Plan{};
+  cfg.plan.stages = {Stage{Nanos(static_cast<int64_t>((static_cast<double>(n) + 1) / rate * 1e9)), rate, rate}};
+  cfg.plan.max_count = n;
+  cfg.duration = plan_duration(cfg.plan);
+  cfg.warmup = Nanos(0);
+  cfg.on_progress = nullptr;
+}
+
+// One status wave (`wave` 1 or 2), counted into `in` by event type.
+std::string run_status_wave(const InboundOptions& o, const RunHooks& hooks, const WebhookWriter& writer, const Wave& w,
+                            uint64_t wave, double rate, ReplayStore& replays, InboundStats& in) {
+  if (w.slots.empty()) return {};
+  WaveFactory f(w, wave, writer, o.chaos, o.load.seed, replays);
+  EngineConfig cfg = delivery_config(o, f, hooks, writer.failover_after());
+  as_wave(cfg, w.slots.size(), rate);
+  cfg.is_probe = [&w](uint64_t seq) {
+    const EventKind k = w.slots[seq].kind;
+    return k == EventKind::Forged || k == EventKind::Stale;
+  };
+  cfg.extra_delay = [&o, wave](uint64_t seq) { return chaos_delay(o.chaos, o.load.seed, wave, seq); };
+  std::mutex mu;
+  std::vector<char> acked(w.events.size(), 0);
+  cfg.on_attempt = [&](uint64_t seq, int attempt, int status, bool timed_out, int64_t) {
+    const WaveSlot& s = w.slots[seq];
+    const bool finalized = w.events[s.event].finalized;
+    const bool ok = status >= 200 && status < 300;
+    std::lock_guard<std::mutex> lock(mu);
+    if (attempt == 0) {
+      switch (s.kind) {
+        case EventKind::Normal: ++(finalized ? in.finalized_delivered : in.sent_delivered); break;
+        case EventKind::Duplicate: ++in.status_duplicates_sent; break;
+        case EventKind::Forged: ++in.status_forged_sent; break;
+        case EventKind::Stale: ++in.status_stale_sent; break;
+      }
+      if (chaos_delay(o.chaos, o.load.seed, wave, seq).count() > 0) ++in.delayed;
+    }
+    if (s.kind == EventKind::Forged || s.kind == EventKind::Stale) {
+      if (ok) ++(s.kind == EventKind::Forged ? in.forged_accepted : in.stale_accepted);
+      return;
+    }
+    if (timed_out) ++in.acks_late;
+    else if (!ok) ++in.acks_failed;
+    if (ok && s.kind == EventKind::Normal) acked[s.event] = 1;
+  };
+  if (hooks.log)
+    hooks.log("delivering " + std::to_string(w.events.size()) + " status events (wave " + std::to_string(wave) + ")");
+  const EngineResult r = run_engine(cfg);
+  if (!r.error.empty()) return r.error;
+  for (size_t e = 0; e < w.events.size(); ++e) {
+    const bool fin = w.events[e].finalized;
+    ++(acked[e] ? (fin ? in.finalized_acked : in.sent_acked) : (fin ? in.finalized_failed : in.sent_failed));
+  }
+  return {};
+}
+
+// The captured requests again, byte for byte, once the newest is `replay_after` old. They are
+// probes (never retried, neither ok nor errors): a 2xx to one whose timestamp is past the
+// tolerance is a finding; within it, a 2xx is right if the integration deduplicated it (for
+// message.received the reply count says).
+std::string run_replays(const InboundOptions& o, const RunHooks& hooks, std::vector<ReplayStore::Entry> entries,
+                        double rate, InboundStats& in) {
+  if (entries.empty()) return {};
+  int64_t newest = 0;
+  for (const auto& e : entries) newest = std::max(newest, e.unix_ts);
+  const int64_t after_s = std::chrono::duration_cast<std::chrono::seconds>(o.chaos.replay_after).count();
+  auto unix_now = [] { return core::unix_seconds(std::chrono::system_clock::now()); };
+  if (hooks.log && unix_now() < newest + after_s)
+    hooks.log("waiting for the replays' timestamps to be " + std::to_string(after_s) + " s old");
+  while (unix_now() < newest + after_s && !(hooks.stop && hooks.stop->load()))
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  if (hooks.stop && hooks.stop->load()) return {};
+  ReplayFactory f(entries);
+  EngineConfig cfg = engine_config(o.load, f, hooks);
+  as_wave(cfg, entries.size(), rate);
+  cfg.retry = RetryConfig{};
+  cfg.is_probe = [](uint64_t) { return true; };
+  const int64_t tol_s = std::chrono::duration_cast<std::chrono::seconds>(o.chaos.tolerance).count();
+  std::mutex mu;
+  cfg.on_attempt = [&](uint64_t seq, int, int status, bool, int64_t) {
+    const int64_t age = unix_now() - entries[seq].unix_ts;
+    std::lock_guard<std::mutex> lock(mu);
+    ++in.replays_sent;
+    if (status < 200 || status >= 300) ++in.replays_refused;
+    else if (age > tol_s) ++in.replay_accepted;
+    else ++in.replays_acked;
+  };
+  if (hooks.log) hooks.log("replaying " + std::to_string(entries.size()) + " captured requests");
+  const EngineResult r = run_engine(cfg);
+  return r.error;
+}
+
+// Replies per sender, read from the mock's store: outbound messages to that number stored since
+// the run started (a previous run's replies to the same numbers do not count), counted afresh on
+// every poll.
+class MockReplies {
+ public:
+  MockReplies(const http::Url& u, const std::string& base, int64_t started_ms,
+              const std::unordered_map<std::string, int64_t>& due, const std::unordered_set<std::string>& probe_senders)
+      : cli_(u.host, std::stoi(u.port)), path_(u.path), base_(base), started_(started_ms), due_(due), probes_(probe_senders) {
+    cli_.set_read_timeout(std::chrono::seconds(10));
+  }
+
+  bool poll(const RunHooks& hooks) {
+    const auto res = cli_.Get(path_ + "/_mock/messages?limit=100000");
+    if (!res || res->status != 200) {
+      if (hooks.log)
+        hooks.log("cannot read " + base_ + "/_mock/messages" +
+                  (res ? " (status " + std::to_string(res->status) + ")" : " (" + httplib::to_string(res.error()) + ")"));
+      return false;
+    }
+    replies.clear();
+    first_reply_ms.clear();
+    messages.clear();
+    probe_replies = 0;
+    const auto j = core::json::parse(res->body, nullptr, false);
+    const core::json* list = j.is_array() ? &j : (j.is_object() && j.contains("data") ? &j["data"] : nullptr);
+    for (const auto& item : list && list->is_array() ? *list : core::json::array()) {
+      // Items are {"tenant":..., "message": {...}}; a bare message list is accepted too.
+      const core::json& m = item.is_object() && item.contains("message") ? item["message"] : item;
+      if (!m.is_object() || m.value("direction", "outbound") != "outbound") continue;
+      if (!m.contains("to") || !m["to"].is_array() || m["to"].empty() || !m["to"][0].is_object()) continue;
+      const auto at = core::parse_rfc3339(m.value("received_at", ""));
+      const int64_t ms = at ? std::chrono::duration_cast<std::chrono::milliseconds>(at->time_since_epoch()).count() : started_;
+      if (ms < started_ - 1000) continue;   // stored before this run
+      const std::string to = m["to"][0].value("phone_number", "");
+      if (due_.count(to)) {
+        ++replies[to];
+        messages.push_back(m);
+        auto [it, fresh] = first_reply_ms.emplace(to, ms);
+        if (!fresh) it->second = std::min(it->second, ms);
+      } else if (probes_.count(to)) {
+        ++probe_replies;
+      }
+    }
+    return true;
+  }
+
+  std::unordered_map<std::string, uint64_t> replies;
+  std::unordered_map<std::string, int64_t> first_reply_ms;
+  std::vector<core::json> messages;   // every reply, for its status events
+  uint64_t probe_replies = 0;
+
+ private:
+  httplib::Client cli_;
+  std::string path_, base_;
+  int64_t started_;
+  const std::unordered_map<std::string, int64_t>& due_;
+  const std::unordered_set<std::string>& probes_;
+};
+
+bool stopped(const RunHooks& hooks) { return hooks.stop && hooks.stop->load(); }
+
+}  // namespace
+
+core::Expected<Report, std::string> run_inbound(const InboundOptions& o, const RunHooks& hooks) {
+  // A path to a key file, or the key itself (base64 seed or PEM text).
+  const bool is_file = std::ifstream(o.signing_key).good();
+  auto key = is_file ? core::load_ed25519_private_file(o.signing_key) : core::load_ed25519_private(o.signing_key);
+  if (!key) return core::unexpected("signing key: " + key.error());
+  const core::Ed25519KeyPair forger = core::generate_ed25519();   // not the integration's key
+  http::Url mu_url;
+  if (!o.mock_url.empty()) {
+    std::string err;
+    if (!http::parse_url(o.mock_url, mu_url, err)) return core::unexpected(err);
+  }
+  const WebhookWriter writer(o, key.value(), forger);
+  ReplayStore replays;
+  InboundFactory factory(o, writer, replays);
+  EngineConfig cfg = delivery_config(o, factory, hooks, writer.failover_after());
   const ChaosPlan& plan = factory.plan();
   cfg.is_probe = [&plan](uint64_t seq) {
     const EventKind k = plan.slot(seq).kind;
     return k == EventKind::Forged || k == EventKind::Stale;
   };
+  cfg.extra_delay = [&o](uint64_t seq) { return chaos_delay(o.chaos, o.load.seed, 0, seq); };
 
   Ledger led;
   const int64_t mono0 = mono_now_ns();
@@ -197,6 +345,7 @@ core::Expected<Report, std::string> run_inbound(const InboundOptions& o, const R
       }
       if (s.kind == EventKind::Forged || s.kind == EventKind::Stale)
         led.probe_senders.insert(o.from.expand(seq, o.load.shard_index, unused));
+      if (chaos_delay(o.chaos, o.load.seed, 0, seq).count() > 0) ++led.in.delayed;
     }
     if (s.kind == EventKind::Forged || s.kind == EventKind::Stale) {
       if (ok) ++(s.kind == EventKind::Forged ? led.in.forged_accepted : led.in.stale_accepted);
@@ -216,75 +365,56 @@ core::Expected<Report, std::string> run_inbound(const InboundOptions& o, const R
   Report rep = base_report(o.load, "inbound", r, started);
   InboundStats in = led.in;
   in.injected = led.acked_events.size();
+  in.received_delivered = in.events;
+  in.received_acked = in.injected;
+  in.received_failed = in.events > in.injected ? in.events - in.injected : 0;
+  const double rate = rep.intended_rate;
+  std::optional<MockReplies> mock;
   if (!o.mock_url.empty()) {
-    http::Url mu_url;
-    std::string err;
-    if (!http::parse_url(o.mock_url, mu_url, err)) return core::unexpected(err);
-    httplib::Client cli(mu_url.host, std::stoi(mu_url.port));
-    cli.set_read_timeout(std::chrono::seconds(10));
+    mock.emplace(mu_url, o.mock_url, started, led.due_unix_ms_by_from, led.probe_senders);
     const auto& due = led.due_unix_ms_by_from;
-    // Replies per sender, counted afresh on every poll: outbound messages to that number stored
-    // since the run started (a previous run's replies to the same numbers do not count).
-    std::unordered_map<std::string, uint64_t> replies;
-    std::unordered_map<std::string, int64_t> first_reply_ms;
-    uint64_t probe_replies = 0;
-    auto poll = [&]() -> bool {
-      const auto res = cli.Get(mu_url.path + "/_mock/messages?limit=100000");
-      if (!res || res->status != 200) {
-        if (hooks.log)
-          hooks.log("cannot read " + o.mock_url + "/_mock/messages" +
-                    (res ? " (status " + std::to_string(res->status) + ")" : " (" + httplib::to_string(res.error()) + ")"));
-        return false;
-      }
-      replies.clear();
-      first_reply_ms.clear();
-      probe_replies = 0;
-      const auto j = core::json::parse(res->body, nullptr, false);
-      const core::json* list = j.is_array() ? &j : (j.is_object() && j.contains("data") ? &j["data"] : nullptr);
-      for (const auto& item : list && list->is_array() ? *list : core::json::array()) {
-        // Items are {"tenant":..., "message": {...}}; a bare message list is accepted too.
-        const core::json& m = item.is_object() && item.contains("message") ? item["message"] : item;
-        if (!m.is_object() || m.value("direction", "outbound") != "outbound") continue;
-        if (!m.contains("to") || !m["to"].is_array() || m["to"].empty() || !m["to"][0].is_object()) continue;
-        const auto at = core::parse_rfc3339(m.value("received_at", ""));
-        const int64_t ms = at ? std::chrono::duration_cast<std::chrono::milliseconds>(at->time_since_epoch()).count() : started;
-        if (ms < started - 1000) continue;   // stored before this run
-        const std::string to = m["to"][0].value("phone_number", "");
-        if (due.count(to)) {
-          ++replies[to];
-          auto [it, fresh] = first_reply_ms.emplace(to, ms);
-          if (!fresh) it->second = std::min(it->second, ms);
-        } else if (led.probe_senders.count(to)) {
-          ++probe_replies;
-        }
-      }
-      return true;
-    };
     // Until every acknowledged event has its reply or the grace period ends; then, once every
     // event has one, a last look after a quiet moment catches a late second reply.
     const int64_t until = mono_now_ns() + o.load.grace.count();
     bool all = due.empty();
     for (;;) {
-      poll();
-      all = replies.size() == due.size();
-      if (all || mono_now_ns() >= until || (hooks.stop && hooks.stop->load())) break;
+      mock->poll(hooks);
+      all = mock->replies.size() == due.size();
+      if (all || mono_now_ns() >= until || stopped(hooks)) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(250));
     }
-    if (all && !due.empty() && !(hooks.stop && hooks.stop->load())) {
+    if (all && !due.empty() && !stopped(hooks)) {
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
-      poll();
+      mock->poll(hooks);
     }
-    for (const auto& [from, due_ms] : due) {
-      const auto it = replies.find(from);
-      if (it == replies.end()) {
+    // message.sent and message.finalized for every message the integration sent back.
+    if (!stopped(hooks)) {
+      const std::vector<Wave> waves = status_waves(mock->messages, o.chaos, o.load.seed, o.run_id, in);
+      for (uint64_t w = 0; w < waves.size() && !stopped(hooks); ++w) {
+        const std::string err = run_status_wave(o, hooks, writer, waves[w], w + 1, rate, replays, in);
+        if (!err.empty()) return core::unexpected(err);
+      }
+    }
+  }
+  const std::string err = run_replays(o, hooks, replays.take(), rate, in);
+  if (!err.empty()) return core::unexpected(err);
+  if (mock) {
+    // A replayed message.received the integration handled again shows as a second reply.
+    if (in.replays_sent > 0 && !stopped(hooks)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      mock->poll(hooks);
+    }
+    for (const auto& [from, due_ms] : led.due_unix_ms_by_from) {
+      const auto it = mock->replies.find(from);
+      if (it == mock->replies.end()) {
         ++in.replies_missing;
         continue;
       }
       ++in.replies_matched;
       in.double_replies += it->second - 1;
-      in.reply_latency.record(std::max<int64_t>(1, (first_reply_ms[from] - due_ms) * 1000));
+      in.reply_latency.record(std::max<int64_t>(1, (mock->first_reply_ms[from] - due_ms) * 1000));
     }
-    in.probe_replies = probe_replies;
+    in.probe_replies = mock->probe_replies;
   }
   rep.inbound = in;
   return rep;

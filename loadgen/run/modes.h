@@ -53,7 +53,18 @@ struct InboundChaos {
   double forged = 0;      // signed with a key that is not the integration's: must be refused
   double stale = 0;       // correctly signed, timestamp `stale_age` old: must be refused
   Nanos stale_age = std::chrono::minutes(10);   // past the 300 s tolerance (contract §7.4)
+  // The rest are drawn apart from the kinds above (any delivery may also be delayed or replayed).
+  double failed = 0;      // message.finalized outcomes: delivery_failed / sending_failed, half each
+  double reorder = 0;     // messages whose message.finalized is delivered before message.sent
+  double delay = 0;       // deliveries held back by up to delay_max (uniform), on purpose
+  Nanos delay_max{0};
+  double replay = 0;      // genuine first attempts sent again later, byte for byte
+  Nanos replay_after{0};  // replays wait until their timestamp is at least this old
+  Nanos tolerance = std::chrono::seconds(300);  // the integration's timestamp tolerance (§7.4)
 };
+
+// A seeded draw in [0, 1) for (what, index): the same seed gives the same draws in every run.
+double chaos_draw(uint64_t seed, uint64_t what, uint64_t index);
 
 enum class EventKind { Normal, Duplicate, Forged, Stale };
 std::string_view kind_name(EventKind k);

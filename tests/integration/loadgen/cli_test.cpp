@@ -69,7 +69,16 @@ TEST_F(CliTest, BadFlagsAreOneLineAndExitTwo) {
         std::string("send --url http://127.0.0.1:1 --rate 10 --api-key K --connections 1 --threads 2"),
         std::string("send --url http://127.0.0.1:1 --rate 10 --api-key K --bogus"),
         std::string("inbound --url http://127.0.0.1:1 --rate 10 --signing-key x --duplicate-rate 1.5"),
-        std::string("inbound --url http://127.0.0.1:1 --rate 10 --signing-key x --stale-rate 0.6 --bad-signature-rate 0.6")}) {
+        std::string("inbound --url http://127.0.0.1:1 --rate 10 --signing-key x --stale-rate 0.6 --bad-signature-rate 0.6"),
+        std::string("inbound --url http://127.0.0.1:1 --rate 10 --signing-key x --mock http://127.0.0.1:1 --reorder-rate 2"),
+        std::string("inbound --url http://127.0.0.1:1 --rate 10 --signing-key x --mock http://127.0.0.1:1 --failed-rate -0.1"),
+        std::string("inbound --url http://127.0.0.1:1 --rate 10 --signing-key x --reorder-rate 0.5"),   // needs --mock
+        std::string("inbound --url http://127.0.0.1:1 --rate 10 --signing-key x --delay-rate 1.01"),
+        std::string("inbound --url http://127.0.0.1:1 --rate 10 --signing-key x --delay-rate 0.1 --delay-max 0s"),
+        std::string("inbound --url http://127.0.0.1:1 --rate 10 --signing-key x --delay-rate 0.1 --delay-max soon"),
+        std::string("inbound --url http://127.0.0.1:1 --rate 10 --signing-key x --replay-rate nan"),
+        std::string("inbound --url http://127.0.0.1:1 --rate 10 --signing-key x --replay-rate 0.1 --replay-after 2h"),
+        std::string("inbound --url http://127.0.0.1:1 --rate 10 --signing-key x --tolerance 0s")}) {
     const auto o = run(args);
     EXPECT_EQ(o.code, 2) << args << "\n" << o.out;
     EXPECT_EQ(std::count(o.out.begin(), o.out.end(), '\n'), 1) << args << "\n" << o.out;

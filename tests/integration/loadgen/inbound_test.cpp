@@ -8,12 +8,14 @@
 
 #include <atomic>
 #include <mutex>
+#include <map>
 #include <set>
 #include <thread>
 
 #include "core/clock.h"
 #include "core/signing.h"
 #include "loadgen/report/thresholds.h"
+#include "loadgen/run/inbound_waves.h"
 #include "loadgen/run/modes.h"
 #include "mock_server.h"
 #include "support/scoped_server.h"
@@ -27,6 +29,9 @@ struct Bugs {
   bool no_verify = false;      // accepts any signature and any timestamp
   bool no_dedup = false;       // handles every delivery, re-deliveries included
   int slow_every = 0;          // the first delivery of every Nth event answers after the deadline
+  bool no_time_check = false;  // verifies the signature but not the timestamp: accepts replays
+  bool needs_sent_first = false;   // message.finalized for a message not yet sent: answers 500
+  int64_t tolerance_s = 300;   // the timestamp tolerance (the correct value; tests shorten it)
 };
 
 // An integration: POST /hooks handles message.received by replying to the sender through the
@@ -44,13 +49,20 @@ class Integration {
     std::lock_guard<std::mutex> lock(mu_);
     return attempts_;
   }
+  // The last status the integration recorded per message it sent (from message.sent and
+  // message.finalized); a terminal status is never overwritten by a late message.sent.
+  std::map<std::string, std::string> statuses() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return status_;
+  }
 
  private:
   void handle(const httplib::Request& req, httplib::Response& res) {
     if (!bugs_.no_verify) {
       const auto now = harness::core::unix_seconds(std::chrono::system_clock::now());
+      const int64_t tolerance = bugs_.no_time_check ? int64_t{1} << 40 : bugs_.tolerance_s;
       if (harness::core::verify_ed25519(public_key_, req.get_header_value("telnyx-signature-ed25519"),
-                                        req.get_header_value("telnyx-timestamp"), req.body, now) !=
+                                        req.get_header_value("telnyx-timestamp"), req.body, now, tolerance) !=
           harness::core::VerifyStatus::Ok) {
         res.status = 401;
         return;
@@ -66,6 +78,22 @@ class Integration {
       first = handled_.insert(id).second;
     }
     if (!first && !bugs_.no_dedup) {   // already handled: acknowledge, do nothing
+      res.status = 200;
+      return;
+    }
+    const std::string type = ev["data"]["event_type"];
+    if (type != "message.received") {   // the status of a message it sent
+      const std::string msg = ev["data"]["payload"]["id"];
+      const std::string status = ev["data"]["payload"]["to"][0]["status"];
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = status_.find(msg);
+      if (type == "message.finalized" && it == status_.end() && bugs_.needs_sent_first) {
+        res.status = 500;   // "no such message yet": the order it assumed did not come
+        handled_.erase(id);
+        return;
+      }
+      if (it == status_.end()) status_[msg] = status;
+      else if (type == "message.finalized") it->second = status;   // a late message.sent changes nothing
       res.status = 200;
       return;
     }
@@ -87,6 +115,7 @@ class Integration {
   std::mutex mu_;
   std::set<std::string> handled_;
   std::set<std::pair<std::string, int>> attempts_;
+  std::map<std::string, std::string> status_;
 };
 
 InboundOptions options(const std::string& url, const harness::mock::MockServer& mock,
@@ -116,7 +145,7 @@ InboundOptions options(const std::string& url, const harness::mock::MockServer& 
 
 // The thresholds a CI job would set on an integration.
 const char* const kThresholds[] = {"findings==0", "double_replies==0", "replies_missing==0", "acks_late==0",
-                                   "error_rate<1%"};
+                                   "error_rate<1%", "events_failed==0"};
 
 std::map<std::string, bool> verdicts(const Report& r) {
   std::vector<Threshold> ts;
@@ -154,12 +183,24 @@ TEST_F(InboundTest, CorrectIntegrationPassesEveryThresholdUnderChaos) {
   EXPECT_GT(in.forged_sent, 0u);
   EXPECT_GT(in.stale_sent, 0u);
   EXPECT_EQ(s.probes, in.forged_sent + in.stale_sent);   // refused with 401: not errors
+  // Every planned send was answered as it should be: the achieved rate counts the probes too.
+  EXPECT_DOUBLE_EQ(achieved_rate(rep.value()) * rep.value().elapsed_seconds, static_cast<double>(s.planned));
   EXPECT_EQ(s.status_counts.at(401), s.probes);
   EXPECT_EQ(s.errors.total(), 0u);
   EXPECT_EQ(in.injected, in.events);
   EXPECT_EQ(in.replies_matched, in.events);
   EXPECT_EQ(in.double_replies, 0u);
   EXPECT_EQ(in.findings(), 0u);
+  // The full event mix: message.sent and message.finalized for every reply, chaos included.
+  EXPECT_EQ(in.received_delivered, in.events);
+  EXPECT_EQ(in.received_acked, in.events);
+  EXPECT_EQ(in.sent_delivered, in.replies_matched);
+  EXPECT_EQ(in.finalized_delivered, in.replies_matched);
+  EXPECT_EQ(in.sent_acked + in.finalized_acked, 2 * in.replies_matched);
+  EXPECT_EQ(in.events_failed(), 0u);
+  EXPECT_GT(in.status_duplicates_sent + in.status_forged_sent + in.status_stale_sent, 0u);
+  EXPECT_EQ(app.statuses().size(), in.replies_matched);
+  for (const auto& [msg, status] : app.statuses()) EXPECT_EQ(status, "delivered") << msg;
   for (const auto& [t, pass] : verdicts(rep.value())) EXPECT_TRUE(pass) << t;
 }
 
@@ -192,8 +233,9 @@ TEST_F(InboundTest, AcceptingForgedAndStaleEventsAreFindings) {
   const auto& in = *rep.value().inbound;
   EXPECT_GT(in.forged_sent, 0u);
   EXPECT_GT(in.stale_sent, 0u);
-  EXPECT_EQ(in.forged_accepted, in.forged_sent);
-  EXPECT_EQ(in.stale_accepted, in.stale_sent);
+  EXPECT_GT(in.status_forged_sent + in.status_stale_sent, 0u);   // the status events get them too
+  EXPECT_EQ(in.forged_accepted, in.forged_sent + in.status_forged_sent);
+  EXPECT_EQ(in.stale_accepted, in.stale_sent + in.status_stale_sent);
   EXPECT_EQ(in.probe_replies, in.forged_sent + in.stale_sent);   // it even answered the forger
   EXPECT_EQ(rep.value().run.errors.total(), 0u);
   const auto v = verdicts(rep.value());
@@ -271,12 +313,145 @@ TEST_F(InboundTest, AfterThreeFailedAttemptsTheFailoverUrlGetsTheEvent) {
   ASSERT_TRUE(rep.ok()) << rep.error();
   const auto& in = *rep.value().inbound;
   const auto& s = rep.value().run;
-  EXPECT_EQ(refused.load(), 30);
-  EXPECT_EQ(in.acks_failed, 30u);
+  // 10 message.received, then message.sent and message.finalized for each of the 10 replies.
+  EXPECT_EQ(refused.load(), 90);
+  EXPECT_EQ(in.acks_failed, 90u);
   EXPECT_EQ(s.retries, 30u);
   EXPECT_EQ(s.ok, 10u);
   EXPECT_EQ(in.replies_matched, 10u);
+  EXPECT_EQ(in.sent_acked + in.finalized_acked, 20u);
+  EXPECT_EQ(in.events_failed(), 0u);
   const auto seen = backup.seen_attempts();
-  EXPECT_EQ(seen.size(), 10u);
+  EXPECT_EQ(seen.size(), 30u);
   for (const auto& [id, attempt] : seen) EXPECT_EQ(attempt, 4) << id;
+}
+
+// The status events of the integration's replies: half the messages get message.finalized
+// before message.sent (wave 1 is acknowledged or given up before wave 2 goes), some with a failed
+// outcome. A correct integration keeps the terminal status whatever the order.
+TEST_F(InboundTest, FinalizedBeforeSentIsHandledByACorrectIntegration) {
+  Integration app(mock_, key_, Bugs{});
+  InboundChaos c;
+  c.reorder = 0.5;
+  c.failed = 0.3;
+  const auto rep = run_inbound(options(app.url(), mock_, key_, 30, c), RunHooks{});
+  ASSERT_TRUE(rep.ok()) << rep.error();
+  const auto& in = *rep.value().inbound;
+  EXPECT_EQ(in.replies_matched, 30u);
+  EXPECT_GT(in.reordered, 0u);
+  EXPECT_LT(in.reordered, 30u);
+  EXPECT_GT(in.finalized_outcome_failed, 0u);
+  EXPECT_EQ(in.sent_acked, 30u);
+  EXPECT_EQ(in.finalized_acked, 30u);
+  EXPECT_EQ(in.events_failed(), 0u);
+  uint64_t failed = 0;
+  for (const auto& [msg, status] : app.statuses()) {
+    EXPECT_NE(status, "sent") << msg;   // every message ended terminal, reordered or not
+    failed += status == "delivery_failed" || status == "sending_failed";
+  }
+  EXPECT_EQ(app.statuses().size(), 30u);
+  EXPECT_EQ(failed, in.finalized_outcome_failed);
+  for (const auto& [t, pass] : verdicts(rep.value())) EXPECT_TRUE(pass) << t;
+}
+
+// An integration that cannot take message.finalized before message.sent refuses every attempt
+// of each reordered finalized event: those events fail, and events_failed==0 fails the run.
+TEST_F(InboundTest, AnIntegrationThatNeedsSentFirstFailsOnReorderedEvents) {
+  Bugs b;
+  b.needs_sent_first = true;
+  Integration app(mock_, key_, b);
+  InboundChaos c;
+  c.reorder = 0.5;
+  const auto rep = run_inbound(options(app.url(), mock_, key_, 30, c), RunHooks{});
+  ASSERT_TRUE(rep.ok()) << rep.error();
+  const auto& in = *rep.value().inbound;
+  EXPECT_GT(in.reordered, 0u);
+  EXPECT_EQ(in.finalized_failed, in.reordered);
+  EXPECT_EQ(in.sent_failed, 0u);
+  EXPECT_EQ(in.acks_failed, 3 * in.reordered);   // 3 attempts each
+  const auto v = verdicts(rep.value());
+  EXPECT_FALSE(v.at("events_failed==0"));
+  EXPECT_TRUE(v.at("findings==0"));
+  EXPECT_TRUE(v.at("double_replies==0"));
+}
+
+// Replays: captured requests sent again byte for byte once their timestamp is 2 s old, past the
+// integration's 1 s tolerance. The correct integration refuses them as stale; one that checks
+// the signature but not the timestamp accepts them, and each acceptance is a finding.
+TEST_F(InboundTest, ReplaysPastTheToleranceMustBeRefused) {
+  InboundChaos c;
+  c.replay = 0.3;
+  c.replay_after = 2s;
+  c.tolerance = 1s;
+  Bugs good;
+  good.tolerance_s = 1;
+  Integration correct(mock_, key_, good);
+  const auto ok = run_inbound(options(correct.url(), mock_, key_, 20, c), RunHooks{});
+  ASSERT_TRUE(ok.ok()) << ok.error();
+  const auto& a = *ok.value().inbound;
+  EXPECT_GT(a.replays_sent, 0u);
+  EXPECT_EQ(a.replays_refused, a.replays_sent);
+  EXPECT_EQ(a.replay_accepted, 0u);
+  for (const auto& [t, pass] : verdicts(ok.value())) EXPECT_TRUE(pass) << t;
+
+  Bugs bad = good;
+  bad.no_time_check = true;
+  Integration lax(mock_, key_, bad);
+  InboundOptions o = options(lax.url(), mock_, key_, 20, c);
+  std::string err;
+  o.from = Template::parse("+1773666{seq:4}", err);   // other senders: the first run's replies stay apart
+  const auto rep = run_inbound(o, RunHooks{});
+  ASSERT_TRUE(rep.ok()) << rep.error();
+  const auto& in = *rep.value().inbound;
+  EXPECT_EQ(in.replays_sent, a.replays_sent);   // the same seed picks the same requests
+  EXPECT_EQ(in.replay_accepted, in.replays_sent);
+  EXPECT_EQ(in.findings(), in.replay_accepted);
+  EXPECT_EQ(in.double_replies, 0u);   // it deduplicated them; accepting them is the bug
+  const auto v = verdicts(rep.value());
+  EXPECT_FALSE(v.at("findings==0"));
+  EXPECT_TRUE(v.at("events_failed==0"));
+}
+
+// Within the tolerance a replay must be deduplicated: answered 2xx and not acted on again. One
+// that acts on it again replies twice to a replayed message.received.
+TEST_F(InboundTest, ReplaysWithinTheToleranceMustBeDeduplicated) {
+  InboundChaos c;
+  c.replay = 0.3;
+  Integration correct(mock_, key_, Bugs{});
+  const auto ok = run_inbound(options(correct.url(), mock_, key_, 20, c), RunHooks{});
+  ASSERT_TRUE(ok.ok()) << ok.error();
+  const auto& a = *ok.value().inbound;
+  EXPECT_GT(a.replays_sent, 0u);
+  EXPECT_EQ(a.replays_acked, a.replays_sent);
+  for (const auto& [t, pass] : verdicts(ok.value())) EXPECT_TRUE(pass) << t;
+
+  Bugs b;
+  b.no_dedup = true;
+  Integration twice(mock_, key_, b);
+  InboundOptions o = options(twice.url(), mock_, key_, 20, c);
+  std::string err;
+  o.from = Template::parse("+1773666{seq:4}", err);
+  const auto rep = run_inbound(o, RunHooks{});
+  ASSERT_TRUE(rep.ok()) << rep.error();
+  EXPECT_GT(rep.value().inbound->double_replies, 0u);
+  EXPECT_FALSE(verdicts(rep.value()).at("double_replies==0"));
+}
+
+// Deliveries held back on purpose (--delay-rate / --delay-ms) still arrive; a correct
+// integration passes, and the same seed holds back the same deliveries.
+TEST_F(InboundTest, DelayedDeliveriesArriveAndAreCounted) {
+  Integration app(mock_, key_, Bugs{});
+  InboundChaos c;
+  c.delay = 0.3;
+  c.delay_max = 150ms;
+  const auto rep = run_inbound(options(app.url(), mock_, key_, 20, c), RunHooks{});
+  ASSERT_TRUE(rep.ok()) << rep.error();
+  const auto& in = *rep.value().inbound;
+  uint64_t expected = 0;
+  for (uint64_t seq = 0; seq < 20; ++seq) expected += chaos_delay(c, 7, 0, seq).count() > 0;
+  EXPECT_GT(expected, 0u);
+  EXPECT_GE(in.delayed, expected);   // message.received ones, plus those of the status waves
+  EXPECT_EQ(rep.value().run.ok, 20u);
+  EXPECT_EQ(rep.value().run.unsent, 0u);
+  for (const auto& [t, pass] : verdicts(rep.value())) EXPECT_TRUE(pass) << t;
 }

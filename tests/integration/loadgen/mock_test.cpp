@@ -170,7 +170,7 @@ TEST(MockLoadTest, InboundEventsAreMatchedToTheIntegrationsReplies) {
   harness::mock::MockServer srv({});
   ASSERT_FALSE(srv.start());
   const auto key = harness::core::generate_ed25519();
-  std::atomic<int> verified{0};
+  std::atomic<int> verified{0}, statuses{0};
   httplib::Server integ;
   integ.new_task_queue = [] { return new httplib::ThreadPool(32); };
   integ.Post("/hooks", [&](const httplib::Request& req, httplib::Response& res) {
@@ -181,8 +181,13 @@ TEST(MockLoadTest, InboundEventsAreMatchedToTheIntegrationsReplies) {
       res.status = 401;
       return;
     }
-    ++verified;
     const auto ev = harness::core::json::parse(req.body);
+    if (ev["data"]["event_type"] != "message.received") {   // the status of one of its replies
+      ++statuses;
+      res.status = 200;
+      return;
+    }
+    ++verified;
     const std::string from = ev["data"]["payload"]["from"]["phone_number"];
     httplib::Client api(srv.base_url());
     api.set_bearer_token_auth("KEY_inbound_it");
@@ -215,6 +220,8 @@ TEST(MockLoadTest, InboundEventsAreMatchedToTheIntegrationsReplies) {
   EXPECT_EQ(in.replies_matched, 50u);
   EXPECT_EQ(in.replies_missing, 0u);
   EXPECT_EQ(in.reply_latency.total_count(), 50u);
+  EXPECT_EQ(statuses.load(), 100);   // message.sent and message.finalized for each reply
+  EXPECT_EQ(in.sent_acked + in.finalized_acked, 100u);
 }
 
 // Issue 13: an answer the mock drops on purpose (+15005550005, accept_then_drop: the message is

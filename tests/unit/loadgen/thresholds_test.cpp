@@ -133,3 +133,21 @@ TEST(ThresholdTest, ErrorsWithoutAnErrorThresholdWarn) {
   r.run.errors = ErrorCounts{};
   EXPECT_EQ(error_warning(r, latency_only), "");
 }
+
+// The achieved rate counts answered probes (forged and stale events refused as they should be):
+// the intended rate's plan includes them, so leaving them out read the run as slower than it was.
+TEST(ThresholdTest, AchievedRateCountsAnsweredProbes) {
+  Report r = sample();   // 990 ok in 10 s
+  r.intended_rate = 101;
+  r.run.completed += 20;
+  r.run.probes = 20;
+  EXPECT_DOUBLE_EQ(achieved_rate(r), 101.0);
+  const auto res = evaluate({parse_threshold("rate>=101").value()}, r);
+  EXPECT_TRUE(res[0].pass);
+  EXPECT_DOUBLE_EQ(*res[0].actual, 101.0);
+  EXPECT_NE(text_summary(r, {}).find("rate: 101.0 answered/s (ok and probes) (intended 101.0/s)"), std::string::npos)
+      << text_summary(r, {});
+  EXPECT_NE(html_report(r, {}).find("(100.0%), probes included"), std::string::npos);
+  r.elapsed_seconds = 0;
+  EXPECT_DOUBLE_EQ(achieved_rate(r), 0.0);
+}
