@@ -1,6 +1,8 @@
 #include "control/builtin.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <limits>
 #include "core/encoding.h"
 #include "core/errors.h"
 #include "core/json.h"
@@ -34,6 +36,36 @@ bool uint_param(const httplib::Request& req, httplib::Response& res, const char*
   }
   out = n;
   return true;
+}
+
+// A control listing's page: `limit` (default `fallback`) served up to kMaxControlPage, and the
+// `before` cursor (meta.next_before of the previous page); false after answering 400.
+struct Page {
+  size_t limit = 100;
+  bool clamped = false;
+  uint64_t before = UINT64_MAX;
+};
+bool page_params(const httplib::Request& req, httplib::Response& res, size_t fallback, Page& out) {
+  std::optional<long> limit, before;
+  if (!uint_param(req, res, "limit", 100000, limit) ||
+      !uint_param(req, res, "before", std::numeric_limits<long>::max(), before))
+    return false;
+  out.limit = limit ? static_cast<size_t>(*limit) : fallback;
+  out.clamped = out.limit > kMaxControlPage;
+  out.limit = std::min(out.limit, kMaxControlPage);
+  if (before) out.before = static_cast<uint64_t>(*before);
+  return true;
+}
+
+// The page's meta: the limit served, the cap, and where the next page starts (null: no more).
+void page_meta(std::string& out, const Page& p, std::optional<uint64_t> next_before) {
+  out += "\"limit\":" + std::to_string(p.limit) + ",\"limit_max\":" + std::to_string(kMaxControlPage) +
+         ",\"limit_clamped\":" + (p.clamped ? "true" : "false") + ",\"next_before\":" +
+         (next_before ? std::to_string(*next_before) : std::string("null"));
+}
+core::json page_meta(const Page& p, std::optional<uint64_t> next_before) {
+  return {{"limit", p.limit}, {"limit_max", kMaxControlPage}, {"limit_clamped", p.clamped},
+          {"next_before", next_before ? core::json(*next_before) : core::json(nullptr)}};
 }
 
 }  // namespace
@@ -74,39 +106,50 @@ void register_builtin_control(const BuiltinDeps& d) {
     if (req.has_param("api_key")) f.api_key = req.get_param_value("api_key");
     if (req.has_param("method")) f.method = req.get_param_value("method");
     if (req.has_param("message_id")) f.message_id = req.get_param_value("message_id");
-    std::optional<long> status, limit;
-    if (!uint_param(req, res, "status", 999, status) || !uint_param(req, res, "limit", 100000, limit)) return;
+    std::optional<long> status;
+    Page page;
+    if (!uint_param(req, res, "status", 999, status) || !page_params(req, res, 100, page)) return;
     if (status) f.status = static_cast<int>(*status);
-    if (limit) f.limit = static_cast<size_t>(*limit);
+    f.limit = page.limit;
+    f.before = page.before;
+    const auto entries = journal.query(f);
     core::json items = core::json::array();
-    for (const auto& e : journal.query(f)) items.push_back(to_json(e));
-    reply(res, {{"data", std::move(items)}, {"meta", {{"journal_size", journal.size()}, {"total", journal.total()}}}});
+    for (const auto& e : entries) items.push_back(to_json(e));
+    core::json meta = page_meta(page, entries.size() == page.limit && page.limit > 0 ? std::optional<uint64_t>(entries.back().seq)
+                                                                                     : std::nullopt);
+    meta["journal_size"] = journal.size();
+    meta["total"] = journal.total();
+    reply(res, {{"data", std::move(items)}, {"meta", std::move(meta)}});
   });
   api.add("GET", "/_mock/messages", [&store = d.store](const httplib::Request& req, httplib::Response& res, const std::smatch&) {
-    std::optional<long> limit;
-    if (!uint_param(req, res, "limit", 100000, limit)) return;
+    Page page;
+    if (!page_params(req, res, 100, page)) return;
     std::string tenant;
     if (req.has_param("api_key")) {
       auto t = store.authenticate(req.get_param_value("api_key"));
-      if (!t) return reply(res, {{"data", core::json::array()}});
+      if (!t) return reply(res, {{"data", core::json::array()}, {"meta", page_meta(page, std::nullopt)}});
       tenant = *t;
     }
-    // Written directly, not through a JSON tree: a page of 100,000 messages is answered in a
-    // fraction of the time and memory, on a loop thread other connections share.
-    const auto messages = store.recent_messages(tenant, limit ? static_cast<size_t>(*limit) : 100);
+    // A page is at most kMaxControlPage messages (the loop thread that writes it serves other
+    // connections too), written directly rather than through a JSON tree.
+    const auto messages = store.recent_messages(tenant, page.limit, page.before);
+    const std::optional<uint64_t> next =
+        messages.size() == page.limit && page.limit > 0 ? std::optional<uint64_t>(messages.back().seq) : std::nullopt;
     std::string out = "{\"data\":[";
     for (size_t i = 0; i < messages.size(); ++i) {
       out += i ? ",{\"message\":" : "{\"message\":";
-      core::append_message_json(out, messages[i].second);
+      core::append_message_json(out, messages[i].message);
       out += ",\"tenant\":";
-      core::append_json_string(out, messages[i].first);
+      core::append_json_string(out, messages[i].tenant);
       out += '}';
     }
-    out += "]}";
+    out += "],\"meta\":{";
+    page_meta(out, page, next);
+    out += "}}";
     if (core::first_invalid_utf8(out)) {   // never expected (bodies are checked): the slow, replacing way
       core::json items = core::json::array();
-      for (const auto& [t, m] : messages) items.push_back({{"tenant", t}, {"message", core::json(m)}});
-      return reply(res, {{"data", std::move(items)}});
+      for (const auto& m : messages) items.push_back({{"tenant", m.tenant}, {"message", core::json(m.message)}});
+      return reply(res, {{"data", std::move(items)}, {"meta", page_meta(page, next)}});
     }
     res.status = 200;
     res.set_content(std::move(out), "application/json");

@@ -5,8 +5,10 @@
 // mock_webhook, so it is compiled by mock_lib's translation units (mock_server.cpp).
 // GET /_mock/keys and the start-up line use the same key pair (MockServer::webhook_keys()).
 #pragma once
+#include <algorithm>
 #include <memory>
 #include <string>
+#include "control/builtin.h"
 #include "control/control_api.h"
 #include "core/encoding.h"
 #include "core/json_limits.h"
@@ -97,7 +99,13 @@ inline void register_webhook_routes(ControlApi& api, const std::shared_ptr<Webho
               }
               f.limit = static_cast<size_t>(v);
             }
-            res.set_content(core::dump_json(e->webhooks_json(f)), "application/json");
+            const bool clamped = f.limit > kMaxControlPage;   // a page never holds the loop thread long
+            f.limit = std::min(f.limit, kMaxControlPage);
+            core::json j = e->webhooks_json(f);
+            j["meta"]["limit"] = f.limit;
+            j["meta"]["limit_max"] = kMaxControlPage;
+            j["meta"]["limit_clamped"] = clamped;
+            res.set_content(core::dump_json(j), "application/json");
           });
   // POST routes answered by an engine method taking the body.
   auto post = [&api, weak](const char* path, ControlReply (WebhookEngine::*handle)(const std::string&)) {

@@ -1,5 +1,8 @@
 #include "store/journal.h"
 
+#include <algorithm>
+#include <iterator>
+
 namespace harness::mock {
 
 core::json to_json(const JournalEntry& e) {
@@ -32,7 +35,10 @@ void Journal::append(JournalEntry e) {
 std::vector<JournalEntry> Journal::query(const JournalFilter& f) const {
   std::lock_guard<std::mutex> lk(mu_);
   std::vector<JournalEntry> out;
-  for (auto it = entries_.rbegin(); it != entries_.rend() && out.size() < f.limit; ++it) {
+  // Entries are in seq order: the cursor is found by binary search.
+  auto end = std::lower_bound(entries_.begin(), entries_.end(), f.before,
+                              [](const JournalEntry& e, uint64_t b) { return e.seq < b; });
+  for (auto it = std::make_reverse_iterator(end); it != entries_.rend() && out.size() < f.limit; ++it) {
     if (f.path) {
       const std::string& p = *f.path;
       if (!p.empty() && p.back() == '*') {

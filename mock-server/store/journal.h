@@ -42,6 +42,7 @@ struct JournalFilter {
   std::optional<std::string> method;
   std::optional<std::string> message_id;   // the request that created this message
   size_t limit = 100;                   // newest first
+  uint64_t before = UINT64_MAX;         // only entries with a smaller seq (the next page's cursor)
 };
 
 class Journal {

@@ -217,9 +217,16 @@ class Store final : public MessageLifecycle {
   void put_message(const std::string& tenant, core::Message m, std::vector<TimedStatus> timeline);
   // nullopt when unknown, of another tenant, or older than the retention.
   std::optional<core::Message> get_message(const std::string& tenant, const std::string& id) const;
-  // Newest first; tenant "" = all tenants.
-  std::vector<std::pair<std::string, core::Message>> recent_messages(const std::string& tenant,
-                                                                     size_t limit) const;
+  // Newest first; tenant "" = all tenants; only messages stored before the one numbered
+  // `before` (ListedMessage::seq of the last one of the previous page), so a caller pages with a
+  // bounded `limit` however many messages there are.
+  struct ListedMessage {
+    std::string tenant;
+    core::Message message;
+    uint64_t seq = 0;   // store-wide insertion order
+  };
+  std::vector<ListedMessage> recent_messages(const std::string& tenant, size_t limit,
+                                             uint64_t before = UINT64_MAX) const;
   size_t message_count() const;
   // nullptr removes it. Statuses the store applies on read (a timeline) are not reported.
   void set_message_observer(std::shared_ptr<MessageObserver> o) { std::atomic_store(&observer_, std::move(o)); }   // every tenant's; may briefly exceed max_messages (see put_message)
@@ -273,7 +280,11 @@ class Store final : public MessageLifecycle {
     Tenant account;
     mutable std::mutex msg_mu;                // everything below
     mutable MessageMap messages;
-    std::deque<std::string> order;            // message ids, oldest first
+    struct Ordered {
+      uint64_t seq;                           // StoredMessage::seq: ascending along `order`
+      std::string id;
+    };
+    std::deque<Ordered> order;                // message ids, oldest first
     bool retired = false;                     // reset() replaced this shard: look it up again
   };
   // A tenant's account under its shard's lock (shared for reads); false when unknown.
@@ -303,8 +314,10 @@ class Store final : public MessageLifecycle {
                     const std::vector<core::ErrorObject>& errors, core::TimePoint at) const;
   void catch_up(StoredMessage& sm) const;   // under the shard's msg_mu
   void held(const std::string& tenant, std::string_view op) const;
-  // Under the shard's msg_mu: drop its oldest message into `out` (freed after the lock).
+  // Under the shard's msg_mu: drop its oldest message into `out` (freed after the lock); the
+  // pop_ variant leaves the message counts to the caller.
   void evict_oldest_locked(Shard& s, std::vector<MessageMap::node_type>& out);
+  void pop_oldest_locked(Shard& s, std::vector<MessageMap::node_type>& out);
   // Under the shard's msg_mu: its message count went from `before` to `after`.
   void recount_locked(Shard& s, size_t before, size_t after);
   bool heaviest_is(const Shard& s) const;

@@ -69,10 +69,7 @@ void Store::put_stored(const std::string& tenant, core::Message m, std::vector<T
   // allocated before the lock and the evicted ones are freed after it.
   MessageMap staging;
   std::string id = m.id;
-  auto node = staging.extract(
-      staging.emplace(id, StoredMessage{std::move(m), now, std::move(timeline), 0,
-                                        put_seq_.fetch_add(1, std::memory_order_relaxed)})
-          .first);
+  auto node = staging.extract(staging.emplace(id, StoredMessage{std::move(m), now, std::move(timeline), 0, 0}).first);
   std::vector<MessageMap::node_type> evicted;
   evicted.reserve(2);
   std::shared_ptr<Shard> mine;
@@ -87,9 +84,15 @@ void Store::put_stored(const std::string& tenant, core::Message m, std::vector<T
       r.position->second.seq = seq;
       return;
     }
-    mine->order.push_back(std::move(id));
-    recount_locked(*mine, mine->order.size() - 1, mine->order.size());
-    if (mine->order.size() > config_.settings.max_messages_per_tenant) evict_oldest_locked(*mine, evicted);
+    // Numbered under the lock, so a tenant's order is ascending (recent_messages pages by it).
+    const uint64_t seq = put_seq_.fetch_add(1, std::memory_order_relaxed);
+    r.position->second.seq = seq;
+    mine->order.push_back({seq, std::move(id)});
+    // A full tenant evicts its own oldest: counted together with the insert, so the shared count
+    // (and its lock) is not touched when the tenant's count does not change.
+    const size_t before = mine->order.size() - 1;
+    if (mine->order.size() > config_.settings.max_messages_per_tenant) pop_oldest_locked(*mine, evicted);
+    recount_locked(*mine, before, mine->order.size());
     while (total_messages_.load() > config_.settings.max_messages && heaviest_is(*mine))
       evict_oldest_locked(*mine, evicted);
     break;
@@ -134,11 +137,15 @@ std::shared_ptr<Store::Shard> Store::heaviest() const {
   return std::get<2>(*tenants_by_count_.rbegin())->shared_from_this();
 }
 
-void Store::evict_oldest_locked(Shard& s, std::vector<MessageMap::node_type>& out) {
+void Store::pop_oldest_locked(Shard& s, std::vector<MessageMap::node_type>& out) {
   if (s.order.empty()) return;
-  const size_t before = s.order.size();
-  out.push_back(s.messages.extract(s.order.front()));
+  out.push_back(s.messages.extract(s.order.front().id));
   s.order.pop_front();
+}
+
+void Store::evict_oldest_locked(Shard& s, std::vector<MessageMap::node_type>& out) {
+  const size_t before = s.order.size();
+  pop_oldest_locked(s, out);
   recount_locked(s, before, s.order.size());
 }
 
@@ -187,8 +194,8 @@ std::optional<core::Message> Store::get_message(const std::string& tenant, const
   return it->second.message;
 }
 
-std::vector<std::pair<std::string, core::Message>> Store::recent_messages(const std::string& tenant,
-                                                                          size_t limit) const {
+std::vector<Store::ListedMessage> Store::recent_messages(const std::string& tenant, size_t limit,
+                                                         uint64_t before) const {
   std::vector<std::shared_ptr<Shard>> shards;
   if (!tenant.empty()) {
     if (auto s = find_shard(tenant)) shards.push_back(std::move(s));
@@ -196,26 +203,26 @@ std::vector<std::pair<std::string, core::Message>> Store::recent_messages(const 
     std::shared_lock<std::shared_mutex> lk(reg_mu_);
     for (const auto& [id, s] : shards_) shards.push_back(s);
   }
-  // Each tenant's newest `limit`, one tenant's lock at a time, then merged newest first.
-  std::vector<std::pair<uint64_t, std::pair<std::string, core::Message>>> all;
+  // Each tenant's newest `limit` before the cursor, one tenant's lock at a time, then merged
+  // newest first. The cursor is found by binary search: a page costs its size, not its depth.
+  std::vector<ListedMessage> all;
   for (const auto& s : shards) {
     std::lock_guard<std::mutex> lk(s->msg_mu);
     held(s->id, "recent_messages");
+    auto end = std::lower_bound(s->order.begin(), s->order.end(), before,
+                                [](const Shard::Ordered& o, uint64_t b) { return o.seq < b; });
     size_t taken = 0;
-    for (auto it = s->order.rbegin(); it != s->order.rend() && taken < limit; ++it) {
-      auto m = s->messages.find(*it);
+    for (auto it = std::make_reverse_iterator(end); it != s->order.rend() && taken < limit; ++it) {
+      auto m = s->messages.find(it->id);
       if (m == s->messages.end()) continue;
       catch_up(m->second);
-      all.push_back({m->second.seq, {s->id, m->second.message}});
+      all.push_back({s->id, m->second.message, m->second.seq});
       ++taken;
     }
   }
-  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.seq > b.seq; });
   if (all.size() > limit) all.resize(limit);
-  std::vector<std::pair<std::string, core::Message>> out;
-  out.reserve(all.size());
-  for (auto& e : all) out.push_back(std::move(e.second));
-  return out;
+  return all;
 }
 
 size_t Store::message_count() const { return total_messages_.load(); }

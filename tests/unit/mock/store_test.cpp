@@ -88,9 +88,9 @@ TEST(StoreTest, StoreCapEvictsFromTheTenantHoldingTheMost) {
   EXPECT_TRUE(s.get_message(small, s2.id));
   auto all = s.recent_messages("", 10);
   ASSERT_EQ(all.size(), 4u);
-  EXPECT_EQ(all[0].second.id, s2.id);           // newest first across tenants
-  EXPECT_EQ(all[3].second.id, b[2].id);
-  EXPECT_EQ(all[0].first, small);
+  EXPECT_EQ(all[0].message.id, s2.id);           // newest first across tenants
+  EXPECT_EQ(all[3].message.id, b[2].id);
+  EXPECT_EQ(all[0].tenant, small);
   EXPECT_EQ(s.recent_messages(big, 10).size(), 2u);
   EXPECT_EQ(s.recent_messages("", 1).size(), 1u);
 }
