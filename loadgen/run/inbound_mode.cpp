@@ -255,38 +255,51 @@ class MockReplies {
   }
 
   bool poll(const RunHooks& hooks) {
-    const auto res = cli_.Get(path_ + "/_mock/messages?limit=100000");
-    if (!res || res->status != 200) {
-      if (hooks.log)
-        hooks.log("cannot read " + base_ + "/_mock/messages" +
-                  (res ? " (status " + std::to_string(res->status) + ")" : " (" + httplib::to_string(res.error()) + ")"));
-      return false;
-    }
     replies.clear();
     first_reply_ms.clear();
     messages.clear();
     probe_replies = 0;
-    const auto j = core::json::parse(res->body, nullptr, false);
-    const core::json* list = j.is_array() ? &j : (j.is_object() && j.contains("data") ? &j["data"] : nullptr);
-    for (const auto& item : list && list->is_array() ? *list : core::json::array()) {
-      // Items are {"tenant":..., "message": {...}}; a bare message list is accepted too.
-      const core::json& m = item.is_object() && item.contains("message") ? item["message"] : item;
-      if (!m.is_object() || m.value("direction", "outbound") != "outbound") continue;
-      if (!m.contains("to") || !m["to"].is_array() || m["to"].empty() || !m["to"][0].is_object()) continue;
-      const auto at = core::parse_rfc3339(m.value("received_at", ""));
-      const int64_t ms = at ? std::chrono::duration_cast<std::chrono::milliseconds>(at->time_since_epoch()).count() : started_;
-      if (ms < started_ - 1000) continue;   // stored before this run
-      const std::string to = m["to"][0].value("phone_number", "");
-      if (due_.count(to)) {
-        ++replies[to];
-        messages.push_back(m);
-        auto [it, fresh] = first_reply_ms.emplace(to, ms);
-        if (!fresh) it->second = std::min(it->second, ms);
-      } else if (probes_.count(to)) {
-        ++probe_replies;
+    // The mock serves its store newest first in pages of at most 1,000: follow meta.next_before
+    // until a page reaches messages stored before this run, or the last page.
+    std::string cursor;
+    for (;;) {
+      const auto res = cli_.Get(path_ + "/_mock/messages?limit=1000" + cursor);
+      if (!res || res->status != 200) {
+        if (hooks.log)
+          hooks.log("cannot read " + base_ + "/_mock/messages" +
+                    (res ? " (status " + std::to_string(res->status) + ")" : " (" + httplib::to_string(res.error()) + ")"));
+        return false;
       }
+      const auto j = core::json::parse(res->body, nullptr, false);
+      const core::json* list = j.is_array() ? &j : (j.is_object() && j.contains("data") ? &j["data"] : nullptr);
+      bool older = false;
+      for (const auto& item : list && list->is_array() ? *list : core::json::array()) {
+        // Items are {"tenant":..., "message": {...}}; a bare message list is accepted too.
+        const core::json& m = item.is_object() && item.contains("message") ? item["message"] : item;
+        if (!m.is_object() || m.value("direction", "outbound") != "outbound") continue;
+        if (!m.contains("to") || !m["to"].is_array() || m["to"].empty() || !m["to"][0].is_object()) continue;
+        const auto at = core::parse_rfc3339(m.value("received_at", ""));
+        const int64_t ms = at ? std::chrono::duration_cast<std::chrono::milliseconds>(at->time_since_epoch()).count() : started_;
+        if (ms < started_ - 1000) {   // stored before this run: so is every later page
+          older = true;
+          continue;
+        }
+        const std::string to = m["to"][0].value("phone_number", "");
+        if (due_.count(to)) {
+          ++replies[to];
+          messages.push_back(m);
+          auto [it, fresh] = first_reply_ms.emplace(to, ms);
+          if (!fresh) it->second = std::min(it->second, ms);
+        } else if (probes_.count(to)) {
+          ++probe_replies;
+        }
+      }
+      const auto meta = j.is_object() ? j.find("meta") : j.end();
+      if (older || meta == j.end() || !meta->is_object() || !meta->contains("next_before") ||
+          !(*meta)["next_before"].is_number_unsigned())
+        return true;
+      cursor = "&before=" + std::to_string((*meta)["next_before"].get<uint64_t>());
     }
-    return true;
   }
 
   std::unordered_map<std::string, uint64_t> replies;
