@@ -8,7 +8,8 @@
 // Requests the transport refuses (400, 408, 413, 414, 431) are answered by HttpFront::refuse.
 //
 // The control side (/_mock/*, /metrics, /_mock/events) is in control_front.cpp; handlers live in
-// send.cpp (messages) and management.cpp (profiles, numbers, orders).
+// send.cpp (messages), scheduled.cpp (scheduled messages), profiles.cpp, orders.cpp (available
+// numbers, orders) and numbers.cpp (phone numbers, short codes, messaging settings).
 #pragma once
 #include <atomic>
 #include <chrono>
