@@ -4,7 +4,10 @@
 // chain, deadline, retries with backoff, failover, signing (§7.4/§7.5) and seeded chaos. It
 // records every attempt (AttemptLog) and serves the control-API views: GET /_mock/webhooks,
 // POST /_mock/inbound, GET /_mock/keys, and its /metrics lines.
-// What to do is decided by plan.h (pure); this file only sequences it on the Scheduler's event
+// Files: engine.cpp (outbound flows, delivery, redelivery), engine_inbound.cpp (inbound messages
+// and bursts; the body is decoded by inbound_post.h), engine_views.cpp (views and metrics), flow.h
+// (the in-flight state they share).
+// What to do is decided by plan.h (pure); the engine only sequences it on the Scheduler's event
 // loop, and the shared HTTP client (net/http_client.h) carries each attempt out on that loop: an
 // attempt in flight costs a socket and a timer, never a thread, and each destination (origin) has
 // its own connection pool, so a slow or dead receiver never delays another one. Not owned here: message state (the store), YAML parsing (scenario/), routes (http/).

@@ -236,9 +236,13 @@ ErrorObject make_error_object(int code, std::string_view detail_arg, std::option
 }
 
 std::string error_body(int code, std::string_view detail_arg, std::optional<std::string> pointer) {
+  return error_body(make_error_object(code, detail_arg, std::move(pointer)));
+}
+
+std::string error_body(const ErrorObject& e) {
   ErrorEnvelope env;
-  env.errors.push_back(make_error_object(code, detail_arg, std::move(pointer)));
-  // detail_arg may come from the caller's input, which need not be UTF-8.
+  env.errors.push_back(e);
+  // The detail may come from the caller's input, which need not be UTF-8.
   return json(env).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

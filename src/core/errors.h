@@ -64,5 +64,7 @@ ErrorObject make_error_object(int code, std::string_view detail_arg = {},
 // {"errors":[make_error_object(...)]} serialised.
 std::string error_body(int code, std::string_view detail_arg = {},
                        std::optional<std::string> pointer = std::nullopt);
+// {"errors":[e]} serialised (an error already built, e.g. a RequestProblem's).
+std::string error_body(const ErrorObject& e);
 
 }  // namespace harness::core
