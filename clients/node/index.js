@@ -333,11 +333,29 @@ export class TelnyxMock {
     }
   }
 
-  /** GET /_mock/requests, newest first. Filters: path, status, api_key, method, limit. */
-  async requests(filters = {}) { return (await this._json('GET', '/_mock/requests', undefined, { query: filters })).data; }
+  /** Items of a control listing, newest first. The mock serves at most 1,000 a page; a larger
+   *  `limit` is gathered page by page through `meta.next_before`. */
+  async _pages(path, query) {
+    const want = query.limit == null ? null : Number(query.limit);
+    const items = [];
+    const q = { ...query };
+    for (;;) {
+      if (want != null) q.limit = want - items.length;
+      const page = await this._json('GET', path, undefined, { query: q });
+      items.push(...page.data);
+      const cursor = page.meta?.next_before ?? null;
+      if (want == null || items.length >= want || cursor == null || page.data.length === 0) return items;
+      q.before = cursor;
+    }
+  }
 
+  /** GET /_mock/requests, newest first. Filters: path, status, api_key, method, limit (a limit over
+   *  the mock's 1,000-a-page cap is gathered page by page). */
+  async requests(filters = {}) { return this._pages('/_mock/requests', filters); }
+
+  /** GET /_mock/messages, newest first (default 100; a limit over 1,000 is gathered page by page). */
   async messages({ apiKey, limit } = {}) {
-    return (await this._json('GET', '/_mock/messages', undefined, { query: { api_key: apiKey, limit } })).data;
+    return this._pages('/_mock/messages', { api_key: apiKey, limit });
   }
 
   /** The phone numbers of a tenant (GET /v2/phone_numbers). */

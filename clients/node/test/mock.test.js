@@ -77,6 +77,16 @@ describe('a mock per test', () => {
     assert.equal((await mock.report()).verdicts.duplicates.count, 0);
   });
 
+  test('listings over the page cap are gathered page by page', async () => {
+    const sent = [];
+    for (let i = 0; i < 1005; i++) sent.push((await mock.send(`+1773555${String(i).padStart(4, '0')}`, `page ${i}`)).id);
+    assert.equal((await mock.messages()).length, 100);              // the mock's default page
+    assert.equal((await mock.messages({ limit: 1000 })).length, 1000);
+    const every = await mock.messages({ limit: 5000 });             // two pages, then no cursor
+    assert.deepEqual(every.map((m) => m.message.id), sent.reverse());       // newest first, none twice
+    assert.equal((await mock.requests({ path: '/v2/messages', limit: 1003 })).length, 1003);
+  });
+
   test('waitForWebhooks returns once every event is delivered', async () => {
     const msg = await mock.send('+15005550001', 'hello', { webhook_url: receiver.url });
     const stats = await mock.waitForWebhooks({ timeoutMs: 30000 });

@@ -363,12 +363,31 @@ class TelnyxMock:
                                      + json.dumps(stats, sort_keys=True))
             time.sleep(poll)
 
+    def _pages(self, path: str, query: Mapping[str, Any]) -> List[Dict[str, Any]]:
+        """Items of a control listing, newest first. The mock serves at most 1,000 a page; a larger
+        ``limit`` is gathered page by page through ``meta.next_before``."""
+        want = query.get("limit")
+        items: List[Dict[str, Any]] = []
+        q = dict(query)
+        while True:
+            if want is not None:
+                q["limit"] = int(want) - len(items)
+            page = self._request("GET", path, query=q)
+            items.extend(page["data"])
+            cursor = (page.get("meta") or {}).get("next_before")
+            if want is None or len(items) >= int(want) or cursor is None or not page["data"]:
+                return items
+            q["before"] = cursor
+
     def requests(self, **filters: Any) -> List[Dict[str, Any]]:
-        """``GET /_mock/requests``, newest first. Filters: path, status, api_key, method, limit."""
-        return self._request("GET", "/_mock/requests", query=filters)["data"]
+        """``GET /_mock/requests``, newest first. Filters: path, status, api_key, method, limit
+        (a ``limit`` over the mock's 1,000-a-page cap is gathered page by page)."""
+        return self._pages("/_mock/requests", filters)
 
     def messages(self, api_key: Optional[str] = None, limit: Optional[int] = None) -> List[Dict[str, Any]]:
-        return self._request("GET", "/_mock/messages", query={"api_key": api_key, "limit": limit})["data"]
+        """``GET /_mock/messages``, newest first (default 100; a ``limit`` over the mock's
+        1,000-a-page cap is gathered page by page)."""
+        return self._pages("/_mock/messages", {"api_key": api_key, "limit": limit})
 
     def numbers(self, api_key: Optional[str] = None) -> List[str]:
         """The phone numbers of a tenant (``GET /v2/phone_numbers``)."""

@@ -91,6 +91,15 @@ def test_reset_clears_messages_and_verdicts(telnyx_mock):
     assert telnyx_mock.report()["verdicts"]["duplicates"]["count"] == 0
 
 
+def test_listings_over_the_page_cap_are_gathered_page_by_page(telnyx_mock):
+    sent = [telnyx_mock.send("+1773555%04d" % i, "page %d" % i)["id"] for i in range(1005)]
+    assert len(telnyx_mock.messages()) == 100                   # the mock's default page
+    assert len(telnyx_mock.messages(limit=1000)) == 1000       # one page
+    every = telnyx_mock.messages(limit=5000)                   # two pages, then no cursor
+    assert [m["message"]["id"] for m in every] == sent[::-1]              # newest first, none twice
+    assert len(telnyx_mock.requests(path="/v2/messages", limit=1003)) == 1003
+
+
 def test_wait_for_webhooks_sees_every_event_delivered(telnyx_mock, receiver):
     msg = telnyx_mock.send("+15005550001", "hello", webhook_url=receiver.url)
     stats = telnyx_mock.wait_for_webhooks(timeout=30)
