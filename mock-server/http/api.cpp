@@ -68,6 +68,7 @@ HttpFront::HttpFront(const MockConfig& config, Store& store, Journal& journal, C
     : config_(config), store_(store), journal_(journal), control_(control), metrics_(metrics),
       clock_(clock), inventory_(inventory), admin_token_(admin_token) {
   init_scheduled();
+  init_groups();
   // Placeholders are typed ({uuid}: 8-4-4-4-12 hex, {number_id}: digits), so an unknown
   // sub-path such as /v2/messages/whatsapp or /v2/phone_numbers/slim is no route at all (404 /
   // 10005), never an id. Out-of-scope families (10DLC, toll-free verification, hosted numbers,
@@ -78,6 +79,8 @@ HttpFront::HttpFront(const MockConfig& config, Store& store, Journal& journal, C
   add_route("/v2/messages/number_pool", "POST", &HttpFront::send_number_pool);
   add_route("/v2/messages/alphanumeric_sender_id", "POST", &HttpFront::send_alphanumeric);
   add_route("/v2/messages/schedule", "POST", &HttpFront::send_schedule);
+  add_route("/v2/messages/group_mms", "POST", &HttpFront::send_group_mms);
+  add_route("/v2/messages/group/{uuid}", "GET", &HttpFront::get_group);
   add_route("/v2/messages/{uuid}", "GET", &HttpFront::get_message);
   add_route("/v2/messages/{uuid}", "DELETE", &HttpFront::cancel_message);
   add_route("/v2/messaging_profiles", "GET", &HttpFront::list_profiles);

@@ -36,7 +36,9 @@
 #include "store/journal.h"
 #include "store/store.h"
 #include "store/hooks.h"
+#include "store/groups.h"
 #include "store/scheduled.h"
+#include "core/encoding.h"
 #include "core/send_request.h"
 
 namespace harness::mock {
@@ -124,6 +126,8 @@ class HttpFront {
   void send_list(ApiContext& ctx, const core::json& items, const core::PageMeta& meta);
   // page[number] / page[size]; false after sending the 400 when invalid.
   bool page(ApiContext& ctx, core::PageRequest& out);
+  // The error envelope of a request decoding problem.
+  void problem(ApiContext& ctx, const core::RequestProblem& p);
   static std::optional<std::string> param(const ApiContext& ctx, const char* name);
 
  private:
@@ -136,6 +140,15 @@ class HttpFront {
   // `schedule_endpoint`: POST /v2/messages/schedule (send_at required).
   void send(ApiContext& ctx, SendKind kind, bool schedule_endpoint = false);
   void get_message(ApiContext& ctx);
+  // A new outbound message from `from` to r.to (status queued), as the send endpoints answer it.
+  core::Message build_outbound(const SenderProfile& profile, const std::string& from, const core::SendRequest& r,
+                               const std::string& type, const core::Segmentation& seg);
+  static core::MessageAddress recipient_address(const std::string& e164);   // status queued
+  static WebhookRouting routing_for(const SenderProfile& profile, const core::SendRequest& r);
+  // Stores an accepted outbound message and starts its lifecycle: the webhook engine's plan, or
+  // the store's default timeline without one.
+  void start_outbound(const std::string& tenant, core::Message m, WebhookRouting routing,
+                      const std::optional<std::string>& final_status, const std::vector<int>& final_errors);
 
   // ---- scheduled messages (scheduled.cpp) ----
   void send_schedule(ApiContext& ctx);
@@ -147,6 +160,15 @@ class HttpFront {
   void schedule_outbound(ApiContext& ctx, core::Message m, const SenderProfile& profile,
                          const core::SendRequest& r, core::TimePoint send_at);
   void fire_scheduled(ScheduledSend&& s);
+
+  // ---- group MMS (group_mms.cpp) ----
+  void init_groups();
+  void send_group_mms(ApiContext& ctx);
+  void get_group(ApiContext& ctx);
+  // The stored messages of a group (nullopt: unknown group, or none of them kept).
+  std::optional<std::vector<core::Message>> group_members(const std::string& tenant, const std::string& id);
+  // The group as one message: the group id, every recipient in `to` with its status.
+  static core::Message group_view(const std::string& group_id, const std::vector<core::Message>& members);
 
   void list_profiles(ApiContext& ctx);
   void create_profile(ApiContext& ctx);
@@ -200,6 +222,7 @@ class HttpFront {
   std::shared_ptr<WebhookSink> sink_;
   std::shared_ptr<FaultExecutor> faults_;
   std::shared_ptr<EventHub> events_;
+  std::shared_ptr<GroupIndex> groups_;
   std::shared_ptr<ScheduledSends> scheduled_;   // last: stopped first (its ticker calls back here)
 };
 

@@ -54,13 +54,7 @@ void HttpFront::schedule_outbound(ApiContext& ctx, core::Message m, const Sender
   s.message_id = m.id;
   s.send_at = send_at;
   s.profile_id = profile.id;
-  s.routing.message_url = r.webhook_url;
-  s.routing.message_failover_url = r.webhook_failover_url;
-  s.routing.use_profile_webhooks = r.use_profile_webhooks;
-  s.routing.profile_url = profile.webhook_url;
-  s.routing.profile_failover_url = profile.webhook_failover_url;
-  s.routing.webhook_api_version = profile.webhook_api_version;
-  s.routing.v1_secret = profile.v1_secret;
+  s.routing = routing_for(profile, r);
   s.final_status = ctx.decision.final_status;
   s.final_errors = ctx.decision.final_errors;
   // Stored first (no timeline: nothing happens to it until it fires), then registered.

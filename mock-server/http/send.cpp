@@ -53,15 +53,7 @@ void HttpFront::send(ApiContext& ctx, SendKind kind, bool schedule_endpoint) {
     return;
   }
   auto decoded = core::decode_send_request(*ctx.body);
-  if (!decoded) {
-    const auto& p = decoded.error();
-    core::json j;
-    to_json(j, core::ErrorEnvelope{{p.error}});
-    ctx.error_code = std::atoi(p.error.code.c_str());
-    ctx.res.status = p.http_status;
-    ctx.res.set_content(j.dump(), "application/json");
-    return;
-  }
+  if (!decoded) return problem(ctx, decoded.error());
   const core::SendRequest& r = decoded.value();
   auto missing = [&](const char* field) {
     const std::string ep = schedule_endpoint ? std::string("/schedule")
@@ -209,15 +201,26 @@ void HttpFront::send(ApiContext& ctx, SendKind kind, bool schedule_endpoint) {
     }
   }
 
+  core::Message m = build_outbound(*profile, from, r, type, seg);
+  if (send_at) return schedule_outbound(ctx, std::move(m), *profile, r, *send_at);
+  ctx.message_id = m.id;
+  ctx.res.status = 200;
+  set_json(ctx.res, core::message_envelope(m));
+
+  start_outbound(ctx.tenant, std::move(m), routing_for(*profile, r), ctx.decision.final_status,
+                 ctx.decision.final_errors);
+}
+
+core::Message HttpFront::build_outbound(const SenderProfile& profile, const std::string& from,
+                                        const core::SendRequest& r, const std::string& type,
+                                        const core::Segmentation& seg) {
   core::Message m;
   m.id = store_.new_message_id();
   m.type = type;
-  m.messaging_profile_id = profile->id;
-  m.organization_id = profile->organization_id;
+  m.messaging_profile_id = profile.id;
+  m.organization_id = profile.organization_id;
   m.from = core::MessageAddress{from, std::nullopt, std::string("Telnyx"), std::string("Wireless")};
-  m.to.push_back(core::MessageAddress{r.to, std::string("queued"),
-                                      std::string(kCarriers[core::stable_hash(r.to) % 3]),
-                                      std::string("Wireless")});
+  m.to.push_back(recipient_address(r.to));
   m.text = r.text ? r.text : std::optional<std::string>(std::string());
   m.subject = r.subject;
   for (const auto& url : r.media_urls) m.media.push_back(core::MediaItem{url, std::nullopt, std::nullopt, std::nullopt});
@@ -228,35 +231,52 @@ void HttpFront::send(ApiContext& ctx, SendKind kind, bool schedule_endpoint) {
   m.tags = r.tags;
   m.webhook_url = r.webhook_url;
   m.webhook_failover_url = r.webhook_failover_url;
-  if (send_at) return schedule_outbound(ctx, std::move(m), *profile, r, *send_at);
-  ctx.message_id = m.id;
-  ctx.res.status = 200;
-  set_json(ctx.res, core::message_envelope(m));
+  return m;
+}
 
+core::MessageAddress HttpFront::recipient_address(const std::string& e164) {
+  return core::MessageAddress{e164, std::string("queued"), std::string(kCarriers[core::stable_hash(e164) % 3]),
+                              std::string("Wireless")};
+}
+
+WebhookRouting HttpFront::routing_for(const SenderProfile& profile, const core::SendRequest& r) {
+  WebhookRouting w;
+  w.message_url = r.webhook_url;
+  w.message_failover_url = r.webhook_failover_url;
+  w.use_profile_webhooks = r.use_profile_webhooks;
+  w.profile_url = profile.webhook_url;
+  w.profile_failover_url = profile.webhook_failover_url;
+  w.webhook_api_version = profile.webhook_api_version;
+  w.v1_secret = profile.v1_secret;
+  return w;
+}
+
+void HttpFront::start_outbound(const std::string& tenant, core::Message m, WebhookRouting routing,
+                               const std::optional<std::string>& final_status, const std::vector<int>& final_errors) {
   auto sink = std::atomic_load(&sink_);
   if (!sink) {
-    store_.put_message(ctx.tenant, std::move(m), ctx.decision.final_status, ctx.decision.final_errors);
+    store_.put_message(tenant, std::move(m), final_status, final_errors);
     return;
   }
   OutboundContext oc;
-  {
-    oc.tenant_id = ctx.tenant;
-    oc.message = std::move(m);
-    oc.routing.message_url = r.webhook_url;
-    oc.routing.message_failover_url = r.webhook_failover_url;
-    oc.routing.use_profile_webhooks = r.use_profile_webhooks;
-    oc.routing.profile_url = profile->webhook_url;
-    oc.routing.profile_failover_url = profile->webhook_failover_url;
-    oc.routing.webhook_api_version = profile->webhook_api_version;
-    oc.routing.v1_secret = profile->v1_secret;
-    oc.final_status = ctx.decision.final_status;
-    oc.final_errors = ctx.decision.final_errors;
-  }
+  oc.tenant_id = tenant;
+  oc.message = std::move(m);
+  oc.routing = std::move(routing);
+  oc.final_status = final_status;
+  oc.final_errors = final_errors;
   // The message and the statuses the store applies by itself go in together; the events are
   // scheduled once it is stored (they advance the stored message).
   OutboundPlan plan = sink->plan_outbound(oc);
-  store_.put_message(ctx.tenant, std::move(oc.message), std::move(plan.timeline));
+  store_.put_message(tenant, std::move(oc.message), std::move(plan.timeline));
   if (plan.start) plan.start();
+}
+
+void HttpFront::problem(ApiContext& ctx, const core::RequestProblem& p) {
+  core::json j;
+  to_json(j, core::ErrorEnvelope{{p.error}});
+  ctx.error_code = std::atoi(p.error.code.c_str());
+  ctx.res.status = p.http_status;
+  set_json(ctx.res, j.dump());
 }
 
 void HttpFront::get_message(ApiContext& ctx) {
@@ -264,6 +284,10 @@ void HttpFront::get_message(ApiContext& ctx) {
   scheduled_->fire_due();   // a scheduled message whose time has come is read as sent
   auto m = store_.get_message(ctx.tenant, id);
   if (!m) {
+    if (auto members = group_members(ctx.tenant, id)) {
+      set_json(ctx.res, core::message_envelope(group_view(id, *members)));
+      return;
+    }
     // contract §3.5/§12: unknown, another tenant's, or older than the retention -> 404 / 10005.
     error(ctx, 10005, "Message " + id + " was not found.");
     return;

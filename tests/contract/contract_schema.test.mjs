@@ -100,6 +100,7 @@ const IMPLEMENTED = [
   'numberOrders.update', 'messagingProfiles.actions.regenerateSecret', 'messagingProfiles.listShortCodes',
   'messagingProfiles.listAlphanumericSenderIDs', 'messagingOptouts.list',
   'shortCodes.list', 'shortCodes.retrieve', 'shortCodes.update', 'messages.cancelScheduled', 'messages.schedule',
+  'messages.sendGroupMms', 'messages.retrieveGroupMessages',
 ];
 // Operations whose success the mock cannot reach (none at present).
 const ERROR_ONLY = new Set([]);
@@ -142,6 +143,26 @@ test('messages: send endpoints and retrieve', async () => {
   await fails('messages.retrieve', t.messages.retrieve(UNKNOWN_UUID), 404, '10005');
   await fails('messages.cancelScheduled', t.messages.cancelScheduled(sent.data.id), 403, '10010');
   await fails('messages.cancelScheduled', t.messages.cancelScheduled(UNKNOWN_UUID), 404, '10005');
+});
+
+test('messages: group MMS', async () => {
+  const t = client('KEYgroup');
+  const from = (await t.phoneNumbers.list()).data[0].phone_number;
+  const to = [DEST, '+13125550123'];
+  const sent = await ok('messages.sendGroupMms',
+    t.messages.sendGroupMms({ from, to, text: 'group hello', media_urls: ['https://example.test/a.png'] }),
+    S.one(S.outboundMessage));
+  assert.deepEqual(sent.data.to.map((r) => r.phone_number), to);
+  const members = await ok('messages.retrieveGroupMessages', t.messages.retrieveGroupMessages(sent.data.id),
+    S.groupMessages);
+  assert.equal(members.data.length, 2);
+  await ok('messages.retrieve', t.messages.retrieve(sent.data.id), S.one(S.outboundMessage));
+
+  await fails('messages.sendGroupMms', t.messages.sendGroupMms({ from, to: [], text: 'x' }), 422, '10015');
+  await fails('messages.sendGroupMms', t.messages.sendGroupMms({ from, to: Array(9).fill(DEST), text: 'x' }), 422, '10015');
+  await fails('messages.sendGroupMms', t.messages.sendGroupMms({ from: '+13125550999', to, text: 'x' }), 400, '40305');
+  await fails('messages.sendGroupMms', t.messages.sendGroupMms({ from, to }), 400, '40316');
+  await fails('messages.retrieveGroupMessages', t.messages.retrieveGroupMessages(UNKNOWN_UUID), 404, '10005');
 });
 
 test('messages: schedule and cancel', async () => {
@@ -388,6 +409,8 @@ test('every operation answers 401 with the envelope for a bad key', async () => 
     'shortCodes.retrieve': () => t.shortCodes.retrieve('123'),
     'shortCodes.update': () => t.shortCodes.update('123', { messaging_profile_id: UNKNOWN_UUID }),
     'messages.cancelScheduled': () => t.messages.cancelScheduled(UNKNOWN_UUID),
+    'messages.sendGroupMms': () => t.messages.sendGroupMms({ from: '+13125550100', to: [DEST], text: 'x' }),
+    'messages.retrieveGroupMessages': () => t.messages.retrieveGroupMessages(UNKNOWN_UUID),
     'messages.schedule': () => t.messages.schedule({ from: '+13125550100', to: DEST, text: 'x', send_at: '2030-01-01T00:00:00Z' }),
   };
   assert.deepEqual(Object.keys(calls).sort(), [...IMPLEMENTED].sort());
@@ -401,7 +424,6 @@ test('unknown routes, out-of-scope families and unimplemented operations answer 
     ['get', '/messaging_tollfree/verification/requests'], ['get', '/messaging_hosted_number_orders'],
     ['get', '/messaging/rcs/agents'], ['get', '/phone_numbers/voice'],
     // Messaging operations the mock does not implement (yet): unknown routes too.
-    ['post', '/messages/group_mms'], ['get', `/messages/group/${UNKNOWN_UUID}`],
     ['get', '/messaging_profile_metrics'], ['get', `/messaging_profiles/${UNKNOWN_UUID}/metrics`],
     ['get', `/messaging_profiles/${UNKNOWN_UUID}/autoresp_configs`], ['post', '/alphanumeric_sender_ids']];
   for (const [method, p] of paths) {

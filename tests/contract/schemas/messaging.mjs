@@ -97,6 +97,8 @@ export const cancelledMessage = {
   properties: cancelledProps,
   required: outboundMessage.required.filter((f) => f !== 'wait_seconds'),
 };
+// GET /v2/messages/group/{id}: the group's messages, `data` only (no paging).
+export const groupMessages = obj({ data: arrayOf(outboundMessage) });
 export const inboundMessage = obj({
   ...messageCommon,
   direction: oneOf('inbound'),

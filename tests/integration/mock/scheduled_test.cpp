@@ -3,28 +3,16 @@
 // clock reaches send_at, with its webhooks then; DELETE /v2/messages/{id} cancels it while
 // send_at is more than a minute away. send_at must be 5 minutes to 5 days ahead.
 #include <chrono>
-#include "../webhook/webhook_test_support.h"
 #include "core/clock.h"
-#include "mock_fixture.h"
-#include "support/scoped_server.h"
+#include "receiver_fixture.h"
 
 namespace harness::mock::testing {
 namespace {
 
 using namespace std::chrono_literals;
 
-class ScheduledTest : public MockFixture {
+class ScheduledTest : public MockWithReceiver {
  protected:
-  void SetUp() override {
-    rx_.install(http_);
-    receiver_ = std::make_unique<harness::testing::ScopedServer>(http_);
-    MockFixture::SetUp();
-  }
-  void TearDown() override {
-    MockFixture::TearDown();
-    server_.reset();     // the webhook engine closes its connections to the receiver
-    receiver_.reset();
-  }
   std::string at(core::Duration from_now) { return core::format_rfc3339(clock_.now() + from_now); }
   // A message scheduled `lead` from now from the tenant's own number, its webhooks to the receiver.
   Reply schedule(core::Duration lead, const std::string& key = "KEYtest") {
@@ -36,10 +24,6 @@ class ScheduledTest : public MockFixture {
     auto r = get("/v2/messages/" + id, key);
     return r.status == 200 ? r.body["data"]["to"][0]["status"].get<std::string>() : "HTTP " + std::to_string(r.status);
   }
-
-  httplib::Server http_;
-  Receiver rx_;
-  std::unique_ptr<harness::testing::ScopedServer> receiver_;
 };
 
 TEST_F(ScheduledTest, FiresAtSendAtOnTheClockWithItsWebhooks) {
