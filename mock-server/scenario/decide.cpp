@@ -72,7 +72,7 @@ void apply_rate_limits(const Scenario& sc, const Prepared& p, ScenarioState& st,
   for (size_t i = 0; i < sc.rate_limits.size(); ++i) {
     const RateLimit& rl = sc.rate_limits[i];
     if (!p.bucket_keys[i]) continue;
-    auto& map = st.buckets[i];
+    auto& map = st.stripes[ScenarioState::stripe_of(*p.bucket_keys[i])].buckets[i];
     auto [it, inserted] = map.try_emplace(*p.bucket_keys[i]);
     Bucket& b = it->second;
     if (inserted) {
@@ -145,11 +145,49 @@ bool small_and_shallow(const core::json& root) {
 
 void ScenarioState::reset(const Scenario& sc) {
   const core::Rng root(sc.seed);
-  rules.clear();
-  rules.reserve(sc.rules.size());
-  for (const auto& r : sc.rules) rules.push_back(RuleState{root.fork(r.name), {}, {}});
-  machines.clear();
-  buckets.assign(sc.rate_limits.size(), {});
+  rngs.clear();
+  rng_stripes.clear();
+  for (const auto& r : sc.rules) {
+    rngs.push_back(root.fork(r.name));
+    rng_stripes.push_back(stripe_of("\x1frng:" + r.name));
+  }
+  stripes.assign(kStripes, StateStripe{});
+  for (auto& s : stripes) {
+    s.totals.assign(sc.rules.size(), {});
+    s.per_key.assign(sc.rules.size(), {});
+    s.buckets.assign(sc.rate_limits.size(), {});
+  }
+}
+
+size_t ScenarioState::stripe_of(std::string_view key) { return std::hash<std::string_view>{}(key) % kStripes; }
+
+namespace {
+std::string machine_key(const Rule& r, const std::string& key) { return r.machine + "|" + key; }
+}  // namespace
+
+std::vector<size_t> ScenarioState::stripes_for(const Scenario& sc, const Prepared& p) const {
+  std::vector<size_t> out;
+  for (size_t i = 0; i < sc.rules.size() && i < p.rule_keys.size(); ++i) {
+    if (!p.rule_keys[i]) continue;
+    const Rule& r = sc.rules[i];
+    out.push_back(stripe_of(*p.rule_keys[i]));
+    if (r.when_state || r.set_state) out.push_back(stripe_of(machine_key(r, *p.rule_keys[i])));
+    if (r.probability) out.push_back(rng_stripes[i]);
+  }
+  for (size_t i = 0; i < sc.rate_limits.size() && i < p.bucket_keys.size(); ++i)
+    if (p.bucket_keys[i]) out.push_back(stripe_of(*p.bucket_keys[i]));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+RuleCounters ScenarioState::total(size_t rule) const {
+  RuleCounters t;
+  for (const auto& s : stripes) {
+    t.matched += s.totals[rule].matched;
+    t.fired += s.totals[rule].fired;
+  }
+  return t;
 }
 
 bool is_send(const RequestView& req) {
@@ -252,28 +290,30 @@ Decision decide(const Scenario& sc, const Prepared& p, ScenarioState& st, core::
     const Rule& r = sc.rules[i];
     const auto& key = p.rule_keys[i];
     if (!key) continue;
-    const std::string machine_key = r.machine + "|" + *key;
+    const std::string mkey = r.when_state || r.set_state ? machine_key(r, *key) : std::string();
+    auto& machines = st.stripes[ScenarioState::stripe_of(mkey)].machines;
     if (r.when_state) {
-      auto it = st.machines.find(machine_key);
-      const std::string& cur = it == st.machines.end() ? std::string(ScenarioState::kInitialState) : it->second;
+      auto it = machines.find(mkey);
+      const std::string& cur = it == machines.end() ? std::string(ScenarioState::kInitialState) : it->second;
       if (cur != *r.when_state) continue;
     }
-    RuleState& rs = st.rules[i];
-    if (rs.per_key.size() >= ScenarioState::kMaxKeysPerRule && !rs.per_key.count(*key)) rs.per_key.clear();
-    RuleCounters& kc = rs.per_key[*key];
+    StateStripe& ks = st.stripes[ScenarioState::stripe_of(*key)];
+    auto& per_key = ks.per_key[i];
+    if (per_key.size() >= ScenarioState::kMaxKeysPerStripe && !per_key.count(*key)) per_key.clear();
+    RuleCounters& kc = per_key[*key];
     ++kc.matched;
-    ++rs.total.matched;
+    ++ks.totals[i].matched;
     const uint64_t n = kc.matched;
     const uint64_t after = r.after.value_or(0);
     if (n <= after) continue;
     if (r.every && (n - after) % *r.every != 0) continue;
     if (r.times && kc.fired >= *r.times) continue;
-    if (r.probability && !rs.rng.chance(*r.probability)) continue;
+    if (r.probability && !st.rngs[i].chance(*r.probability)) continue;
     const Action& a = r.sequence.empty() ? r.action
                                          : r.sequence[std::min<uint64_t>(kc.fired, r.sequence.size() - 1)];
     ++kc.fired;
-    ++rs.total.fired;
-    if (r.set_state) st.machines[machine_key] = *r.set_state;
+    ++ks.totals[i].fired;
+    if (r.set_state) machines[mkey] = *r.set_state;
     d.rule = r.name;
     apply_action(a, d);
     if (d.kind == Decision::Kind::Respond && d.status == 429) add_rate_limit_headers(sc, p, d);

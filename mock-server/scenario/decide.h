@@ -1,14 +1,18 @@
 // The scenario decision (ARCHITECTURE: a pure function). Owns ScenarioState (per-rule counters,
 // sequences, state machines, per-rule random streams, rate-limit buckets) and decide(), which maps
-// (scenario, request, state, now) to a Decision. No I/O, no clock reads, no globals, no locks: the
-// caller serialises calls; the same seed and the same request sequence give the same decisions.
+// (scenario, request, state, now) to a Decision. No I/O, no clock reads, no globals; decide() takes
+// no lock: the caller holds the locks of the stripes stripes_for() names. The same seed and the
+// same request sequence give the same decisions.
 // Order of evaluation (the spec): rules in file order, the first that matches and fires wins ->
 // magic numbers (only if still passing) -> rate limits (only if still passing) -> webhook outcome.
 #pragma once
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 #include "core/clock.h"
@@ -23,31 +27,55 @@ struct RuleCounters {
   uint64_t fired = 0;
 };
 
-struct RuleState {
-  core::Rng rng;                                       // seed forked by the rule name
-  RuleCounters total;
-  std::unordered_map<std::string, RuleCounters> per_key;
-};
-
 struct Bucket {
   double tokens = 0;
   core::TimePoint last{};
 };
 
+struct Prepared;
+
+// The part of the decision state whose keys hash to one stripe: per-key rule counters, state
+// machines ("machine|key") and rate-limit buckets, with this stripe's share of each rule's totals.
+struct StateStripe {
+  std::vector<RuleCounters> totals;                                     // per rule
+  std::vector<std::unordered_map<std::string, RuleCounters>> per_key;   // per rule
+  std::unordered_map<std::string, std::string> machines;                // "machine|key" -> state
+  std::vector<std::unordered_map<std::string, Bucket>> buckets;         // per rate limit
+};
+
+// The decision state, in kStripes stripes by key, each with its own lock. A decision locks the
+// stripes its request's keys fall in (stripes_for), so it is atomic towards every decision that
+// shares any state with it, while requests whose keys differ (two tenants under rules and limits
+// kept per API key, or a scenario with neither) never wait for each other.
 class ScenarioState {
  public:
   explicit ScenarioState(const Scenario& sc) { reset(sc); }
-  // Back to the start: counters zero, machines "Started", buckets full, streams re-seeded.
+  ScenarioState(const ScenarioState&) = delete;
+  ScenarioState& operator=(const ScenarioState&) = delete;
+  // Back to the start: counters zero, machines "Started", buckets full, streams re-seeded. The
+  // caller holds every stripe's lock, or nobody else uses the state.
   void reset(const Scenario& sc);
 
-  std::vector<RuleState> rules;                        // parallel to Scenario::rules
-  std::unordered_map<std::string, std::string> machines;  // "machine|key" -> state
-  std::vector<std::unordered_map<std::string, Bucket>> buckets;  // parallel to rate_limits
+  static constexpr size_t kStripes = 64;
+  static size_t stripe_of(std::string_view key);
+  // The stripes a decision on `p` may touch, ascending and each once (empty when the scenario
+  // has no rule or limit matching the request).
+  std::vector<size_t> stripes_for(const Scenario& sc, const Prepared& p) const;
+  std::mutex& lock_of(size_t stripe) const { return locks_[stripe]; }
+  RuleCounters total(size_t rule) const;   // summed over the stripes (the caller locks them)
+
+  std::vector<core::Rng> rngs;             // per rule: seed forked by the rule name
+  std::vector<size_t> rng_stripes;         // per rule: the stripe whose lock guards its stream
+  std::vector<StateStripe> stripes;        // kStripes
 
   static constexpr const char* kInitialState = "Started";
-  // Per-key maps are bounded: beyond this many keys a rule forgets its oldest history at once
-  // (clears), so an unbounded key space (random recipients) cannot exhaust memory.
+  // Per-key maps are bounded: beyond this many keys in a stripe a rule forgets that stripe's
+  // history at once (clears), so an unbounded key space (random recipients) cannot exhaust memory.
   static constexpr size_t kMaxKeysPerRule = 100000;
+  static constexpr size_t kMaxKeysPerStripe = kMaxKeysPerRule / kStripes;
+
+ private:
+  mutable std::array<std::mutex, kStripes> locks_;
 };
 
 struct MagicNumber;

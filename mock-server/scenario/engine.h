@@ -121,8 +121,14 @@ class ScenarioEngine final : public RequestInterceptor, public std::enable_share
   struct Active {
     explicit Active(std::shared_ptr<const Scenario> s) : sc(std::move(s)), state(*sc) {}
     std::shared_ptr<const Scenario> sc;
-    mutable std::mutex mu;      // serialises decide() on this scenario's state
-    ScenarioState state;
+    ScenarioState state;        // decide() locks the stripes it touches
+    // Every stripe, in order (reset, report).
+    std::vector<std::unique_lock<std::mutex>> lock_all() const {
+      std::vector<std::unique_lock<std::mutex>> held;
+      held.reserve(ScenarioState::kStripes);
+      for (size_t s = 0; s < ScenarioState::kStripes; ++s) held.emplace_back(state.lock_of(s));
+      return held;
+    }
   };
   std::shared_ptr<Active> active() const { return std::atomic_load(&active_); }
   void watch_loop(std::string path, std::chrono::milliseconds interval, std::pair<int64_t, int64_t> last);
