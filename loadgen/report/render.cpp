@@ -64,11 +64,24 @@ std::string format_metric(const std::string& metric, double v) {
 }
 
 std::string error_warning(const Report& r, const std::vector<ThresholdResult>& thresholds) {
+  std::string out;
   const uint64_t errors = r.run.errors.total();
-  if (errors == 0 || covers_errors(thresholds)) return {};
-  const auto rate = metric_value(r, "error_rate");
-  return "warning: " + std::to_string(errors) + " requests failed (" + format_metric("error_rate", rate.value_or(0)) +
-         ") and no threshold covers errors; add one, e.g. --threshold 'error_rate<1%'";
+  if (errors > 0 && !covers_errors(thresholds)) {
+    const auto rate = metric_value(r, "error_rate");
+    out = "warning: " + std::to_string(errors) + " requests failed (" + format_metric("error_rate", rate.value_or(0)) +
+          ") and no threshold covers errors; add one, e.g. --threshold 'error_rate<1%'";
+  }
+  // Inbound status events are not requests of the run: their failures need their own threshold.
+  const uint64_t failed = r.inbound ? r.inbound->events_failed() : 0;
+  const bool judged = std::any_of(thresholds.begin(), thresholds.end(),
+                                  [](const ThresholdResult& t) { return t.threshold.metric == "events_failed"; });
+  if (failed > 0 && !judged) {
+    if (!out.empty()) out += '\n';
+    out += "warning: " + std::to_string(failed) +
+           " events were never acknowledged (every attempt failed) and no threshold covers them; add "
+           "--threshold 'events_failed==0'";
+  }
+  return out;
 }
 
 std::string text_summary(const Report& r, const std::vector<ThresholdResult>& thresholds) {
@@ -287,7 +300,11 @@ std::string html_report(const Report& r, const std::vector<ThresholdResult>& thr
     o << "<div class='verdict " << (all_pass ? "pass" : "fail") << "'>" << (all_pass ? "PASS" : "FAIL") << ": "
       << std::count_if(thresholds.begin(), thresholds.end(), [](const auto& t) { return t.pass; }) << " of "
       << thresholds.size() << " thresholds met</div>";
-  if (!warn.empty()) o << "<div class='verdict warn'>" << html_escape(warn) << "</div>";
+  if (!warn.empty()) {
+    std::string w = html_escape(warn);
+    for (size_t at = w.find('\n'); at != std::string::npos; at = w.find('\n', at)) w.replace(at, 1, "<br>");
+    o << "<div class='verdict warn'>" << w << "</div>";
+  }
 
   // The summary: k6-style key numbers, errors by kind and status, latency percentiles.
   const uint64_t judged = s.completed + s.errors.connect + s.errors.read + s.errors.write + s.errors.timeout - s.probes;

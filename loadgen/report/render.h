@@ -14,7 +14,8 @@ std::string format_us(double us);
 
 // A metric's value with its unit: "1.25ms", "0.50%", "812.3/s", "12".
 std::string format_metric(const std::string& metric, double v);
-// Non-empty when the run had errors and no threshold judges them: the warning to print.
+// Non-empty when the run had errors and no threshold judges them, or (inbound) events were never
+// acknowledged and no events_failed threshold judges them: the warning(s) to print, one a line.
 std::string error_warning(const Report& r, const std::vector<ThresholdResult>& thresholds);
 
 std::string text_summary(const Report& r, const std::vector<ThresholdResult>& thresholds);

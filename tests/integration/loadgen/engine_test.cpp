@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "loadgen/report/report.h"
 #include "loadgen/run/engine.h"
 #include "support/scoped_server.h"
 
@@ -205,4 +206,26 @@ TEST(EngineTest, TimelineCountsCompletionsInTheSecondTheyHappened) {
   uint64_t done = 0;
   for (const auto& sl : slots) done += sl.done_ok;
   EXPECT_EQ(done, 20u);
+}
+
+// Warm-up sends leave the histograms, not the counts: the achieved rate is measured over the
+// same sends and time as the intended one, so it must not read lower with --warmup.
+TEST(EngineTest, WarmupSendsCountTowardsTheAchievedRate) {
+  httplib::Server svr;
+  big_pool(svr);
+  svr.Post("/v2/messages", [](const httplib::Request&, httplib::Response& res) { res.status = 200; });
+  ScopedServer s(svr);
+  FixedRequest f("127.0.0.1");
+  EngineConfig c = config_for(s.port(), f, 40, 1s);
+  c.warmup = 500ms;
+  const EngineResult r = run_engine(c);
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(r.stats.planned, 40u);
+  EXPECT_EQ(r.stats.ok, 40u);
+  // Send k is due at k/40 s: the first 20 are due before the warm-up ends.
+  EXPECT_EQ(r.stats.corrected.total_count(), 20u);
+  Report rep;
+  rep.run = r.stats;
+  rep.elapsed_seconds = std::chrono::duration<double>(r.elapsed).count();
+  EXPECT_DOUBLE_EQ(achieved_rate(rep) * rep.elapsed_seconds, 40.0);
 }

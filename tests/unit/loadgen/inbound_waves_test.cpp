@@ -9,6 +9,7 @@
 
 #include "loadgen/report/render.h"
 #include "loadgen/report/report.h"
+#include "loadgen/report/thresholds.h"
 
 using namespace harness::loadgen;
 using namespace std::chrono_literals;
@@ -138,4 +139,26 @@ TEST(InboundReportTest, NewCountersRoundTripMergeAndRender) {
   EXPECT_NE(html.find("Events by type"), std::string::npos);
   EXPECT_NE(html.find("accepted past it 3"), std::string::npos);
   EXPECT_NE(text_summary(r, {}).find("message.sent 10/9/1"), std::string::npos) << text_summary(r, {});
+}
+
+// Status events are not requests of the run: their failures get their own warning when no
+// events_failed threshold judges them.
+TEST(InboundReportTest, UnjudgedEventFailuresWarn) {
+  Report r;
+  r.mode = "inbound";
+  r.elapsed_seconds = 1;
+  InboundStats in;
+  in.finalized_failed = 4;
+  r.inbound = in;
+  const auto none = evaluate({parse_threshold("error_rate<1%").value()}, r);
+  EXPECT_NE(error_warning(r, none).find("4 events were never acknowledged"), std::string::npos) << error_warning(r, none);
+  EXPECT_NE(html_report(r, none).find("4 events were never acknowledged"), std::string::npos);
+  const auto judged = evaluate({parse_threshold("events_failed==0").value()}, r);
+  EXPECT_FALSE(judged[0].pass);
+  EXPECT_EQ(error_warning(r, judged), "");
+  r.run.errors.timeout = 2;   // and requests failed too: both warnings, one a line
+  const std::string both = error_warning(r, {});
+  EXPECT_NE(both.find("requests failed"), std::string::npos);
+  EXPECT_NE(both.find("\nwarning: 4 events"), std::string::npos) << both;
+  EXPECT_NE(html_report(r, {}).find("<br>warning: 4 events"), std::string::npos);
 }
