@@ -119,7 +119,8 @@ class Integration {
 };
 
 InboundOptions options(const std::string& url, const harness::mock::MockServer& mock,
-                       const harness::core::Ed25519KeyPair& key, double rate, InboundChaos chaos) {
+                       const harness::core::Ed25519KeyPair& key, double rate, InboundChaos chaos,
+                       Nanos deadline = std::chrono::milliseconds(300)) {
   InboundOptions o;
   std::string err;
   EXPECT_TRUE(http::parse_url(url, o.load.target, err)) << err;
@@ -128,7 +129,7 @@ InboundOptions options(const std::string& url, const harness::mock::MockServer& 
   o.load.duration = 1s;
   o.load.threads = 1;
   o.load.connections = 16;
-  o.load.timeout = 300ms;                    // the deadline, shortened for the test
+  o.load.timeout = deadline;                 // shortened for the slow-ack test; 2 s (Telnyx's) elsewhere
   o.load.retry.max_retries = 2;              // 3 attempts, as Telnyx
   o.load.retry.schedule = {std::chrono::milliseconds(100)};
   o.load.grace = 5s;
@@ -334,7 +335,7 @@ TEST_F(InboundTest, FinalizedBeforeSentIsHandledByACorrectIntegration) {
   InboundChaos c;
   c.reorder = 0.5;
   c.failed = 0.3;
-  const auto rep = run_inbound(options(app.url(), mock_, key_, 30, c), RunHooks{});
+  const auto rep = run_inbound(options(app.url(), mock_, key_, 30, c, 2s), RunHooks{});
   ASSERT_TRUE(rep.ok()) << rep.error();
   const auto& in = *rep.value().inbound;
   EXPECT_EQ(in.replies_matched, 30u);
@@ -362,7 +363,7 @@ TEST_F(InboundTest, AnIntegrationThatNeedsSentFirstFailsOnReorderedEvents) {
   Integration app(mock_, key_, b);
   InboundChaos c;
   c.reorder = 0.5;
-  const auto rep = run_inbound(options(app.url(), mock_, key_, 30, c), RunHooks{});
+  const auto rep = run_inbound(options(app.url(), mock_, key_, 30, c, 2s), RunHooks{});
   ASSERT_TRUE(rep.ok()) << rep.error();
   const auto& in = *rep.value().inbound;
   EXPECT_GT(in.reordered, 0u);
@@ -386,7 +387,7 @@ TEST_F(InboundTest, ReplaysPastTheToleranceMustBeRefused) {
   Bugs good;
   good.tolerance_s = 1;
   Integration correct(mock_, key_, good);
-  const auto ok = run_inbound(options(correct.url(), mock_, key_, 20, c), RunHooks{});
+  const auto ok = run_inbound(options(correct.url(), mock_, key_, 20, c, 2s), RunHooks{});
   ASSERT_TRUE(ok.ok()) << ok.error();
   const auto& a = *ok.value().inbound;
   EXPECT_GT(a.replays_sent, 0u);
@@ -397,7 +398,7 @@ TEST_F(InboundTest, ReplaysPastTheToleranceMustBeRefused) {
   Bugs bad = good;
   bad.no_time_check = true;
   Integration lax(mock_, key_, bad);
-  InboundOptions o = options(lax.url(), mock_, key_, 20, c);
+  InboundOptions o = options(lax.url(), mock_, key_, 20, c, 2s);
   std::string err;
   o.from = Template::parse("+1773666{seq:4}", err);   // other senders: the first run's replies stay apart
   const auto rep = run_inbound(o, RunHooks{});
@@ -418,7 +419,7 @@ TEST_F(InboundTest, ReplaysWithinTheToleranceMustBeDeduplicated) {
   InboundChaos c;
   c.replay = 0.3;
   Integration correct(mock_, key_, Bugs{});
-  const auto ok = run_inbound(options(correct.url(), mock_, key_, 20, c), RunHooks{});
+  const auto ok = run_inbound(options(correct.url(), mock_, key_, 20, c, 2s), RunHooks{});
   ASSERT_TRUE(ok.ok()) << ok.error();
   const auto& a = *ok.value().inbound;
   EXPECT_GT(a.replays_sent, 0u);
@@ -428,7 +429,7 @@ TEST_F(InboundTest, ReplaysWithinTheToleranceMustBeDeduplicated) {
   Bugs b;
   b.no_dedup = true;
   Integration twice(mock_, key_, b);
-  InboundOptions o = options(twice.url(), mock_, key_, 20, c);
+  InboundOptions o = options(twice.url(), mock_, key_, 20, c, 2s);
   std::string err;
   o.from = Template::parse("+1773666{seq:4}", err);
   const auto rep = run_inbound(o, RunHooks{});
@@ -444,7 +445,7 @@ TEST_F(InboundTest, DelayedDeliveriesArriveAndAreCounted) {
   InboundChaos c;
   c.delay = 0.3;
   c.delay_max = 150ms;
-  const auto rep = run_inbound(options(app.url(), mock_, key_, 20, c), RunHooks{});
+  const auto rep = run_inbound(options(app.url(), mock_, key_, 20, c, 2s), RunHooks{});
   ASSERT_TRUE(rep.ok()) << rep.error();
   const auto& in = *rep.value().inbound;
   uint64_t expected = 0;
