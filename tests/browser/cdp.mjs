@@ -50,8 +50,14 @@ class Browser {
         for (const l of this.listeners) l(msg);
       }
     };
+    // A call chromium never answers (it closed the socket, or exited) fails instead of hanging.
+    ws.onclose = () => {
+      for (const { bad } of this.calls.values()) bad(new Error('chromium closed the DevTools connection'));
+      this.calls.clear();
+    };
   }
   send(method, params = {}, sessionId) {
+    if (this.ws.readyState !== WebSocket.OPEN) return Promise.reject(new Error('chromium is gone'));
     const id = this.next++;
     this.ws.send(JSON.stringify({ id, method, params, sessionId }));
     return new Promise((ok, bad) => this.calls.set(id, { ok, bad }));
@@ -74,9 +80,18 @@ class Browser {
     await page.send('Page.navigate', { url });
     return page;
   }
+  // Asks chromium to quit; one that has not exited 5 s later is killed. Never hangs: chromium may
+  // exit before it answers Browser.close.
   async close() {
-    try { await this.send('Browser.close'); } catch { /* already gone */ }
-    await new Promise((ok) => { if (this.proc.exitCode !== null) ok(); else this.proc.once('exit', ok); });
+    const exited = new Promise((ok) => {
+      if (this.proc.exitCode !== null || this.proc.signalCode !== null) ok(); else this.proc.once('exit', ok);
+    });
+    const wait = (ms) => new Promise((ok) => setTimeout(ok, ms).unref());
+    try { await Promise.race([this.send('Browser.close'), exited, wait(5000)]); } catch { /* already gone */ }
+    if (await Promise.race([exited.then(() => true), wait(5000).then(() => false)]) === false) {
+      this.proc.kill('SIGKILL');
+      await exited;
+    }
     rmSync(this.profile, { recursive: true, force: true });
   }
 }

@@ -23,7 +23,7 @@ async function receiver(status = 200) {
     });
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  return { events, url: `http://127.0.0.1:${server.address().port}/hooks`, close: () => new Promise((ok) => server.close(ok)) };
+  return { events, url: `http://127.0.0.1:${server.address().port}/hooks`, close: () => new Promise((ok) => { server.close(ok); server.closeAllConnections(); }) };
 }
 
 function config(okUrl, failingUrl) {
@@ -52,10 +52,13 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  mock?.proc.kill('SIGTERM');
-  await hooks?.close();
-  await failing?.close();
+  try {
+    await browser?.close();
+  } finally {
+    mock?.proc.kill('SIGTERM');
+    await hooks?.close();
+    await failing?.close();
+  }
 });
 
 async function openInbox(url = mock.info.url, onDialog) {
