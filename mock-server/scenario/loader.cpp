@@ -15,84 +15,20 @@
 #include "core/errors.h"
 #include "core/units.h"
 #include "yaml/bounded_yaml.h"
+#include "yaml/fields.h"
 
 namespace harness::mock::scenario {
 namespace {
 
-// Thrown inside the parser only; turned into a ParseError at parse_scenario's boundary.
-struct Fail {
-  YAML::Mark mark;
-  std::string message;
-};
-
-[[noreturn]] void fail(const YAML::Node& at, std::string msg) { throw Fail{at.Mark(), std::move(msg)}; }
-
-std::string join(std::initializer_list<const char*> keys) {
-  std::string out;
-  for (const char* k : keys) {
-    if (!out.empty()) out += ", ";
-    out += k;
-  }
-  return out;
-}
-
-// Rejects keys outside `allowed`, pointing at the offending key.
-void check_keys(const YAML::Node& n, const char* what, std::initializer_list<const char*> allowed) {
-  if (!n.IsMap()) fail(n, std::string(what) + ": expected a mapping with keys: " + join(allowed));
-  for (auto it = n.begin(); it != n.end(); ++it) {
-    const std::string key = it->first.Scalar();
-    if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; }))
-      fail(it->first, "unknown key '" + key + "' in " + what + "; expected one of: " + join(allowed));
-  }
-}
-
-std::string scalar(const YAML::Node& n, const char* what) {
-  if (!n.IsScalar()) fail(n, std::string(what) + ": expected a scalar value");
-  return n.Scalar();
-}
-
-uint64_t unsigned_int(const YAML::Node& n, const char* what, uint64_t min = 0) {
-  const std::string s = scalar(n, what);
-  if (s.empty() || !std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); }))
-    fail(n, std::string(what) + ": expected a non-negative integer, got '" + s + "'");
-  uint64_t v = 0;
-  try {
-    v = std::stoull(s);
-  } catch (...) {
-    fail(n, std::string(what) + ": integer out of range: '" + s + "'");
-  }
-  if (v < min) fail(n, std::string(what) + ": expected an integer >= " + std::to_string(min));
-  return v;
-}
-
-double number(const YAML::Node& n, const char* what) {
-  const std::string s = scalar(n, what);
-  std::istringstream in(s);
-  in.imbue(std::locale::classic());
-  double v = 0;
-  if (!(in >> v) || !in.eof() || !std::isfinite(v)) fail(n, std::string(what) + ": expected a number, got '" + s + "'");
-  return v;
-}
-
-double probability(const YAML::Node& n, const char* what) {
-  const double p = number(n, what);
-  if (p < 0 || p > 1) fail(n, std::string(what) + ": expected a probability between 0 and 1");
-  return p;
-}
-
-bool boolean(const YAML::Node& n, const char* what) {
-  const std::string s = scalar(n, what);
-  if (s == "true" || s == "yes" || s == "on") return true;
-  if (s == "false" || s == "no" || s == "off") return false;
-  fail(n, std::string(what) + ": expected true or false, got '" + s + "'");
-}
-
-Millis duration(const YAML::Node& n, const char* what) {
-  const std::string s = scalar(n, what);
-  auto d = core::parse_duration(s);
-  if (!d || d->count() < 0) fail(n, std::string(what) + ": expected a duration like 250ms, 2s or 1m, got '" + s + "'");
-  return std::chrono::duration_cast<Millis>(*d);
-}
+using yaml::boolean;
+using yaml::check_keys;
+using yaml::duration;
+using yaml::fail;
+using yaml::number;
+using yaml::probability;
+using yaml::scalar;
+using yaml::to_json;
+using yaml::unsigned_int;
 
 int http_status(const YAML::Node& n) {
   const uint64_t v = unsigned_int(n, "status");
@@ -158,29 +94,6 @@ FaultKind fault_kind(const YAML::Node& n) {
   fail(n, "fault: expected timeout, connection_reset, empty_response, malformed_response or accept_then_drop, got '" + s + "'");
 }
 
-// YAML -> JSON for custom bodies: plain scalars that read as numbers, booleans or null keep that
-// type; quoted scalars stay strings.
-core::json to_json(const YAML::Node& n) {
-  if (n.IsMap()) {
-    core::json j = core::json::object();
-    for (auto it = n.begin(); it != n.end(); ++it) j[it->first.Scalar()] = to_json(it->second);
-    return j;
-  }
-  if (n.IsSequence()) {
-    core::json j = core::json::array();
-    for (const auto& e : n) j.push_back(to_json(e));
-    return j;
-  }
-  if (n.IsNull()) return nullptr;
-  const std::string& s = n.Scalar();
-  if (n.Tag() == "!") return s;  // quoted in the source
-  if (s == "true") return true;
-  if (s == "false") return false;
-  if (s == "null" || s == "~") return nullptr;
-  auto parsed = core::json::parse(s, nullptr, false);
-  if (!parsed.is_discarded() && parsed.is_number()) return parsed;
-  return s;
-}
 
 void respond(const YAML::Node& n, Action& a) {
   check_keys(n, "respond", {"status", "error", "detail", "headers", "body"});
@@ -491,7 +404,7 @@ core::Expected<Scenario, ParseError> parse_scenario(std::string_view yaml, const
     sc.source = source;
     sc.text = std::string(yaml);
     return sc;
-  } catch (const Fail& f) {
+  } catch (const yaml::FieldError& f) {
     return error(f.mark, f.message);
   } catch (const YAML::Exception& e) {
     return error(e.mark, "invalid YAML: " + e.msg);
