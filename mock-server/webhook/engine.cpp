@@ -16,7 +16,7 @@ WebhookEngine::WebhookEngine(MessageLifecycle& lifecycle, const core::Clock& clo
       options_(options),
       log_(options.log_capacity),
       settings_(std::make_shared<const WebhookSettings>()),
-      scheduler_(options.workers, options.queue_capacity),
+      scheduler_(options.workers, options.queue_capacity, options.pacing_clock ? *options.pacing_clock : real_time_),
       client_(scheduler_.io(), [&options] {
         net::ClientOptions o;
         o.max_connections_per_origin = options.connections_per_destination;

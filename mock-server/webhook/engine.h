@@ -60,6 +60,10 @@ struct EngineOptions {
   // https receivers: empty = no certificate verification (test receivers are self-signed);
   // a CA file turns verification on.
   std::string ca_cert_file;
+  // Paces lifecycle steps, retries, chaos delays and inbound bursts (the Scheduler's clock);
+  // nullptr = real time. Event timestamps come from the engine's clock either way, so a test may
+  // stamp with a ManualClock and still have deliveries run in real time.
+  const core::Clock* pacing_clock = nullptr;
 };
 
 // An HTTP answer for the control API: status and JSON body (a Telnyx envelope on errors).
@@ -185,6 +189,7 @@ class WebhookEngine final : public WebhookSink {
   std::unordered_map<std::string, std::shared_ptr<Delivery>> recent_;
   // Last: the loop threads stop (in shutdown) before the members they use are destroyed, and the
   // client (whose sockets belong to the scheduler's loop) goes before the loop.
+  SteadyPacingClock real_time_;
   Scheduler scheduler_;
   net::HttpClient client_;
 };
