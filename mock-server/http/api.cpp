@@ -69,6 +69,7 @@ HttpFront::HttpFront(const MockConfig& config, Store& store, Journal& journal, C
       clock_(clock), inventory_(inventory), admin_token_(admin_token) {
   init_scheduled();
   init_groups();
+  init_alpha_senders();
   // Placeholders are typed ({uuid}: 8-4-4-4-12 hex, {number_id}: digits), so an unknown
   // sub-path such as /v2/messages/whatsapp or /v2/phone_numbers/slim is no route at all (404 /
   // 10005), never an id. Out-of-scope families (10DLC, toll-free verification, hosted numbers,
@@ -93,6 +94,10 @@ HttpFront::HttpFront(const MockConfig& config, Store& store, Journal& journal, C
   add_route("/v2/messaging_profiles/{uuid}/alphanumeric_sender_ids", "GET", &HttpFront::profile_alphanumeric_ids);
   add_route("/v2/messaging_profiles/{uuid}/actions/regenerate_secret", "POST", &HttpFront::regenerate_secret);
   add_route("/v2/messaging_optouts", "GET", &HttpFront::list_optouts);
+  add_route("/v2/alphanumeric_sender_ids", "GET", &HttpFront::list_alpha_senders);
+  add_route("/v2/alphanumeric_sender_ids", "POST", &HttpFront::create_alpha_sender);
+  add_route("/v2/alphanumeric_sender_ids/{uuid}", "GET", &HttpFront::get_alpha_sender);
+  add_route("/v2/alphanumeric_sender_ids/{uuid}", "DELETE", &HttpFront::delete_alpha_sender);
   add_route("/v2/available_phone_numbers", "GET", &HttpFront::available_numbers);
   add_route("/v2/number_orders", "POST", &HttpFront::create_order);
   add_route("/v2/number_orders", "GET", &HttpFront::list_orders);

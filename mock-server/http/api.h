@@ -8,8 +8,9 @@
 // Requests the transport refuses (400, 408, 413, 414, 431) are answered by HttpFront::refuse.
 //
 // The control side (/_mock/*, /metrics, /_mock/events) is in control_front.cpp; handlers live in
-// send.cpp (messages), scheduled.cpp (scheduled messages), profiles.cpp, orders.cpp (available
-// numbers, orders) and numbers.cpp (phone numbers, short codes, messaging settings).
+// send.cpp (messages), scheduled.cpp (scheduled messages), profiles.cpp, alphanumeric.cpp
+// (sender IDs), orders.cpp (available numbers, orders) and numbers.cpp (phone numbers, short
+// codes, messaging settings).
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -38,6 +39,7 @@
 #include "store/hooks.h"
 #include "store/groups.h"
 #include "store/scheduled.h"
+#include "store/alpha_senders.h"
 #include "core/encoding.h"
 #include "core/send_request.h"
 
@@ -179,6 +181,16 @@ class HttpFront {
   void profile_short_codes(ApiContext& ctx);
   void profile_alphanumeric_ids(ApiContext& ctx);
   void regenerate_secret(ApiContext& ctx);
+
+  // ---- alphanumeric sender IDs (alphanumeric.cpp) ----
+  void init_alpha_senders();
+  void list_alpha_senders(ApiContext& ctx);
+  void create_alpha_sender(ApiContext& ctx);
+  void get_alpha_sender(ApiContext& ctx);
+  void delete_alpha_sender(ApiContext& ctx);
+  // The tenant's sender ID records (one per profile with an alpha_sender), of one profile if given.
+  std::vector<core::json> alpha_sender_records(const std::string& tenant,
+                                               const std::optional<std::string>& profile_id) const;
   void list_optouts(ApiContext& ctx);
 
   void available_numbers(ApiContext& ctx);
@@ -223,6 +235,7 @@ class HttpFront {
   std::shared_ptr<FaultExecutor> faults_;
   std::shared_ptr<EventHub> events_;
   std::shared_ptr<GroupIndex> groups_;
+  std::shared_ptr<AlphaSenderExtras> alpha_extras_;
   std::shared_ptr<ScheduledSends> scheduled_;   // last: stopped first (its ticker calls back here)
 };
 

@@ -7,7 +7,6 @@
 #include "core/rng.h"
 #include "http/api.h"
 #include "http/listing.h"
-#include "store/fast_uuid.h"
 
 namespace harness::mock {
 namespace {
@@ -203,24 +202,6 @@ void HttpFront::profile_short_codes(ApiContext& ctx) {
             all.end());
   send_list(ctx, page_items(all, pr, [this](const core::PhoneNumber& n) { return short_code_json(n); }),
             core::page_meta(pr, all.size()));
-}
-
-void HttpFront::profile_alphanumeric_ids(ApiContext& ctx) {
-  const std::string id = ctx.m[1];
-  auto p = store_.get_profile(ctx.tenant, id);
-  if (!p) return error(ctx, 10005, "Messaging profile " + id + " was not found.");
-  core::PageRequest pr;
-  if (!page(ctx, pr)) return;
-  // The mock's profiles have at most one sender ID, their alpha_sender; its id is derived from both.
-  std::vector<core::json> all;
-  if (p->alpha_sender) {
-    all.push_back({{"record_type", "alphanumeric_sender_id"},
-                   {"id", fast_uuid_v4(core::stable_hash(p->id), core::stable_hash(*p->alpha_sender))},
-                   {"alphanumeric_sender_id", *p->alpha_sender},
-                   {"messaging_profile_id", p->id},
-                   {"organization_id", p->organization_id}});
-  }
-  send_list(ctx, page_items(all, pr, [](const core::json& j) { return j; }), core::page_meta(pr, all.size()));
 }
 
 void HttpFront::regenerate_secret(ApiContext& ctx) {

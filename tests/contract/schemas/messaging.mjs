@@ -304,14 +304,15 @@ export const shortCode = obj({
   updated_at: timestamp,
 });
 
-// /v2/messaging_profiles/{id}/alphanumeric_sender_ids.
+// /v2/alphanumeric_sender_ids and /v2/messaging_profiles/{id}/alphanumeric_sender_ids: 1 to 11
+// letters, digits or spaces, at least one letter; the fallback only when one was given.
 export const alphanumericSenderId = obj({
   record_type: oneOf('alphanumeric_sender_id'),
   id: uuid,
-  alphanumeric_sender_id: { type: 'string', pattern: '^[A-Za-z0-9 ]{1,11}$' },
+  alphanumeric_sender_id: { type: 'string', pattern: '^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$' },
   messaging_profile_id: uuid,
   organization_id: uuid,
-});
+}, { us_long_code_fallback: { type: 'string', pattern: '^\\+1[2-9][0-9]{9}$' } });
 
 // GET /v2/messaging_optouts.
 export const messagingOptout = obj({
