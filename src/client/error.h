@@ -17,7 +17,8 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
+
+#include "core/expected.h"
 
 namespace harness::client {
 
@@ -55,22 +56,13 @@ Error error_from_http(int status, std::string_view body, const Headers& headers)
 // Seconds or milliseconds from the rate-limit headers; nullopt when absent or unparsable.
 std::optional<std::chrono::milliseconds> retry_after_from_headers(const Headers& headers);
 
+// A value or an Error: core::Expected with an Error on the failure side. It adds only the
+// implicit conversion from Error, so `return err;` works in functions returning Result<T>.
 template <class T>
-class [[nodiscard]] Result {
+class [[nodiscard]] Result : public core::Expected<T, Error> {
  public:
-  Result(T v) : v_(std::in_place_index<0>, std::move(v)) {}          // NOLINT: implicit by design
-  Result(Error e) : v_(std::in_place_index<1>, std::move(e)) {}      // NOLINT
-  bool ok() const { return v_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-  const T& value() const& { return std::get<0>(v_); }
-  T& value() & { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
-  const Error& error() const { return std::get<1>(v_); }
-  const T& operator*() const { return value(); }
-  const T* operator->() const { return &value(); }
-
- private:
-  std::variant<T, Error> v_;
+  Result(T v) : core::Expected<T, Error>(std::move(v)) {}                        // NOLINT
+  Result(Error e) : core::Expected<T, Error>(core::unexpected(std::move(e))) {}  // NOLINT
 };
 
 }  // namespace harness::client
