@@ -7,61 +7,22 @@
 #include <set>
 #include <sstream>
 #include <yaml-cpp/yaml.h>
-#include "yaml/bounded_yaml.h"
+#include "yaml/fields.h"
 
 namespace harness::mock {
 namespace {
 
-struct Fail {
-  YAML::Mark mark;
-  std::string message;
-};
-
-[[noreturn]] void fail(const YAML::Node& n, std::string msg) { throw Fail{n.Mark(), std::move(msg)}; }
-
-void check_keys(const YAML::Node& map, const std::set<std::string>& allowed, const char* where) {
-  if (!map.IsMap()) fail(map, std::string(where) + " must be a mapping");
-  for (const auto& kv : map) {
-    const auto key = kv.first.as<std::string>();
-    if (!allowed.count(key)) fail(kv.first, "unknown key '" + key + "' in " + where);
-  }
-}
-
-std::string str(const YAML::Node& n, const char* what) {
-  if (!n.IsScalar()) fail(n, std::string(what) + " must be a string");
-  return n.as<std::string>();
-}
-
-std::optional<std::string> opt_str(const YAML::Node& n, const char* what) {
-  if (n.IsNull()) return std::nullopt;
-  return str(n, what);
-}
-
-bool boolean(const YAML::Node& n, const char* what) {
-  bool v = false;
-  if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v)) fail(n, std::string(what) + " must be true or false");
-  return v;
-}
-
-int64_t integer(const YAML::Node& n, const char* what, int64_t min, int64_t max) {
-  long long v = 0;
-  if (!n.IsScalar() || !YAML::convert<long long>::decode(n, v) || v < min || v > max) {
-    fail(n, std::string(what) + " must be an integer from " + std::to_string(min) + " to " +
-                std::to_string(max));
-  }
-  return v;
-}
-
-std::vector<std::string> str_list(const YAML::Node& n, const char* what) {
-  if (!n.IsSequence()) fail(n, std::string(what) + " must be a list of strings");
-  std::vector<std::string> out;
-  for (const auto& e : n) out.push_back(str(e, what));
-  return out;
-}
+using yaml::boolean;
+using yaml::check_keys;
+using yaml::fail;
+using yaml::integer;
+using yaml::optional_scalar;
+using yaml::scalar;
+using yaml::scalar_list;
 
 // An owned number: E.164, or a short code (3 to 8 digits, listed by /v2/short_codes).
 std::string e164(const YAML::Node& n) {
-  auto s = str(n, "number");
+  auto s = scalar(n, "number");
   bool short_code = s.size() >= 3 && s.size() <= 8;
   for (size_t i = 0; short_code && i < s.size(); ++i) short_code = s[i] >= '0' && s[i] <= '9';
   if (short_code) return s;
@@ -72,31 +33,30 @@ std::string e164(const YAML::Node& n) {
 }
 
 ProfileConfig parse_profile(const YAML::Node& n) {
-  check_keys(n, {"id", "name", "enabled", "webhook_url", "webhook_failover_url",
-                 "webhook_api_version", "v1_secret", "whitelisted_destinations", "alpha_sender",
-                 "numbers"},
-             "profile");
+  check_keys(n, "profile",
+             {"id", "name", "enabled", "webhook_url", "webhook_failover_url", "webhook_api_version", "v1_secret",
+              "whitelisted_destinations", "alpha_sender", "numbers"});
   ProfileConfig p;
   if (!n["name"]) fail(n, "profile needs a name");
-  p.name = str(n["name"], "name");
+  p.name = scalar(n["name"], "name");
   if (n["id"]) {
-    p.id = str(n["id"], "id");
+    p.id = scalar(n["id"], "id");
     // The API routes /v2/messaging_profiles/{id} by UUID only.
     if (!core::is_uuid(*p.id)) fail(n["id"], "profile id '" + *p.id + "' is not a UUID (8-4-4-4-12 hex)");
   }
   if (n["enabled"]) p.enabled = boolean(n["enabled"], "enabled");
-  if (n["webhook_url"]) p.webhook_url = opt_str(n["webhook_url"], "webhook_url");
-  if (n["webhook_failover_url"]) p.webhook_failover_url = opt_str(n["webhook_failover_url"], "webhook_failover_url");
+  if (n["webhook_url"]) p.webhook_url = optional_scalar(n["webhook_url"], "webhook_url");
+  if (n["webhook_failover_url"]) p.webhook_failover_url = optional_scalar(n["webhook_failover_url"], "webhook_failover_url");
   if (n["webhook_api_version"]) {
-    p.webhook_api_version = str(n["webhook_api_version"], "webhook_api_version");
+    p.webhook_api_version = scalar(n["webhook_api_version"], "webhook_api_version");
     if (p.webhook_api_version != "1" && p.webhook_api_version != "2" &&
         p.webhook_api_version != "2010-04-01") {
       fail(n["webhook_api_version"], "webhook_api_version must be \"1\", \"2\" or \"2010-04-01\"");
     }
   }
-  if (n["v1_secret"]) p.v1_secret = opt_str(n["v1_secret"], "v1_secret");
-  if (n["whitelisted_destinations"]) p.whitelisted_destinations = str_list(n["whitelisted_destinations"], "whitelisted_destinations");
-  if (n["alpha_sender"]) p.alpha_sender = opt_str(n["alpha_sender"], "alpha_sender");
+  if (n["v1_secret"]) p.v1_secret = optional_scalar(n["v1_secret"], "v1_secret");
+  if (n["whitelisted_destinations"]) p.whitelisted_destinations = scalar_list(n["whitelisted_destinations"], "whitelisted_destinations");
+  if (n["alpha_sender"]) p.alpha_sender = optional_scalar(n["alpha_sender"], "alpha_sender");
   if (n["numbers"]) {
     if (!n["numbers"].IsSequence()) fail(n["numbers"], "numbers must be a list");
     for (const auto& e : n["numbers"]) p.numbers.push_back(e164(e));
@@ -105,12 +65,12 @@ ProfileConfig parse_profile(const YAML::Node& n) {
 }
 
 TenantConfig parse_tenant(const YAML::Node& n) {
-  check_keys(n, {"name", "api_keys", "profiles", "numbers"}, "tenant");
+  check_keys(n, "tenant", {"name", "api_keys", "profiles", "numbers"});
   TenantConfig t;
   if (!n["name"]) fail(n, "tenant needs a name");
-  t.name = str(n["name"], "name");
+  t.name = scalar(n["name"], "name");
   if (!n["api_keys"]) fail(n, "tenant '" + t.name + "' needs api_keys");
-  t.api_keys = str_list(n["api_keys"], "api_keys");
+  t.api_keys = scalar_list(n["api_keys"], "api_keys");
   if (t.api_keys.empty()) fail(n["api_keys"], "api_keys must not be empty");
   if (n["profiles"]) {
     if (!n["profiles"].IsSequence()) fail(n["profiles"], "profiles must be a list");
@@ -124,13 +84,13 @@ TenantConfig parse_tenant(const YAML::Node& n) {
 }
 
 Settings parse_settings(const YAML::Node& n) {
-  check_keys(n, {"retention_days", "retention_seconds", "max_messages", "max_journal",
-                 "payload_max_bytes", "retry_after", "open_mode_numbers",
-                 "profile_requires_whitelist", "error_status", "webhook_signing_key",
-                 "max_header_bytes", "max_headers", "max_request_line_bytes", "request_timeout_ms",
-                 "idle_timeout_ms", "max_connections", "json_max_depth", "max_messages_per_tenant",
-                 "max_open_tenants", "max_event_streams", "event_stream_buffer_bytes", "event_heartbeat_ms"},
-             "settings");
+  check_keys(n, "settings",
+             {"retention_days", "retention_seconds", "max_messages", "max_journal", "payload_max_bytes",
+              "retry_after", "open_mode_numbers", "profile_requires_whitelist", "error_status",
+              "webhook_signing_key", "max_header_bytes", "max_headers", "max_request_line_bytes",
+              "request_timeout_ms", "idle_timeout_ms", "max_connections", "json_max_depth",
+              "max_messages_per_tenant", "max_open_tenants", "max_event_streams", "event_stream_buffer_bytes",
+              "event_heartbeat_ms"});
   Settings s;
   if (n["retention_days"]) s.retention_seconds = integer(n["retention_days"], "retention_days", 1, 3650) * 86400;
   if (n["retention_seconds"]) s.retention_seconds = integer(n["retention_seconds"], "retention_seconds", 1, int64_t(3650) * 86400);
@@ -152,7 +112,7 @@ Settings parse_settings(const YAML::Node& n) {
   if (n["retry_after"]) s.retry_after = boolean(n["retry_after"], "retry_after");
   if (n["open_mode_numbers"]) s.open_mode_numbers = static_cast<int>(integer(n["open_mode_numbers"], "open_mode_numbers", 0, 100));
   if (n["profile_requires_whitelist"]) s.profile_requires_whitelist = boolean(n["profile_requires_whitelist"], "profile_requires_whitelist");
-  if (n["webhook_signing_key"]) s.webhook_signing_key = str(n["webhook_signing_key"], "webhook_signing_key");
+  if (n["webhook_signing_key"]) s.webhook_signing_key = scalar(n["webhook_signing_key"], "webhook_signing_key");
   if (n["error_status"]) {
     const auto& m = n["error_status"];
     if (!m.IsMap()) fail(m, "error_status must map error codes to HTTP statuses");
@@ -167,7 +127,7 @@ Settings parse_settings(const YAML::Node& n) {
 MockConfig parse_root(const YAML::Node& root) {
   MockConfig c;
   if (root.IsNull()) return c;   // empty file = embedded default
-  check_keys(root, {"settings", "tenants"}, "the top level");
+  check_keys(root, "the top level", {"settings", "tenants"});
   if (root["settings"]) c.settings = parse_settings(root["settings"]);
   if (root["tenants"]) {
     if (!root["tenants"].IsSequence()) fail(root["tenants"], "tenants must be a list");
@@ -208,13 +168,9 @@ std::string ConfigError::to_string() const {
 }
 
 core::Expected<MockConfig, ConfigError> parse_config(std::string_view yaml, std::string_view file) {
-  try {
-    return parse_root(yaml::load_bounded(yaml));
-  } catch (const Fail& f) {
-    return core::unexpected(ConfigError{std::string(file), f.mark.line + 1, f.mark.column + 1, f.message});
-  } catch (const YAML::Exception& e) {
-    return core::unexpected(ConfigError{std::string(file), e.mark.line + 1, e.mark.column + 1, e.msg});
-  }
+  auto c = yaml::read_document<MockConfig>(yaml, parse_root);
+  if (!c) return core::unexpected(ConfigError{std::string(file), c.error().line, c.error().column, c.error().message});
+  return std::move(c.value());
 }
 
 core::Expected<MockConfig, ConfigError> load_config_file(const std::string& path) {

@@ -52,6 +52,33 @@ uint64_t unsigned_int(const YAML::Node& n, const char* what, uint64_t min) {
   return v;
 }
 
+int64_t integer(const YAML::Node& n, const char* what, int64_t min, int64_t max) {
+  const std::string s = scalar(n, what);
+  const size_t digits = !s.empty() && s[0] == '-' ? 1 : 0;
+  bool ok = s.size() > digits && s.size() - digits <= 18 &&
+            std::all_of(s.begin() + static_cast<std::ptrdiff_t>(digits), s.end(),
+                        [](unsigned char c) { return std::isdigit(c); });
+  const int64_t v = ok ? std::stoll(s) : 0;
+  if (!ok || v < min || v > max) {
+    fail(n, std::string(what) + ": expected an integer from " + std::to_string(min) + " to " + std::to_string(max) +
+                ", got '" + s + "'");
+  }
+  return v;
+}
+
+std::optional<std::string> optional_scalar(const YAML::Node& n, const char* what) {
+  if (n.IsNull()) return std::nullopt;
+  return scalar(n, what);
+}
+
+std::vector<std::string> scalar_list(const YAML::Node& n, const char* what) {
+  if (!n.IsSequence()) fail(n, std::string(what) + ": expected a list");
+  std::vector<std::string> out;
+  out.reserve(n.size());
+  for (const auto& e : n) out.push_back(scalar(e, what));
+  return out;
+}
+
 double number(const YAML::Node& n, const char* what) {
   const std::string s = scalar(n, what);
   std::istringstream in(s);
@@ -79,6 +106,10 @@ std::chrono::milliseconds duration(const YAML::Node& n, const char* what) {
   auto d = core::parse_duration(s);
   if (!d || d->count() < 0) fail(n, std::string(what) + ": expected a duration like 250ms, 2s or 1m, got '" + s + "'");
   return std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+}
+
+std::string Problem::to_string(std::string_view file) const {
+  return std::string(file) + ':' + std::to_string(line) + ':' + std::to_string(column) + ": " + message;
 }
 
 core::json to_json(const YAML::Node& n) {

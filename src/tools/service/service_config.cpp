@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "core/e164.h"
-#include "yaml/bounded_yaml.h"
+#include "yaml/fields.h"
 
 namespace harness::tools::service {
 
@@ -25,108 +25,111 @@ const Dealership* ServiceConfig::by_name(const std::string& name) const {
 
 namespace {
 
-struct ConfigError {
-  std::string msg;
-};
+constexpr int64_t kMaxMs = int64_t(7) * 86400 * 1000;   // a week
 
-[[noreturn]] void fail(const std::string& path, const YAML::Node& n, const std::string& why) {
-  std::string where = path;
-  if (n.IsDefined() && n.Mark().line >= 0) where += " (line " + std::to_string(n.Mark().line + 1) + ")";
-  throw ConfigError{where + ": " + why};
-}
-
-template <class T>
-void read(const YAML::Node& parent, const char* key, const std::string& path, T& out) {
+// Calls `read` with parent[key] when the key is present and not null (null keeps the default).
+template <class Read>
+void if_set(const YAML::Node& parent, const char* key, Read&& read) {
   const YAML::Node n = parent[key];
-  if (!n.IsDefined() || n.IsNull()) return;
-  try {
-    out = n.as<T>();
-  } catch (const YAML::Exception&) {
-    fail(path + key, n, "has the wrong type");
-  }
+  if (n.IsDefined() && !n.IsNull()) read(n);
 }
 
-void read_ms(const YAML::Node& parent, const char* key, const std::string& path,
-             std::chrono::milliseconds& out, long long min_ms) {
-  long long v = out.count();
-  read(parent, key, path, v);
-  if (v < min_ms) fail(path + key, parent[key], "must be at least " + std::to_string(min_ms));
-  out = std::chrono::milliseconds(v);
+std::chrono::milliseconds millis(const YAML::Node& n, const char* what, int64_t min) {
+  return std::chrono::milliseconds(yaml::integer(n, what, min, kMaxMs));
+}
+
+int small_int(const YAML::Node& n, const char* what, int min, int max) {
+  return static_cast<int>(yaml::integer(n, what, min, max));
+}
+
+Dealership parse_dealership(const YAML::Node& n, size_t i) {
+  const std::string p = "dealerships[" + std::to_string(i) + "]";
+  yaml::check_keys(n, p.c_str(), {"name", "numbers", "messaging_profile_id", "reply_text"});
+  Dealership d;
+  if_set(n, "name", [&](const YAML::Node& v) { d.name = yaml::scalar(v, (p + ".name").c_str()); });
+  if (d.name.empty()) yaml::fail(n, p + ".name: is required");
+  const std::string numbers = p + ".numbers";
+  if_set(n, "numbers", [&](const YAML::Node& v) {
+    d.numbers = yaml::scalar_list(v, numbers.c_str());
+    for (size_t k = 0; k < d.numbers.size(); ++k) {
+      if (auto why = core::e164_problem(d.numbers[k])) yaml::fail(v[k], numbers + ": " + d.numbers[k] + " " + *why);
+    }
+  });
+  if (d.numbers.empty()) yaml::fail(n, numbers + ": needs at least one number");
+  if_set(n, "messaging_profile_id",
+         [&](const YAML::Node& v) { d.messaging_profile_id = yaml::scalar(v, (p + ".messaging_profile_id").c_str()); });
+  if_set(n, "reply_text", [&](const YAML::Node& v) { d.reply_text = yaml::scalar(v, (p + ".reply_text").c_str()); });
+  return d;
+}
+
+ServiceConfig parse_root(const YAML::Node& root) {
+  ServiceConfig c;
+  yaml::check_keys(root, "the configuration",
+                   {"listen", "port_file", "database", "telnyx", "webhook", "workers", "retry",
+                    "reconcile_window_ms", "poll_interval_ms", "dealerships"});
+  if_set(root, "listen", [&](const YAML::Node& l) {
+    yaml::check_keys(l, "listen", {"host", "port", "threads"});
+    if_set(l, "host", [&](const YAML::Node& v) { c.host = yaml::scalar(v, "listen.host"); });
+    if_set(l, "port", [&](const YAML::Node& v) { c.port = small_int(v, "listen.port", 0, 65535); });
+    if_set(l, "threads", [&](const YAML::Node& v) { c.http_threads = small_int(v, "listen.threads", 4, 1024); });
+  });
+  if_set(root, "port_file", [&](const YAML::Node& v) { c.port_file = yaml::scalar(v, "port_file"); });
+  if_set(root, "database", [&](const YAML::Node& v) {
+    c.database = yaml::scalar(v, "database");
+    if (c.database.empty()) yaml::fail(v, "database: must not be empty");
+  });
+  if_set(root, "telnyx", [&](const YAML::Node& t) {
+    yaml::check_keys(t, "telnyx", {"api_key", "base_url", "timeout_ms"});
+    if_set(t, "api_key", [&](const YAML::Node& v) { c.api_key = yaml::scalar(v, "telnyx.api_key"); });
+    if_set(t, "base_url", [&](const YAML::Node& v) { c.base_url = yaml::scalar(v, "telnyx.base_url"); });
+    if_set(t, "timeout_ms", [&](const YAML::Node& v) { c.timeout = millis(v, "telnyx.timeout_ms", 1); });
+  });
+  if_set(root, "webhook", [&](const YAML::Node& w) {
+    yaml::check_keys(w, "webhook",
+                     {"public_key", "hmac_secret", "tolerance_seconds", "require_signature", "retry_schedule_ms"});
+    if_set(w, "public_key", [&](const YAML::Node& v) { c.webhook_public_key = yaml::scalar(v, "webhook.public_key"); });
+    if_set(w, "hmac_secret", [&](const YAML::Node& v) { c.webhook_hmac_secret = yaml::scalar(v, "webhook.hmac_secret"); });
+    if_set(w, "tolerance_seconds", [&](const YAML::Node& v) {
+      c.webhook_tolerance_seconds = yaml::integer(v, "webhook.tolerance_seconds", 0, kMaxMs / 1000);
+    });
+    if_set(w, "require_signature",
+           [&](const YAML::Node& v) { c.require_signature = yaml::boolean(v, "webhook.require_signature"); });
+    if_set(w, "retry_schedule_ms", [&](const YAML::Node& v) {
+      if (!v.IsSequence()) yaml::fail(v, "webhook.retry_schedule_ms: expected a list of delays in ms");
+      c.webhook_retry_schedule.clear();
+      for (const auto& e : v) {
+        c.webhook_retry_schedule.emplace_back(yaml::integer(e, "webhook.retry_schedule_ms", 0, 86400000));
+      }
+    });
+  });
+  if (c.require_signature && c.webhook_public_key.empty() && c.webhook_hmac_secret.empty()) {
+    const YAML::Node w = root["webhook"];
+    yaml::fail(w.IsDefined() ? w : root,
+               "webhook.public_key: a public key or hmac_secret is required unless require_signature is false");
+  }
+  if_set(root, "workers", [&](const YAML::Node& v) { c.workers = small_int(v, "workers", 1, 64); });
+  if_set(root, "retry", [&](const YAML::Node& r) {
+    yaml::check_keys(r, "retry", {"max_attempts", "base_delay_ms", "max_delay_ms"});
+    if_set(r, "max_attempts", [&](const YAML::Node& v) { c.max_attempts = small_int(v, "retry.max_attempts", 1, 1000); });
+    if_set(r, "base_delay_ms", [&](const YAML::Node& v) { c.base_delay = millis(v, "retry.base_delay_ms", 1); });
+    if_set(r, "max_delay_ms", [&](const YAML::Node& v) { c.max_delay = millis(v, "retry.max_delay_ms", 1); });
+  });
+  if_set(root, "reconcile_window_ms",
+         [&](const YAML::Node& v) { c.reconcile_window = millis(v, "reconcile_window_ms", 0); });
+  if_set(root, "poll_interval_ms", [&](const YAML::Node& v) { c.poll_interval = millis(v, "poll_interval_ms", 1); });
+  if_set(root, "dealerships", [&](const YAML::Node& ds) {
+    if (!ds.IsSequence()) yaml::fail(ds, "dealerships: expected a list");
+    for (size_t i = 0; i < ds.size(); ++i) c.dealerships.push_back(parse_dealership(ds[i], i));
+  });
+  return c;
 }
 
 }  // namespace
 
-core::Expected<ServiceConfig, std::string> parse_service_config(const std::string& text) {
-  ServiceConfig c;
-  try {
-    const YAML::Node root = yaml::load_bounded(text);
-    if (!root.IsMap()) return core::unexpected(std::string("config: must be a YAML mapping"));
-    if (const YAML::Node l = root["listen"]; l.IsDefined()) {
-      read(l, "host", "listen.", c.host);
-      read(l, "port", "listen.", c.port);
-      if (c.port < 0 || c.port > 65535) fail("listen.port", l["port"], "must be 0-65535");
-      read(l, "threads", "listen.", c.http_threads);
-      if (c.http_threads < 4 || c.http_threads > 1024)
-        fail("listen.threads", l["threads"], "must be 4-1024");
-    }
-    read(root, "port_file", "", c.port_file);
-    read(root, "database", "", c.database);
-    if (c.database.empty()) fail("database", root["database"], "must not be empty");
-    if (const YAML::Node t = root["telnyx"]; t.IsDefined()) {
-      read(t, "api_key", "telnyx.", c.api_key);
-      read(t, "base_url", "telnyx.", c.base_url);
-      read_ms(t, "timeout_ms", "telnyx.", c.timeout, 1);
-    }
-    if (const YAML::Node w = root["webhook"]; w.IsDefined()) {
-      read(w, "public_key", "webhook.", c.webhook_public_key);
-      read(w, "hmac_secret", "webhook.", c.webhook_hmac_secret);
-      read(w, "tolerance_seconds", "webhook.", c.webhook_tolerance_seconds);
-      read(w, "require_signature", "webhook.", c.require_signature);
-      if (const YAML::Node s = w["retry_schedule_ms"]; s.IsDefined()) {
-        std::vector<long long> ms;
-        read(w, "retry_schedule_ms", "webhook.", ms);
-        c.webhook_retry_schedule.clear();
-        for (long long v : ms) {
-          if (v < 0 || v > 86400000) fail("webhook.retry_schedule_ms", s, "delays must be 0-86400000 ms");
-          c.webhook_retry_schedule.emplace_back(v);
-        }
-      }
-    }
-    if (c.require_signature && c.webhook_public_key.empty() && c.webhook_hmac_secret.empty())
-      fail("webhook.public_key", root["webhook"],
-           "a public key or hmac_secret is required unless require_signature is false");
-    read(root, "workers", "", c.workers);
-    if (c.workers < 1 || c.workers > 64) fail("workers", root["workers"], "must be 1-64");
-    if (const YAML::Node r = root["retry"]; r.IsDefined()) {
-      read(r, "max_attempts", "retry.", c.max_attempts);
-      if (c.max_attempts < 1) fail("retry.max_attempts", r["max_attempts"], "must be at least 1");
-      read_ms(r, "base_delay_ms", "retry.", c.base_delay, 1);
-      read_ms(r, "max_delay_ms", "retry.", c.max_delay, 1);
-    }
-    read_ms(root, "reconcile_window_ms", "", c.reconcile_window, 0);
-    read_ms(root, "poll_interval_ms", "", c.poll_interval, 1);
-    if (const YAML::Node ds = root["dealerships"]; ds.IsDefined()) {
-      if (!ds.IsSequence()) fail("dealerships", ds, "must be a list");
-      for (size_t i = 0; i < ds.size(); ++i) {
-        const std::string p = "dealerships[" + std::to_string(i) + "].";
-        Dealership d;
-        read(ds[i], "name", p, d.name);
-        if (d.name.empty()) fail(p + "name", ds[i], "is required");
-        read(ds[i], "numbers", p, d.numbers);
-        if (d.numbers.empty()) fail(p + "numbers", ds[i], "needs at least one number");
-        for (const auto& n : d.numbers)
-          if (auto why = core::e164_problem(n)) fail(p + "numbers", ds[i]["numbers"], n + " " + *why);
-        read(ds[i], "messaging_profile_id", p, d.messaging_profile_id);
-        read(ds[i], "reply_text", p, d.reply_text);
-        c.dealerships.push_back(std::move(d));
-      }
-    }
-  } catch (const ConfigError& e) {
-    return core::unexpected(e.msg);
-  } catch (const YAML::Exception& e) {
-    return core::unexpected(std::string("config: ") + e.what());
-  }
-  return c;
+core::Expected<ServiceConfig, std::string> parse_service_config(const std::string& text, const std::string& file) {
+  auto c = yaml::read_document<ServiceConfig>(text, parse_root);
+  if (!c) return core::unexpected(c.error().to_string(file));
+  return std::move(c.value());
 }
 
 core::Expected<ServiceConfig, std::string> load_service_config(const std::string& path) {
@@ -134,7 +137,7 @@ core::Expected<ServiceConfig, std::string> load_service_config(const std::string
   if (!in) return core::unexpected("cannot read " + path);
   std::stringstream ss;
   ss << in.rdbuf();
-  return parse_service_config(ss.str());
+  return parse_service_config(ss.str(), path);
 }
 
 std::chrono::milliseconds ServiceConfig::min_reconcile_window() const {

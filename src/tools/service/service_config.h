@@ -1,5 +1,5 @@
 // Configuration of the reference integration service (`telnyx-send serve --config f.yaml`),
-// parsed once into an immutable struct; every error names its YAML key. Example:
+// parsed once into an immutable struct; every error names its YAML key and position. Example:
 //
 //   listen: {host: 127.0.0.1, port: 8080,      # port 0 = ephemeral (see port_file)
 //            threads: 64}                      # HTTP connections served at once (each
@@ -72,8 +72,10 @@ struct ServiceConfig {
   const Dealership* by_name(const std::string& name) const;
 };
 
-// Parses the YAML text; errors read "dealerships[0].numbers: must be a list of E.164 numbers".
-core::Expected<ServiceConfig, std::string> parse_service_config(const std::string& yaml_text);
+// Parses the YAML text (src/yaml/fields.h); unknown keys are errors, and an error is one line
+// naming the file, line, column and key: "service.yaml:7:16: dealerships[0].numbers: 3125550147 ...".
+core::Expected<ServiceConfig, std::string> parse_service_config(const std::string& yaml_text,
+                                                                const std::string& file = "<config>");
 core::Expected<ServiceConfig, std::string> load_service_config(const std::string& path);
 
 }  // namespace harness::tools::service

@@ -370,6 +370,37 @@ TEST(ServiceConfig, ListenThreads) {
   EXPECT_NE(bad.error().find("listen.threads"), std::string::npos) << bad.error();
 }
 
+// Bad input: one line naming the file, the 1-based line and column of the node, and the key.
+TEST(ServiceConfig, ErrorsNameFileLineColumnAndKey) {
+  struct Bad {
+    const char* yaml;
+    const char* where;      // "file:line:col: "
+    const char* fragment;
+  };
+  const Bad cases[] = {
+      {"listen: {threads: 1}\nwebhook: {public_key: abc}\n", "svc.yaml:1:19: ",
+       "listen.threads: expected an integer from 4 to 1024, got '1'"},
+      {"webhook: {public_key: abc, require_signatures: false}\n", "svc.yaml:1:28: ",
+       "unknown key 'require_signatures' in webhook"},
+      {"webhook: {public_key: abc}\ndatabse: x.db\n", "svc.yaml:2:1: ", "unknown key 'databse' in the configuration"},
+      {"webhook: {require_signature: maybe}\n", "svc.yaml:1:30: ", "webhook.require_signature: expected true or false"},
+      {"webhook: {public_key: abc}\ndealerships:\n  - name: n\n    numbers: [\"+13125550147\", \"3125550148\"]\n",
+       "svc.yaml:4:31: ", "dealerships[0].numbers: 3125550148"},
+      {"webhook: {public_key: abc}\ndealerships:\n  - {numbers: [\"+13125550147\"]}\n", "svc.yaml:3:5: ",
+       "dealerships[0].name: is required"},
+      {"webhook: {public_key: abc}\nretry: {max_delay_ms: soon}\n", "svc.yaml:2:23: ",
+       "retry.max_delay_ms: expected an integer"},
+      {"listen: [\n", "svc.yaml:2:1: ", ""},
+  };
+  for (const Bad& b : cases) {
+    auto c = parse_service_config(b.yaml, "svc.yaml");
+    ASSERT_FALSE(c.ok()) << b.yaml;
+    EXPECT_EQ(c.error().rfind(b.where, 0), 0u) << c.error();
+    EXPECT_NE(c.error().find(b.fragment), std::string::npos) << c.error();
+    EXPECT_EQ(c.error().find('\n'), std::string::npos) << c.error();
+  }
+}
+
 TEST(ServiceConfig, ReportsTheFailingKey) {
   auto bad = parse_service_config("database: x.db\nwebhook: {require_signature: false}\nworkers: 0\n");
   ASSERT_FALSE(bad.ok());

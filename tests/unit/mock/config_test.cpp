@@ -110,7 +110,7 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, BadConfigTest,
     ::testing::Values(
         BadCase{"settings:\n  retention_dayz: 3\n", 2, 3, "unknown key 'retention_dayz'"},
-        BadCase{"settings:\n  max_messages: -1\n", 2, 17, "max_messages must be an integer"},
+        BadCase{"settings:\n  max_messages: -1\n", 2, 17, "max_messages: expected an integer from 1 to"},
         BadCase{"settings:\n  retry_after: maybe\n", 2, 16, "true or false"},
         BadCase{"tenants:\n  - name: a\n", 2, 5, "needs api_keys"},
         BadCase{"tenants:\n  - api_keys: [K]\n", 2, 5, "needs a name"},
@@ -122,7 +122,11 @@ INSTANTIATE_TEST_SUITE_P(
                 6, 13, "is not a UUID"},
         BadCase{"settings:\n  error_status: {40300: 200}\n", 2, 25, "HTTP status"},
         BadCase{"tenants: [\n", 2, 1, ""},
-        BadCase{"tenants: 5\n", 1, 10, "tenants must be a list"}));
+        BadCase{"tenants: 5\n", 1, 10, "tenants must be a list"},
+        BadCase{"tenants:\n  - name: [a]\n    api_keys: [K]\n", 2, 11, "name: expected a scalar"},
+        BadCase{"tenants:\n  - name: a\n    api_keys: [K]\n    profiles:\n      - {name: p, colour: red}\n", 5, 19,
+                "unknown key 'colour' in profile"},
+        BadCase{"settings:\n  max_headers: 8.5\n", 2, 16, "max_headers: expected an integer from 8 to 1000, got '8.5'"}));
 
 }  // namespace
 }  // namespace harness::mock
