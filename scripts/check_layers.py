@@ -24,9 +24,10 @@ ALLOWED = {
     "mock-server/config": {"core", "yaml"},
     "mock-server/store": {"core", "config"},
     "mock-server/scenario": {"core", "net", "yaml", "config"},
-    "mock-server/webhook": {"core", "net", "config", "store"},
+    "mock-server/rules": {"core", "config", "store"},
+    "mock-server/webhook": {"core", "net", "config", "store", "rules"},
     "mock-server/control": {"core", "net", "yaml", "config", "scenario", "store", "webhook"},
-    "mock-server/http": {"core", "net", "config", "ui", "scenario", "store", "webhook", "control"},
+    "mock-server/http": {"core", "net", "config", "ui", "scenario", "store", "rules", "webhook", "control"},
     "mock-server/tools": {"core", "net", "yaml", "client", "scenario"},
 }
 ROOTS = {"loadgen/main.cpp"}

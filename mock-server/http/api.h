@@ -42,6 +42,7 @@
 #include "store/alpha_senders.h"
 #include "core/encoding.h"
 #include "core/send_request.h"
+#include "rules/send_rules.h"
 
 namespace harness::mock {
 
@@ -68,8 +69,6 @@ struct ApiContext {
   core::json parsed;                        // storage behind `body`
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();   // access log latency
 };
-
-enum class SendKind { Generic, LongCode, ShortCode, NumberPool, Alphanumeric };
 
 class HttpFront {
  public:
@@ -156,8 +155,6 @@ class HttpFront {
   void send_schedule(ApiContext& ctx);
   void cancel_message(ApiContext& ctx);
   void init_scheduled();
-  // send_at parsed and within Telnyx's window; nullopt after sending the error.
-  std::optional<core::TimePoint> check_send_at(ApiContext& ctx, const std::string& value);
   // Answers and stores an accepted message as `scheduled`, to fire at send_at.
   void schedule_outbound(ApiContext& ctx, core::Message m, const SenderProfile& profile,
                          const core::SendRequest& r, core::TimePoint send_at);

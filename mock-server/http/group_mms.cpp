@@ -60,10 +60,7 @@ void HttpFront::send_group_mms(ApiContext& ctx) {
   }
   const auto profile = store_.number_sender(ctx.tenant, from);
   if (!profile) return error(ctx, 40305, "'" + from + "' is not a number on a messaging profile of yours.", "/from");
-  if (!profile->enabled) return error(ctx, 40312, "Messaging profile " + profile->id + " is disabled.");
-  if (!profile->all_destinations && profile->destinations.empty()) {
-    return error(ctx, 40331, "The messaging profile has no whitelisted destinations.");
-  }
+  if (auto no = profile_refusal(*profile)) return error(ctx, no->code, no->detail, no->pointer);
 
   // Recipients: valid, distinct, in the US or Canada, allowed by the profile, not opted out.
   for (size_t i = 0; i < recipients.size(); ++i) {
@@ -82,8 +79,7 @@ void HttpFront::send_group_mms(ApiContext& ctx) {
     if (region != "US" && region != "CA") {
       return error(ctx, 40309, "Group MMS reaches US and Canadian numbers only; '" + to + "' is not one.", pointer);
     }
-    if (!profile->all_destinations &&
-        std::find(profile->destinations.begin(), profile->destinations.end(), region) == profile->destinations.end()) {
+    if (!allows_region(*profile, region)) {
       return error(ctx, 40309, "Destination region '" + region + "' is not in the profile's whitelisted_destinations.",
                    pointer);
     }

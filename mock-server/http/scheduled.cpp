@@ -19,29 +19,6 @@ void HttpFront::init_scheduled() {
   });
 }
 
-std::optional<core::TimePoint> HttpFront::check_send_at(ApiContext& ctx, const std::string& value) {
-  auto at = core::parse_rfc3339(value);
-  if (!at) {
-    error(ctx, 10015, "send_at '" + value + "' is not an ISO 8601 date-time (e.g. 2025-03-01T12:30:00Z).",
-          "/send_at", std::nullopt, 400);
-    return std::nullopt;
-  }
-  const auto now = clock_.now();
-  const auto lead = *at - now;
-  if (lead < std::chrono::duration_cast<core::Duration>(ScheduledSends::kMinLead) ||
-      lead > std::chrono::duration_cast<core::Duration>(ScheduledSends::kMaxLead)) {
-    error(ctx, 10015, "send_at must be at least 5 minutes and at most 5 days after now (" + core::format_rfc3339(now) +
-                          "); got " + value + ".", "/send_at", std::nullopt, 422);
-    return std::nullopt;
-  }
-  if (scheduled_->pending() >= ScheduledSends::kMaxPending) {
-    error(ctx, 40318, "No more than " + std::to_string(ScheduledSends::kMaxPending) +
-                          " messages can be scheduled at a time.", "/send_at");
-    return std::nullopt;
-  }
-  return at;
-}
-
 void HttpFront::schedule_outbound(ApiContext& ctx, core::Message m, const SenderProfile& profile,
                                   const core::SendRequest& r, core::TimePoint send_at) {
   for (auto& to : m.to) to.status = "scheduled";
