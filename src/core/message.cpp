@@ -169,9 +169,10 @@ bool is_terminal_status(std::string_view s) {
 }
 
 bool is_known_status(std::string_view s) {
-  // Outbound lifecycle (contract §3.3) plus the inbound values of §7.3.
+  // Outbound lifecycle (contract §3.3; "cancelled" is a scheduled message cancelled before its
+  // send_at) plus the inbound values of §7.3.
   return is_terminal_status(s) || s == "scheduled" || s == "queued" || s == "sending" || s == "sent" ||
-         s == "received" || s == "webhook_delivered";
+         s == "cancelled" || s == "received" || s == "webhook_delivered";
 }
 
 }  // namespace harness::core

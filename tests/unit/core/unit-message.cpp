@@ -99,6 +99,9 @@ TEST(CoreMessageTest, StatusVocabulary) {
     EXPECT_FALSE(is_terminal_status(s)) << s;
     EXPECT_TRUE(is_known_status(s)) << s;
   }
+  // A cancelled scheduled message is known but carries no completion fields (no cost, no completed_at).
+  EXPECT_TRUE(is_known_status("cancelled"));
+  EXPECT_FALSE(is_terminal_status("cancelled"));
   EXPECT_FALSE(is_known_status("Delivered"));
   EXPECT_FALSE(is_known_status(""));
 }
