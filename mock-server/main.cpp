@@ -20,7 +20,7 @@
 #include "core/signing.h"
 #include "http/access_log.h"
 #include "mock_server.h"
-#include "control/scenario_routes.h"
+#include "scenario_routes.h"
 #include "scenario/engine.h"
 #include "webhook/engine.h"
 #include "scenario_webhooks.h"

@@ -14,7 +14,7 @@
 #include "store/inventory.h"
 #include "store/journal.h"
 #include "webhook/engine.h"
-#include "control/webhook_wiring.h"
+#include "webhook_wiring.h"
 
 namespace harness::mock {
 

@@ -2,7 +2,8 @@
 // shared_ptr, so a request in flight finishes under the scenario it started with), its state and
 // random streams, the verdict recorder, the socket fault executor (whose hang cap follows the
 // scenario) and the optional file watcher. Control-API handlers are transport-agnostic methods
-// here; control/scenario_routes.h binds them to /_mock/scenario, /_mock/report and /_mock/verify.
+// here; the composition root's scenario_routes.cpp binds them to /_mock/scenario, /_mock/report
+// and /_mock/verify.
 // Does not own: the HTTP pipeline (it calls on_request / on_completed) or the store.
 #pragma once
 #include <atomic>

@@ -17,7 +17,7 @@
 #include "core/clock.h"
 #include "http/api.h"
 #include "net/exchange.h"
-#include "control/scenario_routes.h"
+#include "scenario_routes.h"
 #include "scenario/engine.h"
 #include "store/inventory.h"
 #include "store/journal.h"

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "mock_server.h"
-#include "control/scenario_routes.h"
+#include "scenario_routes.h"
 #include "scenario/engine.h"
 #include "webhook/engine.h"
 #include "scenario_webhooks.h"

@@ -20,7 +20,7 @@
 #include "core/json.h"
 #include "mock_server.h"
 #include "raw_connection.h"
-#include "control/scenario_routes.h"
+#include "scenario_routes.h"
 #include "scenario/engine.h"
 #include "support/paths.h"
 

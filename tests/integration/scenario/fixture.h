@@ -17,7 +17,7 @@
 #include "core/clock.h"
 #include "core/json.h"
 #include "mock_server.h"
-#include "control/scenario_routes.h"
+#include "scenario_routes.h"
 #include "scenario/engine.h"
 #include "support/raw_http.h"
 

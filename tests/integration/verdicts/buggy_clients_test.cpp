@@ -19,7 +19,7 @@
 #include "core/json.h"
 #include "core/signing.h"
 #include "mock_server.h"
-#include "control/scenario_routes.h"
+#include "scenario_routes.h"
 #include "scenario/engine.h"
 #include "support/scoped_server.h"
 #include "webhook/engine.h"

@@ -1,20 +1,15 @@
-// Binds the ScenarioEngine's control handlers to the mock's control table (/_mock/scenario GET,
-// PUT, DELETE; /_mock/report GET; /_mock/verify POST) and to POST /_mock/reset. Header-only on
-// purpose: the ControlApi implementation lives in mock_lib, which links mock_scenario, so the
-// registration is compiled where ControlApi is available.
-#pragma once
+#include "scenario_routes.h"
+
 #include <algorithm>
 #include <chrono>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <string>
-#include "control/control_api.h"
-#include "scenario/engine.h"
+#include "core/json.h"
 
 namespace harness::mock::scenario {
 
-inline void register_control_routes(ControlApi& api, const std::shared_ptr<ScenarioEngine>& engine) {
+void register_control_routes(ControlApi& api, const std::shared_ptr<ScenarioEngine>& engine) {
   auto reply = [](httplib::Response& res, const ControlReply& r) {
     res.status = r.status;
     res.set_content(r.body, r.content_type.c_str());

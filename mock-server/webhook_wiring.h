@@ -1,0 +1,30 @@
+// Plugs the webhook engine into telnyx-mock: a store-backed InboundDirectory (which tenant and
+// profile own a number; stores the inbound message so GET /v2/messages/{id} finds it), and the
+// control routes GET /_mock/webhooks, POST /_mock/inbound and POST /_mock/webhooks/redeliver plus
+// the reset hook. Glue between webhook/, store/ and control/, so it lives in the composition root.
+// GET /_mock/keys and the start-up line use the same key pair (MockServer::webhook_keys()).
+#pragma once
+#include <memory>
+#include <optional>
+#include "control/control_api.h"
+#include "store/store.h"
+#include "webhook/engine.h"
+
+namespace harness::mock {
+
+class StoreInboundDirectory final : public InboundDirectory {
+ public:
+  explicit StoreInboundDirectory(Store& store) : store_(store) {}
+
+  std::optional<InboundContext> accept_inbound(const InboundRequest& req, core::TimePoint at) override;
+
+ private:
+  Store& store_;
+};
+
+// GET /_mock/webhooks?message_id=&event_type=&event_id=&tenant_id=&limit=,
+// POST /_mock/inbound and POST /_mock/webhooks/redeliver; POST /_mock/reset clears the attempt
+// records and counters.
+void register_webhook_routes(ControlApi& api, const std::shared_ptr<WebhookEngine>& engine);
+
+}  // namespace harness::mock
