@@ -137,6 +137,23 @@ class Peer {
   std::vector<std::thread> threads_;
 };
 
+// A loopback port that was bound and closed without listen(): connecting to it is refused.
+inline int unused_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+// A Peer behaviour: reads one full request, then closes without answering ("request sent, no
+// response"); the peer's `requests` counts what arrived.
+inline void close_after_request(Peer::Conn& c) { c.read_request(); }
+
 inline std::string ok_response(const std::string& body = "{}", bool close = false) {
   return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
          std::to_string(body.size()) + (close ? "\r\nConnection: close" : "") + "\r\n\r\n" + body;

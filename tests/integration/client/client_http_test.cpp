@@ -7,13 +7,13 @@
 
 #include "client/client.h"
 #include "fake_telnyx.h"
-#include "raw_server.h"
+#include "support/peer.h"
 #include "support/scoped_server.h"
 
 namespace harness::client {
 namespace {
 
-using harness::testing::CloseAfterRequestServer;
+using harness::testing::Peer;
 using harness::testing::ScopedServer;
 using std::chrono::milliseconds;
 
@@ -257,15 +257,15 @@ TEST(ClientSend, ConnectFailureIsRetriedAndReportedAsNetwork) {
 }
 
 TEST(ClientSend, ConnectionClosedAfterRequestIsAmbiguousAndNotResent) {
-  CloseAfterRequestServer srv;
+  Peer srv(harness::testing::close_after_request);
   Harness h;
-  Client c(config_for(srv.url()), h.deps());
+  Client c(config_for(srv.url("")), h.deps());
   auto r = c.send(hello());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().type, ErrorKind::Network);
   EXPECT_TRUE(r.error().ambiguous);
   EXPECT_EQ(r.error().code, kCodeNoResponse);
-  EXPECT_EQ(srv.requests(), 1);
+  EXPECT_EQ(srv.requests.load(), 1);
   EXPECT_TRUE(h.sleeper.slept().empty());
 }
 
@@ -290,17 +290,17 @@ TEST(ClientSend, ReadTimeoutIsAmbiguousAndNotResent) {
 }
 
 TEST(ClientSend, IdempotencyKeyAllowsResendAfterNoResponse) {
-  CloseAfterRequestServer srv;
+  Peer srv(harness::testing::close_after_request);
   Harness h;
   RetrySettings rs;
   rs.max_attempts = 3;
-  Client c(config_for(srv.url()), h.deps(rs));
+  Client c(config_for(srv.url("")), h.deps(rs));
   SendParams p = hello();
   p.idempotency_key = "order-17";
   auto r = c.send(p);
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(r.error().ambiguous);
-  EXPECT_EQ(srv.requests(), 3);
+  EXPECT_EQ(srv.requests.load(), 3);
 }
 
 TEST(ClientSend, CircuitBreakerFailsFastOnceOpen) {

@@ -25,23 +25,29 @@ struct Accepted {
   std::vector<std::string> tags;
 };
 
-inline std::string webhook_body(const std::string& event_type, const std::string& event_id,
-                                const Accepted& m, const std::string& status,
-                                const std::string& direction = "outbound") {
-  core::json tags = m.tags;
-  core::json j = {
-      {"data",
-       {{"event_type", event_type},
-        {"id", event_id},
-        {"occurred_at", "2025-03-01T12:00:04.027+00:00"},
-        {"record_type", "event"},
-        {"payload",
-         {{"record_type", "message"}, {"id", m.id}, {"direction", direction}, {"type", "SMS"},
+// The message object Telnyx returns and sends in webhooks, for one accepted request.
+inline core::json message_json(const Accepted& m, const std::string& status,
+                               const std::string& direction = "outbound") {
+  return {{"record_type", "message"}, {"id", m.id}, {"direction", direction}, {"type", "SMS"},
           {"from", {{"phone_number", m.from}}},
           {"to", core::json::array({{{"phone_number", m.to}, {"status", status}}})},
           {"cc", core::json::array()}, {"text", m.text}, {"media", core::json::array()},
-          {"encoding", "GSM-7"}, {"parts", 1}, {"errors", core::json::array()}, {"tags", tags}}}}},
-      {"meta", {{"attempt", 1}, {"delivered_to", "test"}}}};
+          {"encoding", "GSM-7"}, {"parts", 1}, {"errors", core::json::array()}, {"tags", m.tags}};
+}
+
+// The 200 answer to POST /v2/messages: {"data": message} with the recipient queued.
+inline std::string send_answer(const Accepted& m) { return core::json{{"data", message_json(m, "queued")}}.dump(); }
+
+inline std::string webhook_body(const std::string& event_type, const std::string& event_id,
+                                const Accepted& m, const std::string& status,
+                                const std::string& direction = "outbound") {
+  core::json j = {{"data",
+                   {{"event_type", event_type},
+                    {"id", event_id},
+                    {"occurred_at", "2025-03-01T12:00:04.027+00:00"},
+                    {"record_type", "event"},
+                    {"payload", message_json(m, status, direction)}}},
+                  {"meta", {{"attempt", 1}, {"delivered_to", "test"}}}};
   return j.dump();
 }
 

@@ -37,13 +37,7 @@ class CrashFakeApi {
         pending_webhooks_.push_back({a, std::chrono::steady_clock::now() + milliseconds(400)});
       }
       std::this_thread::sleep_for(milliseconds(40));   // accepted, answer not yet sent
-      json m = {{"data", {{"record_type", "message"}, {"id", a.id}, {"direction", "outbound"},
-                          {"type", "SMS"}, {"from", {{"phone_number", a.from}}},
-                          {"to", json::array({{{"phone_number", a.to}, {"status", "queued"}}})},
-                          {"cc", json::array()}, {"text", a.text}, {"media", json::array()},
-                          {"encoding", "GSM-7"}, {"parts", 1}, {"errors", json::array()},
-                          {"tags", a.tags}}}};
-      res.set_content(m.dump(), "application/json");
+      res.set_content(harness::testing::send_answer(a), "application/json");
     });
     srv_ = std::make_unique<ScopedServer>(svr_);
     sender_ = std::thread([this] { deliver_loop(); });

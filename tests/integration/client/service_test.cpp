@@ -51,13 +51,7 @@ class FakeSend {
         res.set_content("{}", "application/json");
         return;
       }
-      json m = {{"data", {{"record_type", "message"}, {"id", a.id}, {"direction", "outbound"},
-                          {"type", "SMS"}, {"from", {{"phone_number", a.from}}},
-                          {"to", json::array({{{"phone_number", a.to}, {"status", "queued"}}})},
-                          {"cc", json::array()}, {"text", a.text}, {"media", json::array()},
-                          {"encoding", "GSM-7"}, {"parts", 1}, {"errors", json::array()},
-                          {"tags", a.tags}}}};
-      res.set_content(m.dump(), "application/json");
+      res.set_content(harness::testing::send_answer(a), "application/json");
     });
   }
   void set_mode(Mode m) {

@@ -196,14 +196,7 @@ TEST_F(EventsSlowTest, SubscriberThatNeverReadsIsCut) {
 // message's message.received attempt fails and is recorded.
 TEST(EventsWebhook, AttemptArrivesAsWebhookEvent) {
   MockServerOptions o;
-  o.config_yaml = R"(tenants:
-  - name: acme
-    api_keys: [KEYacme]
-    profiles:
-      - name: main
-        webhook_url: http://127.0.0.1:1/hooks
-        numbers: ["+13125550147"]
-)";
+  o.config_yaml = testing::one_profile_tenant("acme", "KEYacme", "http://127.0.0.1:1/hooks");
   MockServer mock(o);
   ASSERT_FALSE(mock.start());
   auto sub = subscribe(mock.port(), "?api_key=KEYacme");

@@ -12,15 +12,9 @@ using testing::MockFixture;
 class InboxRoutesTest : public MockFixture {
  protected:
   InboxRoutesTest() {
-    opts_.config_yaml = R"(tenants:
-  - name: dealer
-    api_keys: [KEYdealer]
-    profiles:
-      - name: main
-        webhook_url: http://127.0.0.1:9/hooks
-        numbers: ["+13125550147"]
-    numbers: ["+13125550100"]
-)";
+    // A second number on no profile.
+    opts_.config_yaml = testing::one_profile_tenant("dealer", "KEYdealer", "http://127.0.0.1:9/hooks") +
+                        "    numbers: [\"+13125550100\"]\n";
   }
 };
 

@@ -28,6 +28,15 @@ struct Reply {
   }
 };
 
+// Configuration: one tenant with one profile that owns +13125550147 and sends its webhooks to
+// `webhook_url` (a port nothing listens on makes every attempt fail at once).
+inline std::string one_profile_tenant(const std::string& name, const std::string& key,
+                                      const std::string& webhook_url) {
+  return "tenants:\n  - name: " + name + "\n    api_keys: [" + key +
+         "]\n    profiles:\n      - name: main\n        webhook_url: " + webhook_url +
+         "\n        numbers: [\"+13125550147\"]\n";
+}
+
 class MockFixture : public ::testing::Test {
  protected:
   // Subclasses may adjust opts_ in their constructor before SetUp.

@@ -20,29 +20,15 @@ using testing::Receiver;
 using testing::accept;
 using testing::eventually;
 
-class ChaosTest : public ::testing::Test {
+class ChaosTest : public testing::ReceiverTest {
  protected:
-  void SetUp() override {
-    // httplib serves a connection per thread: as many threads as the engine may open connections
-    // to one receiver (64), or a burst leaves connections waiting for a thread past the deadline.
-    http.new_task_queue = [] { return new httplib::ThreadPool(80); };
-    rx.install(http);
-    server = std::make_unique<ScopedServer>(http);
-    engine = std::make_unique<WebhookEngine>(store, clock, key);
-  }
-  void TearDown() override {
-    engine->shutdown();
-    server.reset();
-  }
   void run(const ChaosSettings& chaos, int messages, int attempts_per_url = 3) {
     WebhookSettings s = testing::fast_settings();
     s.chaos = chaos;
     s.delivery.attempts_per_url = attempts_per_url;
     s.delivery.timeout = deadline;
     engine->set_settings(s);
-    WebhookRouting r;
-    r.message_url = server->url() + "/hooks";
-    for (int i = 0; i < messages; ++i) accept(store, *engine, "m-" + std::to_string(i), r);
+    for (int i = 0; i < messages; ++i) accept(store, *engine, "m-" + std::to_string(i), to("/hooks"));
     ASSERT_TRUE(eventually([&] {
       auto st = engine->log().stats();
       // Every event was planned (sent or dropped) and every sent copy is finished.
@@ -56,13 +42,6 @@ class ChaosTest : public ::testing::Test {
 
   // fast_settings()'s short deadline; a test about ordering, not deadlines, may raise it.
   std::chrono::nanoseconds deadline = testing::fast_settings().delivery.timeout;
-  FakeStore store;
-  core::SystemClock clock;
-  core::Ed25519KeyPair key = core::generate_ed25519();
-  httplib::Server http;
-  Receiver rx;
-  std::unique_ptr<ScopedServer> server;
-  std::unique_ptr<WebhookEngine> engine;
 };
 
 TEST_F(ChaosTest, DuplicateDeliversTheSameEventIdTwice) {

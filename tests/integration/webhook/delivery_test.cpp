@@ -25,33 +25,7 @@ using testing::accept;
 using testing::eventually;
 using testing::records_of;
 
-class DeliveryTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    rx.install(http);
-    server = std::make_unique<ScopedServer>(http);
-    engine = std::make_unique<WebhookEngine>(store, clock, key);
-    engine->set_settings(testing::fast_settings());
-  }
-  void TearDown() override {
-    engine->shutdown();
-    server.reset();
-  }
-  std::string url(const std::string& path) const { return server->url() + path; }
-  WebhookRouting to(const std::string& path) const {
-    WebhookRouting r;
-    r.message_url = url(path);
-    return r;
-  }
-
-  FakeStore store;
-  core::SystemClock clock;
-  core::Ed25519KeyPair key = core::generate_ed25519();
-  httplib::Server http;
-  Receiver rx;
-  std::unique_ptr<ScopedServer> server;
-  std::unique_ptr<WebhookEngine> engine;
-};
+class DeliveryTest : public testing::ReceiverTest {};
 
 TEST_F(DeliveryTest, SentThenFinalizedWithStoreStateAndValidSignature) {
   accept(store, *engine, "m-1", to("/hooks"));

@@ -18,33 +18,18 @@ using testing::FakeStore;
 using testing::Receiver;
 using testing::eventually;
 
-class InboundTest : public ::testing::Test {
+class InboundTest : public testing::ReceiverTest {
  protected:
   void SetUp() override {
-    rx.install(http);
-    server = std::make_unique<ScopedServer>(http);
-    engine = std::make_unique<WebhookEngine>(store, clock, key);
-    engine->set_settings(testing::fast_settings());
+    ReceiverTest::SetUp();
     engine->set_inbound_directory(&store);
     WebhookRouting r;
-    r.profile_url = server->url() + "/inbound";
+    r.profile_url = url("/inbound");
     store.own("+13125550147", "tenant-1", r);
-  }
-  void TearDown() override {
-    engine->shutdown();
-    server.reset();
   }
   static std::string code_of(const ControlReply& r) {
     return json::parse(r.body)["errors"][0]["code"].get<std::string>();
   }
-
-  FakeStore store;
-  core::SystemClock clock;
-  core::Ed25519KeyPair key = core::generate_ed25519();
-  httplib::Server http;
-  Receiver rx;
-  std::unique_ptr<ScopedServer> server;
-  std::unique_ptr<WebhookEngine> engine;
 };
 
 TEST_F(InboundTest, ReceivedEventReachesTheOwningProfile) {

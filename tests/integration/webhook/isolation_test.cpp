@@ -51,20 +51,7 @@ WebhookSettings one_attempt(std::chrono::milliseconds deadline) {
   return s;
 }
 
-class IsolationTest : public ::testing::Test {
- protected:
-  void make_engine(EngineOptions o = {}) {
-    if (engine) engine->shutdown();
-    engine = std::make_unique<WebhookEngine>(store, clock, key, o);
-  }
-  void TearDown() override {
-    if (engine) engine->shutdown();
-  }
-  FakeStore store;
-  core::SystemClock clock;
-  core::Ed25519KeyPair key = core::generate_ed25519();
-  std::unique_ptr<WebhookEngine> engine;
-};
+class IsolationTest : public testing::EngineTest {};
 
 TEST_F(IsolationTest, ReceiverThatNeverAnswersFailsAtTheDeadline) {
   Peer peer(never_answer);

@@ -1,6 +1,7 @@
 // Test doubles for the webhook engine's integration tests: an in-memory store (MessageLifecycle +
 // InboundDirectory) and a recording receiver on 127.0.0.1 whose answers the test scripts.
 #pragma once
+#include <gtest/gtest.h>
 #include <httplib.h>
 #include <atomic>
 #include <chrono>
@@ -15,6 +16,8 @@
 #include "core/clock.h"
 #include "core/json.h"
 #include "core/message.h"
+#include "core/signing.h"
+#include "support/scoped_server.h"
 #include "webhook/engine.h"
 #include "store/hooks.h"
 
@@ -283,5 +286,47 @@ inline std::vector<AttemptRecord> records_of(const WebhookEngine& e, const std::
   std::reverse(r.begin(), r.end());   // oldest first
   return r;
 }
+
+// A webhook engine on a FakeStore, signing with a fresh key; shut down after each test.
+class EngineTest : public ::testing::Test {
+ protected:
+  void make_engine(EngineOptions o = {}) {
+    if (engine) engine->shutdown();
+    engine = std::make_unique<WebhookEngine>(store, clock, key, o);
+  }
+  void TearDown() override {
+    if (engine) engine->shutdown();
+  }
+
+  FakeStore store;
+  core::SystemClock clock;
+  core::Ed25519KeyPair key = core::generate_ed25519();
+  std::unique_ptr<WebhookEngine> engine;
+};
+
+// EngineTest with fast_settings() and one recording Receiver on 127.0.0.1:0.
+class ReceiverTest : public EngineTest {
+ protected:
+  void SetUp() override {
+    rx.install(http);
+    server = std::make_unique<harness::testing::ScopedServer>(http);
+    make_engine();
+    engine->set_settings(fast_settings());
+  }
+  void TearDown() override {
+    EngineTest::TearDown();
+    server.reset();
+  }
+  std::string url(const std::string& path) const { return server->url() + path; }
+  WebhookRouting to(const std::string& path) const {
+    WebhookRouting r;
+    r.message_url = url(path);
+    return r;
+  }
+
+  httplib::Server http;
+  Receiver rx;
+  std::unique_ptr<harness::testing::ScopedServer> server;
+};
 
 }  // namespace harness::mock::testing
