@@ -86,7 +86,7 @@ class ServiceTest : public ::testing::Test {
     kp_ = core::generate_ed25519();
   }
   void start(std::chrono::milliseconds reconcile = milliseconds(60000),
-             std::chrono::milliseconds timeout = milliseconds(3000)) {
+             std::chrono::milliseconds timeout = milliseconds(3000), const core::Clock* clock = nullptr) {
     ServiceConfig c;
     c.port = 0;
     c.database = db_path_;
@@ -103,7 +103,7 @@ class ServiceTest : public ::testing::Test {
                      {"south", {"+14155550123"}, "", "South Autos: thanks!"}};
     auto ob = Outbox::open(db_path_);
     ASSERT_TRUE(ob.ok()) << ob.error();
-    svc_ = std::make_unique<Service>(c, std::move(ob.value()), clock_);
+    svc_ = std::make_unique<Service>(c, std::move(ob.value()), clock ? *clock : clock_);
     port_ = svc_->start();
     ASSERT_GT(port_, 0);
     cli_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
@@ -143,6 +143,9 @@ class ServiceTest : public ::testing::Test {
   }
 
   core::SystemClock clock_;
+  // For tests about the outbox's windows: it moves only when the test says so. (Webhooks signed
+  // with the real time would fall outside its tolerance.)
+  core::ManualClock manual_clock_{core::SystemClock().now()};
   httplib::Server api_;
   std::unique_ptr<FakeSend> fake_;
   std::unique_ptr<ScopedServer> api_srv_;
@@ -299,15 +302,26 @@ TEST_F(ServiceTest, AmbiguousSendIsReconciledByWebhookNotResent) {
   EXPECT_EQ(status_of(id)["state"], "sent");
 }
 
+// The outbox's clock is a ManualClock: the reconcile window passes only when the test moves it,
+// however slowly the machine runs.
 TEST_F(ServiceTest, AmbiguousSendIsResentOnlyAfterTheWindow) {
   fake_->set_mode(FakeSend::Mode::DropAfterAccept);
-  start(milliseconds(300), milliseconds(200));
+  start(milliseconds(300), milliseconds(200), &manual_clock_);
   json a = post_send({{"to", "+17735550188"}, {"text", "Lost?"}, {"dealership", "north"}}, "amb2");
   const std::string id = std::to_string(a["id"].get<int64_t>());
   ASSERT_TRUE(eventually([&] { return status_of(id).value("state", "") == "reconciling"; }));
   fake_->set_mode(FakeSend::Mode::Accept);
-  ASSERT_TRUE(eventually([&] { return status_of(id).value("state", "") == "sent"; }));
+  // 1 ms short of the window: a later message goes out, the ambiguous one still waits.
+  manual_clock_.advance(milliseconds(299));
+  json s = post_send({{"to", "+17735550188"}, {"text", "Sentinel"}, {"dealership", "north"}}, "amb2-sentinel");
+  const std::string sid = std::to_string(s["id"].get<int64_t>());
+  ASSERT_TRUE(eventually([&] { return status_of(sid).value("state", "") == "sent"; }));
   EXPECT_EQ(fake_->posts(), 2);
+  EXPECT_EQ(status_of(id)["state"], "reconciling");
+  // Past the window it is sent again, once.
+  manual_clock_.advance(milliseconds(2));
+  ASSERT_TRUE(eventually([&] { return status_of(id).value("state", "") == "sent"; }));
+  EXPECT_EQ(fake_->posts(), 3);
   EXPECT_EQ(status_of(id)["attempts"], 2);
 }
 
