@@ -9,13 +9,12 @@
 #include "core/json.h"
 #include "mock_server.h"
 #include "support/scoped_server.h"
-#include "webhook_test_support.h"
+#include "mock_receiver_test.h"
 
 namespace harness::mock {
 namespace {
 
 using core::json;
-using harness::testing::ScopedServer;
 using testing::Receiver;
 using testing::eventually;
 
@@ -42,23 +41,14 @@ class Lines {
   std::vector<std::string> lines_;
 };
 
-class AccessLogTest : public ::testing::Test {
+class AccessLogTest : public testing::MockReceiverTest {
  protected:
   void start(bool with_log) {
-    rx.install(http);
     rx.respond_with([](const testing::Received& r, int) { return r.path == "/fail" ? 503 : 200; });
-    receiver = std::make_unique<ScopedServer>(http);
     MockServerOptions o;
     o.seed = 9;
     if (with_log) o.access_log = [this](const std::string& l) { lines.add(l); };
-    mock = std::make_unique<MockServer>(o);
-    ASSERT_FALSE(mock->start());
-    api = std::make_unique<httplib::Client>(mock->base_url());
-    api->set_bearer_token_auth("KEYaccesslog1");
-  }
-  void TearDown() override {
-    mock.reset();
-    receiver.reset();
+    start_mock(o, "KEYaccesslog1");
   }
   std::string first_number() {
     auto r = api->Get("/v2/phone_numbers");
@@ -73,11 +63,6 @@ class AccessLogTest : public ::testing::Test {
   }
 
   Lines lines;
-  httplib::Server http;
-  Receiver rx;
-  std::unique_ptr<ScopedServer> receiver;
-  std::unique_ptr<MockServer> mock;
-  std::unique_ptr<httplib::Client> api;
 };
 
 TEST_F(AccessLogTest, OneLinePerApiRequestWithStatusKeyAndErrorCode) {

@@ -14,8 +14,6 @@ namespace harness::mock {
 namespace {
 
 using namespace std::chrono_literals;
-using harness::testing::ScopedServer;
-using testing::FakeStore;
 using testing::Receiver;
 using testing::accept;
 using testing::eventually;

@@ -19,7 +19,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using harness::testing::ScopedServer;
-using testing::FakeStore;
 using testing::Receiver;
 using testing::accept;
 using testing::eventually;

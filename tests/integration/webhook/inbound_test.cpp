@@ -13,9 +13,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using core::json;
-using harness::testing::ScopedServer;
-using testing::FakeStore;
-using testing::Receiver;
 using testing::eventually;
 
 class InboundTest : public testing::ReceiverTest {

@@ -17,7 +17,6 @@ namespace {
 using namespace std::chrono_literals;
 using harness::testing::Peer;
 using harness::testing::ScopedServer;
-using testing::FakeStore;
 using testing::Receiver;
 using testing::accept;
 using testing::eventually;

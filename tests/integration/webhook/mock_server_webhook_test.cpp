@@ -8,31 +8,21 @@
 #include "mock_server.h"
 #include "support/scoped_server.h"
 #include "webhook/engine.h"
-#include "webhook_test_support.h"
+#include "mock_receiver_test.h"
 
 namespace harness::mock {
 namespace {
 
 using core::json;
-using harness::testing::ScopedServer;
 using testing::Receiver;
 using testing::eventually;
 
-class MockServerWebhookTest : public ::testing::Test {
+class MockServerWebhookTest : public testing::MockReceiverTest {
  protected:
   void SetUp() override {
-    rx.install(http);
-    receiver = std::make_unique<ScopedServer>(http);
     MockServerOptions o;
     o.seed = 5;
-    mock = std::make_unique<MockServer>(o);
-    ASSERT_FALSE(mock->start());
-    api = std::make_unique<httplib::Client>(mock->base_url());
-    api->set_bearer_token_auth("KEYwebhooks");
-  }
-  void TearDown() override {
-    mock.reset();
-    receiver.reset();
+    start_mock(o, "KEYwebhooks");
   }
   json call(const std::string& method, const std::string& path, const json& body = nullptr,
             int* status = nullptr) {
@@ -44,12 +34,6 @@ class MockServerWebhookTest : public ::testing::Test {
     if (status) *status = r->status;
     return json::parse(r->body, nullptr, false);
   }
-
-  httplib::Server http;
-  Receiver rx;
-  std::unique_ptr<ScopedServer> receiver;
-  std::unique_ptr<MockServer> mock;
-  std::unique_ptr<httplib::Client> api;
 };
 
 TEST_F(MockServerWebhookTest, InboundWithoutAWebhookUrlDoesNotClaimDelivery) {
