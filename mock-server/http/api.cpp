@@ -93,6 +93,8 @@ HttpFront::HttpFront(const MockConfig& config, Store& store, Journal& journal, C
   add_route("/v2/messaging_profiles/{uuid}/short_codes", "GET", &HttpFront::profile_short_codes);
   add_route("/v2/messaging_profiles/{uuid}/alphanumeric_sender_ids", "GET", &HttpFront::profile_alphanumeric_ids);
   add_route("/v2/messaging_profiles/{uuid}/actions/regenerate_secret", "POST", &HttpFront::regenerate_secret);
+  add_route("/v2/messaging_profiles/{uuid}/metrics", "GET", &HttpFront::profile_metrics);
+  add_route("/v2/messaging_profile_metrics", "GET", &HttpFront::list_profile_metrics);
   add_route("/v2/messaging_optouts", "GET", &HttpFront::list_optouts);
   add_route("/v2/alphanumeric_sender_ids", "GET", &HttpFront::list_alpha_senders);
   add_route("/v2/alphanumeric_sender_ids", "POST", &HttpFront::create_alpha_sender);

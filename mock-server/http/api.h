@@ -185,6 +185,13 @@ class HttpFront {
   void create_alpha_sender(ApiContext& ctx);
   void get_alpha_sender(ApiContext& ctx);
   void delete_alpha_sender(ApiContext& ctx);
+  // ---- messaging profile metrics (metrics.cpp) ----
+  void profile_metrics(ApiContext& ctx);
+  void list_profile_metrics(ApiContext& ctx);
+  // The window ?time_frame= names (default 24h) and, when `bucket` is given, the width of one point
+  // of its detailed series; nullopt after sending the 400.
+  std::optional<core::Duration> metrics_frame(ApiContext& ctx, core::Duration* bucket);
+
   // The tenant's sender ID records (one per profile with an alpha_sender), of one profile if given.
   std::vector<core::json> alpha_sender_records(const std::string& tenant,
                                                const std::optional<std::string>& profile_id) const;

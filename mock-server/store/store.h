@@ -11,7 +11,7 @@
 // GET /v2/messages/{id} shows the same state the webhooks carry (contract §3.3).
 //
 // Code: tenancy and the registry in store.cpp, profiles / numbers / orders / opt-outs in
-// store_accounts.cpp, messages in store_messages.cpp.
+// store_accounts.cpp, messages in store_messages.cpp (scanning them in store_scan.cpp).
 //
 // Not owned here: HTTP parsing and validation (http/), webhook delivery (webhook/), journal of
 // requests (store/journal.h).
@@ -227,6 +227,10 @@ class Store final : public MessageLifecycle {
   };
   std::vector<ListedMessage> recent_messages(const std::string& tenant, size_t limit,
                                              uint64_t before = UINT64_MAX) const;
+  // Visits every message the tenant holds (in no particular order) with the time it was stored,
+  // statuses as a read would show them now, under the tenant's message lock: `visit` must be quick.
+  using MessageVisitor = std::function<void(const core::Message&, core::TimePoint stored)>;
+  void scan_messages(const std::string& tenant, const MessageVisitor& visit) const;
   size_t message_count() const;
   // nullptr removes it. Statuses the store applies on read (a timeline) are not reported.
   void set_message_observer(std::shared_ptr<MessageObserver> o) { std::atomic_store(&observer_, std::move(o)); }   // every tenant's; may briefly exceed max_messages (see put_message)

@@ -390,7 +390,6 @@ test('unknown routes, out-of-scope families and unimplemented operations answer 
     ['get', '/messaging_tollfree/verification/requests'], ['get', '/messaging_hosted_number_orders'],
     ['get', '/messaging/rcs/agents'], ['get', '/phone_numbers/voice'],
     // Messaging operations the mock does not implement (yet): unknown routes too.
-    ['get', '/messaging_profile_metrics'], ['get', `/messaging_profiles/${UNKNOWN_UUID}/metrics`],
     ['get', `/messaging_profiles/${UNKNOWN_UUID}/autoresp_configs`]];
   for (const [method, p] of paths) {
     await assert.rejects(t[method](p, method === 'post' ? { body: {} } : undefined), (err) => {

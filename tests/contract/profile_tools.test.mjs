@@ -1,4 +1,5 @@
-// Contract test of the messaging-profile tools: alphanumeric sender IDs (/v2/alphanumeric_sender_ids),
+// Contract test of the messaging-profile tools: alphanumeric sender IDs (/v2/alphanumeric_sender_ids)
+// and profile metrics,
 // called through the official SDK's methods, every response (success and error) validated against
 // schemas/messaging.mjs; the last test checks each operation was seen answering both ways.
 import { test, before, after } from 'node:test';
@@ -23,7 +24,7 @@ const UNKNOWN_UUID = '4f1e2d3c-5b6a-4978-8d9e-0a1b2c3d4e5f';
 
 const IMPLEMENTED = [
   'alphanumericSenderIDs.create', 'alphanumericSenderIDs.retrieve', 'alphanumericSenderIDs.delete',
-  'alphanumericSenderIDs.list',
+  'alphanumericSenderIDs.list', 'messagingProfiles.retrieveMetrics', 'messagingProfileMetrics.list',
 ];
 // Operations whose only error is 401 (tested below for every operation).
 const NO_OTHER_ERROR = new Set([]);
@@ -68,6 +69,32 @@ test('alphanumeric sender IDs: create, list, retrieve, delete, as the profile se
   assert.equal((await t.messagingProfiles.retrieve(profile.id)).data.alpha_sender, null);
 });
 
+test('profile metrics: counted from the tenant\'s messages', async () => {
+  const t = client('KEYmetrics');
+  const profile = (await t.messagingProfiles.list()).data[0];
+  const number = (await t.phoneNumbers.list()).data[0].phone_number;
+  for (let i = 0; i < 3; i++) await t.messages.send({ from: number, to: '+17735550188', text: `m${i}` });
+  const r = await fetch(`${mock.url}/_mock/inbound`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from: '+17735550188', to: number, text: 'hello' }),
+  });
+  assert.equal(r.status, 200);
+  const one = await ok('messagingProfiles.retrieveMetrics', t.messagingProfiles.retrieveMetrics(profile.id, { time_frame: '1h' }),
+    S.one(S.profileMetricsDetailed));
+  assert.equal(one.data.overview.outbound.sent, 3);
+  assert.equal(one.data.overview.inbound.received, 1);
+  assert.equal(one.data.detailed.length, 12);
+  await ok('messagingProfiles.retrieveMetrics', t.messagingProfiles.retrieveMetrics(profile.id), S.one(S.profileMetricsDetailed));
+  const all = await ok('messagingProfileMetrics.list', t.messagingProfileMetrics.list({ time_frame: '30d' }),
+    S.list(S.profileMetricsOverview));
+  assert.deepEqual(all.data, [{ ...one.data.overview }]);
+  const bad = await fails('messagingProfileMetrics.list', t.messagingProfileMetrics.list({ time_frame: '2d' }), 400, '10015');
+  assert.equal(bad.errors[0].source.parameter, 'time_frame');
+  await fails('messagingProfiles.retrieveMetrics', t.messagingProfiles.retrieveMetrics(profile.id, { time_frame: 'week' }),
+    400, '10015');
+  await fails('messagingProfiles.retrieveMetrics', t.messagingProfiles.retrieveMetrics(UNKNOWN_UUID), 404, '10005');
+});
+
 test('every operation answers 401 with the envelope for a bad key', async () => {
   const t = client('not-a-key');
   const calls = {
@@ -76,6 +103,8 @@ test('every operation answers 401 with the envelope for a bad key', async () => 
     'alphanumericSenderIDs.retrieve': () => t.alphanumericSenderIDs.retrieve(UNKNOWN_UUID),
     'alphanumericSenderIDs.delete': () => t.alphanumericSenderIDs.delete(UNKNOWN_UUID),
     'alphanumericSenderIDs.list': () => t.alphanumericSenderIDs.list(),
+    'messagingProfiles.retrieveMetrics': () => t.messagingProfiles.retrieveMetrics(UNKNOWN_UUID),
+    'messagingProfileMetrics.list': () => t.messagingProfileMetrics.list(),
   };
   assert.deepEqual(Object.keys(calls).sort(), [...IMPLEMENTED].sort());
   for (const [op, call] of Object.entries(calls)) await fails(op, call(), 401, '10009');

@@ -322,3 +322,22 @@ export const messagingOptout = obj({
   messaging_profile_id: nstr,
   created_at: timestamp,
 });
+
+// GET /v2/messaging_profiles/{id}/metrics and GET /v2/messaging_profile_metrics: counts and ratios.
+const count = { type: 'integer', minimum: 0 };
+const ratio = { type: 'number', minimum: 0, maximum: 1 };
+export const profileMetricsOverview = obj({
+  record_type: oneOf('messaging_profile_metrics'),
+  messaging_profile_id: uuid,
+  phone_numbers: count,
+  outbound: obj({ sent: count, delivered: count, error_ratio: ratio }),
+  inbound: obj({ received: count }),
+});
+export const profileMetricsDetailed = obj({
+  overview: profileMetricsOverview,
+  detailed: arrayOf(obj({
+    timestamp,
+    metrics: arrayOf(obj({ label: oneOf('SMS', 'MMS'), sent: count, delivered: count, outbound_error_ratio: ratio,
+      received: count })),
+  })),
+});

@@ -382,8 +382,8 @@ TEST_F(ApiTest, OrderUpdateRegenerateSecretAndCancel) {
   EXPECT_EQ(cancel.status, 403);
   EXPECT_EQ(cancel.code(), "10010");
   EXPECT_EQ(del("/v2/messages/4f1e2d3c-5b6a-4978-8d9e-0a1b2c3d4e5f").code(), "10005");
-  // Operations the mock does not implement are unknown routes.
-  EXPECT_EQ(get("/v2/messaging_profiles/" + pid + "/metrics").code(), "10005");
+  // Sub-paths the mock does not implement are unknown routes.
+  EXPECT_EQ(get("/v2/messaging_profiles/" + pid + "/campaigns").code(), "10005");
 }
 
 class ShortCodeTest : public MockFixture {
