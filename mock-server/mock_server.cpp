@@ -148,6 +148,9 @@ std::optional<std::string> MockServer::start() {
     });
   }
 
+  // Inbound texts are answered from this front's autoresponse configs (a restart builds a new front).
+  if (d.inbound) d.inbound->set_responder(d.front->inbound_responder());
+
   const Settings& st = d.config.settings;
   net::ServerOptions so;
   so.host = d.opts.host;

@@ -49,9 +49,13 @@ std::optional<InboundContext> StoreInboundDirectory::accept_inbound(const Inboun
   }
   // Only a profile with a webhook URL can have the message.received webhook delivered to it.
   if (delivery_chain(ctx.routing).empty()) m.to.back().status = std::string("delivered");
-  // STOP / START keywords opt the sender out of (back into) the number's profile.
-  store_.apply_keyword(*tenant, req.from, req.to, m.messaging_profile_id, req.text, at);
   store_.put_message(*tenant, m);
+  // A text matching one of the profile's autoresponse configs does what the config says (and is
+  // answered); otherwise the STOP / START keywords opt the sender out of (back into) the profile.
+  auto responder = std::atomic_load(&responder_);
+  if (!responder || !responder->respond(*tenant, m, at)) {
+    store_.apply_keyword(*tenant, req.from, req.to, m.messaging_profile_id, req.text, at);
+  }
   return ctx;
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include "control/control_api.h"
+#include "store/autoresp.h"
 #include "store/store.h"
 #include "webhook/engine.h"
 
@@ -17,9 +18,12 @@ class StoreInboundDirectory final : public InboundDirectory {
   explicit StoreInboundDirectory(Store& store) : store_(store) {}
 
   std::optional<InboundContext> accept_inbound(const InboundRequest& req, core::TimePoint at) override;
+  // Answers inbound texts from autoresponse configs (nullptr: only the built-in STOP / START).
+  void set_responder(std::shared_ptr<InboundResponder> r) { std::atomic_store(&responder_, std::move(r)); }
 
  private:
   Store& store_;
+  std::shared_ptr<InboundResponder> responder_;   // atomic access
 };
 
 // GET /_mock/webhooks?message_id=&event_type=&event_id=&tenant_id=&limit=,

@@ -70,6 +70,7 @@ HttpFront::HttpFront(const MockConfig& config, Store& store, Journal& journal, C
   init_scheduled();
   init_groups();
   init_alpha_senders();
+  init_autoresp();
   // Placeholders are typed ({uuid}: 8-4-4-4-12 hex, {number_id}: digits), so an unknown
   // sub-path such as /v2/messages/whatsapp or /v2/phone_numbers/slim is no route at all (404 /
   // 10005), never an id. Out-of-scope families (10DLC, toll-free verification, hosted numbers,
@@ -94,6 +95,11 @@ HttpFront::HttpFront(const MockConfig& config, Store& store, Journal& journal, C
   add_route("/v2/messaging_profiles/{uuid}/alphanumeric_sender_ids", "GET", &HttpFront::profile_alphanumeric_ids);
   add_route("/v2/messaging_profiles/{uuid}/actions/regenerate_secret", "POST", &HttpFront::regenerate_secret);
   add_route("/v2/messaging_profiles/{uuid}/metrics", "GET", &HttpFront::profile_metrics);
+  add_route("/v2/messaging_profiles/{uuid}/autoresp_configs", "GET", &HttpFront::list_autoresp);
+  add_route("/v2/messaging_profiles/{uuid}/autoresp_configs", "POST", &HttpFront::create_autoresp);
+  add_route("/v2/messaging_profiles/{uuid}/autoresp_configs/{uuid}", "GET", &HttpFront::get_autoresp);
+  add_route("/v2/messaging_profiles/{uuid}/autoresp_configs/{uuid}", "PUT", &HttpFront::update_autoresp);
+  add_route("/v2/messaging_profiles/{uuid}/autoresp_configs/{uuid}", "DELETE", &HttpFront::delete_autoresp);
   add_route("/v2/messaging_profile_metrics", "GET", &HttpFront::list_profile_metrics);
   add_route("/v2/messaging_optouts", "GET", &HttpFront::list_optouts);
   add_route("/v2/alphanumeric_sender_ids", "GET", &HttpFront::list_alpha_senders);

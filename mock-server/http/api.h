@@ -40,6 +40,7 @@
 #include "store/groups.h"
 #include "store/scheduled.h"
 #include "store/alpha_senders.h"
+#include "store/autoresp.h"
 #include "core/encoding.h"
 #include "core/send_request.h"
 #include "rules/send_rules.h"
@@ -91,6 +92,8 @@ class HttpFront {
   void set_fault_executor(std::shared_ptr<FaultExecutor> f) { std::atomic_store(&faults_, std::move(f)); }
   // GET /_mock/events streams from this hub; nullptr = no such route.
   void set_event_hub(std::shared_ptr<EventHub> h) { std::atomic_store(&events_, std::move(h)); }
+  // Answers inbound texts matching a profile's autoresponse configs (autoresp.cpp).
+  std::shared_ptr<InboundResponder> inbound_responder() const { return responder_; }
 
  private:
   using Handler = void (HttpFront::*)(ApiContext&);
@@ -185,6 +188,18 @@ class HttpFront {
   void create_alpha_sender(ApiContext& ctx);
   void get_alpha_sender(ApiContext& ctx);
   void delete_alpha_sender(ApiContext& ctx);
+  // ---- autoresponse configs (autoresp.cpp) ----
+  void init_autoresp();
+  void list_autoresp(ApiContext& ctx);
+  void create_autoresp(ApiContext& ctx);
+  void get_autoresp(ApiContext& ctx);
+  void update_autoresp(ApiContext& ctx);
+  void delete_autoresp(ApiContext& ctx);
+  bool autoresp_profile(ApiContext& ctx);                  // false after the 404
+  bool read_autoresp(ApiContext& ctx, AutorespConfig& c);  // false after the error
+  // Applies the first config matching an inbound text and sends its answer; false: none matched.
+  bool autorespond(const std::string& tenant, const core::Message& inbound, core::TimePoint at);
+
   // ---- messaging profile metrics (metrics.cpp) ----
   void profile_metrics(ApiContext& ctx);
   void list_profile_metrics(ApiContext& ctx);
@@ -240,6 +255,8 @@ class HttpFront {
   std::shared_ptr<EventHub> events_;
   std::shared_ptr<GroupIndex> groups_;
   std::shared_ptr<AlphaSenderExtras> alpha_extras_;
+  std::shared_ptr<AutorespConfigs> autoresp_;
+  std::shared_ptr<InboundResponder> responder_;
   std::shared_ptr<ScheduledSends> scheduled_;   // last: stopped first (its ticker calls back here)
 };
 

@@ -196,6 +196,11 @@ class Store final : public MessageLifecycle {
   // Records (Stop) or removes (Start) the opt-out of `from` for the tenant's number `to`.
   void apply_keyword(const std::string& tenant, const std::string& from, const std::string& to,
                      const std::optional<std::string>& profile_id, const std::string& text, core::TimePoint at);
+  // The same for a keyword already classified (an autoresponse config's op): Stop records the
+  // opt-out under `word` (lower case), Start removes it, anything else changes nothing.
+  void record_keyword(const std::string& tenant, const std::string& from, const std::string& to,
+                      const std::optional<std::string>& profile_id, Keyword k, const std::string& word,
+                      core::TimePoint at);
   std::vector<OptOut> list_optouts(const std::string& tenant) const;
   // Whether a send from `sender` (on profile `profile_id`) to `to` is blocked by an opt-out.
   bool opted_out(const std::string& tenant, const std::string& profile_id, std::string_view sender,

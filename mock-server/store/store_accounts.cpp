@@ -386,6 +386,18 @@ void Store::apply_keyword(const std::string& tenant, const std::string& from, co
                           core::TimePoint at) {
   const Keyword k = classify_keyword(text);
   if (k != Keyword::Stop && k != Keyword::Start) return;
+  std::string word = text;
+  word.erase(0, word.find_first_not_of(" \t\r\n"));
+  word.erase(word.find_last_not_of(" \t\r\n") + 1);
+  std::transform(word.begin(), word.end(), word.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  record_keyword(tenant, from, to, profile_id, k, word, at);
+}
+
+void Store::record_keyword(const std::string& tenant, const std::string& from, const std::string& to,
+                           const std::optional<std::string>& profile_id, Keyword k, const std::string& word,
+                           core::TimePoint at) {
+  if (k != Keyword::Stop && k != Keyword::Start) return;
   auto w = write_account(tenant, "apply_keyword");
   Tenant& t = *w.t;
   // The opt-out covers the profile (every number on it), or the number when it is on none.
@@ -394,14 +406,7 @@ void Store::apply_keyword(const std::string& tenant, const std::string& from, co
   };
   const size_t before = t.optouts.size();
   t.optouts.erase(std::remove_if(t.optouts.begin(), t.optouts.end(), same), t.optouts.end());
-  if (k == Keyword::Stop) {
-    std::string word = text;
-    word.erase(0, word.find_first_not_of(" \t\r\n"));
-    word.erase(word.find_last_not_of(" \t\r\n") + 1);
-    std::transform(word.begin(), word.end(), word.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    t.optouts.push_back(OptOut{from, to, profile_id, word, core::format_rfc3339(at)});
-  }
+  if (k == Keyword::Stop) t.optouts.push_back(OptOut{from, to, profile_id, word, core::format_rfc3339(at)});
   optouts_ += t.optouts.size();
   optouts_ -= before;
 }

@@ -1,5 +1,5 @@
-// Contract test of the messaging-profile tools: alphanumeric sender IDs (/v2/alphanumeric_sender_ids)
-// and profile metrics,
+// Contract test of the messaging-profile tools: alphanumeric sender IDs (/v2/alphanumeric_sender_ids),
+// profile metrics and autoresponse configs,
 // called through the official SDK's methods, every response (success and error) validated against
 // schemas/messaging.mjs; the last test checks each operation was seen answering both ways.
 import { test, before, after } from 'node:test';
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import Telnyx from 'telnyx';
 import { startMock } from './start_mock.mjs';
 import * as S from './schemas/messaging.mjs';
-import { makeChecker } from './check.mjs';
+import { makeChecker, validate } from './check.mjs';
 
 let mock;
 let proc;
@@ -25,6 +25,9 @@ const UNKNOWN_UUID = '4f1e2d3c-5b6a-4978-8d9e-0a1b2c3d4e5f';
 const IMPLEMENTED = [
   'alphanumericSenderIDs.create', 'alphanumericSenderIDs.retrieve', 'alphanumericSenderIDs.delete',
   'alphanumericSenderIDs.list', 'messagingProfiles.retrieveMetrics', 'messagingProfileMetrics.list',
+  'messagingProfiles.autorespConfigs.list', 'messagingProfiles.autorespConfigs.create',
+  'messagingProfiles.autorespConfigs.retrieve', 'messagingProfiles.autorespConfigs.update',
+  'messagingProfiles.autorespConfigs.delete',
 ];
 // Operations whose only error is 401 (tested below for every operation).
 const NO_OTHER_ERROR = new Set([]);
@@ -95,6 +98,63 @@ test('profile metrics: counted from the tenant\'s messages', async () => {
   await fails('messagingProfiles.retrieveMetrics', t.messagingProfiles.retrieveMetrics(UNKNOWN_UUID), 404, '10005');
 });
 
+test('autoresponse configs: list, create, retrieve, update, delete, and an answer to a matching text', async () => {
+  const t = client('KEYautoresp');
+  const profile = (await t.messagingProfiles.list()).data[0];
+  const number = (await t.phoneNumbers.list()).data[0].phone_number;
+  const empty = await ok('messagingProfiles.autorespConfigs.list', t.messagingProfiles.autorespConfigs.list(profile.id),
+    S.list(S.autorespConfig));
+  assert.equal(empty.data.length, 0);
+  const created = await ok('messagingProfiles.autorespConfigs.create',
+    t.messagingProfiles.autorespConfigs.create(profile.id,
+      { op: 'stop', keywords: ['UNSUB'], country_code: 'US', resp_text: 'You are unsubscribed.' }),
+    S.one(S.autorespConfig));
+  const id = created.data.id;
+  const got = await ok('messagingProfiles.autorespConfigs.retrieve',
+    t.messagingProfiles.autorespConfigs.retrieve(id, { profile_id: profile.id }), S.one(S.autorespConfig));
+  assert.deepEqual(got.data, created.data);
+  const listed = await ok('messagingProfiles.autorespConfigs.list',
+    t.messagingProfiles.autorespConfigs.list(profile.id, { country_code: 'US' }), S.list(S.autorespConfig));
+  assert.deepEqual(listed.data, [created.data]);
+
+  // It acts: the text opts the sender out and is answered from the number.
+  const r = await fetch(`${mock.url}/_mock/inbound`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from: '+17735550188', to: number, text: 'unsub' }),
+  });
+  assert.equal(r.status, 200);
+  const optouts = await t.messagingOptouts.list();
+  assert.equal(optouts.data.length, 1);
+  const stored = await (await fetch(`${mock.url}/_mock/messages?api_key=KEYautoresp`)).json();
+  assert.equal(stored.data[0].message.text, 'You are unsubscribed.');
+  await ok('messages.retrieve', t.messages.retrieve(stored.data[0].message.id), S.one(S.outboundMessage));
+
+  const updated = await ok('messagingProfiles.autorespConfigs.update',
+    t.messagingProfiles.autorespConfigs.update(id, { profile_id: profile.id, op: 'info', keywords: ['HELP'], country_code: 'US' }),
+    S.one(S.autorespConfig));
+  assert.equal(updated.data.op, 'info');
+  assert.equal(updated.data.resp_text, undefined);
+
+  await fails('messagingProfiles.autorespConfigs.create',
+    t.messagingProfiles.autorespConfigs.create(profile.id, { op: 'pause', keywords: ['X'], country_code: 'US' }), 422, '10015');
+  await fails('messagingProfiles.autorespConfigs.create',
+    t.messagingProfiles.autorespConfigs.create(profile.id, { op: 'stop', keywords: ['help'], country_code: 'US' }), 409, '10012');
+  await fails('messagingProfiles.autorespConfigs.update',
+    t.messagingProfiles.autorespConfigs.update(id, { profile_id: profile.id, op: 'stop', keywords: [], country_code: 'US' }),
+    422, '10015');
+  await fails('messagingProfiles.autorespConfigs.list', t.messagingProfiles.autorespConfigs.list(UNKNOWN_UUID), 404, '10005');
+
+  const res = await t.messagingProfiles.autorespConfigs.delete(id, { profile_id: profile.id }).asResponse();
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  validate(S.autorespDeleted, body, 'messagingProfiles.autorespConfigs.delete');
+  seenOk.add('messagingProfiles.autorespConfigs.delete');
+  await fails('messagingProfiles.autorespConfigs.delete',
+    t.messagingProfiles.autorespConfigs.delete(id, { profile_id: profile.id }), 404, '10005');
+  await fails('messagingProfiles.autorespConfigs.retrieve',
+    t.messagingProfiles.autorespConfigs.retrieve(id, { profile_id: profile.id }), 404, '10005');
+});
+
 test('every operation answers 401 with the envelope for a bad key', async () => {
   const t = client('not-a-key');
   const calls = {
@@ -105,6 +165,15 @@ test('every operation answers 401 with the envelope for a bad key', async () => 
     'alphanumericSenderIDs.list': () => t.alphanumericSenderIDs.list(),
     'messagingProfiles.retrieveMetrics': () => t.messagingProfiles.retrieveMetrics(UNKNOWN_UUID),
     'messagingProfileMetrics.list': () => t.messagingProfileMetrics.list(),
+    'messagingProfiles.autorespConfigs.list': () => t.messagingProfiles.autorespConfigs.list(UNKNOWN_UUID),
+    'messagingProfiles.autorespConfigs.create': () =>
+      t.messagingProfiles.autorespConfigs.create(UNKNOWN_UUID, { op: 'info', keywords: ['HELP'], country_code: 'US' }),
+    'messagingProfiles.autorespConfigs.retrieve': () =>
+      t.messagingProfiles.autorespConfigs.retrieve(UNKNOWN_UUID, { profile_id: UNKNOWN_UUID }),
+    'messagingProfiles.autorespConfigs.update': () => t.messagingProfiles.autorespConfigs.update(UNKNOWN_UUID,
+      { profile_id: UNKNOWN_UUID, op: 'info', keywords: ['HELP'], country_code: 'US' }),
+    'messagingProfiles.autorespConfigs.delete': () =>
+      t.messagingProfiles.autorespConfigs.delete(UNKNOWN_UUID, { profile_id: UNKNOWN_UUID }),
   };
   assert.deepEqual(Object.keys(calls).sort(), [...IMPLEMENTED].sort());
   for (const [op, call] of Object.entries(calls)) await fails(op, call(), 401, '10009');

@@ -341,3 +341,15 @@ export const profileMetricsDetailed = obj({
       received: count })),
   })),
 });
+
+// /v2/messaging_profiles/{id}/autoresp_configs: a config; resp_text only when one was given. A
+// delete answers the JSON string "OK".
+export const autorespConfig = obj({
+  id: uuid,
+  op: oneOf('start', 'stop', 'info'),
+  keywords: arrayOf({ type: 'string', minLength: 1 }, { minItems: 1 }),
+  country_code: { type: 'string', pattern: '^[A-Z]{2}$' },
+  created_at: timestamp,
+  updated_at: timestamp,
+}, { resp_text: str });
+export const autorespDeleted = { const: 'OK' };
