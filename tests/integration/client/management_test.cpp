@@ -159,15 +159,24 @@ struct Fixture {
   }
 };
 
-TEST(ManagementFlow, SearchBuyAssignSend) {
+// The client against FakeManagement on 127.0.0.1:0, with a ManualClock and sleeper.
+class ManagementFlow : public ::testing::Test {
+ protected:
+  Config config() const {
+    Config cfg;
+    cfg.api_key = "KEYmgmt";
+    cfg.base_url = s.url() + "/v2";
+    return cfg;
+  }
+
   httplib::Server svr;
-  FakeManagement fake(svr);
-  ScopedServer s(svr);
+  FakeManagement fake{svr};
+  ScopedServer s{svr};
   Fixture f;
-  Config cfg;
-  cfg.api_key = "KEYmgmt";
-  cfg.base_url = s.url() + "/v2";
-  Client c(cfg, f.deps());
+};
+
+TEST_F(ManagementFlow, SearchBuyAssignSend) {
+  Client c(config(), f.deps());
 
   ProfileParams pp;
   pp.name = "dealership-north";
@@ -214,15 +223,8 @@ TEST(ManagementFlow, SearchBuyAssignSend) {
   EXPECT_EQ(profiles->meta.total_results, 1);
 }
 
-TEST(ManagementFlow, FindersReturnNothingForUnknownNames) {
-  httplib::Server svr;
-  FakeManagement fake(svr);
-  ScopedServer s(svr);
-  Fixture f;
-  Config cfg;
-  cfg.api_key = "KEYmgmt";
-  cfg.base_url = s.url() + "/v2";
-  Client c(cfg, f.deps());
+TEST_F(ManagementFlow, FindersReturnNothingForUnknownNames) {
+  Client c(config(), f.deps());
   auto p = c.find_profile_by_name("nobody");
   ASSERT_TRUE(p.ok());
   EXPECT_FALSE(p->has_value());

@@ -17,6 +17,16 @@ using std::chrono::milliseconds;
 
 class ClientAgainstMock : public ::testing::Test {
  protected:
+  // A text to +17735550188 from the pool of the account's first messaging profile.
+  static SendParams pool_send(Client& c) {
+    SendParams p;
+    p.to = "+17735550188";
+    p.text = "hi";
+    auto probe = c.list_profiles();
+    EXPECT_TRUE(probe.ok());
+    p.messaging_profile_id = !probe.ok() || probe->data.empty() ? std::string("x") : probe->data[0].id;
+    return p;
+  }
   void SetUp() override {
     server_ = std::make_unique<mock::MockServer>(mock::MockServerOptions{});
     scenarios_.attach(*server_);
@@ -154,12 +164,7 @@ rules:
       - pass
 )"));
   Client c(config(), deps());
-  SendParams p;
-  p.to = "+17735550188";
-  p.text = "hi";
-  auto probe = c.list_profiles();
-  ASSERT_TRUE(probe.ok());
-  p.messaging_profile_id = probe->data.empty() ? std::string("x") : probe->data[0].id;
+  SendParams p = pool_send(c);
   auto r = c.send(p);
   ASSERT_TRUE(r.ok()) << r.error().summary();
   ASSERT_EQ(sleeper_.slept().size(), 1u);
@@ -180,12 +185,7 @@ rules:
     fault: accept_then_drop
 )"));
   Client c(config(), deps());
-  SendParams p;
-  p.to = "+17735550188";
-  p.text = "hi";
-  auto probe = c.list_profiles();
-  ASSERT_TRUE(probe.ok());
-  p.messaging_profile_id = probe->data.empty() ? std::string("x") : probe->data[0].id;
+  SendParams p = pool_send(c);
   auto r = c.send(p);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().type, ErrorKind::Network);
