@@ -1,99 +1,19 @@
-// telnyx-mock: parses flags, builds the MockServer, prints the start-up line, waits for
-// SIGINT/SIGTERM. Everything else lives in mock_lib.
+// telnyx-mock: parses flags, builds the MockServer (mock_server.h, the composition root, wires
+// every part), prints the start-up line, waits for SIGINT/SIGTERM and shuts down within 2 s.
 #include <CLI/CLI.hpp>
-#include <malloc.h>
-#if defined(HARNESS_JEMALLOC)
-#include <jemalloc/jemalloc.h>
-#endif
 #include <cctype>
 #include <chrono>
-#include <condition_variable>
 #include <csignal>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
-#include <mutex>
 #include <pthread.h>
 #include <random>
-#include <sys/resource.h>
 #include <thread>
 #include "core/signing.h"
 #include "http/access_log.h"
 #include "mock_server.h"
-#include "scenario_routes.h"
-#include "scenario/engine.h"
-#include "webhook/engine.h"
-#include "scenario_webhooks.h"
-
-namespace {
-
-void release_free_pages() {
-#if defined(HARNESS_JEMALLOC)
-  // Every arena's unused dirty pages, at once (jemalloc otherwise lets them decay over ~10 s,
-  // and only while the arena is in use).
-  static_assert(MALLCTL_ARENAS_ALL == 4096, "arena.<all> is arena.4096");
-  mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0);
-#else
-  malloc_trim(0);
-#endif
-}
-
-#if defined(HARNESS_JEMALLOC)
-// The heap gauges /metrics shows with glibc's malloc (mallinfo2), from jemalloc's statistics:
-// bytes in live allocations, and bytes of resident pages that hold none.
-std::string jemalloc_heap_metrics() {
-  uint64_t epoch = 1;
-  size_t len = sizeof epoch;
-  mallctl("epoch", &epoch, &len, &epoch, len);   // refresh the statistics
-  size_t allocated = 0, resident = 0;
-  len = sizeof allocated;
-  if (mallctl("stats.allocated", &allocated, &len, nullptr, 0) != 0) return {};
-  len = sizeof resident;
-  if (mallctl("stats.resident", &resident, &len, nullptr, 0) != 0) return {};
-  return "# HELP telnyx_mock_heap_in_use_bytes Heap bytes held by live allocations.\n"
-         "# TYPE telnyx_mock_heap_in_use_bytes gauge\n"
-         "telnyx_mock_heap_in_use_bytes " + std::to_string(allocated) + "\n"
-         "# HELP telnyx_mock_heap_free_bytes Heap bytes the allocator holds but nothing uses.\n"
-         "# TYPE telnyx_mock_heap_free_bytes gauge\n"
-         "telnyx_mock_heap_free_bytes " + std::to_string(resident > allocated ? resident - allocated : 0) + "\n";
-}
-#endif
-
-// Gives the allocator's free pages back to the kernel every `interval`. The live heap of a busy
-// mock is flat once its stores are full, but a burst (a webhook backlog, a large journal query)
-// raises the high-water mark, and glibc keeps those pages: RSS would only ever go up.
-class HeapTrimmer {
- public:
-  explicit HeapTrimmer(std::chrono::seconds interval) {
-    if (interval.count() <= 0) return;
-    thread_ = std::thread([this, interval] {
-      std::unique_lock<std::mutex> lk(mu_);
-      while (!cv_.wait_for(lk, interval, [this] { return stop_; })) {
-        lk.unlock();
-        release_free_pages();
-        lk.lock();
-      }
-    });
-  }
-  ~HeapTrimmer() {
-    {
-      std::lock_guard<std::mutex> lk(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
-  HeapTrimmer(const HeapTrimmer&) = delete;
-  HeapTrimmer& operator=(const HeapTrimmer&) = delete;
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
-};
-
-}  // namespace
+#include "process.h"
 
 int main(int argc, char** argv) {
   // Block the stop signals before any thread starts (the access log's writer is one), so every
@@ -103,12 +23,7 @@ int main(int argc, char** argv) {
   sigaddset(&sigs, SIGINT);
   sigaddset(&sigs, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
-  // With glibc's malloc (no jemalloc): its default of 8 heaps per core scattered the freed
-  // message records, and under a long run RSS kept creeping up after every store was full. Two
-  // heaps keep it flat; MALLOC_ARENA_MAX still overrides.
-#if !defined(HARNESS_JEMALLOC)
-  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 2);
-#endif
+  harness::mock::tune_process();
   harness::mock::MockServerOptions opts;
   opts.port = 12111;   // contract §12: the deprecated telnyx-mock's port, so SDK setups work
   opts.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -194,49 +109,29 @@ int main(int argc, char** argv) {
     opts.webhook_key = k.value();
   }
 
-  // Every connection is a descriptor: use all the process may open (settings.max_connections is
-  // the mock's own bound).
-  rlimit nofile{};
-  if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
-    nofile.rlim_cur = nofile.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &nofile);
-  }
-
-
-  harness::mock::MockServer server(opts);
-#if defined(HARNESS_JEMALLOC)
-  server.add_metrics_source(jemalloc_heap_metrics);
-#endif
-  // The scenario engine: interceptor, socket faults, /_mock/scenario|report|verify, reset hook.
-  auto scenarios = std::make_shared<harness::mock::scenario::ScenarioEngine>(server.clock());
-  if (!scenario_path.empty()) {
-    if (auto err = scenarios->load_file(scenario_path)) {
-      std::cerr << "telnyx-mock: " << err->to_string() << "\n";
-      return 1;
-    }
-  } else if (watch) {
+  if (watch && scenario_path.empty()) {
     std::cerr << "telnyx-mock: --watch needs --scenario\n";
     return 2;
   }
-  server.set_interceptor(scenarios);
-  server.set_fault_executor(scenarios->fault_executor());
-  harness::mock::scenario::register_control_routes(server.control(), scenarios);
+  // The scenario engine: interceptor, socket faults, /_mock/scenario|report|verify, reset hook.
+  opts.scenarios = true;
+  opts.scenario_path = scenario_path;
+  opts.watch_scenario = watch;
+
+  harness::mock::MockServer server(opts);
+  if (auto heap = harness::mock::allocator_metrics()) server.add_metrics_source(std::move(heap));
   if (auto err = server.start()) {
     std::cerr << "telnyx-mock: " << *err << "\n";
     return 1;
   }
-  std::unique_ptr<harness::mock::ScenarioWebhookFollower> follower;
-  if (auto webhooks = server.webhook_engine())
-    follower = std::make_unique<harness::mock::ScenarioWebhookFollower>(scenarios, webhooks);
   std::cout << server.startup_line() << std::endl;
-  if (watch) scenarios->watch(scenario_path);
   if (log_level == "debug" || log_level == "info") {
     std::cerr << "telnyx-mock: " << (server.config().open_mode() ? "open mode (any Bearer KEY... key)" : "configured tenants")
               << ", control API at " << server.base_url() << "/_mock/, inbox at " << server.base_url()
               << "/_mock/ui, metrics at /metrics\n";
   }
 
-  HeapTrimmer trimmer{std::chrono::seconds(trim_seconds)};
+  harness::mock::HeapTrimmer trimmer{std::chrono::seconds(trim_seconds)};
   int sig = 0;
   sigwait(&sigs, &sig);
   if (log_out) log_out->flush();
@@ -247,13 +142,10 @@ int main(int argc, char** argv) {
     std::fputs("telnyx-mock: shutdown took too long; exiting now\n", stderr);
     std::_Exit(1);
   }).detach();
-  follower.reset();
-  server.stop();
   // What the webhook engine could not deliver is reported, never silently lost.
-  if (auto webhooks = server.webhook_engine()) {
-    const auto report = webhooks->shutdown();
+  if (const auto report = server.shutdown()) {
     if (log_out) log_out->flush();
-    if (log_level != "error") std::cerr << "telnyx-mock: " << report.summary() << "\n";
+    if (log_level != "error") std::cerr << "telnyx-mock: " << *report << "\n";
   }
   return 0;
 }

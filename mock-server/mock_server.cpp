@@ -13,6 +13,9 @@
 #include "http/api.h"
 #include "store/inventory.h"
 #include "store/journal.h"
+#include "scenario/engine.h"
+#include "scenario_routes.h"
+#include "scenario_webhooks.h"
 #include "webhook/engine.h"
 #include "webhook_wiring.h"
 
@@ -44,6 +47,10 @@ struct MockServer::Impl {
   // Declared after the store: destroyed (and shut down) before what it advances.
   std::unique_ptr<StoreInboundDirectory> inbound;
   std::shared_ptr<WebhookEngine> webhooks;
+  std::shared_ptr<scenario::ScenarioEngine> scenarios;
+  bool watching = false;
+  // Last: unlinked before either engine goes away.
+  std::unique_ptr<ScenarioWebhookFollower> follower;
 };
 
 MockServer::MockServer(MockServerOptions opts) : impl_(std::make_unique<Impl>()) {
@@ -66,6 +73,7 @@ MockServer::MockServer(MockServerOptions opts) : impl_(std::make_unique<Impl>())
 
 MockServer::~MockServer() {
   stop();
+  impl_->follower.reset();
   // Before the members it uses go away (the front may still hold the engine as its sink).
   if (impl_->webhooks) impl_->webhooks->shutdown();
 }
@@ -90,6 +98,17 @@ std::optional<std::string> MockServer::start() {
     d.keys = k.value();
   }
   if (d.opts.webhook_key) d.keys = *d.opts.webhook_key;
+
+  if (d.opts.scenarios && !d.scenarios) {
+    auto engine = std::make_shared<scenario::ScenarioEngine>(*d.clock);
+    if (!d.opts.scenario_path.empty()) {
+      if (auto err = engine->load_file(d.opts.scenario_path)) return err->to_string();
+    }
+    d.scenarios = engine;
+    set_interceptor(engine);
+    set_fault_executor(engine->fault_executor());
+    scenario::register_control_routes(d.control, engine);
+  }
 
   d.store->reset();   // same object: references handed out before start() stay valid
   d.journal = std::make_unique<Journal>(d.config.settings.max_journal);
@@ -150,6 +169,9 @@ std::optional<std::string> MockServer::start() {
 
   // Inbound texts are answered from this front's autoresponse configs (a restart builds a new front).
   if (d.inbound) d.inbound->set_responder(d.front->inbound_responder());
+  // A loaded scenario's webhook settings reach the webhook engine; its verdicts see inbound texts.
+  if (d.scenarios && d.webhooks && !d.follower)
+    d.follower = std::make_unique<ScenarioWebhookFollower>(d.scenarios, d.webhooks);
 
   const Settings& st = d.config.settings;
   net::ServerOptions so;
@@ -193,7 +215,18 @@ std::optional<std::string> MockServer::start() {
            "telnyx_mock_requests_refused_total " + std::to_string(c.refused) + "\n";
   });
   d.running = true;
+  if (d.scenarios && d.opts.watch_scenario && !d.opts.scenario_path.empty() && !d.watching) {
+    d.scenarios->watch(d.opts.scenario_path);
+    d.watching = true;
+  }
   return std::nullopt;
+}
+
+std::optional<std::string> MockServer::shutdown() {
+  impl_->follower.reset();
+  stop();
+  if (!impl_->webhooks) return std::nullopt;
+  return impl_->webhooks->shutdown().summary();
 }
 
 void MockServer::stop() {
@@ -259,5 +292,6 @@ const MockConfig& MockServer::config() const { return impl_->config; }
 core::Clock& MockServer::clock() { return *impl_->clock; }
 const core::Ed25519KeyPair& MockServer::webhook_keys() const { return impl_->keys; }
 std::shared_ptr<WebhookEngine> MockServer::webhook_engine() const { return impl_->webhooks; }
+std::shared_ptr<scenario::ScenarioEngine> MockServer::scenario_engine() const { return impl_->scenarios; }
 
 }  // namespace harness::mock

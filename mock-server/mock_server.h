@@ -1,7 +1,9 @@
 // The in-process telnyx-mock: owns the configuration, the state store, the HTTP surface and the
 // control API, and exposes the seams other parts plug into (scenario interceptor, webhook sink,
-// fault executor, control-API registration). The `telnyx-mock` binary is a thin main() around
-// this class; tests, the load generator and the client library use it directly.
+// fault executor, control-API registration). It is the composition root: the only code that
+// wires the folders together (with scenario_routes.*, webhook_wiring.* and scenario_webhooks.h).
+// The `telnyx-mock` binary is a thin main() around this class; tests, the load generator and the
+// client library use it directly.
 //
 // Typical use in a test:
 //   harness::mock::MockServer srv({});           // 127.0.0.1, ephemeral port, open mode
@@ -55,10 +57,20 @@ struct MockServerOptions {
   // webhook attempt, one call at a time. Empty = none (telnyx-mock writes them to stderr unless
   // --quiet).
   std::function<void(const std::string& line)> access_log;
+  // The scenario engine (scenario/engine.h): the request interceptor and socket faults, the
+  // /_mock/scenario, /_mock/report, /_mock/verify and /_mock/wait routes, and the link that hands
+  // each loaded scenario's webhook settings to the built-in webhook engine. Off: an embedder may
+  // plug in its own (set_interceptor, set_fault_executor).
+  bool scenarios = false;
+  std::string scenario_path;           // loaded by start() (--scenario); a bad file fails start()
+  bool watch_scenario = false;         // reload scenario_path whenever the file changes (--watch)
 };
 
 class HttpFront;   // http/api.h: the request pipeline (routing, auth, interceptor, handlers)
 class WebhookEngine;   // webhook/engine.h
+namespace scenario {
+class ScenarioEngine;   // scenario/engine.h
+}  // namespace scenario
 
 class MockServer {
  public:
@@ -75,6 +87,9 @@ class MockServer {
   void stop();
   // Blocks until stop() is called from elsewhere (signal handler thread, control API).
   void wait();
+  // stop(), then the webhook engine's shutdown: the one-line summary of what it could not
+  // deliver, or nullopt without a built-in webhook engine. The destructor does the same, silently.
+  std::optional<std::string> shutdown();
 
   int port() const;                    // bound port (valid after start)
   const std::string& host() const;
@@ -99,6 +114,8 @@ class MockServer {
   // The built-in webhook engine, created by start() unless another sink was set before it
   // (nullptr then, and before start). Routes: GET /_mock/webhooks, POST /_mock/inbound.
   std::shared_ptr<WebhookEngine> webhook_engine() const;
+  // The scenario engine, created by start() when options.scenarios is set (nullptr otherwise).
+  std::shared_ptr<scenario::ScenarioEngine> scenario_engine() const;
 
  private:
   struct Impl;
