@@ -101,7 +101,7 @@ void register_webhook_routes(ControlApi& api, const std::shared_ptr<WebhookEngin
       if (!e) return;
       auto reply = ((*e).*handle)(req.body);
       res.status = reply.status;
-      res.set_content(reply.body, "application/json");
+      res.set_content(reply.body, reply.content_type.c_str());
     });
   };
   post(R"(/_mock/inbound)", &WebhookEngine::handle_inbound_post);

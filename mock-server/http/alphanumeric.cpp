@@ -9,13 +9,13 @@
 #include "core/rng.h"
 #include "http/api.h"
 #include "http/listing.h"
-#include "store/fast_uuid.h"
+#include "core/ids.h"
 
 namespace harness::mock {
 namespace {
 
 std::string record_id(const core::MessagingProfile& p) {
-  return fast_uuid_v4(core::stable_hash(p.id), core::stable_hash(*p.alpha_sender));
+  return core::uuid_v4(core::stable_hash(p.id), core::stable_hash(*p.alpha_sender));
 }
 
 }  // namespace

@@ -8,7 +8,6 @@
 #include "core/ids.h"
 #include "core/json_limits.h"
 #include "core/signing.h"
-#include "store/fast_uuid.h"
 
 namespace harness::mock {
 namespace {
@@ -23,7 +22,7 @@ char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c +
 std::string new_request_id() {
   static std::atomic<uint64_t> streams{0};
   thread_local core::Rng rng(core::stable_hash("request-id") + streams.fetch_add(1));
-  return fast_uuid_v4(rng);
+  return core::uuid_v4(rng);
 }
 
 // "Bearer <token>" (scheme case-insensitive). "" when missing or malformed.

@@ -12,7 +12,6 @@
 #include "core/rng.h"
 #include "http/api.h"
 #include "http/listing.h"
-#include "store/fast_uuid.h"
 
 namespace harness::mock {
 namespace {
@@ -24,7 +23,7 @@ constexpr size_t kMaxRespText = 1600;
 std::string new_config_id() {
   static std::atomic<uint64_t> streams{0};
   thread_local core::Rng rng(core::stable_hash("autoresp-config") + streams.fetch_add(1));
-  return fast_uuid_v4(rng);
+  return core::uuid_v4(rng);
 }
 
 core::json config_json(const AutorespConfig& c) {

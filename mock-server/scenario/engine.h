@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 #include "core/clock.h"
+#include "core/control_reply.h"
 #include "core/json.h"
 #include "scenario/faults.h"
 #include "scenario/decide.h"
@@ -29,11 +30,7 @@
 
 namespace harness::mock::scenario {
 
-struct ControlReply {
-  int status = 200;
-  std::string body;
-  std::string content_type = "application/json";
-};
+using core::ControlReply;   // core/control_reply.h: status, body, content type
 
 // What POST /_mock/verify and /_mock/wait wait for (ScenarioEngine::check_verify).
 struct WaitFor {

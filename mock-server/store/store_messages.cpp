@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
-#include "store/fast_uuid.h"
+#include "core/ids.h"
 
 namespace harness::mock {
 namespace {
@@ -30,7 +30,7 @@ std::string Store::new_message_id() {
   };
   const uint64_t n = message_seq_.fetch_add(1, std::memory_order_relaxed);
   const uint64_t base = mix(id_seed_.load(std::memory_order_relaxed) ^ 0x6d657373616765ULL);   // "message"
-  return fast_uuid_v4(mix(base + 2 * n), mix(base + 2 * n + 1));
+  return core::uuid_v4(mix(base + 2 * n), mix(base + 2 * n + 1));
 }
 
 std::vector<TimedStatus> Store::default_timeline(core::TimePoint at,

@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <string>
 #include "core/clock.h"
+#include "core/control_reply.h"
 #include "core/json.h"
 #include "core/rng.h"
 #include "core/signing.h"
@@ -66,11 +67,8 @@ struct EngineOptions {
   const core::Clock* pacing_clock = nullptr;
 };
 
-// An HTTP answer for the control API: status and JSON body (a Telnyx envelope on errors).
-struct ControlReply {
-  int status = 200;
-  std::string body;
-};
+// The control API's answer (core/control_reply.h): status and JSON body (a Telnyx envelope on errors).
+using core::ControlReply;
 
 // What shutdown() could not deliver.
 struct ShutdownReport {

@@ -6,22 +6,24 @@ constexpr char kHex[] = "0123456789abcdef";
 bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 }  // namespace
 
-std::string uuid_v4(Rng& rng) {
-  uint64_t hi = rng.next_u64();
-  uint64_t lo = rng.next_u64();
-  hi = (hi & ~0xF000ULL) | 0x4000ULL;                               // version 4
-  lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;        // variant 10xx
-  unsigned char b[16];
-  for (int i = 0; i < 8; ++i) b[i] = static_cast<unsigned char>(hi >> (56 - 8 * i));
-  for (int i = 0; i < 8; ++i) b[8 + i] = static_cast<unsigned char>(lo >> (56 - 8 * i));
-  std::string out;
-  out.reserve(36);
-  for (int i = 0; i < 16; ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    out += kHex[b[i] >> 4];
-    out += kHex[b[i] & 15];
+std::string uuid_v4(uint64_t hi, uint64_t lo) {
+  char nib[32];
+  for (int i = 0; i < 16; ++i) nib[i] = kHex[(hi >> (60 - 4 * i)) & 0xf];
+  for (int i = 0; i < 16; ++i) nib[16 + i] = kHex[(lo >> (60 - 4 * i)) & 0xf];
+  nib[12] = '4';                                   // version
+  nib[16] = kHex[8 | ((lo >> 60) & 0x3)];          // variant 10xx
+  std::string out(36, '-');
+  int j = 0;
+  for (int i = 0; i < 32; ++i) {
+    if (i == 8 || i == 12 || i == 16 || i == 20) ++j;
+    out[j++] = nib[i];
   }
   return out;
+}
+
+std::string uuid_v4(Rng& rng) {
+  const uint64_t hi = rng.next_u64();
+  return uuid_v4(hi, rng.next_u64());
 }
 
 bool is_uuid(std::string_view s) {

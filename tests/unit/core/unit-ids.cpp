@@ -21,6 +21,31 @@ TEST(CoreIdsTest, UuidV4ShapeVersionAndVariant) {
   EXPECT_EQ(seen.size(), 1000u);
 }
 
+TEST(CoreIdsTest, UuidFromTwoDrawsKeepsTheirBitsButVersionAndVariant) {
+  EXPECT_EQ(uuid_v4(0x0123456789abcdefULL, 0xfedcba9876543210ULL), "01234567-89ab-4def-bedc-ba9876543210");
+  EXPECT_EQ(uuid_v4(0, 0), "00000000-0000-4000-8000-000000000000");
+  EXPECT_EQ(uuid_v4(~0ULL, ~0ULL), "ffffffff-ffff-4fff-bfff-ffffffffffff");
+  // The variant nibble keeps the two bits below the variant: 8, 9, a and b all occur.
+  std::set<char> variants;
+  for (uint64_t top = 0; top < 16; ++top) variants.insert(uuid_v4(0, top << 60)[19]);
+  EXPECT_EQ(variants, (std::set<char>{'8', '9', 'a', 'b'}));
+}
+
+TEST(CoreIdsTest, UuidFromRngIsTheTwoNextDraws) {
+  Rng a(7), b(7);
+  for (int i = 0; i < 100; ++i) {
+    const uint64_t hi = b.next_u64();
+    const uint64_t lo = b.next_u64();
+    ASSERT_EQ(uuid_v4(a), uuid_v4(hi, lo));
+  }
+}
+
+TEST(CoreIdsTest, UuidsDoNotRepeatOverManyDraws) {
+  Rng r(2024);
+  std::set<std::string> seen;
+  for (int i = 0; i < 100000; ++i) ASSERT_TRUE(seen.insert(uuid_v4(r)).second) << "repeat after " << i;
+}
+
 TEST(CoreIdsTest, UuidIsReproducibleFromSeed) {
   Rng a(9), b(9);
   EXPECT_EQ(uuid_v4(a), uuid_v4(b));

@@ -94,24 +94,3 @@ TEST(MessageJsonTest, NullsAndEmptyArrays) {
 
 }  // namespace
 }  // namespace harness::core
-
-#include "core/ids.h"
-#include "store/fast_uuid.h"
-
-namespace harness::mock {
-namespace {
-
-TEST(FastUuidTest, VersionFourLayoutAndSeeded) {
-  core::Rng a(9), b(9);
-  for (int i = 0; i < 1000; ++i) {
-    const auto id = fast_uuid_v4(a);
-    ASSERT_TRUE(core::is_uuid(id)) << id;
-    EXPECT_EQ(id[14], '4') << id;
-    EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos) << id;
-    EXPECT_EQ(id, fast_uuid_v4(b));
-  }
-  EXPECT_EQ(fast_uuid_v4(0x0123456789abcdefULL, 0xfedcba9876543210ULL), "01234567-89ab-4def-bedc-ba9876543210");
-}
-
-}  // namespace
-}  // namespace harness::mock
