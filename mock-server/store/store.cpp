@@ -55,12 +55,11 @@ void Store::reset(bool rewind_ids) {
   if (rewind_ids) message_seq_ = 0;
   // A send that found an old shard before the swap sees it retired and stores into the new one.
   for (auto& [id, s] : old) {
-    MessageMap gone;   // freed after the lock
+    MessageRing gone;   // freed after the lock
     std::lock_guard<std::mutex> lk(s->msg_mu);
     s->retired = true;
-    recount_locked(*s, s->order.size(), 0);
+    recount_locked(*s, s->messages.size(), 0);
     gone.swap(s->messages);
-    s->order.clear();
   }
   optouts_ = 0;
 }

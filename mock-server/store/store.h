@@ -38,6 +38,7 @@
 #include "core/profile.h"
 #include "core/rng.h"
 #include "store/hooks.h"
+#include "store/message_ring.h"
 
 namespace harness::mock {
 
@@ -260,7 +261,7 @@ class Store final : public MessageLifecycle {
 
  private:
   // put_message / advance without telling the observer (they do, once the locks are released).
-  void put_stored(const std::string& tenant, core::Message m, std::vector<TimedStatus> timeline);
+  void put_stored(const std::string& tenant, core::Message&& m, std::vector<TimedStatus>&& timeline);
   std::optional<core::Message> advance_stored(const std::string& tenant_id, const std::string& message_id,
                                               const std::string& status,
                                               const std::vector<core::ErrorObject>& errors, core::TimePoint at);
@@ -273,14 +274,6 @@ class Store final : public MessageLifecycle {
     std::vector<core::NumberOrder> orders;
     std::vector<OptOut> optouts;
   };
-  struct StoredMessage {
-    core::Message message;
-    core::TimePoint created;
-    std::vector<TimedStatus> timeline;   // applied lazily, on read (see catch_up)
-    size_t applied = 0;                  // timeline steps already applied
-    uint64_t seq = 0;                    // store-wide insertion order (listing all tenants)
-  };
-  using MessageMap = std::unordered_map<std::string, StoredMessage>;
   // One tenant: its account and its messages, each under its own lock.
   struct Shard : std::enable_shared_from_this<Shard> {
     std::string id;
@@ -288,12 +281,7 @@ class Store final : public MessageLifecycle {
     bool has_account = false;                 // false: only messages were stored for this id
     Tenant account;
     mutable std::mutex msg_mu;                // everything below
-    mutable MessageMap messages;
-    struct Ordered {
-      uint64_t seq;                           // StoredMessage::seq: ascending along `order`
-      std::string id;
-    };
-    std::deque<Ordered> order;                // message ids, oldest first
+    mutable MessageRing messages;             // oldest first, indexed by id
     bool retired = false;                     // reset() replaced this shard: look it up again
   };
   // A tenant's account under its shard's lock (shared for reads); false when unknown.
@@ -325,8 +313,8 @@ class Store final : public MessageLifecycle {
   void held(const std::string& tenant, std::string_view op) const;
   // Under the shard's msg_mu: drop its oldest message into `out` (freed after the lock); the
   // pop_ variant leaves the message counts to the caller.
-  void evict_oldest_locked(Shard& s, std::vector<MessageMap::node_type>& out);
-  void pop_oldest_locked(Shard& s, std::vector<MessageMap::node_type>& out);
+  void evict_oldest_locked(Shard& s, std::vector<std::unique_ptr<StoredMessage>>& out);
+  void pop_oldest_locked(Shard& s, std::vector<std::unique_ptr<StoredMessage>>& out);
   // Under the shard's msg_mu: its message count went from `before` to `after`.
   void recount_locked(Shard& s, size_t before, size_t after);
   bool heaviest_is(const Shard& s) const;

@@ -63,36 +63,36 @@ void Store::put_message(const std::string& tenant, core::Message m, std::vector<
   if (seen) observer->on_message(tenant, *seen);
 }
 
-void Store::put_stored(const std::string& tenant, core::Message m, std::vector<TimedStatus> timeline) {
+void Store::put_stored(const std::string& tenant, core::Message&& m, std::vector<TimedStatus>&& timeline) {
   const auto now = clock_.now();
-  // Every send takes its tenant's lock, and a message is some thirty strings: its node is
-  // allocated before the lock and the evicted ones are freed after it.
-  MessageMap staging;
-  std::string id = m.id;
-  auto node = staging.extract(staging.emplace(id, StoredMessage{std::move(m), now, std::move(timeline), 0, 0}).first);
-  std::vector<MessageMap::node_type> evicted;
-  evicted.reserve(2);
+  // Every send takes its tenant's lock: the message is moved in under it (into the storage of
+  // the one it evicts when the tenant is full), and other evicted ones are freed after it.
+  std::vector<std::unique_ptr<StoredMessage>> evicted;
   std::shared_ptr<Shard> mine;
   for (;;) {
     mine = shard_for(tenant);
     std::lock_guard<std::mutex> lk(mine->msg_mu);
     if (mine->retired) continue;   // a reset replaced it just now
-    auto r = mine->messages.insert(std::move(node));
-    if (!r.inserted) {
-      const uint64_t seq = r.position->second.seq;   // a replaced message keeps its place
-      r.position->second = std::move(r.node.mapped());
-      r.position->second.seq = seq;
+    if (StoredMessage* same = mine->messages.find(m.id)) {
+      same->message = std::move(m);   // a replaced message keeps its place
+      same->created = now;
+      same->timeline = std::move(timeline);
+      same->applied = 0;
       return;
     }
     // Numbered under the lock, so a tenant's order is ascending (recent_messages pages by it).
     const uint64_t seq = put_seq_.fetch_add(1, std::memory_order_relaxed);
-    r.position->second.seq = seq;
-    mine->order.push_back({seq, std::move(id)});
+    const size_t cap = config_.settings.max_messages_per_tenant;
     // A full tenant evicts its own oldest: counted together with the insert, so the shared count
     // (and its lock) is not touched when the tenant's count does not change.
-    const size_t before = mine->order.size() - 1;
-    if (mine->order.size() > config_.settings.max_messages_per_tenant) pop_oldest_locked(*mine, evicted);
-    recount_locked(*mine, before, mine->order.size());
+    if (!mine->messages.empty() && mine->messages.size() >= cap) {
+      mine->messages.replace_oldest(std::move(m), now, std::move(timeline), seq);
+    } else {
+      mine->messages.emplace_back(std::move(m), now, std::move(timeline), seq);
+      const size_t before = mine->messages.size() - 1;
+      if (mine->messages.size() > cap) pop_oldest_locked(*mine, evicted);
+      recount_locked(*mine, before, mine->messages.size());
+    }
     while (total_messages_.load() > config_.settings.max_messages && heaviest_is(*mine))
       evict_oldest_locked(*mine, evicted);
     break;
@@ -103,7 +103,7 @@ void Store::put_stored(const std::string& tenant, core::Message m, std::vector<T
     auto heavy = heaviest();
     if (!heavy || heavy == mine) break;
     std::unique_lock<std::mutex> lk(heavy->msg_mu, std::try_to_lock);
-    if (!lk.owns_lock() || heavy->retired || heavy->order.empty()) break;
+    if (!lk.owns_lock() || heavy->retired || heavy->messages.empty()) break;
     evict_oldest_locked(*heavy, evicted);
   }
 }
@@ -137,16 +137,15 @@ std::shared_ptr<Store::Shard> Store::heaviest() const {
   return std::get<2>(*tenants_by_count_.rbegin())->shared_from_this();
 }
 
-void Store::pop_oldest_locked(Shard& s, std::vector<MessageMap::node_type>& out) {
-  if (s.order.empty()) return;
-  out.push_back(s.messages.extract(s.order.front().id));
-  s.order.pop_front();
+void Store::pop_oldest_locked(Shard& s, std::vector<std::unique_ptr<StoredMessage>>& out) {
+  if (s.messages.empty()) return;
+  out.push_back(s.messages.pop_front());
 }
 
-void Store::evict_oldest_locked(Shard& s, std::vector<MessageMap::node_type>& out) {
-  const size_t before = s.order.size();
+void Store::evict_oldest_locked(Shard& s, std::vector<std::unique_ptr<StoredMessage>>& out) {
+  const size_t before = s.messages.size();
   pop_oldest_locked(s, out);
-  recount_locked(s, before, s.order.size());
+  recount_locked(s, before, s.messages.size());
 }
 
 void Store::apply_status(core::Message& m, const std::string& status,
@@ -185,13 +184,13 @@ std::optional<core::Message> Store::get_message(const std::string& tenant, const
   if (!s) return std::nullopt;
   std::lock_guard<std::mutex> lk(s->msg_mu);
   held(tenant, "get_message");
-  auto it = s->messages.find(id);
-  if (it == s->messages.end()) return std::nullopt;
-  if (clock_.now() - it->second.created > std::chrono::seconds(config_.settings.retention_seconds)) {
+  StoredMessage* sm = s->messages.find(id);
+  if (!sm) return std::nullopt;
+  if (clock_.now() - sm->created > std::chrono::seconds(config_.settings.retention_seconds)) {
     return std::nullopt;   // contract §3.5: only the last 10 days (configurable) can be read
   }
-  catch_up(it->second);
-  return it->second.message;
+  catch_up(*sm);
+  return sm->message;
 }
 
 std::vector<Store::ListedMessage> Store::recent_messages(const std::string& tenant, size_t limit,
@@ -209,15 +208,17 @@ std::vector<Store::ListedMessage> Store::recent_messages(const std::string& tena
   for (const auto& s : shards) {
     std::lock_guard<std::mutex> lk(s->msg_mu);
     held(s->id, "recent_messages");
-    auto end = std::lower_bound(s->order.begin(), s->order.end(), before,
-                                [](const Shard::Ordered& o, uint64_t b) { return o.seq < b; });
-    size_t taken = 0;
-    for (auto it = std::make_reverse_iterator(end); it != s->order.rend() && taken < limit; ++it) {
-      auto m = s->messages.find(it->id);
-      if (m == s->messages.end()) continue;
-      catch_up(m->second);
-      all.push_back({s->id, m->second.message, m->second.seq});
-      ++taken;
+    MessageRing& ring = s->messages;
+    // The first message numbered `before` or later, by binary search over the ring.
+    size_t lo = 0, hi = ring.size();
+    while (lo < hi) {
+      const size_t mid = lo + (hi - lo) / 2;
+      if (ring[mid].seq < before) lo = mid + 1; else hi = mid;
+    }
+    for (size_t i = lo, taken = 0; i > 0 && taken < limit; --i, ++taken) {
+      StoredMessage& sm = ring[i - 1];
+      catch_up(sm);
+      all.push_back({s->id, sm.message, sm.seq});
     }
   }
   std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.seq > b.seq; });
@@ -236,7 +237,8 @@ std::map<std::string, uint64_t> Store::messages_by_status() const {
   std::map<std::string, uint64_t> out;
   for (const auto& s : shards) {
     std::lock_guard<std::mutex> lk(s->msg_mu);
-    for (auto& [id, sm] : s->messages) {
+    for (size_t i = 0; i < s->messages.size(); ++i) {
+      StoredMessage& sm = s->messages[i];
       catch_up(sm);
       ++out[sm.message.status()];
     }
@@ -263,9 +265,9 @@ std::optional<core::Message> Store::advance_stored(const std::string& tenant_id,
   auto s = find_shard(tenant_id);
   if (!s) return std::nullopt;
   std::lock_guard<std::mutex> lk(s->msg_mu);
-  auto it = s->messages.find(message_id);
-  if (it == s->messages.end()) return std::nullopt;
-  StoredMessage& sm = it->second;
+  StoredMessage* found = s->messages.find(message_id);
+  if (!found) return std::nullopt;
+  StoredMessage& sm = *found;
   // Timeline steps come earlier in the lifecycle than any event the engine applies: finish them
   // first, whatever the clock says, so a status never goes backwards.
   for (; sm.applied < sm.timeline.size(); ++sm.applied) {
@@ -283,11 +285,11 @@ bool Store::follow_timeline(const std::string& tenant_id, const std::string& mes
   auto s = find_shard(tenant_id);
   if (!s) return false;
   std::lock_guard<std::mutex> lk(s->msg_mu);
-  auto it = s->messages.find(message_id);
-  if (it == s->messages.end()) return false;
-  it->second.timeline = std::move(steps);
-  it->second.applied = 0;
-  catch_up(it->second);
+  StoredMessage* sm = s->messages.find(message_id);
+  if (!sm) return false;
+  sm->timeline = std::move(steps);
+  sm->applied = 0;
+  catch_up(*sm);
   return true;
 }
 

@@ -9,7 +9,8 @@ void Store::scan_messages(const std::string& tenant, const MessageVisitor& visit
   if (!s) return;
   std::lock_guard<std::mutex> lk(s->msg_mu);
   held(s->id, "scan_messages");
-  for (auto& [id, sm] : s->messages) {
+  for (size_t i = 0; i < s->messages.size(); ++i) {
+    StoredMessage& sm = s->messages[i];
     catch_up(sm);   // the statuses a read would show now
     visit(sm.message, sm.created);
   }
