@@ -38,6 +38,34 @@ TEST(JsonLimits, BoundedParse) {
   EXPECT_NE(json_too_deep_detail(64).find("64"), std::string::npos);
 }
 
+// Flat objects of plain strings and literals take a direct path: whatever the text, the result
+// (and Ok or Invalid) is nlohmann's.
+TEST(JsonLimits, BoundedParseAgreesWithNlohmannOnFlatAndNearFlatBodies) {
+  const char* bodies[] = {
+      R"({"to":"+17735550188","text":"Your code is 4821"})",
+      " \t\r\n{ \"to\" : \"+1\" , \"text\":\"hi\" }\n ",
+      "{}", " { } ", R"({"a":true,"b":false,"c":null,"d":""})",
+      R"({"to":"+1","to":"+2"})",                       // a repeated key: the last one wins
+      R"({"t":"caf\u00e9"})", R"({"t":"a\"b"})",     // escapes: nlohmann's path
+      "{\"t\":\"caf\xc3\xa9\"}", "{\"t\":\"\xff\"}", "{\"t\":\"a\tb\"}",
+      R"({"n":1})", R"({"n":-1.5e3})", R"({"m":["x"]})", R"({"o":{"k":"v"}})",
+      R"({"a":tru})", R"({"a":truex})", R"({"a":nul})", R"({"a":"x",})", R"({"a":"x"} x)",
+      R"({"a" "x"})", R"({"a":"x")", R"({"a":)", R"({)", R"({"a)", R"([])", R"("s")", "", "  ",
+      R"({"a":"x"}{})", "\xef\xbb\xbf{\"a\":\"x\"}",
+  };
+  for (const char* body : bodies) {
+    json fast;
+    const JsonParse got = parse_json_bounded(body, fast);
+    const json slow = json::parse(body, nullptr, false);
+    if (slow.is_discarded()) {
+      EXPECT_EQ(got, JsonParse::Invalid) << body;
+    } else {
+      EXPECT_EQ(got, JsonParse::Ok) << body;
+      EXPECT_EQ(fast, slow) << body;
+    }
+  }
+}
+
 TEST(JsonLimits, DumpReplacesInvalidUtf8) {
   json j = {{"path", std::string("/\xff")}};
   EXPECT_THROW(j.dump(), json::type_error);
