@@ -52,9 +52,18 @@ std::string AccessLog::key_prefix(std::string_view api_key) {
 }
 
 std::string AccessLog::stamp() const {
-  // format_rfc3339: "2025-03-01T12:00:03.148+00:00" -> "12:00:03.148"
-  const std::string t = core::format_rfc3339(clock_.now());
-  return t.size() >= 23 ? t.substr(11, 12) : t;
+  // format_rfc3339 goes through printf: under load many lines share one millisecond, so each
+  // thread keeps its last answer (the text depends on the millisecond alone).
+  thread_local core::TimePoint last_ms{};
+  thread_local std::string last;
+  const auto ms = std::chrono::time_point_cast<std::chrono::milliseconds>(clock_.now());
+  if (last.empty() || ms != last_ms) {
+    // "2025-03-01T12:00:03.148+00:00" -> "12:00:03.148"
+    const std::string t = core::format_rfc3339(ms);
+    last = t.size() >= 23 ? t.substr(11, 12) : t;
+    last_ms = ms;
+  }
+  return last;
 }
 
 void AccessLog::request(std::string_view method, std::string_view path, int status,

@@ -266,6 +266,7 @@ void HttpFront::begin_api(ApiContext& ctx) {
     v.method = req.method;
     v.path = req.path;
     v.query.assign(req.params.begin(), req.params.end());
+    v.headers.reserve(req.headers.size());
     for (const auto& [k, val] : req.headers) {
       std::string lk = k;
       std::transform(lk.begin(), lk.end(), lk.begin(), ascii_lower);
@@ -406,6 +407,7 @@ void HttpFront::finish(ApiContext& ctx, const std::shared_ptr<RequestInterceptor
     };
     cut(ctx.req.body, e.request_body, e.request_truncated);
     cut(ctx.res.body, e.response_body, e.response_truncated);
+    e.request_headers.reserve(ctx.req.headers.size());
     for (const auto& [k, v] : ctx.req.headers) {
       std::string lk = k;
       std::transform(lk.begin(), lk.end(), lk.begin(), ascii_lower);

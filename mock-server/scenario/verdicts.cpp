@@ -10,11 +10,11 @@ namespace harness::mock::scenario {
 namespace {
 
 const std::string* header(const Headers& h, std::string_view lower_name) {
+  // ASCII only (header names are): std::tolower goes through the locale for every character.
+  const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; };
   for (const auto& [k, v] : h) {
     if (k.size() != lower_name.size()) continue;
-    if (std::equal(k.begin(), k.end(), lower_name.begin(),
-                   [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; }))
-      return &v;
+    if (std::equal(k.begin(), k.end(), lower_name.begin(), [&](char a, char b) { return lower(a) == b; })) return &v;
   }
   return nullptr;
 }
@@ -42,41 +42,60 @@ uint64_t request_fingerprint(const RequestView& req) {
 namespace {
 
 // What a request means to the customer, worked out before any lock is taken. The HTTP layer
-// may hand over only the raw body after the handler ran: it is parsed here then.
+// may hand over only the raw body after the handler ran: it is parsed here then. The strings are
+// views into the request (or into `parsed` and the buffers below), so a Logical is filled in
+// place and never copied.
 struct Logical {
+  Logical() = default;
+  Logical(const Logical&) = delete;
+  Logical& operator=(const Logical&) = delete;
   uint64_t fingerprint = 0;
   uint64_t retry = 0;       // sends: api key, sender, recipient, text, media; else the fingerprint
   bool send = false;
-  std::string tenant, to, text;
+  std::string_view tenant, to, text;
   uint64_t content = 0;     // sends: tenant, recipient, text, media
+  core::json parsed;        // the body, when the view came without its parsed form
+  std::string to_buf, text_buf;   // `to` / `text` that are not JSON strings: their JSON text
 };
 
-Logical logical_of(const RequestView& req) {
-  Logical l;
+// A body field as body_field() gives it ("" when absent), without copying a string value.
+std::string_view field_text(const core::json& body, const RequestView& view, const char* key, std::string& buf) {
+  if (auto it = body.find(key); it != body.end() && it->is_string()) return it->get_ref<const std::string&>();
+  buf = body_field(view, key).value_or("");
+  return buf;
+}
+
+void logical_of(const RequestView& req, Logical& l) {
   l.fingerprint = request_fingerprint(req);
   l.retry = l.fingerprint;
   l.tenant = req.tenant.empty() ? req.api_key : req.tenant;
-  if (!is_send(req)) return l;
+  if (!is_send(req)) return;
   // Only the body is looked at below: a view of it alone, not a copy of the request.
-  core::json parsed;
   RequestView view;
   view.body = req.body;
   if (!view.body && !req.raw_body.empty()) {
-    if (core::parse_json_bounded(req.raw_body, parsed) == core::JsonParse::Ok) view.body = &parsed;
+    if (core::parse_json_bounded(req.raw_body, l.parsed) == core::JsonParse::Ok) view.body = &l.parsed;
   }
-  if (!view.body || !view.body->is_object()) return l;
+  if (!view.body || !view.body->is_object()) return;
+  const core::json& body = *view.body;
   l.send = true;
-  l.to = body_field(view, "to").value_or("");
-  l.text = body_field(view, "text").value_or("");
+  l.to = field_text(body, view, "to", l.to_buf);
+  l.text = field_text(body, view, "text", l.text_buf);
   std::string media;
-  if (auto it = view.body->find("media_urls"); it != view.body->end() && !it->is_null()) media = it->dump();
+  if (auto it = body.find("media_urls"); it != body.end() && !it->is_null()) media = it->dump();
   // Hashed piece by piece (the same values as of the joined strings, without building them).
   const std::string_view sep("\x1f", 1);
   l.content = core::stable_hash_of({l.tenant, sep, l.to, sep, l.text, sep, media});
-  const std::string from = body_field(view, "from").value_or("");
-  const std::string profile = body_field(view, "messaging_profile_id").value_or("");
+  std::string from_buf, profile_buf;
+  const std::string_view from = field_text(body, view, "from", from_buf);
+  const std::string_view profile = field_text(body, view, "messaging_profile_id", profile_buf);
   l.retry = core::stable_hash_of({"send", sep, req.api_key, sep, from, sep, profile, sep, l.to, sep, l.text, sep, media});
-  return l;
+}
+
+uint64_t retry_of(const RequestView& req) {
+  Logical l;
+  logical_of(req, l);
+  return l.retry;
 }
 
 std::string failure_name(const Decision& d, int status) {
@@ -100,7 +119,7 @@ void VerdictRecorder::Verdict::add(core::json item) {
   if (items.size() < kMaxItems) items.push_back(std::move(item));
 }
 
-uint64_t VerdictRecorder::retry_key(const RequestView& req) { return logical_of(req).retry; }
+uint64_t VerdictRecorder::retry_key(const RequestView& req) { return retry_of(req); }
 
 void VerdictRecorder::client_gave_up(uint64_t retry, core::TimePoint now) {
   std::lock_guard<std::mutex> lk(mu_);
@@ -113,7 +132,8 @@ void VerdictRecorder::set_settings(const VerdictSettings& s) {
 }
 
 void VerdictRecorder::on_request(const RequestView& req, core::TimePoint now) {
-  const Logical l = logical_of(req);
+  Logical l;
+  logical_of(req, l);
   std::lock_guard<std::mutex> lk(mu_);
   ++requests_;
   // The HTTP layer hands on_completed a view without headers: remember the key until then.
@@ -126,7 +146,7 @@ void VerdictRecorder::on_request(const RequestView& req, core::TimePoint now) {
   }
   auto item = [&] {
     core::json j{{"api_key", req.api_key}, {"method", req.method}, {"path", req.path}, {"at", core::format_rfc3339(now)}};
-    if (l.send) j["to"] = l.to;
+    if (l.send) j["to"] = std::string(l.to);
     return j;
   };
   bool had_hint = false;
@@ -178,9 +198,9 @@ void VerdictRecorder::remember_answer(uint64_t retry, const Decision& d, int sta
 
 void VerdictRecorder::on_decided(const RequestView& req, const Decision& d, core::TimePoint now) {
   if (d.kind == Decision::Kind::Pass) return;
-  const Logical l = logical_of(req);
+  const uint64_t retry = retry_of(req);
   std::lock_guard<std::mutex> lk(mu_);
-  remember_answer(l.retry, d, d.kind == Decision::Kind::Respond ? d.status : -1, now);
+  remember_answer(retry, d, d.kind == Decision::Kind::Respond ? d.status : -1, now);
 }
 
 void VerdictRecorder::on_inbound(const std::string& tenant, const std::string& from, core::TimePoint now) {
@@ -196,7 +216,8 @@ void VerdictRecorder::on_inbound(const std::string& tenant, const std::string& f
 void VerdictRecorder::on_completed(const RequestView& req, const Decision& d, int status,
                                    const std::optional<std::string>& message_id, core::TimePoint now) {
   // Everything that needs no shared state is done before the lock.
-  const Logical l = message_id || d.kind == Decision::Kind::Fault || status >= 400 ? logical_of(req) : Logical{};
+  Logical l;
+  if (message_id || d.kind == Decision::Kind::Fault || status >= 400) logical_of(req, l);
   const uint64_t retry = l.fingerprint ? l.retry : request_fingerprint(req);
   std::lock_guard<std::mutex> lk(mu_);
   if (!d.rule.empty()) ++by_rule_[d.rule];
@@ -212,7 +233,8 @@ void VerdictRecorder::on_completed(const RequestView& req, const Decision& d, in
 
   // A reply to an inbound text from this recipient consumes it; one more reply is a double reply.
   bool answers_inbound = false;
-  if (auto it = conversations_.find(l.tenant + '\x1f' + l.to); it != conversations_.end()) {
+  if (auto it = conversations_.empty() ? conversations_.end() : conversations_.find(std::string(l.tenant) + '\x1f' + std::string(l.to));
+      it != conversations_.end()) {
     Conversation& c = it->second;
     const bool recent = now - c.last_inbound <= settings_.duplicate_window;
     if (recent && c.unanswered > 0) {
@@ -221,7 +243,7 @@ void VerdictRecorder::on_completed(const RequestView& req, const Decision& d, in
       c.answered = true;
       c.last_reply = *message_id;
     } else if (recent && c.answered) {
-      double_replies_.add({{"tenant", l.tenant}, {"to", l.to}, {"text", l.text},
+      double_replies_.add({{"tenant", std::string(l.tenant)}, {"to", std::string(l.to)}, {"text", std::string(l.text)},
                            {"message_ids", {c.last_reply, *message_id}}, {"at", core::format_rfc3339(now)},
                            {"detail", "one inbound text from this recipient was answered twice"}});
       c.last_reply = *message_id;
@@ -244,7 +266,8 @@ void VerdictRecorder::on_completed(const RequestView& req, const Decision& d, in
     // Build the example only while the list has room: a load test that repeats one body makes
     // every request a duplicate, and this runs under the lock.
     if (duplicates_.items.size() < kMaxItems) {
-      core::json item{{"by", "content"}, {"api_key", req.api_key}, {"tenant", l.tenant}, {"to", l.to}, {"text", l.text},
+      core::json item{{"by", "content"}, {"api_key", req.api_key}, {"tenant", std::string(l.tenant)},
+                      {"to", std::string(l.to)}, {"text", std::string(l.text)},
                       {"message_ids", {last->second.message_id, *message_id}}, {"at", core::format_rfc3339(now)}};
       if (!idem.empty() && idem == last->second.idempotency_key) {
         item["idempotency_key"] = idem;
@@ -255,7 +278,11 @@ void VerdictRecorder::on_completed(const RequestView& req, const Decision& d, in
     }
   }
   const uint64_t seq = sent_seq_++;
-  last->second = LastSent{now, seq, *message_id, idem};
+  // Assigned field by field: the strings reuse their buffers.
+  last->second.at = now;
+  last->second.seq = seq;
+  last->second.message_id = *message_id;
+  last->second.idempotency_key = idem;
   sent_order_.push_back(Created{now, l.content, seq});
   if (settings_.idempotency_key && !idem.empty()) {
     bound(idempotency_);

@@ -64,6 +64,8 @@ OutboundPlan WebhookEngine::plan_outbound(const OutboundContext& ctx) {
   // step, contract §7.6) go to the store as a timeline that it applies on read, at their times.
   std::vector<TimedStatus> timeline;
   std::vector<LifecycleStep> scheduled;
+  timeline.reserve(3);   // a lifecycle has at most three steps
+  if (!chain.empty()) scheduled.reserve(3);
   core::TimePoint at = clock_.now();
   core::TimePoint last_scheduled = at;
   for (auto& st : outbound_lifecycle(settings_now->timing, ctx.final_status, ctx.final_errors)) {

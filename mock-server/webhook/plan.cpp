@@ -40,6 +40,7 @@ std::vector<LifecycleStep> outbound_lifecycle(const TimingSettings& t,
                                               const std::vector<int>& final_errors) {
   auto [status, errors] = resolve_outcome(final_status, final_errors);
   std::vector<LifecycleStep> steps;
+  steps.reserve(3);
   const WebhookDuration half = t.sent_after / 2;
   steps.push_back({half, "sending", std::nullopt, {}});
   if (status == "sending_failed") {
