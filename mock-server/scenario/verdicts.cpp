@@ -131,13 +131,21 @@ void VerdictRecorder::set_settings(const VerdictSettings& s) {
   settings_ = s;
 }
 
+void VerdictRecorder::sync_remembered() {
+  remembered_.store(retry_not_before_.size() + failed_.size() + permanent_answers_.size(), std::memory_order_release);
+}
+
 void VerdictRecorder::on_request(const RequestView& req, core::TimePoint now) {
+  requests_.fetch_add(1, std::memory_order_relaxed);
+  const std::string* key = header(req.headers, "idempotency-key");
+  // A retry is judged against answers remembered before it arrived: a client retries after it
+  // got (or gave up on) the answer, which was remembered before it was sent.
+  if (!key && remembered_.load(std::memory_order_acquire) == 0) return;
   Logical l;
   logical_of(req, l);
   std::lock_guard<std::mutex> lk(mu_);
-  ++requests_;
   // The HTTP layer hands on_completed a view without headers: remember the key until then.
-  if (const std::string* key = header(req.headers, "idempotency-key")) {
+  if (key) {
     bound(idempotency_by_request_);
     // A retry may arrive before the previous attempt completed (a dropped answer): count them.
     InFlightKey& k = idempotency_by_request_[l.fingerprint];
@@ -177,6 +185,7 @@ void VerdictRecorder::on_request(const RequestView& req, core::TimePoint now) {
     if (it->second.code) j["previous_error"] = std::to_string(*it->second.code);
     permanent_.add(std::move(j));
   }
+  sync_remembered();
 }
 
 void VerdictRecorder::remember_answer(uint64_t retry, const Decision& d, int status, core::TimePoint now) {
@@ -194,6 +203,7 @@ void VerdictRecorder::remember_answer(uint64_t retry, const Decision& d, int sta
   } else if (status >= 200 && status < 300) {
     permanent_answers_.erase(retry);
   }
+  sync_remembered();
 }
 
 void VerdictRecorder::on_decided(const RequestView& req, const Decision& d, core::TimePoint now) {
@@ -299,7 +309,7 @@ void VerdictRecorder::on_completed(const RequestView& req, const Decision& d, in
 
 void VerdictRecorder::reset() {
   std::lock_guard<std::mutex> lk(mu_);
-  requests_ = 0;
+  requests_.store(0);
   duplicates_ = double_replies_ = retry_after_ = permanent_ = no_backoff_ = Verdict{};
   retry_not_before_.clear();
   permanent_answers_.clear();
@@ -311,10 +321,11 @@ void VerdictRecorder::reset() {
   idempotency_.clear();
   idempotency_by_request_.clear();
   by_rule_.clear();
+  sync_remembered();
 }
 
 size_t VerdictRecorder::tracked_contents() const { std::lock_guard<std::mutex> lk(mu_); return sent_.size(); }
-uint64_t VerdictRecorder::requests() const { std::lock_guard<std::mutex> lk(mu_); return requests_; }
+uint64_t VerdictRecorder::requests() const { return requests_.load(); }
 uint64_t VerdictRecorder::duplicates() const { std::lock_guard<std::mutex> lk(mu_); return duplicates_.count; }
 uint64_t VerdictRecorder::retry_after_violations() const { std::lock_guard<std::mutex> lk(mu_); return retry_after_.count; }
 uint64_t VerdictRecorder::permanent_error_retries() const { std::lock_guard<std::mutex> lk(mu_); return permanent_.count; }
@@ -328,7 +339,7 @@ std::map<std::string, uint64_t> VerdictRecorder::decided_by_rule() const {
 
 core::json VerdictRecorder::to_json() const {
   std::lock_guard<std::mutex> lk(mu_);
-  return {{"requests", requests_},
+  return {{"requests", requests_.load()},
           {"duplicates", duplicates_.to_json()},
           {"double_replies", double_replies_.to_json()},
           {"retry_after_violations", retry_after_.to_json()},

@@ -22,6 +22,7 @@
 // Contents, conversations and fingerprints are remembered up to kMaxTracked each (oldest or all
 // forgotten first, and anything older than the window), so memory is flat under any load.
 #pragma once
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -107,7 +108,12 @@ class VerdictRecorder {
 
   mutable std::mutex mu_;
   VerdictSettings settings_;
-  uint64_t requests_ = 0;
+  std::atomic<uint64_t> requests_{0};
+  // Entries a retry is judged against (retry_not_before_, failed_, permanent_answers_), set
+  // under mu_: while it is 0 and a request carries no Idempotency-Key, on_request has nothing
+  // to look up or note and takes no lock.
+  std::atomic<size_t> remembered_{0};
+  void sync_remembered();   // under mu_
   Verdict duplicates_, double_replies_, retry_after_, permanent_, no_backoff_;
   std::unordered_map<uint64_t, core::TimePoint> retry_not_before_;   // retry key -> deadline
   std::unordered_map<uint64_t, Permanent> permanent_answers_;         // retry key -> answer
