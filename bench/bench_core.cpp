@@ -1,12 +1,14 @@
 // Micro-benchmarks of src/core's hot paths: webhook signing and verification (every delivery),
 // JSON encode/decode of a full message (every API call and webhook), segmentation of a 10-part
-// text (every send), and histogram recording (every loadgen sample).
+// text (every send), histogram recording (every loadgen sample), and parsing a send body (every
+// POST /v2/messages): nlohmann's parser against parse_json_bounded's direct path for flat bodies.
 #include <benchmark/benchmark.h>
 
 #include <string>
 
 #include "core/encoding.h"
 #include "core/histogram.h"
+#include "core/json_limits.h"
 #include "core/message.h"
 #include "core/rng.h"
 #include "core/signing.h"
@@ -114,6 +116,24 @@ void BM_HistogramP99(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(h.value_at_percentile(99.0));
 }
 BENCHMARK(BM_HistogramP99);
+
+const char* kSendBody = R"({"to":"+17735550188","text":"Your code is 4821"})";
+
+void BM_ParseSendBodyNlohmann(benchmark::State& state) {
+  const std::string body = kSendBody;
+  for (auto _ : state) benchmark::DoNotOptimize(json::parse(body, nullptr, false));
+}
+BENCHMARK(BM_ParseSendBodyNlohmann);
+
+void BM_ParseSendBodyBounded(benchmark::State& state) {
+  const std::string body = kSendBody;
+  for (auto _ : state) {
+    json j;
+    benchmark::DoNotOptimize(parse_json_bounded(body, j));
+    benchmark::DoNotOptimize(j);
+  }
+}
+BENCHMARK(BM_ParseSendBodyBounded);
 
 }  // namespace
 
