@@ -238,7 +238,13 @@ void HttpFront::complete_api(net::Exchange& ex, ApiContext& ctx, const std::shar
   } catch (const std::exception&) {
     error(ctx, 10007, "Internal error in the mock.", std::nullopt, std::nullopt, 500);
   }
+  const auto fault = ctx.fault;
+  auto executor = std::atomic_load(&faults_);
   finish(ctx, icpt);
+  // The socket action comes last: a client that retries the moment its connection fails finds
+  // the failed attempt already in the journal and the verdicts.
+  if (fault && !(executor && executor->execute(*fault, ex, ctx.decision.on_client_gave_up)))
+    error(ctx, 10007, "fault not available", std::nullopt, std::nullopt, 500);
   if (!ex.finished()) ex.reply();
 }
 
@@ -295,7 +301,7 @@ void HttpFront::handle_api(ApiContext& ctx) {
   }
   if (ctx.decision.kind == Decision::Kind::Fault && ctx.decision.fault != FaultKind::AcceptThenDrop) {
     label(ctx);
-    run_fault(ctx, ctx.decision.fault);
+    arm_fault(ctx, ctx.decision.fault);
     return;
   }
 
@@ -342,7 +348,7 @@ void HttpFront::handle_api(ApiContext& ctx) {
   (this->*handler)(ctx);
 
   if (ctx.decision.kind == Decision::Kind::Fault) {
-    run_fault(ctx, FaultKind::AcceptThenDrop);
+    arm_fault(ctx, FaultKind::AcceptThenDrop);
   } else {
     for (const auto& [k, val] : ctx.decision.headers) ctx.res.set_header(k, val);
   }
@@ -360,9 +366,11 @@ void HttpFront::label(ApiContext& ctx) {
   if (auto tenant = store_.authenticate(ctx.api_key)) ctx.tenant = std::move(*tenant);
 }
 
-void HttpFront::run_fault(ApiContext& ctx, FaultKind kind) {
-  auto ex = std::atomic_load(&faults_);
-  if (ex && ctx.conn && ex->execute(kind, *ctx.conn, ctx.decision.on_client_gave_up)) return;
+void HttpFront::arm_fault(ApiContext& ctx, FaultKind kind) {
+  if (std::atomic_load(&faults_) && ctx.conn) {
+    ctx.fault = kind;
+    return;
+  }
   // No executor: say so instead of pretending.
   error(ctx, 10007, "fault not available", std::nullopt, std::nullopt, 500);
 }

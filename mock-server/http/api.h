@@ -69,6 +69,7 @@ struct ApiContext {
   net::Exchange* conn = nullptr;            // the connection (socket faults act on it)
   core::json parsed;                        // storage behind `body`
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();   // access log latency
+  std::optional<FaultKind> fault = std::nullopt;   // socket fault to carry out once the request is recorded
 };
 
 class HttpFront {
@@ -116,7 +117,9 @@ class HttpFront {
   void poll_control(const std::shared_ptr<net::Exchange>& ex, const std::shared_ptr<ControlApi::Deferred>& d,
                     const std::string& request_id);
   void finish(ApiContext& ctx, const std::shared_ptr<RequestInterceptor>& icpt);
-  void run_fault(ApiContext& ctx, FaultKind kind);
+  // Arms a socket fault for after finish(), so that journal, metrics and verdicts hold the
+  // request before the client can see it fail and retry; without an executor, a 500 instead.
+  void arm_fault(ApiContext& ctx, FaultKind kind);
   // Route template and tenant for a request the scenario answered before routing and auth.
   void label(ApiContext& ctx);
 

@@ -2,6 +2,10 @@
 // one; Retry-After and permanent-error retries are measured; /_mock/verify is one curl in CI.
 #include "fixture.h"
 
+#include <atomic>
+#include <functional>
+
+#include "scenario/fault_executor.h"
 #include "support/paths.h"
 
 namespace harness::mock::scenario::testing {
@@ -154,6 +158,39 @@ TEST_F(VerdictsServerTest, ResetClearsVerdicts) {
   (void)naive_send(message("+17735550188"));
   ASSERT_EQ(control("POST", "/_mock/reset").status, 200);
   EXPECT_EQ(control("GET", "/_mock/report").body["verdicts"]["duplicates"]["count"], 0);
+}
+
+// The socket fault comes after the request is recorded: a client that retries the instant its
+// connection drops must find the dropped attempt already in the verdicts. The wrapper looks at
+// the report at the moment the fault is carried out.
+class ReportAtFault : public FaultExecutor {
+ public:
+  ReportAtFault(std::shared_ptr<ScenarioEngine> engine, std::shared_ptr<FaultExecutor> inner)
+      : engine_(std::move(engine)), inner_(std::move(inner)) {}
+  bool execute(FaultKind kind, net::Exchange& conn, std::function<void()> gave_up) override {
+    duplicates_at_fault = engine_->report()["verdicts"]["duplicates"]["count"].get<int>();
+    return inner_->execute(kind, conn, std::move(gave_up));
+  }
+  std::atomic<int> duplicates_at_fault{-1};
+
+ private:
+  std::shared_ptr<ScenarioEngine> engine_;
+  std::shared_ptr<FaultExecutor> inner_;
+};
+
+TEST_F(VerdictsServerTest, ADroppedAnswerIsRecordedBeforeTheConnectionCloses) {
+  auto spy = std::make_shared<ReportAtFault>(engine_, engine_->fault_executor());
+  server_->set_fault_executor(spy);
+  load(R"(
+rules:
+  - name: drop-the-second
+    match: { method: POST, path: /v2/messages }
+    sequence: [ pass, { fault: accept_then_drop } ]
+)");
+  const json m = message("+17735550188");
+  EXPECT_EQ(send(m).status, 200);
+  EXPECT_EQ(send(m).status, -1);   // stored, answer lost
+  EXPECT_EQ(spy->duplicates_at_fault.load(), 1);
 }
 
 }  // namespace
