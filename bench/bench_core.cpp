@@ -1,7 +1,8 @@
 // Micro-benchmarks of src/core's hot paths: webhook signing and verification (every delivery),
-// JSON encode/decode of a full message (every API call and webhook), segmentation of a 10-part
-// text (every send), histogram recording (every loadgen sample), and parsing a send body (every
-// POST /v2/messages): nlohmann's parser against parse_json_bounded's direct path for flat bodies.
+// JSON encode/decode of a full message (every API call and webhook; nlohmann and the direct
+// writer), segmentation of a 10-part text (every send), histogram recording (every loadgen
+// sample), and parsing a send body (every POST /v2/messages): nlohmann's parser against
+// parse_json_bounded's direct path for flat bodies.
 #include <benchmark/benchmark.h>
 
 #include <string>
@@ -10,6 +11,7 @@
 #include "core/histogram.h"
 #include "core/json_limits.h"
 #include "core/message.h"
+#include "core/message_json.h"
 #include "core/rng.h"
 #include "core/signing.h"
 
@@ -69,6 +71,18 @@ void BM_MessageEncode(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(json(m).dump());
 }
 BENCHMARK(BM_MessageEncode);
+
+// The direct writer telnyx-mock uses on its send and retrieve answers and webhook payloads.
+void BM_MessageEncodeDirect(benchmark::State& state) {
+  const Message m = json::parse(kOutbound).get<Message>();
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    append_message_json(out, m);
+    benchmark::DoNotOptimize(out.data());
+  }
+}
+BENCHMARK(BM_MessageEncodeDirect);
 
 void BM_MessageDecode(benchmark::State& state) {
   const std::string text = json::parse(kOutbound).dump();

@@ -154,6 +154,19 @@ const std::vector<ErrorInfo>& table() {
 
 constexpr std::string_view kErrorUrlPrefix = "https://developers.telnyx.com/docs/overview/errors/";
 
+// The member `key` of `j` when it is present and not null.
+std::optional<std::string> optional_string(const json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+// The member `key` of `j` when it is an object, else null.
+const json* object_member(const json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_object() ? &*it : nullptr;
+}
+
 }  // namespace
 
 const ErrorInfo* find_error(int code) {
@@ -187,18 +200,12 @@ void from_json(const json& j, ErrorObject& e) {
   // The wire type is a string; tolerate an integer from sloppy producers.
   e.code = code.is_number_integer() ? std::to_string(code.get<int64_t>()) : code.get<std::string>();
   e.title = j.at("title").get<std::string>();
-  e.detail.reset();
-  e.source_pointer.reset();
-  e.source_parameter.reset();
-  e.meta_url.reset();
-  if (auto it = j.find("detail"); it != j.end() && !it->is_null()) e.detail = it->get<std::string>();
-  if (auto it = j.find("source"); it != j.end() && it->is_object()) {
-    if (auto p = it->find("pointer"); p != it->end() && !p->is_null()) e.source_pointer = p->get<std::string>();
-    if (auto p = it->find("parameter"); p != it->end() && !p->is_null()) e.source_parameter = p->get<std::string>();
-  }
-  if (auto it = j.find("meta"); it != j.end() && it->is_object()) {
-    if (auto u = it->find("url"); u != it->end() && !u->is_null()) e.meta_url = u->get<std::string>();
-  }
+  e.detail = optional_string(j, "detail");
+  const json* source = object_member(j, "source");
+  e.source_pointer = source ? optional_string(*source, "pointer") : std::nullopt;
+  e.source_parameter = source ? optional_string(*source, "parameter") : std::nullopt;
+  const json* meta = object_member(j, "meta");
+  e.meta_url = meta ? optional_string(*meta, "url") : std::nullopt;
 }
 
 void to_json(json& j, const ErrorEnvelope& e) {

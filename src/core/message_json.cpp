@@ -1,54 +1,121 @@
 #include "core/message_json.h"
 
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include "core/json.h"
 
 namespace harness::core {
 namespace {
 
-void key(std::string& out, const char* k) {
-  out += '"';
-  out += k;
-  out += "\":";
+// One writer per wire type: null for an empty optional, arrays always written. A field is its
+// key (with the separator before it, e.g. ",\"id\":") followed by its value.
+// Declared first so that the templates below see every overload.
+struct InboundMedia;
+void value(std::string& out, std::string_view s);
+void value(std::string& out, bool b);
+void value(std::string& out, int n);
+void value(std::string& out, int64_t n);
+void value(std::string& out, double d);
+void value(std::string& out, const core::MessageAddress& a);
+void value(std::string& out, const core::Money& m);
+void value(std::string& out, const core::CostBreakdown& c);
+void value(std::string& out, const core::MediaItem& m);
+void value(std::string& out, const InboundMedia& m);
+void value(std::string& out, const std::vector<core::ErrorObject>& errors);
+
+void value(std::string& out, std::string_view s) { append_json_string(out, s); }
+void value(std::string& out, bool b) { out += b ? "true" : "false"; }
+void value(std::string& out, int n) { value(out, int64_t{n}); }
+
+void value(std::string& out, int64_t n) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, r.ptr);
 }
 
-void opt_string(std::string& out, const std::optional<std::string>& v) {
+void value(std::string& out, double d) { out += core::json(d).dump(); }
+
+template <class T>
+void value(std::string& out, const std::optional<T>& v) {
   if (v) {
-    append_json_string(out, *v);
+    value(out, *v);
   } else {
     out += "null";
   }
 }
 
-void address(std::string& out, const core::MessageAddress& a) {
-  out += "{\"phone_number\":";
-  append_json_string(out, a.phone_number);
-  out += ",\"carrier\":";
-  opt_string(out, a.carrier);
-  out += ",\"line_type\":";
-  opt_string(out, a.line_type);
-  if (a.status) {   // outbound `from` has no status (core::to_json omits it too)
-    out += ",\"status\":";
-    append_json_string(out, *a.status);
-  }
-  out += '}';
-}
-
-void money(std::string& out, const core::Money& m) {
-  out += "{\"amount\":";
-  append_json_string(out, m.amount);
-  out += ",\"currency\":";
-  append_json_string(out, m.currency);
-  out += '}';
-}
-
-void addresses(std::string& out, const std::vector<core::MessageAddress>& list) {
+template <class T>
+void value(std::string& out, const std::vector<T>& list) {
   out += '[';
   for (size_t i = 0; i < list.size(); ++i) {
     if (i) out += ',';
-    address(out, list[i]);
+    value(out, list[i]);
   }
   out += ']';
+}
+
+template <class T>
+void field(std::string& out, std::string_view key, const T& v) {
+  out += key;
+  value(out, v);
+}
+
+// An absent optional leaves the field out altogether.
+template <class T>
+void field_if(std::string& out, std::string_view key, const std::optional<T>& v) {
+  if (v) field(out, key, *v);
+}
+
+void value(std::string& out, const core::MessageAddress& a) {
+  field(out, "{\"phone_number\":", a.phone_number);
+  field(out, ",\"carrier\":", a.carrier);
+  field(out, ",\"line_type\":", a.line_type);
+  field_if(out, ",\"status\":", a.status);   // outbound `from` has no status (core::to_json omits it too)
+  out += '}';
+}
+
+void value(std::string& out, const core::Money& m) {
+  field(out, "{\"amount\":", m.amount);
+  field(out, ",\"currency\":", m.currency);
+  out += '}';
+}
+
+void value(std::string& out, const core::CostBreakdown& c) {
+  field(out, "{\"rate\":", c.rate);
+  field(out, ",\"carrier_fee\":", c.carrier_fee);
+  out += '}';
+}
+
+// Inbound media (SPEC InboundMessagePayload) says hash_sha256 and leaves empty fields out;
+// outbound media writes them as null.
+struct InboundMedia {
+  const core::MediaItem& item;
+};
+
+void value(std::string& out, const InboundMedia& m) {
+  field(out, "{\"url\":", m.item.url);
+  field_if(out, ",\"content_type\":", m.item.content_type);
+  field_if(out, ",\"hash_sha256\":", m.item.sha256);
+  field_if(out, ",\"size\":", m.item.size);
+  out += '}';
+}
+
+void value(std::string& out, const core::MediaItem& m) {
+  field(out, "{\"url\":", m.url);
+  field(out, ",\"content_type\":", m.content_type);
+  field(out, ",\"sha256\":", m.sha256);
+  field(out, ",\"size\":", m.size);
+  out += '}';
+}
+
+void value(std::string& out, const std::vector<core::ErrorObject>& errors) {
+  if (errors.empty()) {
+    out += "[]";
+  } else {
+    // Rare (failed deliveries only): the catalogue's own serialiser.
+    out += core::json(errors).dump();
+  }
 }
 
 }  // namespace
@@ -81,116 +148,46 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 void append_message_json(std::string& out, const core::Message& m) {
-  out += "{\"record_type\":";
-  append_json_string(out, m.record_type);
-  out += ",\"id\":";
-  append_json_string(out, m.id);
-  out += ",\"direction\":";
-  append_json_string(out, m.direction);
-  out += ",\"type\":";
-  append_json_string(out, m.type);
-  out += ',';
-  key(out, "messaging_profile_id");
-  opt_string(out, m.messaging_profile_id);
-  out += ',';
-  key(out, "organization_id");
-  opt_string(out, m.organization_id);
-  out += ",\"from\":";
-  address(out, m.from);
-  out += ",\"to\":";
-  addresses(out, m.to);
-  out += ",\"cc\":";
-  addresses(out, m.cc);
-  out += ",\"text\":";
-  opt_string(out, m.text);
-  out += ",\"subject\":";
-  opt_string(out, m.subject);
   const bool inbound = m.direction == "inbound";
+  field(out, "{\"record_type\":", m.record_type);
+  field(out, ",\"id\":", m.id);
+  field(out, ",\"direction\":", m.direction);
+  field(out, ",\"type\":", m.type);
+  field(out, ",\"messaging_profile_id\":", m.messaging_profile_id);
+  field(out, ",\"organization_id\":", m.organization_id);
+  field(out, ",\"from\":", m.from);
+  field(out, ",\"to\":", m.to);
+  field(out, ",\"cc\":", m.cc);
+  field(out, ",\"text\":", m.text);
+  field(out, ",\"subject\":", m.subject);
   out += ",\"media\":[";
   for (size_t i = 0; i < m.media.size(); ++i) {
-    const auto& md = m.media[i];
     if (i) out += ',';
-    out += "{\"url\":";
-    append_json_string(out, md.url);
     if (inbound) {
-      // SPEC InboundMessagePayload: hash_sha256, and absent rather than null fields.
-      if (md.content_type) {
-        out += ",\"content_type\":";
-        append_json_string(out, *md.content_type);
-      }
-      if (md.sha256) {
-        out += ",\"hash_sha256\":";
-        append_json_string(out, *md.sha256);
-      }
-      if (md.size) out += ",\"size\":" + std::to_string(*md.size);
-      out += '}';
-      continue;
+      value(out, InboundMedia{m.media[i]});
+    } else {
+      value(out, m.media[i]);
     }
-    out += ",\"content_type\":";
-    opt_string(out, md.content_type);
-    out += ",\"sha256\":";
-    opt_string(out, md.sha256);
-    out += ",\"size\":";
-    out += md.size ? std::to_string(*md.size) : std::string("null");
-    out += '}';
   }
-  out += "],\"encoding\":";
-  append_json_string(out, m.encoding);
-  out += ",\"parts\":";
-  out += std::to_string(m.parts);
-  out += ",\"num_chars\":";
-  out += m.num_chars ? std::to_string(*m.num_chars) : std::string("null");
-  out += ",\"cost\":";
-  if (m.cost) {
-    money(out, *m.cost);
-  } else {
-    out += "null";
-  }
-  out += ",\"cost_breakdown\":";
-  if (m.cost_breakdown) {
-    out += "{\"rate\":";
-    money(out, m.cost_breakdown->rate);
-    out += ",\"carrier_fee\":";
-    money(out, m.cost_breakdown->carrier_fee);
-    out += '}';
-  } else {
-    out += "null";
-  }
-  out += ",\"received_at\":";
-  opt_string(out, m.received_at);
-  out += ",\"sent_at\":";
-  opt_string(out, m.sent_at);
-  out += ",\"completed_at\":";
-  opt_string(out, m.completed_at);
-  out += ",\"valid_until\":";
-  opt_string(out, m.valid_until);
-  out += ",\"errors\":";
-  if (m.errors.empty()) {
-    out += "[]";
-  } else {
-    // Rare (failed deliveries only): the catalogue's own serialiser.
-    out += core::json(m.errors).dump();
-  }
-  out += ",\"tags\":[";
-  for (size_t i = 0; i < m.tags.size(); ++i) {
-    if (i) out += ',';
-    append_json_string(out, m.tags[i]);
-  }
-  out += "],\"webhook_url\":";
-  opt_string(out, m.webhook_url);
-  out += ",\"webhook_failover_url\":";
-  opt_string(out, m.webhook_failover_url);
-  out += ",\"tcr_campaign_billable\":";
-  out += m.tcr_campaign_billable ? "true" : "false";
-  out += ",\"tcr_campaign_id\":";
-  opt_string(out, m.tcr_campaign_id);
-  out += ",\"tcr_campaign_registered\":";
-  opt_string(out, m.tcr_campaign_registered);
+  field(out, "],\"encoding\":", m.encoding);
+  field(out, ",\"parts\":", m.parts);
+  field(out, ",\"num_chars\":", m.num_chars);
+  field(out, ",\"cost\":", m.cost);
+  field(out, ",\"cost_breakdown\":", m.cost_breakdown);
+  field(out, ",\"received_at\":", m.received_at);
+  field(out, ",\"sent_at\":", m.sent_at);
+  field(out, ",\"completed_at\":", m.completed_at);
+  field(out, ",\"valid_until\":", m.valid_until);
+  field(out, ",\"errors\":", m.errors);
+  field(out, ",\"tags\":", m.tags);
+  field(out, ",\"webhook_url\":", m.webhook_url);
+  field(out, ",\"webhook_failover_url\":", m.webhook_failover_url);
+  field(out, ",\"tcr_campaign_billable\":", m.tcr_campaign_billable);
+  field(out, ",\"tcr_campaign_id\":", m.tcr_campaign_id);
+  field(out, ",\"tcr_campaign_registered\":", m.tcr_campaign_registered);
   if (!inbound) {
-    out += ",\"smart_encoding_applied\":";
-    out += m.smart_encoding_applied ? "true" : "false";
-    out += ",\"wait_seconds\":";
-    out += m.wait_seconds ? core::json(*m.wait_seconds).dump() : std::string("null");
+    field(out, ",\"smart_encoding_applied\":", m.smart_encoding_applied);
+    field(out, ",\"wait_seconds\":", m.wait_seconds);
   }
   out += '}';
 }

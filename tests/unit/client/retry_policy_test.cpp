@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <vector>
+
 namespace harness::client {
 namespace {
 
@@ -12,14 +15,51 @@ Error make(ErrorKind k, int status = 0) {
   return e;
 }
 
-TEST(RetryPolicy, NeverRetriesValidationOrAuthentication) {
-  RetryPolicy p;
+// One decision a row: the error, where the attempt stands, and the verdict the policy owes it.
+struct VerdictCase {
+  const char* name;
+  ErrorKind kind;
+  int status;
+  bool ambiguous;
+  long long retry_after_ms;   // 0: no Retry-After
+  int attempt;
+  bool idempotent;            // GET, or a request with an idempotency key
+  int max_attempts;
+  long long max_retry_after_ms;
+  RetryVerdict expected;
+};
+
+const VerdictCase kVerdicts[] = {
+    {"validation_is_final", ErrorKind::Validation, 400, false, 0, 1, true, 4, 60000, RetryVerdict::GiveUp},
+    {"authentication_is_final", ErrorKind::Authentication, 401, false, 0, 1, true, 4, 60000, RetryVerdict::GiveUp},
+    {"not_found_is_final", ErrorKind::Api, 404, false, 0, 1, true, 4, 60000, RetryVerdict::GiveUp},
+    {"request_timeout_retries", ErrorKind::Api, 408, false, 0, 1, true, 4, 60000, RetryVerdict::Retry},
+    {"connect_failure_retries", ErrorKind::Network, 0, false, 0, 1, false, 4, 60000, RetryVerdict::Retry},
+    // A request that may have been processed is never blindly resent; an idempotent one may be.
+    {"ambiguous_is_not_resent", ErrorKind::Network, 0, true, 0, 1, false, 4, 60000, RetryVerdict::Ambiguous},
+    {"ambiguous_idempotent_retries", ErrorKind::Network, 0, true, 0, 1, true, 4, 60000, RetryVerdict::Retry},
+    {"server_error_below_max_attempts", ErrorKind::Api, 500, false, 0, 2, false, 3, 60000, RetryVerdict::Retry},
+    {"server_error_at_max_attempts", ErrorKind::Api, 500, false, 0, 3, false, 3, 60000, RetryVerdict::GiveUp},
+    {"retry_after_above_cap", ErrorKind::RateLimit, 429, false, 5000, 1, false, 4, 1000, RetryVerdict::GiveUp},
+};
+
+class RetryVerdicts : public ::testing::TestWithParam<VerdictCase> {};
+
+TEST_P(RetryVerdicts, DecidesAsTheTableSays) {
+  const VerdictCase& c = GetParam();
+  RetrySettings s;
+  s.max_attempts = c.max_attempts;
+  s.max_retry_after = Millis(c.max_retry_after_ms);
+  RetryPolicy p(s);
   core::Rng rng(1);
-  EXPECT_EQ(p.decide(make(ErrorKind::Validation, 400), 1, Millis(0), true, rng).verdict,
-            RetryVerdict::GiveUp);
-  EXPECT_EQ(p.decide(make(ErrorKind::Authentication, 401), 1, Millis(0), true, rng).verdict,
-            RetryVerdict::GiveUp);
+  Error e = make(c.kind, c.status);
+  e.ambiguous = c.ambiguous;
+  if (c.retry_after_ms) e.retry_after = Millis(c.retry_after_ms);
+  EXPECT_EQ(p.decide(e, c.attempt, Millis(0), c.idempotent, rng).verdict, c.expected);
 }
+
+INSTANTIATE_TEST_SUITE_P(RetryPolicy, RetryVerdicts, ::testing::ValuesIn(kVerdicts),
+                         [](const ::testing::TestParamInfo<VerdictCase>& info) { return info.param.name; });
 
 TEST(RetryPolicy, RateLimitWaitsExactlyRetryAfter) {
   RetryPolicy p;
@@ -29,16 +69,6 @@ TEST(RetryPolicy, RateLimitWaitsExactlyRetryAfter) {
   RetryDecision d = p.decide(e, 1, Millis(0), false, rng);
   EXPECT_EQ(d.verdict, RetryVerdict::Retry);
   EXPECT_EQ(d.delay, Millis(2500));
-}
-
-TEST(RetryPolicy, RateLimitAboveCapGivesUp) {
-  RetrySettings s;
-  s.max_retry_after = Millis(1000);
-  RetryPolicy p(s);
-  core::Rng rng(1);
-  Error e = make(ErrorKind::RateLimit, 429);
-  e.retry_after = Millis(5000);
-  EXPECT_EQ(p.decide(e, 1, Millis(0), false, rng).verdict, RetryVerdict::GiveUp);
 }
 
 TEST(RetryPolicy, ServerErrorsBackOffWithinTheFullJitterCap) {
@@ -74,43 +104,6 @@ TEST(RetryPolicy, JitterIsDeterministicForASeedAndSpreads) {
   }
   std::sort(xs.begin(), xs.end());
   EXPECT_LT(xs.front(), xs.back());   // jittered, not a constant
-}
-
-TEST(RetryPolicy, Non5xxApiErrorsAreFinal) {
-  RetryPolicy p;
-  core::Rng rng(1);
-  EXPECT_EQ(p.decide(make(ErrorKind::Api, 404), 1, Millis(0), true, rng).verdict,
-            RetryVerdict::GiveUp);
-  EXPECT_EQ(p.decide(make(ErrorKind::Api, 408), 1, Millis(0), true, rng).verdict,
-            RetryVerdict::Retry);
-}
-
-TEST(RetryPolicy, ConnectFailureRetries) {
-  RetryPolicy p;
-  core::Rng rng(1);
-  EXPECT_EQ(p.decide(make(ErrorKind::Network), 1, Millis(0), false, rng).verdict,
-            RetryVerdict::Retry);
-}
-
-TEST(RetryPolicy, AmbiguousIsNeverBlindlyResent) {
-  RetryPolicy p;
-  core::Rng rng(1);
-  Error e = make(ErrorKind::Network);
-  e.ambiguous = true;
-  EXPECT_EQ(p.decide(e, 1, Millis(0), false, rng).verdict, RetryVerdict::Ambiguous);
-  // With an idempotent request (GET or idempotency key) a resend is safe.
-  EXPECT_EQ(p.decide(e, 1, Millis(0), true, rng).verdict, RetryVerdict::Retry);
-}
-
-TEST(RetryPolicy, StopsAtMaxAttempts) {
-  RetrySettings s;
-  s.max_attempts = 3;
-  RetryPolicy p(s);
-  core::Rng rng(1);
-  EXPECT_EQ(p.decide(make(ErrorKind::Api, 500), 2, Millis(0), false, rng).verdict,
-            RetryVerdict::Retry);
-  EXPECT_EQ(p.decide(make(ErrorKind::Api, 500), 3, Millis(0), false, rng).verdict,
-            RetryVerdict::GiveUp);
 }
 
 TEST(RetryPolicy, StopsAtTotalDeadline) {
