@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
 #include <mutex>
 #include <thread>
@@ -27,7 +28,7 @@ class FakeSend {
   explicit FakeSend(httplib::Server& svr) {
     svr.Post("/v2/messages", [this](const httplib::Request& req, httplib::Response& res) {
       json b = json::parse(req.body);
-      std::lock_guard<std::mutex> lk(mu_);
+      std::unique_lock<std::mutex> lk(mu_);
       ++posts_;
       if (mode_ == Mode::Unauthorized) {
         res.status = 401;
@@ -45,8 +46,11 @@ class FakeSend {
                  b.value("text", ""), b.value("tags", std::vector<std::string>{})};
       accepted_.push_back(a);
       if (mode_ == Mode::DropAfterAccept) {
-        // The message exists, but the caller never hears back: wait past its read timeout.
-        std::this_thread::sleep_for(milliseconds(600));
+        // The message exists, but the caller never hears back: the answer is held until the test
+        // moves on (a mode change or the end of the test), long after the caller's read timeout.
+        // (The bound only keeps a broken test from hanging.)
+        const uint64_t held = generation_;
+        released_.wait_for(lk, std::chrono::seconds(30), [&] { return generation_ != held; });
         res.status = 200;
         res.set_content("{}", "application/json");
         return;
@@ -54,9 +58,19 @@ class FakeSend {
       res.set_content(harness::testing::send_answer(a), "application/json");
     });
   }
+  // A mode change also releases the answers DropAfterAccept is holding.
   void set_mode(Mode m) {
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      mode_ = m;
+      ++generation_;
+    }
+    released_.notify_all();
+  }
+  void release() { set_mode(mode()); }
+  Mode mode() {
     std::lock_guard<std::mutex> lk(mu_);
-    mode_ = m;
+    return mode_;
   }
   std::vector<Accepted> accepted() {
     std::lock_guard<std::mutex> lk(mu_);
@@ -69,6 +83,8 @@ class FakeSend {
 
  private:
   std::mutex mu_;
+  std::condition_variable released_;
+  uint64_t generation_ = 0;   // bumped by every mode change
   Mode mode_ = Mode::Accept;
   bool limited_ = false;
   int posts_ = 0;
@@ -112,6 +128,7 @@ class ServiceTest : public ::testing::Test {
   void TearDown() override {
     cli_.reset();
     svc_.reset();
+    fake_->release();   // before the fake's server stops: it waits for its handlers
   }
   json post_send(const json& body, const std::string& key = "") {
     httplib::Headers h;

@@ -107,21 +107,31 @@ TEST(MockLoadTest, CorrectedLatencyShowsAOneInAThousandStallThatUncorrectedHides
   EXPECT_EQ(matched, 5600u);
   ASSERT_EQ(fired, 5u);
 
+  // Only what the run guarantees on any machine, however loaded: a stall lasts at least 1 s, and
+  // on one connection every send due while a stall is pending waits for it. No upper bound on any
+  // latency is asserted (a loaded machine adds its own).
   const auto& corrected = s.corrected;
   const auto& uncorrected = s.uncorrected;
   ASSERT_EQ(uncorrected.total_count(), 5600u);
-  const int64_t c999 = corrected.value_at_percentile(99.9);
-  const int64_t u999 = uncorrected.value_at_percentile(99.9);
-  std::cout << "corrected p99.9 " << c999 << " us, uncorrected p99.9 " << u999 << " us, uncorrected max "
-            << uncorrected.max() << " us\n";
-  EXPECT_GE(c999, 900'000) << "corrected p99.9 " << c999 << " us";
-  EXPECT_LT(u999, 200'000) << "uncorrected p99.9 " << u999 << " us";
-  // Exactly the sends the rule stalled took ~1 s from their write: the (n - fired + 1)th smallest
-  // uncorrected latency is at least 0.9 s, the (n - fired)th is under 0.2 s.
+  ASSERT_EQ(corrected.total_count(), uncorrected.total_count());
+  std::cout << "corrected p99.9 " << corrected.value_at_percentile(99.9) << " us, uncorrected p99.9 "
+            << uncorrected.value_at_percentile(99.9) << " us, uncorrected max " << uncorrected.max() << " us\n";
+  // The correction charges each send from its due time, never later than its write: corrected
+  // dominates uncorrected at every percentile.
+  for (double p : {50.0, 90.0, 99.0, 99.9, 100.0})
+    EXPECT_GE(corrected.value_at_percentile(p), uncorrected.value_at_percentile(p)) << "p" << p;
+  // The stalled sends themselves waited at least 1 s from their write: the `fired` largest
+  // uncorrected latencies are all >= 0.9 s.
   const double n = static_cast<double>(uncorrected.total_count());
   const double f = static_cast<double>(fired);
   EXPECT_GE(uncorrected.value_at_percentile(100.0 * (n - f + 0.5) / n), 900'000);
-  EXPECT_LT(uncorrected.value_at_percentile(100.0 * (n - f - 0.5) / n), 200'000);
+  // Charged from their due time, the sends queued behind each stall waited too: the 80 due in the
+  // 0.1 s after a stalled send's write cannot go out before its answer, so they waited >= 0.9 s,
+  // some 400 sends (7 %) in all, and corrected p99 is a stall. Uncorrected, only the 5 stalled
+  // sends waited that long: without the correction (corrected == uncorrected) p99 would be an
+  // ordinary send and this fails.
+  EXPECT_GE(corrected.value_at_percentile(99.0), 900'000) << "corrected p99 " << corrected.value_at_percentile(99.0);
+  EXPECT_GE(corrected.value_at_percentile(99.9), 900'000);
 }
 
 // Issue P6: the receiver's loss and duplicate counts equal exactly what the mock's seeded
