@@ -133,8 +133,8 @@ void register_builtin_control(const BuiltinDeps& d) {
     // A page is at most kMaxControlPage messages (the loop thread that writes it serves other
     // connections too), written directly rather than through a JSON tree.
     const auto messages = store.recent_messages(tenant, page.limit, page.before);
-    const std::optional<uint64_t> next =
-        messages.size() == page.limit && page.limit > 0 ? std::optional<uint64_t>(messages.back().seq) : std::nullopt;
+    std::optional<uint64_t> next;
+    if (messages.size() == page.limit && page.limit > 0) next = messages.back().seq;
     std::string out = "{\"data\":[";
     for (size_t i = 0; i < messages.size(); ++i) {
       out += i ? ",{\"message\":" : "{\"message\":";

@@ -114,7 +114,7 @@ TEST_F(MetricsTest, CountsTheProfilesMessagesOverTheWindow) {
 
 TEST_F(MetricsTest, BadTimeFrameUnknownProfileAndAuth) {
   const std::string profile = default_profile();
-  for (const std::string path : {"/v2/messaging_profiles/" + profile + "/metrics?time_frame=2h",
+  for (const std::string& path : {"/v2/messaging_profiles/" + profile + "/metrics?time_frame=2h",
                                  std::string("/v2/messaging_profile_metrics?time_frame=1d")}) {
     auto r = get(path);
     EXPECT_EQ(r.status, 400) << path;

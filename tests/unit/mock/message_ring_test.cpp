@@ -64,7 +64,9 @@ TEST(MessageRingTest, FindsWhatItHoldsAndNothingElseThroughAppendsAndEvictions) 
   ASSERT_EQ(ring.size(), expected.size());
   for (size_t i = 0; i < ring.size(); ++i) {
     EXPECT_EQ(ring[i].message.id, expected[i]);
-    if (i > 0) EXPECT_GT(ring[i].seq, ring[i - 1].seq);
+    if (i > 0) {
+      EXPECT_GT(ring[i].seq, ring[i - 1].seq);
+    }
   }
 }
 
