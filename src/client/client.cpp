@@ -139,14 +139,7 @@ Result<core::Message> Client::send(const SendParams& p) {
 }
 
 Result<core::Message> Client::retrieve(const std::string& message_id) {
-  if (message_id.empty()) {
-    Error e;
-    e.type = ErrorKind::Validation;
-    e.code = "10006";
-    e.title = "Invalid ID";
-    e.detail = "message id is empty";
-    return e;
-  }
+  if (message_id.empty()) return validation_error("10006", "Invalid ID", "message id is empty");
   auto res = execute("messages.retrieve", {"GET", "/messages/" + url_encode(message_id), {}, "", {}},
                      true);
   if (!res) return res.error();

@@ -74,6 +74,16 @@ std::optional<std::chrono::milliseconds> retry_after_from_headers(const Headers&
   return std::nullopt;
 }
 
+Error validation_error(std::string code, std::string title, std::string detail, std::string pointer) {
+  Error e;
+  e.type = ErrorKind::Validation;
+  e.code = std::move(code);
+  e.title = std::move(title);
+  e.detail = std::move(detail);
+  e.pointer = std::move(pointer);
+  return e;
+}
+
 Error error_from_http(int status, std::string_view body, const Headers& headers) {
   Error e;
   e.http_status = status;

@@ -50,6 +50,10 @@ inline constexpr std::string_view kCodeBadResponse = "bad_response";     // unpa
 // Response headers with lower-cased names.
 using Headers = std::map<std::string, std::string>;
 
+// A failure found before sending (or a caller's bad input): type Validation, a Telnyx code and
+// title, the detail and the JSON pointer of the offending field ("/to"), when there is one.
+Error validation_error(std::string code, std::string title, std::string detail, std::string pointer = {});
+
 // Classifies a non-2xx HTTP answer: reads the first element of {"errors":[...]} (tolerating
 // other shapes), Retry-After / retry-after-ms / x-ratelimit-reset and x-request-id.
 Error error_from_http(int status, std::string_view body, const Headers& headers);

@@ -59,15 +59,8 @@ core::json profile_body(const ProfileParams& p, bool for_create) {
 }  // namespace
 
 Result<core::MessagingProfile> Client::create_profile(const ProfileParams& p) {
-  if (p.name.empty()) {
-    Error e;
-    e.type = ErrorKind::Validation;
-    e.code = "10004";
-    e.title = "Missing required parameter";
-    e.detail = "profile name is required";
-    e.pointer = "/name";
-    return e;
-  }
+  if (p.name.empty())
+    return validation_error("10004", "Missing required parameter", "profile name is required", "/name");
   HttpRequest req{"POST", "/messaging_profiles", {}, profile_body(p, true).dump(), {}};
   return decode_data<core::MessagingProfile>(execute("messaging_profiles.create", req, false),
                                              "messaging profile");
@@ -122,15 +115,9 @@ Result<std::vector<core::AvailableNumber>> Client::search_by_area_code(
 
 Result<core::NumberOrder> Client::buy(const std::vector<std::string>& numbers,
                                       const std::optional<std::string>& messaging_profile_id) {
-  if (numbers.empty()) {
-    Error e;
-    e.type = ErrorKind::Validation;
-    e.code = "10004";
-    e.title = "Missing required parameter";
-    e.detail = "at least one phone number is required";
-    e.pointer = "/phone_numbers";
-    return e;
-  }
+  if (numbers.empty())
+    return validation_error("10004", "Missing required parameter", "at least one phone number is required",
+                            "/phone_numbers");
   core::json body = core::json::object();
   body["phone_numbers"] = core::json::array();
   for (const auto& n : numbers) body["phone_numbers"].push_back({{"phone_number", n}});

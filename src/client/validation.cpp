@@ -7,16 +7,6 @@ namespace harness::client {
 
 namespace {
 
-Error invalid(std::string code, std::string title, std::string detail, std::string pointer) {
-  Error e;
-  e.type = ErrorKind::Validation;
-  e.code = std::move(code);
-  e.title = std::move(title);
-  e.detail = std::move(detail);
-  e.pointer = std::move(pointer);
-  return e;
-}
-
 std::string_view encoding_value(core::EncodingPreference p) {
   switch (p) {
     case core::EncodingPreference::Gsm7: return "gsm7";
@@ -56,11 +46,11 @@ core::SendRequest build_send_request(const SendParams& p, const Config& cfg) {
 
 std::optional<Error> validate_send(const core::SendRequest& r) {
   if (r.to.empty())
-    return invalid("10004", "Missing required parameter", "'to' is required", "/to");
+    return validation_error("10004", "Missing required parameter", "'to' is required", "/to");
   core::AddressKind to_kind = core::classify_address(r.to);
   if (to_kind != core::AddressKind::E164 && to_kind != core::AddressKind::ShortCode) {
     auto why = core::e164_problem(r.to);
-    return invalid("40310", "Invalid 'to' address",
+    return validation_error("40310", "Invalid 'to' address",
                    "'to' " + (why ? *why : std::string("is not an E.164 number or short code")),
                    "/to");
   }
@@ -68,31 +58,31 @@ std::optional<Error> validate_send(const core::SendRequest& r) {
     core::AddressKind k = core::classify_address(*r.from);
     if (k == core::AddressKind::Invalid) {
       auto why = core::e164_problem(*r.from);
-      return invalid("40305", "Invalid 'from' address",
+      return validation_error("40305", "Invalid 'from' address",
                      "'from' " + (why ? *why : std::string("is not a valid sender")), "/from");
     }
     if (k == core::AddressKind::Alphanumeric && !r.messaging_profile_id)
-      return invalid("10004", "Missing required parameter",
+      return validation_error("10004", "Missing required parameter",
                      "an alphanumeric sender needs messaging_profile_id", "/messaging_profile_id");
   } else if (!r.messaging_profile_id) {
-    return invalid("10004", "Missing required parameter",
+    return validation_error("10004", "Missing required parameter",
                    "'from' or messaging_profile_id (number pool) is required", "/from");
   }
   const bool has_text = r.text && !r.text->empty();
   if (!has_text && r.media_urls.empty())
-    return invalid("40316", "No content provided", "text or media_urls is required", "/text");
+    return validation_error("40316", "No content provided", "text or media_urls is required", "/text");
   if (r.media_urls.size() > 10)
-    return invalid("40317", "Invalid MMS content", "at most 10 media URLs", "/media_urls");
+    return validation_error("40317", "Invalid MMS content", "at most 10 media URLs", "/media_urls");
   if (has_text && r.media_urls.empty()) {
     auto seg = core::segment(*r.text, encoding_pref(r.encoding));
     if (!seg) {
       const auto& se = seg.error();
       if (se.kind == core::SegmentError::Kind::InvalidUtf8)
-        return invalid("10015", "Bad Request", se.detail, "/text");
-      return invalid("10015", "Bad Request", se.detail + " (encoding=gsm7)", "/encoding");
+        return validation_error("10015", "Bad Request", se.detail, "/text");
+      return validation_error("10015", "Bad Request", se.detail + " (encoding=gsm7)", "/encoding");
     }
     if (seg->parts > core::kMaxParts)
-      return invalid("40302", "Message too large",
+      return validation_error("40302", "Message too large",
                      "text needs " + std::to_string(seg->parts) + " parts; the limit is " +
                          std::to_string(core::kMaxParts),
                      "/text");

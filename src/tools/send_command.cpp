@@ -38,12 +38,7 @@ std::string fail_json(const client::Error& e) {
 }
 
 client::Error line_error(const std::string& detail) {
-  client::Error e;
-  e.type = client::ErrorKind::Validation;
-  e.code = "10015";
-  e.title = "Bad Request";
-  e.detail = detail;
-  return e;
+  return client::validation_error("10015", "Bad Request", detail);
 }
 
 }  // namespace

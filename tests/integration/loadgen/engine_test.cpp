@@ -52,6 +52,16 @@ EngineConfig config_for(int port, const RequestFactory& f, double rate, Nanos du
   return c;
 }
 
+// Closed loop: `count` sends over `connections` connections, each one sent when the one before it
+// on its connection is answered, within `duration`.
+EngineConfig closed_loop_for(int port, const RequestFactory& f, Nanos duration, int connections, uint64_t count) {
+  EngineConfig c = config_for(port, f, 0, duration);
+  c.closed_loop = true;
+  c.connections = connections;
+  c.max_count = count;
+  return c;
+}
+
 }  // namespace
 
 TEST(EngineTest, ErrorsAreCountedByKind) {
@@ -66,11 +76,8 @@ TEST(EngineTest, ErrorsAreCountedByKind) {
   });
   ScopedServer s(svr);
   FixedRequest f("127.0.0.1:" + std::to_string(s.port()));
-  EngineConfig c = config_for(s.port(), f, 0, 1s);
-  c.closed_loop = true;
+  EngineConfig c = closed_loop_for(s.port(), f, 1s, 1, 40);
   c.threads = 1;
-  c.connections = 1;
-  c.max_count = 40;
   c.timeout = 300ms;
   const auto r = run_engine(c);
   ASSERT_EQ(r.error, "");
@@ -139,10 +146,7 @@ TEST(EngineTest, ChunkedResponsesAndClosedLoopCount) {
   });
   ScopedServer s(svr);
   FixedRequest f("127.0.0.1:" + std::to_string(s.port()));
-  EngineConfig c = config_for(s.port(), f, 0, 10s);
-  c.closed_loop = true;
-  c.connections = 4;
-  c.max_count = 501;
+  EngineConfig c = closed_loop_for(s.port(), f, 10s, 4, 501);
   std::atomic<uint64_t> bodies_ok{0};
   c.on_response = [&](uint64_t, int status, const std::string& body, int64_t, int64_t) {
     if (status == 200 && body == "{\"data\":{\"id\":\"x\"}}") ++bodies_ok;

@@ -194,18 +194,44 @@ InboundChaos full_chaos() {
   return c;
 }
 
+// An integration with one bug switched on.
+Bugs with_bug(bool Bugs::*bug) {
+  Bugs b;
+  b.*bug = true;
+  return b;
+}
+
+// Chaos of one kind, with probability `p`.
+InboundChaos with_chaos(double InboundChaos::*kind, double p) {
+  InboundChaos c;
+  c.*kind = p;
+  return c;
+}
+
 class InboundTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_FALSE(mock_.start()); }
+  // Runs `events` events with `chaos` against a new integration with `bugs`; app() is that
+  // integration, for the test to look at what it saw. A second run in one test takes other
+  // senders (`from`), so that its replies stay apart from the first run's.
+  Report run_app(const Bugs& bugs, const InboundChaos& chaos, double events, const char* from = nullptr) {
+    app_ = std::make_unique<Integration>(mock_, key_, bugs);
+    InboundOptions o = options(app_->url(), mock_, key_, events, chaos);
+    std::string err;
+    if (from) o.from = Template::parse(from, err);
+    return run(o);
+  }
+  Integration& app() { return *app_; }
+
   harness::mock::MockServer mock_{{}};
   harness::core::Ed25519KeyPair key_ = harness::core::generate_ed25519();
+  std::unique_ptr<Integration> app_;
 };
 
 }  // namespace
 
 TEST_F(InboundTest, CorrectIntegrationPassesEveryThresholdUnderChaos) {
-  Integration app(mock_, key_, Bugs{});
-  const Report rep = run(options(app.url(), mock_, key_, 60, full_chaos()));
+  const Report rep = run_app(Bugs{}, full_chaos(), 60);
   const auto& in = *rep.inbound;
   const auto& s = rep.run;
   EXPECT_EQ(in.events + in.duplicates_sent + in.forged_sent + in.stale_sent, 60u);
@@ -229,18 +255,13 @@ TEST_F(InboundTest, CorrectIntegrationPassesEveryThresholdUnderChaos) {
   EXPECT_EQ(in.sent_acked + in.finalized_acked, 2 * in.replies_matched);
   EXPECT_EQ(in.events_failed(), 0u);
   EXPECT_GT(in.status_duplicates_sent + in.status_forged_sent + in.status_stale_sent, 0u);
-  EXPECT_EQ(app.statuses().size(), in.replies_matched);
-  for (const auto& [msg, status] : app.statuses()) EXPECT_EQ(status, "delivered") << msg;
+  EXPECT_EQ(app().statuses().size(), in.replies_matched);
+  for (const auto& [msg, status] : app().statuses()) EXPECT_EQ(status, "delivered") << msg;
   expect_all_pass(rep);
 }
 
 TEST_F(InboundTest, AReplyToEveryDeliveryIsADoubleReply) {
-  Bugs b;
-  b.no_dedup = true;
-  Integration app(mock_, key_, b);
-  InboundChaos c;
-  c.duplicate = 0.3;
-  const Report rep = run(options(app.url(), mock_, key_, 60, c));
+  const Report rep = run_app(with_bug(&Bugs::no_dedup), with_chaos(&InboundChaos::duplicate, 0.3), 60);
   const auto& in = *rep.inbound;
   EXPECT_GT(in.duplicates_sent, 0u);
   EXPECT_EQ(in.double_replies, in.duplicates_sent);   // one extra reply per re-delivery
@@ -249,13 +270,9 @@ TEST_F(InboundTest, AReplyToEveryDeliveryIsADoubleReply) {
 }
 
 TEST_F(InboundTest, AcceptingForgedAndStaleEventsAreFindings) {
-  Bugs b;
-  b.no_verify = true;
-  Integration app(mock_, key_, b);
-  InboundChaos c;
-  c.forged = 0.15;
+  InboundChaos c = with_chaos(&InboundChaos::forged, 0.15);
   c.stale = 0.15;
-  const Report rep = run(options(app.url(), mock_, key_, 60, c));
+  const Report rep = run_app(with_bug(&Bugs::no_verify), c, 60);
   const auto& in = *rep.inbound;
   EXPECT_GT(in.forged_sent, 0u);
   EXPECT_GT(in.stale_sent, 0u);
@@ -268,13 +285,12 @@ TEST_F(InboundTest, AcceptingForgedAndStaleEventsAreFindings) {
 }
 
 // Every 5th event is answered after the deadline (its first attempt waits for the retry): that
-// attempt is late, and the retry carries the same data.id with meta.attempt 2 (the integration deduplicates it, so there is
-// still exactly one reply per event).
+// attempt is late, and the retry carries the same data.id with meta.attempt 2 (the integration
+// deduplicates it, so there is still exactly one reply per event).
 TEST_F(InboundTest, SlowAcksAreLateAndRetriedWithTheSameEventId) {
   Bugs b;
   b.slow_every = 5;
-  Integration app(mock_, key_, b);
-  const Report rep = run(options(app.url(), mock_, key_, 40, InboundChaos{}));
+  const Report rep = run_app(b, InboundChaos{}, 40);
   const auto& in = *rep.inbound;
   const auto& s = rep.run;
   EXPECT_EQ(in.acks_late, 8u);
@@ -283,7 +299,7 @@ TEST_F(InboundTest, SlowAcksAreLateAndRetriedWithTheSameEventId) {
   EXPECT_EQ(in.double_replies, 0u);
   EXPECT_EQ(in.replies_matched, 40u);
   int retried = 0;
-  const auto seen = app.seen_attempts();
+  const auto seen = app().seen_attempts();
   for (const auto& [id, attempt] : seen)
     if (attempt == 2) {
       ++retried;
@@ -351,11 +367,9 @@ TEST_F(InboundTest, AfterThreeFailedAttemptsTheFailoverUrlGetsTheEvent) {
 // before message.sent (wave 1 is acknowledged or given up before wave 2 goes), some with a failed
 // outcome. A correct integration keeps the terminal status whatever the order.
 TEST_F(InboundTest, FinalizedBeforeSentIsHandledByACorrectIntegration) {
-  Integration app(mock_, key_, Bugs{});
-  InboundChaos c;
-  c.reorder = 0.5;
+  InboundChaos c = with_chaos(&InboundChaos::reorder, 0.5);
   c.failed = 0.3;
-  const Report rep = run(options(app.url(), mock_, key_, 30, c));
+  const Report rep = run_app(Bugs{}, c, 30);
   const auto& in = *rep.inbound;
   EXPECT_EQ(in.replies_matched, 30u);
   EXPECT_GT(in.reordered, 0u);
@@ -365,11 +379,11 @@ TEST_F(InboundTest, FinalizedBeforeSentIsHandledByACorrectIntegration) {
   EXPECT_EQ(in.finalized_acked, 30u);
   EXPECT_EQ(in.events_failed(), 0u);
   uint64_t failed = 0;
-  for (const auto& [msg, status] : app.statuses()) {
+  for (const auto& [msg, status] : app().statuses()) {
     EXPECT_NE(status, "sent") << msg;   // every message ended terminal, reordered or not
     failed += status == "delivery_failed" || status == "sending_failed";
   }
-  EXPECT_EQ(app.statuses().size(), 30u);
+  EXPECT_EQ(app().statuses().size(), 30u);
   EXPECT_EQ(failed, in.finalized_outcome_failed);
   expect_all_pass(rep);
 }
@@ -377,12 +391,7 @@ TEST_F(InboundTest, FinalizedBeforeSentIsHandledByACorrectIntegration) {
 // An integration that cannot take message.finalized before message.sent refuses every attempt
 // of each reordered finalized event: those events fail, and events_failed==0 fails the run.
 TEST_F(InboundTest, AnIntegrationThatNeedsSentFirstFailsOnReorderedEvents) {
-  Bugs b;
-  b.needs_sent_first = true;
-  Integration app(mock_, key_, b);
-  InboundChaos c;
-  c.reorder = 0.5;
-  const Report rep = run(options(app.url(), mock_, key_, 30, c));
+  const Report rep = run_app(with_bug(&Bugs::needs_sent_first), with_chaos(&InboundChaos::reorder, 0.5), 30);
   const auto& in = *rep.inbound;
   EXPECT_GT(in.reordered, 0u);
   EXPECT_EQ(in.finalized_failed, in.reordered);
@@ -395,14 +404,12 @@ TEST_F(InboundTest, AnIntegrationThatNeedsSentFirstFailsOnReorderedEvents) {
 // integration's 1 s tolerance. The correct integration refuses them as stale; one that checks
 // the signature but not the timestamp accepts them, and each acceptance is a finding.
 TEST_F(InboundTest, ReplaysPastTheToleranceMustBeRefused) {
-  InboundChaos c;
-  c.replay = 0.3;
+  InboundChaos c = with_chaos(&InboundChaos::replay, 0.3);
   c.replay_after = 2s;
   c.tolerance = 1s;
   Bugs good;
   good.tolerance_s = 1;
-  Integration correct(mock_, key_, good);
-  const Report ok = run(options(correct.url(), mock_, key_, 20, c));
+  const Report ok = run_app(good, c, 20);
   const auto& a = *ok.inbound;
   EXPECT_GT(a.replays_sent, 0u);
   EXPECT_EQ(a.replays_refused, a.replays_sent);
@@ -411,11 +418,7 @@ TEST_F(InboundTest, ReplaysPastTheToleranceMustBeRefused) {
 
   Bugs bad = good;
   bad.no_time_check = true;
-  Integration lax(mock_, key_, bad);
-  InboundOptions o = options(lax.url(), mock_, key_, 20, c);
-  std::string err;
-  o.from = Template::parse("+1773666{seq:4}", err);   // other senders: the first run's replies stay apart
-  const Report rep = run(o);
+  const Report rep = run_app(bad, c, 20, "+1773666{seq:4}");
   const auto& in = *rep.inbound;
   EXPECT_EQ(in.replays_sent, a.replays_sent);   // the same seed picks the same requests
   EXPECT_EQ(in.replay_accepted, in.replays_sent);
@@ -427,22 +430,14 @@ TEST_F(InboundTest, ReplaysPastTheToleranceMustBeRefused) {
 // Within the tolerance a replay must be deduplicated: answered 2xx and not acted on again. One
 // that acts on it again replies twice to a replayed message.received.
 TEST_F(InboundTest, ReplaysWithinTheToleranceMustBeDeduplicated) {
-  InboundChaos c;
-  c.replay = 0.3;
-  Integration correct(mock_, key_, Bugs{});
-  const Report ok = run(options(correct.url(), mock_, key_, 20, c));
+  const InboundChaos c = with_chaos(&InboundChaos::replay, 0.3);
+  const Report ok = run_app(Bugs{}, c, 20);
   const auto& a = *ok.inbound;
   EXPECT_GT(a.replays_sent, 0u);
   EXPECT_EQ(a.replays_acked, a.replays_sent);
   expect_all_pass(ok);
 
-  Bugs b;
-  b.no_dedup = true;
-  Integration twice(mock_, key_, b);
-  InboundOptions o = options(twice.url(), mock_, key_, 20, c);
-  std::string err;
-  o.from = Template::parse("+1773666{seq:4}", err);
-  const Report rep = run(o);
+  const Report rep = run_app(with_bug(&Bugs::no_dedup), c, 20, "+1773666{seq:4}");
   EXPECT_GT(rep.inbound->double_replies, 0u);
   expect_verdicts(rep, {{"double_replies==0", false}});
 }
@@ -450,11 +445,9 @@ TEST_F(InboundTest, ReplaysWithinTheToleranceMustBeDeduplicated) {
 // Deliveries held back on purpose (--delay-rate / --delay-ms) still arrive; a correct
 // integration passes, and the same seed holds back the same deliveries.
 TEST_F(InboundTest, DelayedDeliveriesArriveAndAreCounted) {
-  Integration app(mock_, key_, Bugs{});
-  InboundChaos c;
-  c.delay = 0.3;
+  InboundChaos c = with_chaos(&InboundChaos::delay, 0.3);
   c.delay_max = 150ms;
-  const Report rep = run(options(app.url(), mock_, key_, 20, c));
+  const Report rep = run_app(Bugs{}, c, 20);
   const auto& in = *rep.inbound;
   uint64_t expected = 0;
   for (uint64_t seq = 0; seq < 20; ++seq) expected += chaos_delay(c, 7, 0, seq).count() > 0;

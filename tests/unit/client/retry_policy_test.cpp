@@ -61,12 +61,16 @@ TEST_P(RetryVerdicts, DecidesAsTheTableSays) {
 INSTANTIATE_TEST_SUITE_P(RetryPolicy, RetryVerdicts, ::testing::ValuesIn(kVerdicts),
                          [](const ::testing::TestParamInfo<VerdictCase>& info) { return info.param.name; });
 
-TEST(RetryPolicy, RateLimitWaitsExactlyRetryAfter) {
-  RetryPolicy p;
-  core::Rng rng(1);
+// A first attempt answered 429 with `retry_after`, `elapsed` after the first attempt went out.
+RetryDecision rate_limited(const RetrySettings& s, Millis retry_after, Millis elapsed = Millis(0)) {
   Error e = make(ErrorKind::RateLimit, 429);
-  e.retry_after = Millis(2500);
-  RetryDecision d = p.decide(e, 1, Millis(0), false, rng);
+  e.retry_after = retry_after;
+  core::Rng rng(1);
+  return RetryPolicy(s).decide(e, 1, elapsed, false, rng);
+}
+
+TEST(RetryPolicy, RateLimitWaitsExactlyRetryAfter) {
+  const RetryDecision d = rate_limited(RetrySettings{}, Millis(2500));
   EXPECT_EQ(d.verdict, RetryVerdict::Retry);
   EXPECT_EQ(d.delay, Millis(2500));
 }
@@ -109,12 +113,8 @@ TEST(RetryPolicy, JitterIsDeterministicForASeedAndSpreads) {
 TEST(RetryPolicy, StopsAtTotalDeadline) {
   RetrySettings s;
   s.total_deadline = Millis(5000);
-  RetryPolicy p(s);
-  core::Rng rng(1);
-  Error e = make(ErrorKind::RateLimit, 429);
-  e.retry_after = Millis(2000);
-  EXPECT_EQ(p.decide(e, 1, Millis(2900), false, rng).verdict, RetryVerdict::Retry);
-  RetryDecision d = p.decide(e, 1, Millis(3500), false, rng);
+  EXPECT_EQ(rate_limited(s, Millis(2000), Millis(2900)).verdict, RetryVerdict::Retry);
+  const RetryDecision d = rate_limited(s, Millis(2000), Millis(3500));
   EXPECT_EQ(d.verdict, RetryVerdict::GiveUp);
   EXPECT_NE(d.reason.find("deadline"), std::string::npos);
 }
@@ -124,11 +124,7 @@ TEST(RetryPolicy, IgnoresRetryAfterWhenConfigured) {
   s.honour_retry_after = false;
   s.base_delay = Millis(10);
   s.max_delay = Millis(10);
-  RetryPolicy p(s);
-  core::Rng rng(1);
-  Error e = make(ErrorKind::RateLimit, 429);
-  e.retry_after = Millis(30000);
-  RetryDecision d = p.decide(e, 1, Millis(0), false, rng);
+  const RetryDecision d = rate_limited(s, Millis(30000));
   EXPECT_EQ(d.verdict, RetryVerdict::Retry);
   EXPECT_LE(d.delay, Millis(10));
 }

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <initializer_list>
+#include <utility>
+
 #include "core/encoding.h"
 
 using namespace harness::core;
@@ -28,13 +31,13 @@ TEST(CoreEncodingTest, FirstInvalidUtf8) {
   EXPECT_EQ(first_invalid_utf8("x\xed\xa0\x80"), 1u);           // UTF-16 surrogate
 }
 
+// Part counts either side of each boundary: {characters, parts}.
+void expect_parts(std::string_view unit, std::initializer_list<std::pair<size_t, int>> cases) {
+  for (const auto& [n, parts] : cases) EXPECT_EQ(seg(repeat(unit, n)).parts, parts) << n << " x " << unit;
+}
+
 TEST(CoreEncodingTest, Gsm7PartBoundaries) {
-  EXPECT_EQ(seg(repeat("a", 160)).parts, 1);
-  EXPECT_EQ(seg(repeat("a", 161)).parts, 2);
-  EXPECT_EQ(seg(repeat("a", 306)).parts, 2);
-  EXPECT_EQ(seg(repeat("a", 307)).parts, 3);
-  EXPECT_EQ(seg(repeat("a", 1530)).parts, 10);
-  EXPECT_EQ(seg(repeat("a", 1531)).parts, 11);
+  expect_parts("a", {{160, 1}, {161, 2}, {306, 2}, {307, 3}, {1530, 10}, {1531, 11}});
   const auto s = seg(repeat("a", 160));
   EXPECT_EQ(s.encoding, Encoding::Gsm7);
   EXPECT_EQ(s.units, 160);
@@ -43,11 +46,7 @@ TEST(CoreEncodingTest, Gsm7PartBoundaries) {
 
 TEST(CoreEncodingTest, Ucs2PartBoundaries) {
   // "Ж" (U+0416) is outside GSM-7: one UTF-16 unit each.
-  EXPECT_EQ(seg(repeat("\xD0\x96", 70)).parts, 1);
-  EXPECT_EQ(seg(repeat("\xD0\x96", 71)).parts, 2);
-  EXPECT_EQ(seg(repeat("\xD0\x96", 134)).parts, 2);
-  EXPECT_EQ(seg(repeat("\xD0\x96", 135)).parts, 3);
-  EXPECT_EQ(seg(repeat("\xD0\x96", 670)).parts, 10);
+  expect_parts("\xD0\x96", {{70, 1}, {71, 2}, {134, 2}, {135, 3}, {670, 10}});
   EXPECT_EQ(seg(repeat("\xD0\x96", 71)).encoding, Encoding::Ucs2);
 }
 
