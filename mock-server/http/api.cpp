@@ -8,6 +8,7 @@
 #include "core/ids.h"
 #include "core/json_limits.h"
 #include "core/signing.h"
+#include "http/request_headers.h"
 
 namespace harness::mock {
 namespace {
@@ -16,27 +17,10 @@ constexpr auto kMaxDelay = std::chrono::seconds(30);   // a scenario delay never
 constexpr const char* kJson = "application/json";
 const std::string kUnmatched = "unmatched";
 
-// Header names are ASCII; std::tolower goes through the locale for every character.
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; }
-
 std::string new_request_id() {
   static std::atomic<uint64_t> streams{0};
   thread_local core::Rng rng(core::stable_hash("request-id") + streams.fetch_add(1));
   return core::uuid_v4(rng);
-}
-
-// "Bearer <token>" (scheme case-insensitive). "" when missing or malformed.
-std::string bearer_token(const httplib::Request& req) {
-  const auto& h = req.get_header_value("Authorization");
-  if (h.size() < 8) return {};
-  std::string scheme = h.substr(0, 7);
-  std::transform(scheme.begin(), scheme.end(), scheme.begin(), ascii_lower);
-  if (scheme != "bearer ") return {};
-  std::string token = h.substr(7);
-  while (!token.empty() && token.front() == ' ') token.erase(token.begin());
-  while (!token.empty() && token.back() == ' ') token.pop_back();
-  if (token.find_first_of(" \t") != std::string::npos) return {};
-  return token;
 }
 
 std::string raw_query(const httplib::Request& req) {
@@ -174,7 +158,7 @@ void HttpFront::refuse(const httplib::Request& req, httplib::Response& res, cons
   e.error_code = ctx.error_code;
   journal_.append(std::move(e));
   metrics_.count_request(kUnmatched, req.method, status);
-  if (auto log = std::atomic_load(&access_log_)) log->request(req.method, req.path, status, {}, 0.0, ctx.error_code);
+  if (auto* log = access_log_.get()) log->request(req.method, req.path, status, {}, 0.0, ctx.error_code);
 }
 
 void HttpFront::serve(const std::shared_ptr<net::Exchange>& ex) {
@@ -212,9 +196,9 @@ void HttpFront::serve(const std::shared_ptr<net::Exchange>& ex) {
     ex->reply();
     return;
   }
-  auto icpt = std::atomic_load(&interceptor_);
+  RequestInterceptor* icpt = interceptor_.get();
   try {
-    begin_api(ctx);
+    begin_api(ctx, icpt);   // the same interceptor decides and hears the completion
   } catch (const std::exception&) {
     error(ctx, 10007, "Internal error in the mock.", std::nullopt, std::nullopt, 500);
     finish(ctx, icpt);
@@ -232,14 +216,14 @@ void HttpFront::serve(const std::shared_ptr<net::Exchange>& ex) {
   complete_api(*ex, ctx, icpt);
 }
 
-void HttpFront::complete_api(net::Exchange& ex, ApiContext& ctx, const std::shared_ptr<RequestInterceptor>& icpt) {
+void HttpFront::complete_api(net::Exchange& ex, ApiContext& ctx, RequestInterceptor* icpt) {
   try {
     handle_api(ctx);
   } catch (const std::exception&) {
     error(ctx, 10007, "Internal error in the mock.", std::nullopt, std::nullopt, 500);
   }
   const auto fault = ctx.fault;
-  auto executor = std::atomic_load(&faults_);
+  FaultExecutor* executor = faults_.get();
   finish(ctx, icpt);
   // The socket action comes last: a client that retries the moment its connection fails finds
   // the failed attempt already in the journal and the verdicts.
@@ -248,7 +232,7 @@ void HttpFront::complete_api(net::Exchange& ex, ApiContext& ctx, const std::shar
   if (!ex.finished()) ex.reply();
 }
 
-void HttpFront::begin_api(ApiContext& ctx) {
+void HttpFront::begin_api(ApiContext& ctx, RequestInterceptor* icpt) {
   const auto& req = ctx.req;
   // Parse the body once: the interceptor and the handler share it.
   if (!req.body.empty()) {
@@ -266,7 +250,6 @@ void HttpFront::begin_api(ApiContext& ctx) {
     if (parse == core::JsonParse::Ok) ctx.body = &ctx.parsed;
   }
 
-  auto icpt = std::atomic_load(&interceptor_);
   if (icpt) {
     RequestView v;
     v.method = req.method;
@@ -275,7 +258,7 @@ void HttpFront::begin_api(ApiContext& ctx) {
     v.headers.reserve(req.headers.size());
     for (const auto& [k, val] : req.headers) {
       std::string lk = k;
-      std::transform(lk.begin(), lk.end(), lk.begin(), ascii_lower);
+      std::transform(lk.begin(), lk.end(), lk.begin(), ascii_lower_char);   // names are ASCII
       v.headers.emplace_back(std::move(lk), val);
     }
     v.api_key = ctx.api_key;
@@ -367,7 +350,7 @@ void HttpFront::label(ApiContext& ctx) {
 }
 
 void HttpFront::arm_fault(ApiContext& ctx, FaultKind kind) {
-  if (std::atomic_load(&faults_) && ctx.conn) {
+  if (faults_ && ctx.conn) {
     ctx.fault = kind;
     return;
   }
@@ -375,11 +358,11 @@ void HttpFront::arm_fault(ApiContext& ctx, FaultKind kind) {
   error(ctx, 10007, "fault not available", std::nullopt, std::nullopt, 500);
 }
 
-void HttpFront::finish(ApiContext& ctx, const std::shared_ptr<RequestInterceptor>& icpt) {
+void HttpFront::finish(ApiContext& ctx, RequestInterceptor* icpt) {
   // A handler that wrote a body without a status answers 200 (the library's default on the
   // wire): journal, metrics and verdicts record that, not the unset -1 that means "no response".
   if (ctx.res.status == -1 && !ctx.res.body.empty()) ctx.res.status = 200;
-  ctx.res.set_header("x-request-id", ctx.request_id);
+  ctx.res.headers.emplace("x-request-id", ctx.request_id);   // a generated UUID: no line break to refuse
   metrics_.count_request(ctx.route.empty() ? kUnmatched : ctx.route, ctx.req.method, ctx.res.status);
   if (icpt) {
     RequestView v;
@@ -391,7 +374,7 @@ void HttpFront::finish(ApiContext& ctx, const std::shared_ptr<RequestInterceptor
     v.raw_body = ctx.req.body;
     icpt->on_completed(v, ctx.decision, ctx.res.status, ctx.message_id);
   }
-  if (auto log = std::atomic_load(&access_log_)) {
+  if (auto* log = access_log_.get()) {
     const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - ctx.started;
     log->request(ctx.req.method, ctx.req.path, ctx.res.status == -1 ? 200 : ctx.res.status, ctx.api_key,
                  took.count(), ctx.error_code);
@@ -413,13 +396,28 @@ void HttpFront::finish(ApiContext& ctx, const std::shared_ptr<RequestInterceptor
       truncated = s.size() > JournalEntry::kMaxBody;
       out.assign(s, 0, JournalEntry::kMaxBody);
     };
-    cut(ctx.req.body, e.request_body, e.request_truncated);
+    // The request itself is done with (answering needs only its method and version): its body
+    // and header values move into the entry instead of being copied.
+    httplib::Request* done = ctx.conn && &ctx.conn->req == &ctx.req ? &ctx.conn->req : nullptr;
+    if (done && done->body.size() <= JournalEntry::kMaxBody) {
+      e.request_body = std::move(done->body);
+      done->body.clear();
+    } else {
+      cut(ctx.req.body, e.request_body, e.request_truncated);
+    }
     cut(ctx.res.body, e.response_body, e.response_truncated);
     e.request_headers.reserve(ctx.req.headers.size());
-    for (const auto& [k, v] : ctx.req.headers) {
-      std::string lk = k;
-      std::transform(lk.begin(), lk.end(), lk.begin(), ascii_lower);
-      e.request_headers.emplace_back(k, lk == "authorization" ? "Bearer " + AccessLog::key_prefix(e.api_key) : v);
+    const auto keep = [&e](const std::string& k, auto&& v) {
+      if (iequals_ascii(k, "Authorization")) {
+        e.request_headers.emplace_back(k, "Bearer " + AccessLog::key_prefix(e.api_key));
+      } else {
+        e.request_headers.emplace_back(k, std::forward<decltype(v)>(v));
+      }
+    };
+    if (done) {
+      for (auto& [k, v] : done->headers) keep(k, std::move(v));
+    } else {
+      for (const auto& [k, v] : ctx.req.headers) keep(k, v);
     }
   }
   e.message_id = std::move(ctx.message_id);

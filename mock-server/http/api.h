@@ -30,6 +30,7 @@
 #include "core/pagination.h"
 #include "core/signing.h"
 #include "http/access_log.h"
+#include "http/published.h"
 #include "scenario/fault_executor.h"
 #include "net/exchange.h"
 #include "scenario/decision.h"
@@ -47,10 +48,11 @@
 
 namespace harness::mock {
 
-// Sets a JSON body without copying it (httplib 0.11's set_content takes a const&).
+// Sets a JSON body without copying it (httplib 0.11's set_content takes a const&). The header
+// goes in directly: set_header would build both strings twice to check them for line breaks.
 inline void set_json(httplib::Response& res, std::string&& body) {
   res.body = std::move(body);
-  res.set_header("Content-Type", "application/json");
+  res.headers.emplace("Content-Type", "application/json");
 }
 
 // One API request being served.
@@ -86,13 +88,13 @@ class HttpFront {
   // ...); the Telnyx envelope, x-request-id, journaled and counted as route "unmatched".
   void refuse(const httplib::Request& req, httplib::Response& res, const std::string& detail);
 
-  void set_interceptor(std::shared_ptr<RequestInterceptor> i) { std::atomic_store(&interceptor_, std::move(i)); }
+  void set_interceptor(std::shared_ptr<RequestInterceptor> i) { interceptor_.set(std::move(i)); }
   // One line per API request (not /_mock or /metrics); nullptr = none.
-  void set_access_log(std::shared_ptr<AccessLog> log) { std::atomic_store(&access_log_, std::move(log)); }
-  void set_webhook_sink(std::shared_ptr<WebhookSink> s) { std::atomic_store(&sink_, std::move(s)); }
-  void set_fault_executor(std::shared_ptr<FaultExecutor> f) { std::atomic_store(&faults_, std::move(f)); }
+  void set_access_log(std::shared_ptr<AccessLog> log) { access_log_.set(std::move(log)); }
+  void set_webhook_sink(std::shared_ptr<WebhookSink> s) { sink_.set(std::move(s)); }
+  void set_fault_executor(std::shared_ptr<FaultExecutor> f) { faults_.set(std::move(f)); }
   // GET /_mock/events streams from this hub; nullptr = no such route.
-  void set_event_hub(std::shared_ptr<EventHub> h) { std::atomic_store(&events_, std::move(h)); }
+  void set_event_hub(std::shared_ptr<EventHub> h) { events_.set(std::move(h)); }
   // Answers inbound texts matching a profile's autoresponse configs (autoresp.cpp).
   std::shared_ptr<InboundResponder> inbound_responder() const { return responder_; }
 
@@ -108,15 +110,15 @@ class HttpFront {
   void add_route(const std::string& tmpl, const std::string& method, Handler h);
   // API requests in two phases: begin_api parses the body and asks the interceptor (its delay
   // is waited for by the transport); handle_api carries the decision out and runs the handler.
-  void begin_api(ApiContext& ctx);
+  void begin_api(ApiContext& ctx, RequestInterceptor* icpt);
   void handle_api(ApiContext& ctx);
-  void complete_api(net::Exchange& ex, ApiContext& ctx, const std::shared_ptr<RequestInterceptor>& icpt);
+  void complete_api(net::Exchange& ex, ApiContext& ctx, RequestInterceptor* icpt);
   void handle_control(ApiContext& ctx, ControlApi::Deferred* deferred);
   // GET /_mock/events: true once the stream started; otherwise the error is in ctx.res.
   bool serve_events(net::Exchange& ex, ApiContext& ctx);
   void poll_control(const std::shared_ptr<net::Exchange>& ex, const std::shared_ptr<ControlApi::Deferred>& d,
                     const std::string& request_id);
-  void finish(ApiContext& ctx, const std::shared_ptr<RequestInterceptor>& icpt);
+  void finish(ApiContext& ctx, RequestInterceptor* icpt);
   // Arms a socket fault for after finish(), so that journal, metrics and verdicts hold the
   // request before the client can see it fail and retry; without an executor, a 500 instead.
   void arm_fault(ApiContext& ctx, FaultKind kind);
@@ -251,11 +253,12 @@ class HttpFront {
   const Inventory& inventory_;
   core::SecretMatcher admin_token_;   // empty: the control API is open
   std::vector<Route> routes_;
-  std::shared_ptr<RequestInterceptor> interceptor_;
-  std::shared_ptr<AccessLog> access_log_;
-  std::shared_ptr<WebhookSink> sink_;
-  std::shared_ptr<FaultExecutor> faults_;
-  std::shared_ptr<EventHub> events_;
+  // Read on every request, swapped rarely (published.h): no lock or reference count to read.
+  Published<RequestInterceptor> interceptor_;
+  Published<AccessLog> access_log_;
+  Published<WebhookSink> sink_;
+  Published<FaultExecutor> faults_;
+  Published<EventHub> events_;
   std::shared_ptr<GroupIndex> groups_;
   std::shared_ptr<AlphaSenderExtras> alpha_extras_;
   std::shared_ptr<AutorespConfigs> autoresp_;

@@ -87,7 +87,7 @@ void HttpFront::handle_control(ApiContext& ctx, ControlApi::Deferred* deferred) 
 
 bool HttpFront::serve_events(net::Exchange& ex, ApiContext& ctx) {
   const auto& req = ctx.req;
-  auto hub = std::atomic_load(&events_);
+  EventHub* hub = events_.get();
   if (!hub) {
     error(ctx, 10005, "No control route " + req.path + ".");
     return false;

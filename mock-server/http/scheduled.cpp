@@ -46,7 +46,7 @@ void HttpFront::fire_scheduled(ScheduledSend&& s) {
   const core::TimePoint now = clock_.now();
   auto queued = store_.advance(s.tenant, s.message_id, "queued", {}, now);
   if (!queued) return;
-  auto sink = std::atomic_load(&sink_);
+  WebhookSink* sink = sink_.get();
   if (!sink) {
     store_.follow_timeline(s.tenant, s.message_id, Store::default_timeline(now, s.final_status, s.final_errors));
     return;

@@ -118,7 +118,7 @@ WebhookRouting HttpFront::routing_for(const SenderProfile& profile, const core::
 
 void HttpFront::start_outbound(const std::string& tenant, core::Message m, WebhookRouting routing,
                                const std::optional<std::string>& final_status, const std::vector<int>& final_errors) {
-  auto sink = std::atomic_load(&sink_);
+  WebhookSink* sink = sink_.get();
   if (!sink) {
     store_.put_message(tenant, std::move(m), final_status, final_errors);
     return;

@@ -11,7 +11,31 @@ namespace {
 // Area codes open-mode tenants draw their numbers from (deterministic from seed + key).
 constexpr const char* kOpenAreaCodes[] = {"312", "773", "415", "646", "617", "206"};
 
+std::atomic<uint64_t> next_instance{1};
+
 }  // namespace
+
+struct Store::Memo {
+  uint64_t instance = 0, gen = 0;
+  std::string key, tenant;     // authenticate: the last key that matched, and its tenant
+  std::string shard_id;        // find_shard: the last tenant found
+  std::weak_ptr<Shard> shard;  // weak: a memo never keeps a forgotten shard (or store) alive
+  bool valid_for(const Store& s, uint64_t g) const { return instance == s.instance_ && gen == g; }
+  void reset_for(const Store& s, uint64_t g) {
+    if (valid_for(s, g)) return;
+    instance = s.instance_;
+    gen = g;
+    key.clear();
+    tenant.clear();
+    shard_id.clear();
+    shard.reset();
+  }
+};
+
+Store::Memo& Store::memo() {
+  thread_local Memo m;
+  return m;
+}
 
 // A profile's v1 secret when none was given: 32 hex characters from the store's generator.
 std::string Store::new_v1_secret(core::Rng& rng) {
@@ -21,7 +45,8 @@ std::string Store::new_v1_secret(core::Rng& rng) {
 }
 
 Store::Store(const MockConfig& config, uint64_t seed, const core::Clock& clock)
-    : config_(config), seed_(seed), clock_(clock), rng_(core::Rng(seed).fork("store")), id_seed_(seed) {
+    : config_(config), seed_(seed), clock_(clock), instance_(next_instance.fetch_add(1)),
+      rng_(core::Rng(seed).fork("store")), id_seed_(seed) {
   std::unique_lock<std::shared_mutex> lk(reg_mu_);
   build_configured_locked();
 }
@@ -44,6 +69,7 @@ void Store::reset(bool rewind_ids) {
     std::unique_lock<std::shared_mutex> lk(reg_mu_);
     old.swap(shards_);
     key_to_tenant_.clear();
+    registry_gen_.fetch_add(1, std::memory_order_release);   // every thread's memo is stale now
     open_tenants_ = 0;
     owned_.clear();
     {
@@ -76,9 +102,22 @@ std::shared_ptr<Store::Shard> Store::new_shard_locked(const std::string& tenant)
 }
 
 std::shared_ptr<Store::Shard> Store::find_shard(const std::string& tenant) const {
-  std::shared_lock<std::shared_mutex> lk(reg_mu_);
-  auto it = shards_.find(tenant);
-  return it == shards_.end() ? nullptr : it->second;
+  Memo& m = memo();
+  const uint64_t gen = registry_gen_.load(std::memory_order_acquire);
+  if (m.valid_for(*this, gen) && m.shard_id == tenant) {
+    if (auto s = m.shard.lock()) return s;
+  }
+  std::shared_ptr<Shard> found;
+  {
+    std::shared_lock<std::shared_mutex> lk(reg_mu_);
+    auto it = shards_.find(tenant);
+    if (it == shards_.end()) return nullptr;
+    found = it->second;
+  }
+  m.reset_for(*this, gen);   // the generation read before the look-up: a reset since makes it stale
+  m.shard_id = tenant;
+  m.shard = found;
+  return found;
 }
 
 std::shared_ptr<Store::Shard> Store::shard_for(const std::string& tenant) {
@@ -211,11 +250,19 @@ std::string Store::create_open_tenant_locked(const std::string& key) {
 
 std::optional<std::string> Store::authenticate(std::string_view api_key) {
   if (api_key.empty()) return std::nullopt;
+  Memo& m = memo();
+  const uint64_t gen = registry_gen_.load(std::memory_order_acquire);
+  if (m.valid_for(*this, gen) && !m.key.empty() && m.key == api_key) return m.tenant;
   const std::string key(api_key);
   {
     std::shared_lock<std::shared_mutex> lk(reg_mu_);   // every request: a known key, read-only
     auto it = key_to_tenant_.find(key);
-    if (it != key_to_tenant_.end()) return it->second;
+    if (it != key_to_tenant_.end()) {
+      m.reset_for(*this, gen);
+      m.key = key;
+      m.tenant = it->second;
+      return it->second;
+    }
   }
   if (!config_.open_mode() || api_key.substr(0, 3) != "KEY") return std::nullopt;
   std::unique_lock<std::shared_mutex> lk(reg_mu_);

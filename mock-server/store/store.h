@@ -301,6 +301,12 @@ class Store final : public MessageLifecycle {
   std::shared_ptr<Shard> find_shard(const std::string& tenant) const;
   std::shared_ptr<Shard> shard_for(const std::string& tenant);                 // creates it if unknown
   std::shared_ptr<Shard> new_shard_locked(const std::string& tenant);          // under reg_mu_ (unique)
+  // What this thread last found in the registry (an API key's tenant, a tenant's shard), kept
+  // so that a send's several look-ups take no registry lock: the two loop threads would
+  // otherwise both write the lock's cache line several times per request. Valid while
+  // registry_gen_ is unchanged; only reset() takes entries away, and it bumps the generation.
+  struct Memo;
+  static Memo& memo();
   void build_configured_locked();
   std::string create_open_tenant_locked(const std::string& key);
   static std::string new_v1_secret(core::Rng& rng);   // a generated profile v1_secret
@@ -325,6 +331,8 @@ class Store final : public MessageLifecycle {
   const core::Clock& clock_;
   // Registry: API keys, tenants' shards, owned numbers, the open-tenant count.
   mutable std::shared_mutex reg_mu_;
+  std::atomic<uint64_t> registry_gen_{0};   // bumped (under reg_mu_) when entries go away
+  const uint64_t instance_;                 // unique per Store: a thread's memo is for one store
   std::unordered_map<std::string, std::string> key_to_tenant_;
   std::unordered_map<std::string, std::shared_ptr<Shard>> shards_;
   std::unordered_map<std::string, std::string> owned_;   // e164 -> tenant id

@@ -42,6 +42,14 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+// A header's value by case-insensitive name: a scan of the few headers a request or response
+// has, instead of the multimap's lookup (whose comparator lower-cases through the locale).
+const std::string* find_header(const httplib::Headers& h, std::string_view name) {
+  for (const auto& [k, v] : h)
+    if (iequals(k, name)) return &v;
+  return nullptr;
+}
+
 // Reason phrases of the statuses the project sends; the phrase is informational (RFC 9112 §4).
 const char* reason(int status) {
   switch (status) {
@@ -143,7 +151,8 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
   void reply() override {
     if (finished_ || state_ == State::Closed) return;
     finished_ = true;
-    const bool close = !keep_alive_ || res.get_header_value("Connection") == "close";
+    const std::string* connection = find_header(res.headers, "Connection");
+    const bool close = !keep_alive_ || (connection && *connection == "close");
     serialize(close);
     state_ = State::Writing;
     close_after_write_ = close;
@@ -316,11 +325,16 @@ class Connection final : public Exchange, public std::enable_shared_from_this<Co
     }
     keep_alive_ = http_should_keep_alive(&parser_) != 0;
     const bool body_follows = (parser_.flags & F_CHUNKED) || ((parser_.flags & F_CONTENTLENGTH) && parser_.content_length > 0);
-    if (body_follows && parser_.http_minor >= 1 && iequals(req.get_header_value("Expect"), "100-continue")) {
+    if (body_follows && parser_.http_minor >= 1 && expects_continue()) {
       pending_.append(kContinue, sizeof kContinue - 1);
       flush();
     }
     return 0;
+  }
+
+  bool expects_continue() const {
+    const std::string* expect = find_header(req.headers, "Expect");
+    return expect && iequals(*expect, "100-continue");
   }
 
   int on_body(const char* at, size_t n) {

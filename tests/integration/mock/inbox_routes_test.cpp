@@ -48,6 +48,8 @@ TEST_F(InboxRoutesTest, RequestOfAMessageWithBodiesAndTheKeyShortened) {
   EXPECT_EQ(e["message_id"], id);
   EXPECT_NE(e["request"]["body"].get<std::string>().find("detail please"), std::string::npos) << r.raw;
   EXPECT_EQ(e["request"]["headers"]["Authorization"], "Bearer KEYdeale\u2026") << r.raw;
+  EXPECT_EQ(e["request"]["headers"]["Content-Type"], "application/json") << r.raw;
+  EXPECT_EQ(e["request"]["body"], R"({"from":"+13125550147","text":"detail please","to":"+17735550101"})") << r.raw;
   EXPECT_NE(e["response"]["body"].get<std::string>().find(id), std::string::npos);
   // Requests that created no message keep no bodies.
   auto all = get("/_mock/requests?path=/v2/messages&status=200&limit=10");

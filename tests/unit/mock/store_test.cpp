@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <set>
@@ -367,6 +368,100 @@ TEST(ControlApiTest, DispatchesByMethodAndPath) {
   EXPECT_EQ(api.dispatch(req, res), ControlApi::Match::WrongMethod);
   req.path = "/_mock/y";
   EXPECT_EQ(api.dispatch(req, res), ControlApi::Match::NoRoute);
+}
+
+// Each thread remembers its last registry look-ups (an API key's tenant, a tenant's shard) so a
+// send takes no registry lock. What it remembers must never outlive the registry's answer: not
+// across stores, not across a reset, not while another thread resets.
+
+MockConfig configured(const std::string& key) {
+  MockConfig cfg;
+  TenantConfig t;
+  t.name = "acme";
+  t.api_keys = {key};
+  cfg.tenants.push_back(t);
+  return cfg;
+}
+
+TEST(StoreMemoTest, TwoStoresInOneThreadNeverShareAnAnswer) {
+  const MockConfig ca = configured("KEYalpha"), cb = configured("KEYbeta");
+  core::ManualClock clock;
+  Store a(ca, 1, clock), b(cb, 1, clock);
+  for (int i = 0; i < 3; ++i) {   // alternating: each look-up follows one on the other store
+    EXPECT_TRUE(a.authenticate("KEYalpha"));
+    EXPECT_FALSE(b.authenticate("KEYalpha"));
+    EXPECT_TRUE(b.authenticate("KEYbeta"));
+    EXPECT_FALSE(a.authenticate("KEYbeta"));
+  }
+  // A message stored through one store is not found through the other, same tenant id.
+  const std::string ta = *a.authenticate("KEYalpha"), tb = *b.authenticate("KEYbeta");
+  ASSERT_EQ(ta, tb);
+  auto m = outbound(a);
+  a.put_message(ta, m);
+  EXPECT_TRUE(a.get_message(ta, m.id));
+  EXPECT_FALSE(b.get_message(tb, m.id));
+  EXPECT_TRUE(a.get_message(ta, m.id));
+}
+
+TEST(StoreMemoTest, AResetIsSeenAtOnce) {
+  MockConfig cfg;   // open mode
+  core::ManualClock clock;
+  Store s(cfg, 1, clock);
+  const std::string t = *s.authenticate("KEYreset");
+  auto before = outbound(s);
+  s.put_message(t, before);
+  ASSERT_TRUE(s.get_message(t, before.id));
+  s.reset();
+  // The old shard is gone: nothing read or written goes to it.
+  EXPECT_FALSE(s.get_message(t, before.id));
+  EXPECT_EQ(s.message_count(), 0u);
+  const std::string again = *s.authenticate("KEYreset");   // a new open tenant, same id
+  EXPECT_EQ(again, t);
+  EXPECT_EQ(s.list_numbers(again).size(), 3u);
+  auto after = outbound(s);
+  s.put_message(again, after);
+  EXPECT_TRUE(s.get_message(again, after.id));
+  EXPECT_EQ(s.message_count(), 1u);
+}
+
+TEST(StoreMemoTest, AfterResetsRacingSendsBothThreadsSeeTheLiveStore) {
+  MockConfig cfg;   // open mode
+  core::ManualClock clock;
+  Store s(cfg, 1, clock);
+  std::atomic<bool> stop{false};
+  std::atomic<int> sent{0};
+  bool sender_found_its_last = false;
+  std::thread sender([&] {
+    while (!stop.load()) {   // look-ups and stores straddle the resets: anything may be gone
+      if (auto t = s.authenticate("KEYrace")) {
+        auto m = outbound(s);
+        s.put_message(*t, m);
+        (void)s.get_message(*t, m.id);
+        ++sent;
+      }
+    }
+    // No reset any more: this thread's memo must not hold the shard of an earlier generation.
+    const std::string t = *s.authenticate("KEYrace");
+    auto m = outbound(s);
+    s.put_message(t, m);
+    sender_found_its_last = s.get_message(t, m.id).has_value();
+  });
+  while (sent.load() < 50) std::this_thread::yield();
+  for (int i = 0; i < 200; ++i) {
+    s.reset();
+    std::this_thread::yield();
+  }
+  stop = true;
+  sender.join();
+  EXPECT_TRUE(sender_found_its_last);
+  const std::string t = *s.authenticate("KEYrace");
+  auto m = outbound(s);
+  s.put_message(t, m);
+  EXPECT_TRUE(s.get_message(t, m.id));
+  // The sender's last message and this one are in the live store (earlier ones may have been
+  // reset away), and the live store counts only what it holds.
+  EXPECT_GE(s.message_count(), 2u);
+  EXPECT_LE(s.message_count(), static_cast<size_t>(sent.load()) + 2);
 }
 
 }  // namespace
