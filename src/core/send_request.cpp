@@ -18,8 +18,8 @@ RequestProblem type_problem(const std::string& field, const std::string& pointer
   return problem(10015, "The '" + field + "' parameter must be " + expected + ".", pointer);
 }
 
-const json* field(const json& body, const char* key) {
-  auto it = body.find(key);
+const json* field(const json& body, std::string_view key) {
+  auto it = body.find(key);   // a string_view: the look-up's comparisons do not measure the key again
   return it == body.end() || it->is_null() ? nullptr : &*it;
 }
 
