@@ -25,15 +25,14 @@ void append_ms(std::string& out, double v) {
 
 // Paths and URLs come from the client: keep the line one line.
 void append_printable(std::string& out, std::string_view s, size_t max = 200) {
-  size_t n = 0;
-  for (char c : s) {
-    if (n++ >= max) {
-      out += "…";
-      break;
-    }
-    const auto u = static_cast<unsigned char>(c);
-    out += (u < 0x20 || u == 0x7f) ? '?' : c;
+  const bool cut = s.size() > max;
+  const size_t from = out.size();
+  out.append(s.data(), cut ? max : s.size());   // one append, then the controls replaced in place
+  for (size_t i = from; i < out.size(); ++i) {
+    const auto u = static_cast<unsigned char>(out[i]);
+    if (u < 0x20 || u == 0x7f) out[i] = '?';
   }
+  if (cut) out += "…";
 }
 
 std::string printable(std::string_view s, size_t max = 200) {

@@ -61,7 +61,9 @@ struct Logical {
 // A body field as body_field() gives it ("" when absent), without copying a string value.
 std::string_view field_text(const core::json& body, const RequestView& view, std::string_view key, std::string& buf) {
   // A string_view key: the object's ordered look-up compares without measuring the key each time.
-  if (auto it = body.find(key); it != body.end() && it->is_string()) return it->get_ref<const std::string&>();
+  const auto it = body.find(key);
+  if (it == body.end()) return {};   // as body_field's nullopt (the keys here are not dotted)
+  if (it->is_string()) return it->get_ref<const std::string&>();
   buf = body_field(view, key).value_or("");
   return buf;
 }

@@ -35,6 +35,20 @@ TEST(AccessLogLine, StampMethodPathStatusKeyLatencyAndCode) {
   EXPECT_EQ(lines[2], "telnyx-mock: 10:01:02.123 GET /a?b 404 key=- 13.0ms code=10005");
 }
 
+TEST(AccessLogLine, ControlsReplacedAndLongFieldsCut) {
+  harness::core::ManualClock clock(*harness::core::parse_rfc3339("2026-12-01T10:01:02.123Z"));
+  std::vector<std::string> lines;
+  AccessLog log([&](const std::string& l) { lines.push_back(l); }, clock);
+  const std::string exactly(200, 'p'), longer = "/" + std::string(199, 'q') + "\x7f\ttail";
+  log.request("GET", "/" + exactly.substr(1), 404, "KEY\r\n", 1.0, std::nullopt);
+  log.request("GET", longer, 404, "", 1.0, std::nullopt);
+  log.request("A-METHOD-LONGER-THAN-16", "/", 405, "", 1.0, std::nullopt);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0], "telnyx-mock: 10:01:02.123 GET /" + exactly.substr(1) + " 404 key=KEY?? 1.0ms");
+  EXPECT_EQ(lines[1], "telnyx-mock: 10:01:02.123 GET /" + std::string(199, 'q') + "\u2026 404 key=- 1.0ms");
+  EXPECT_EQ(lines[2], "telnyx-mock: 10:01:02.123 A-METHOD-LONGER-\u2026 / 405 key=- 1.0ms");
+}
+
 TEST(BatchedLineWriter, FlushWritesPendingLinesInOrder) {
   std::FILE* f = std::tmpfile();
   ASSERT_NE(f, nullptr);
