@@ -49,6 +49,7 @@ struct Logical {
   Logical() = default;
   Logical(const Logical&) = delete;
   Logical& operator=(const Logical&) = delete;
+  bool ran = false;          // logical_of filled it
   uint64_t fingerprint = 0;
   uint64_t retry = 0;       // sends: api key, sender, recipient, text, media; else the fingerprint
   bool send = false;
@@ -68,18 +69,26 @@ std::string_view field_text(const core::json& body, const RequestView& view, std
   return buf;
 }
 
-void logical_of(const RequestView& req, Logical& l) {
-  l.fingerprint = request_fingerprint(req);
-  l.retry = l.fingerprint;
+// `fingerprint`: whether a send needs it too (other requests always do: it is their retry key);
+// when not computed it stays 0.
+void logical_of(const RequestView& req, Logical& l, bool fingerprint = true) {
+  l.ran = true;
   l.tenant = req.tenant.empty() ? req.api_key : req.tenant;
-  if (!is_send(req)) return;
+  const bool send = is_send(req);
+  if (fingerprint || !send) l.fingerprint = request_fingerprint(req);
+  l.retry = l.fingerprint;
+  if (!send) return;
   // Only the body is looked at below: a view of it alone, not a copy of the request.
   RequestView view;
   view.body = req.body;
   if (!view.body && !req.raw_body.empty()) {
     if (core::parse_json_bounded(req.raw_body, l.parsed) == core::JsonParse::Ok) view.body = &l.parsed;
   }
-  if (!view.body || !view.body->is_object()) return;
+  if (!view.body || !view.body->is_object()) {   // judged as a plain request: by its fingerprint
+    if (!l.fingerprint) l.fingerprint = request_fingerprint(req);
+    l.retry = l.fingerprint;
+    return;
+  }
   const core::json& body = *view.body;
   l.send = true;
   l.to = field_text(body, view, "to", l.to_buf);
@@ -230,13 +239,15 @@ void VerdictRecorder::on_completed(const RequestView& req, const Decision& d, in
                                    const std::optional<std::string>& message_id, core::TimePoint now) {
   // Everything that needs no shared state is done before the lock.
   Logical l;
-  if (message_id || d.kind == Decision::Kind::Fault || status >= 400) logical_of(req, l);
-  const uint64_t retry = l.fingerprint ? l.retry : request_fingerprint(req);
+  // A send's fingerprint only matters when an Idempotency-Key is in flight (looked up below).
+  if (message_id || d.kind == Decision::Kind::Fault || status >= 400) logical_of(req, l, false);
+  const uint64_t retry = l.ran ? l.retry : request_fingerprint(req);
   std::lock_guard<std::mutex> lk(mu_);
   if (!d.rule.empty()) ++by_rule_[d.rule];
   remember_answer(retry, d, status, now);
   std::string idem;
-  if (auto it = idempotency_by_request_.find(l.fingerprint ? l.fingerprint : request_fingerprint(req));
+  if (auto it = idempotency_by_request_.empty() ? idempotency_by_request_.end()
+                : idempotency_by_request_.find(l.fingerprint ? l.fingerprint : request_fingerprint(req));
       it != idempotency_by_request_.end()) {
     idem = it->second.key;
     if (--it->second.in_flight == 0) idempotency_by_request_.erase(it);
