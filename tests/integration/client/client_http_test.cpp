@@ -3,6 +3,9 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
 #include <thread>
 
 #include "client/client.h"
@@ -31,7 +34,16 @@ struct Harness {
     d.rng_seed = 1;
     return d;
   }
+  // hello() sent once through a client for `url` with these dependencies.
+  Result<core::Message> send(const std::string& url, RetrySettings r = {});
 };
+
+// Retry settings that allow `n` attempts in all.
+RetrySettings attempts(int n) {
+  RetrySettings r;
+  r.max_attempts = n;
+  return r;
+}
 
 Config config_for(const std::string& url) {
   Config c;
@@ -43,11 +55,51 @@ Config config_for(const std::string& url) {
   return c;
 }
 
+// POST /v2/messages on 127.0.0.1:0: the nth request (counted from 1) is answered by answer(n, res).
+class SendEndpoint {
+ public:
+  using Answer = std::function<void(int n, httplib::Response& res)>;
+  explicit SendEndpoint(Answer answer) : answer_(std::move(answer)) {
+    svr_.Post("/v2/messages", [this](const httplib::Request&, httplib::Response& res) { answer_(++hits_, res); });
+    server_ = std::make_unique<ScopedServer>(svr_);
+  }
+  std::string url() const { return server_->url(); }
+  int hits() const { return hits_.load(); }
+
+ private:
+  Answer answer_;
+  std::atomic<int> hits_{0};
+  httplib::Server svr_;
+  std::unique_ptr<ScopedServer> server_;   // stops the server before svr_ goes
+};
+
+// Every request answered `status` with the Telnyx error envelope `body`, plus `headers`.
+SendEndpoint::Answer always(int status, const char* body, httplib::Headers headers = {}) {
+  return [=](int, httplib::Response& res) {
+    res.status = status;
+    for (const auto& [k, v] : headers) res.set_header(k, v);
+    res.set_content(body, "application/json");
+  };
+}
+
+// The first `failures` requests answered as `failure` does, the later ones with message `id`.
+SendEndpoint::Answer fail_then_accept(int failures, SendEndpoint::Answer failure, std::string id) {
+  return [=](int n, httplib::Response& res) {
+    if (n <= failures) return failure(n, res);
+    res.set_content(harness::testing::message_json(id), "application/json");
+  };
+}
+
 SendParams hello() {
   SendParams p;
   p.to = "+17735550188";
   p.text = "Your code is 4821";
   return p;
+}
+
+Result<core::Message> Harness::send(const std::string& url, RetrySettings r) {
+  Client c(config_for(url), deps(r));
+  return c.send(hello());
 }
 
 TEST(ClientSend, PostsTheWireRequestAndReturnsTheMessage) {
@@ -108,62 +160,34 @@ TEST(ClientSend, ValidationFailsBeforeAnyRequest) {
 }
 
 TEST(ClientSend, ServerValidationErrorIsNotRetried) {
-  httplib::Server svr;
-  std::atomic<int> hits{0};
-  svr.Post("/v2/messages", [&](const httplib::Request&, httplib::Response& res) {
-    ++hits;
-    res.status = 400;
-    res.set_content(harness::testing::kInvalidToBody, "application/json");
-  });
-  ScopedServer s(svr);
+  SendEndpoint api(always(400, harness::testing::kInvalidToBody));
   Harness h;
-  Client c(config_for(s.url()), h.deps());
-  auto r = c.send(hello());
+  auto r = h.send(api.url());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().type, ErrorKind::Validation);
   EXPECT_EQ(r.error().http_status, 400);
   EXPECT_EQ(r.error().code, "40310");
-  EXPECT_EQ(hits.load(), 1);
+  EXPECT_EQ(api.hits(), 1);
 }
 
 TEST(ClientSend, AuthenticationErrorIsNotRetried) {
-  httplib::Server svr;
-  std::atomic<int> hits{0};
-  svr.Post("/v2/messages", [&](const httplib::Request&, httplib::Response& res) {
-    ++hits;
-    res.status = 401;
-    res.set_content(harness::testing::kAuthBody, "application/json");
-  });
-  ScopedServer s(svr);
+  SendEndpoint api(always(401, harness::testing::kAuthBody));
   Harness h;
-  Client c(config_for(s.url()), h.deps());
-  auto r = c.send(hello());
+  auto r = h.send(api.url());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().type, ErrorKind::Authentication);
   EXPECT_EQ(r.error().code, "10009");
-  EXPECT_EQ(hits.load(), 1);
+  EXPECT_EQ(api.hits(), 1);
   EXPECT_TRUE(h.sleeper.slept().empty());
 }
 
 TEST(ClientSend, RateLimitWaitsRetryAfterThenSucceeds) {
-  httplib::Server svr;
-  std::atomic<int> hits{0};
-  svr.Post("/v2/messages", [&](const httplib::Request&, httplib::Response& res) {
-    if (++hits == 1) {
-      res.status = 429;
-      res.set_header("Retry-After", "2");
-      res.set_header("x-ratelimit-reset", "2");
-      res.set_content(harness::testing::kRateLimitBody, "application/json");
-      return;
-    }
-    res.set_content(harness::testing::message_json("m-2"), "application/json");
-  });
-  ScopedServer s(svr);
+  SendEndpoint api(fail_then_accept(
+      1, always(429, harness::testing::kRateLimitBody, {{"Retry-After", "2"}, {"x-ratelimit-reset", "2"}}), "m-2"));
   Harness h;
-  Client c(config_for(s.url()), h.deps());
-  auto r = c.send(hello());
+  auto r = h.send(api.url());
   ASSERT_TRUE(r.ok()) << r.error().summary();
-  EXPECT_EQ(hits.load(), 2);
+  EXPECT_EQ(api.hits(), 2);
   ASSERT_EQ(h.sleeper.slept().size(), 1u);
   EXPECT_EQ(h.sleeper.slept()[0], milliseconds(2000));
   auto ev = h.telemetry.events();
@@ -175,18 +199,9 @@ TEST(ClientSend, RateLimitWaitsRetryAfterThenSucceeds) {
 }
 
 TEST(ClientSend, RateLimitExhaustedReportsRetryAfter) {
-  httplib::Server svr;
-  svr.Post("/v2/messages", [&](const httplib::Request&, httplib::Response& res) {
-    res.status = 429;
-    res.set_header("x-ratelimit-reset", "1");
-    res.set_content(harness::testing::kRateLimitBody, "application/json");
-  });
-  ScopedServer s(svr);
+  SendEndpoint api(always(429, harness::testing::kRateLimitBody, {{"x-ratelimit-reset", "1"}}));
   Harness h;
-  RetrySettings rs;
-  rs.max_attempts = 3;
-  Client c(config_for(s.url()), h.deps(rs));
-  auto r = c.send(hello());
+  auto r = h.send(api.url(), attempts(3));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().type, ErrorKind::RateLimit);
   ASSERT_TRUE(r.error().retry_after);
@@ -195,24 +210,14 @@ TEST(ClientSend, RateLimitExhaustedReportsRetryAfter) {
 }
 
 TEST(ClientSend, ServerErrorsAreRetriedWithBackoff) {
-  httplib::Server svr;
-  std::atomic<int> hits{0};
-  svr.Post("/v2/messages", [&](const httplib::Request&, httplib::Response& res) {
-    if (++hits < 3) {
-      res.status = 503;
-      res.set_content(harness::testing::kServerErrorBody, "application/json");
-      return;
-    }
-    res.set_content(harness::testing::message_json("m-3"), "application/json");
-  });
-  ScopedServer s(svr);
+  SendEndpoint api(fail_then_accept(2, always(503, harness::testing::kServerErrorBody), "m-3"));
   Harness h;
   RetrySettings rs;
   rs.base_delay = milliseconds(100);
-  Client c(config_for(s.url()), h.deps(rs));
+  Client c(config_for(api.url()), h.deps(rs));
   auto r = c.send(hello());
   ASSERT_TRUE(r.ok()) << r.error().summary();
-  EXPECT_EQ(hits.load(), 3);
+  EXPECT_EQ(api.hits(), 3);
   auto slept = h.sleeper.slept();
   ASSERT_EQ(slept.size(), 2u);
   EXPECT_LE(slept[0], milliseconds(100));
@@ -220,35 +225,21 @@ TEST(ClientSend, ServerErrorsAreRetriedWithBackoff) {
 }
 
 TEST(ClientSend, ServerErrorsGiveUpAsApiError) {
-  httplib::Server svr;
-  std::atomic<int> hits{0};
-  svr.Post("/v2/messages", [&](const httplib::Request&, httplib::Response& res) {
-    ++hits;
-    res.status = 500;
-    res.set_header("X-Request-Id", "req-500");
-    res.set_content(harness::testing::kServerErrorBody, "application/json");
-  });
-  ScopedServer s(svr);
+  SendEndpoint api(always(500, harness::testing::kServerErrorBody, {{"X-Request-Id", "req-500"}}));
   Harness h;
-  RetrySettings rs;
-  rs.max_attempts = 2;
-  Client c(config_for(s.url()), h.deps(rs));
-  auto r = c.send(hello());
+  auto r = h.send(api.url(), attempts(2));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().type, ErrorKind::Api);
   EXPECT_EQ(r.error().http_status, 500);
   EXPECT_EQ(r.error().code, "10007");
   EXPECT_EQ(r.error().request_id, "req-500");
-  EXPECT_EQ(hits.load(), 2);
+  EXPECT_EQ(api.hits(), 2);
 }
 
 TEST(ClientSend, ConnectFailureIsRetriedAndReportedAsNetwork) {
   const int port = harness::testing::unused_port();
   Harness h;
-  RetrySettings rs;
-  rs.max_attempts = 3;
-  Client c(config_for("http://127.0.0.1:" + std::to_string(port)), h.deps(rs));
-  auto r = c.send(hello());
+  auto r = h.send("http://127.0.0.1:" + std::to_string(port), attempts(3));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().type, ErrorKind::Network);
   EXPECT_FALSE(r.error().ambiguous);
@@ -259,8 +250,7 @@ TEST(ClientSend, ConnectFailureIsRetriedAndReportedAsNetwork) {
 TEST(ClientSend, ConnectionClosedAfterRequestIsAmbiguousAndNotResent) {
   Peer srv(harness::testing::close_after_request);
   Harness h;
-  Client c(config_for(srv.url("")), h.deps());
-  auto r = c.send(hello());
+  auto r = h.send(srv.url(""));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().type, ErrorKind::Network);
   EXPECT_TRUE(r.error().ambiguous);
@@ -304,20 +294,13 @@ TEST(ClientSend, IdempotencyKeyAllowsResendAfterNoResponse) {
 }
 
 TEST(ClientSend, CircuitBreakerFailsFastOnceOpen) {
-  httplib::Server svr;
-  std::atomic<int> hits{0};
-  svr.Post("/v2/messages", [&](const httplib::Request&, httplib::Response& res) {
-    ++hits;
-    res.status = 502;
-    res.set_content(harness::testing::kServerErrorBody, "application/json");
-  });
-  ScopedServer s(svr);
+  SendEndpoint api(always(502, harness::testing::kServerErrorBody));
   Harness h;
   CircuitBreaker breaker(h.clock, {2, milliseconds(5000), 1});
   ClientDeps d = h.deps();
   d.breaker = &breaker;
   d.retry.max_attempts = 1;
-  Client c(config_for(s.url()), d);
+  Client c(config_for(api.url()), d);
   EXPECT_FALSE(c.send(hello()).ok());
   EXPECT_FALSE(c.send(hello()).ok());
   auto r = c.send(hello());
@@ -325,7 +308,7 @@ TEST(ClientSend, CircuitBreakerFailsFastOnceOpen) {
   EXPECT_EQ(r.error().code, kCodeCircuitOpen);
   EXPECT_EQ(r.error().type, ErrorKind::Network);
   EXPECT_FALSE(r.error().ambiguous);
-  EXPECT_EQ(hits.load(), 2);
+  EXPECT_EQ(api.hits(), 2);
 }
 
 TEST(ClientRetrieve, ReturnsTheMessageAndMapsNotFound) {
@@ -361,8 +344,7 @@ TEST(ClientSend, UnreadableSuccessBodyIsNotResent) {
   });
   ScopedServer s(svr);
   Harness h;
-  Client c(config_for(s.url()), h.deps());
-  auto r = c.send(hello());
+  auto r = h.send(s.url());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().type, ErrorKind::Api);
   EXPECT_EQ(r.error().code, kCodeBadResponse);

@@ -139,6 +139,16 @@ class ServiceTest : public ::testing::Test {
     last_status_ = r->status;
     return json::parse(r->body, nullptr, false);
   }
+  // Submits `text` to +17735550188 for the north dealership under idempotency key `key`; the
+  // outbox id ("" when the service refused it).
+  std::string submit(const std::string& text, const std::string& key) {
+    const json a = post_send({{"to", "+17735550188"}, {"text", text}, {"dealership", "north"}}, key);
+    return a.is_object() && a.contains("id") ? std::to_string(a["id"].get<int64_t>()) : "";
+  }
+  // Whether outbox row `id` reaches `state` (polled, as the service's workers are real threads).
+  bool reaches(const std::string& id, const std::string& state) {
+    return eventually([&] { return status_of(id).value("state", "") == state; });
+  }
   json status_of(const std::string& id) {
     auto r = cli_->Get(("/telnyx/message-status/" + id).c_str());
     if (!r || r->status != 200) return {};
@@ -183,7 +193,7 @@ TEST_F(ServiceTest, DoubleSubmitIsOneSms) {
   EXPECT_TRUE(b["duplicate"].get<bool>());
   EXPECT_EQ(a["id"], b["id"]);
   const std::string id = std::to_string(a["id"].get<int64_t>());
-  ASSERT_TRUE(eventually([&] { return status_of(id).value("state", "") == "sent"; }));
+  ASSERT_TRUE(reaches(id, "sent"));
   json st = status_of(id);
   EXPECT_EQ(st["message_id"], "msg-1");
   EXPECT_EQ(st["status"], "queued");
@@ -209,9 +219,8 @@ TEST_F(ServiceTest, RejectsBadInputWithoutEnqueueing) {
 
 TEST_F(ServiceTest, WebhookUpdatesStatusInOrderAndDedups) {
   start();
-  json a = post_send({{"to", "+17735550188"}, {"text", "Ready"}, {"dealership", "north"}}, "k");
-  const std::string id = std::to_string(a["id"].get<int64_t>());
-  ASSERT_TRUE(eventually([&] { return status_of(id).value("state", "") == "sent"; }));
+  const std::string id = submit("Ready", "k");
+  ASSERT_TRUE(reaches(id, "sent"));
   Accepted m = fake_->accepted().at(0);
   using harness::testing::post_webhook;
   using harness::testing::webhook_body;
@@ -276,9 +285,8 @@ TEST_F(ServiceTest, InboundGetsExactlyOneReplyFromTheOwningDealership) {
 TEST_F(ServiceTest, AuthenticationFailureIsDiscardedAfterOneAttempt) {
   fake_->set_mode(FakeSend::Mode::Unauthorized);
   start();
-  json a = post_send({{"to", "+17735550188"}, {"text", "x"}, {"dealership", "north"}}, "auth");
-  const std::string id = std::to_string(a["id"].get<int64_t>());
-  ASSERT_TRUE(eventually([&] { return status_of(id).value("state", "") == "failed"; }));
+  const std::string id = submit("x", "auth");
+  ASSERT_TRUE(reaches(id, "failed"));
   EXPECT_EQ(fake_->posts(), 1);
   EXPECT_NE(status_of(id)["last_error"].get<std::string>().find("authentication"), std::string::npos);
 }
@@ -286,9 +294,8 @@ TEST_F(ServiceTest, AuthenticationFailureIsDiscardedAfterOneAttempt) {
 TEST_F(ServiceTest, RateLimitIsSnoozedThenSent) {
   fake_->set_mode(FakeSend::Mode::RateLimitOnce);
   start();
-  json a = post_send({{"to", "+17735550188"}, {"text", "x"}, {"dealership", "north"}}, "rl");
-  const std::string id = std::to_string(a["id"].get<int64_t>());
-  ASSERT_TRUE(eventually([&] { return status_of(id).value("state", "") == "sent"; }));
+  const std::string id = submit("x", "rl");
+  ASSERT_TRUE(reaches(id, "sent"));
   EXPECT_EQ(fake_->posts(), 2);
   EXPECT_EQ(status_of(id)["attempts"], 1);   // the snooze did not count
 }
@@ -296,9 +303,8 @@ TEST_F(ServiceTest, RateLimitIsSnoozedThenSent) {
 TEST_F(ServiceTest, AmbiguousSendIsReconciledByWebhookNotResent) {
   fake_->set_mode(FakeSend::Mode::DropAfterAccept);
   start(milliseconds(60000), milliseconds(200));
-  json a = post_send({{"to", "+17735550188"}, {"text", "Pick-up at 5"}, {"dealership", "north"}}, "amb");
-  const std::string id = std::to_string(a["id"].get<int64_t>());
-  ASSERT_TRUE(eventually([&] { return status_of(id).value("state", "") == "reconciling"; }));
+  const std::string id = submit("Pick-up at 5", "amb");
+  ASSERT_TRUE(reaches(id, "reconciling"));
   EXPECT_EQ(fake_->posts(), 1);
   // The message.sent webhook for it arrives, without the tag (matched by from/to/text).
   Accepted m = fake_->accepted().at(0);
@@ -324,20 +330,19 @@ TEST_F(ServiceTest, AmbiguousSendIsReconciledByWebhookNotResent) {
 TEST_F(ServiceTest, AmbiguousSendIsResentOnlyAfterTheWindow) {
   fake_->set_mode(FakeSend::Mode::DropAfterAccept);
   start(milliseconds(300), milliseconds(200), &manual_clock_);
-  json a = post_send({{"to", "+17735550188"}, {"text", "Lost?"}, {"dealership", "north"}}, "amb2");
-  const std::string id = std::to_string(a["id"].get<int64_t>());
-  ASSERT_TRUE(eventually([&] { return status_of(id).value("state", "") == "reconciling"; }));
+  const std::string id = submit("Lost?", "amb2");
+  ASSERT_TRUE(reaches(id, "reconciling"));
   fake_->set_mode(FakeSend::Mode::Accept);
   // 1 ms short of the window: a later message goes out, the ambiguous one still waits.
   manual_clock_.advance(milliseconds(299));
   json s = post_send({{"to", "+17735550188"}, {"text", "Sentinel"}, {"dealership", "north"}}, "amb2-sentinel");
   const std::string sid = std::to_string(s["id"].get<int64_t>());
-  ASSERT_TRUE(eventually([&] { return status_of(sid).value("state", "") == "sent"; }));
+  ASSERT_TRUE(reaches(sid, "sent"));
   EXPECT_EQ(fake_->posts(), 2);
   EXPECT_EQ(status_of(id)["state"], "reconciling");
   // Past the window it is sent again, once.
   manual_clock_.advance(milliseconds(2));
-  ASSERT_TRUE(eventually([&] { return status_of(id).value("state", "") == "sent"; }));
+  ASSERT_TRUE(reaches(id, "sent"));
   EXPECT_EQ(fake_->posts(), 3);
   EXPECT_EQ(status_of(id)["attempts"], 2);
 }
