@@ -5,8 +5,8 @@ The plan (ALLOWED in check_layers.py) says which folders a folder may include; t
 the same arrows as link dependencies, one target per folder. This script configures the tree
 into a scratch directory with `cmake --graphviz`, reads the direct link edges and checks:
 
-  * every mock-server folder of the plan has a target (mock_<folder>; tools: mockctl_lib and
-    telnyx-mockctl), and no mock_* target lacks a folder;
+  * every folder of the plan has a target (mock_<folder>, harness_<folder>, or one named in
+    EXTRA_TARGETS), and no mock_* target lacks a folder;
   * no target links a folder its plan does not allow, directly or through the PUBLIC/INTERFACE
     links of what it links (those pass on include directories: what a target sees);
   * a mock-server folder's targets reach, directly or so, every folder the plan allows it: the
@@ -104,6 +104,8 @@ def problems(edges):
         if not tgts:
             if layer.startswith("mock-server/"):
                 out.append(f"{layer} has no target (expected mock_{own})")
+            elif layer.startswith("src/"):
+                out.append(f"{layer} has no target (expected harness_{own})")
             continue
         linked = {}
         for t in tgts:
