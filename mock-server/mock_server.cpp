@@ -149,7 +149,7 @@ std::optional<std::string> MockServer::start() {
     d.webhooks = std::make_shared<WebhookEngine>(*d.store, *d.clock, d.keys, eo);
     d.inbound = std::make_unique<StoreInboundDirectory>(*d.store);
     d.webhooks->set_inbound_directory(d.inbound.get());
-    register_webhook_routes(d.control, d.webhooks);
+    register_webhook_routes(d.control, d.webhooks, d.config.settings);
     std::weak_ptr<WebhookEngine> weak = d.webhooks;
     d.metrics.add_source([weak] {
       auto e = weak.lock();

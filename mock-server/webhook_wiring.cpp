@@ -7,6 +7,8 @@
 #include "core/encoding.h"
 #include "core/errors.h"
 #include "core/json_limits.h"
+#include "rules/send_rules.h"
+#include "webhook/inbound_post.h"
 
 namespace harness::mock {
 
@@ -59,7 +61,8 @@ std::optional<InboundContext> StoreInboundDirectory::accept_inbound(const Inboun
   return ctx;
 }
 
-void register_webhook_routes(ControlApi& api, const std::shared_ptr<WebhookEngine>& engine) {
+void register_webhook_routes(ControlApi& api, const std::shared_ptr<WebhookEngine>& engine,
+                             const Settings& settings) {
   std::weak_ptr<WebhookEngine> weak = engine;
   api.add("GET", R"(/_mock/webhooks)",
           [weak](const httplib::Request& req, httplib::Response& res, const std::smatch&) {
@@ -104,7 +107,16 @@ void register_webhook_routes(ControlApi& api, const std::shared_ptr<WebhookEngin
       res.set_content(reply.body, reply.content_type.c_str());
     });
   };
-  post(R"(/_mock/inbound)", &WebhookEngine::handle_inbound_post);
+  // The inbound rules answer as the send rules do, with the configured error_status overrides.
+  api.add("POST", R"(/_mock/inbound)",
+          [weak, settings](const httplib::Request& req, httplib::Response& res, const std::smatch&) {
+            auto e = weak.lock();
+            if (!e) return;
+            auto in = decode_inbound_post(req.body);
+            const ControlReply reply = in ? e->handle_inbound_post(*in) : refusal_reply(in.error(), settings);
+            res.status = reply.status;
+            res.set_content(reply.body, reply.content_type.c_str());
+          });
   post(R"(/_mock/webhooks/redeliver)", &WebhookEngine::handle_redeliver_post);
   api.on_reset([weak] {
     if (auto e = weak.lock()) e->reset_log();

@@ -6,6 +6,7 @@
 #pragma once
 #include <memory>
 #include <optional>
+#include "config/config.h"
 #include "control/control_api.h"
 #include "store/autoresp.h"
 #include "store/store.h"
@@ -28,7 +29,8 @@ class StoreInboundDirectory final : public InboundDirectory {
 
 // GET /_mock/webhooks?message_id=&event_type=&event_id=&tenant_id=&limit=,
 // POST /_mock/inbound and POST /_mock/webhooks/redeliver; POST /_mock/reset clears the attempt
-// records and counters.
-void register_webhook_routes(ControlApi& api, const std::shared_ptr<WebhookEngine>& engine);
+// records and counters. `settings` gives the error_status overrides POST /_mock/inbound answers with.
+void register_webhook_routes(ControlApi& api, const std::shared_ptr<WebhookEngine>& engine,
+                             const Settings& settings);
 
 }  // namespace harness::mock

@@ -62,7 +62,7 @@ void HttpFront::send(ApiContext& ctx, SendKind kind, bool schedule_endpoint) {
   auto plan = plan_send(in, view);
   if (!plan) {
     const SendRefusal& no = plan.error();
-    error(ctx, no.code, no.detail, no.pointer, std::nullopt, no.status);
+    error(ctx, no.code, no.detail, no.pointer, std::nullopt, refusal_status(no, config_.settings));
     return;
   }
   const SenderProfile& profile = *plan->profile;

@@ -166,6 +166,29 @@ bool allows_region(const SenderProfile& p, const std::string& region) {
   return p.all_destinations || std::find(p.destinations.begin(), p.destinations.end(), region) != p.destinations.end();
 }
 
+std::optional<SendRefusal> content_refusal(bool has_text, std::size_t media_count,
+                                           const std::optional<std::string>& type) {
+  auto p = core::content_problem(has_text, media_count, type);
+  if (!p) return std::nullopt;
+  return SendRefusal{std::atoi(p->error.code.c_str()), 0, p->error.detail.value_or(""), p->error.source_pointer};
+}
+
+int refusal_status(const SendRefusal& no, const Settings& settings) {
+  if (no.status != 0) return no.status;
+  const core::ErrorInfo* info = core::find_error(no.code);
+  return settings.status_for(no.code, info ? info->http_status : 400);
+}
+
+core::ErrorObject refusal_error(const SendRefusal& no) {
+  core::ErrorObject e = core::make_error_object(no.code, {}, no.pointer);
+  if (!no.detail.empty()) e.detail = no.detail;
+  return e;
+}
+
+core::ControlReply refusal_reply(const SendRefusal& no, const Settings& settings) {
+  return core::ControlReply{refusal_status(no, settings), core::error_body(refusal_error(no))};
+}
+
 Result plan_send(const SendInput& in, const TenantView& view) {
   const core::SendRequest& r = in.request;
   SendPlan plan;
@@ -216,9 +239,7 @@ Result plan_send(const SendInput& in, const TenantView& view) {
 
   // Content. Status 0: the catalogue's, or the configured 403xx override.
   const bool has_text = r.text && !r.text->empty();
-  if (auto p = core::content_problem(has_text, r.media_urls.size(), r.type)) {
-    return refuse(std::atoi(p->error.code.c_str()), p->error.detail.value_or(""), p->error.source_pointer);
-  }
+  if (auto no = content_refusal(has_text, r.media_urls.size(), r.type)) return core::unexpected(std::move(*no));
   plan.type = r.type ? *r.type : (r.media_urls.empty() ? "SMS" : "MMS");
   core::EncodingPreference pref = core::EncodingPreference::Auto;
   if (r.encoding == "gsm7") pref = core::EncodingPreference::Gsm7;

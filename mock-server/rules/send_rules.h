@@ -9,8 +9,11 @@
 #include <optional>
 #include <string>
 
+#include "config/config.h"
 #include "core/clock.h"
+#include "core/control_reply.h"
 #include "core/encoding.h"
+#include "core/errors.h"
 #include "core/expected.h"
 #include "core/send_request.h"
 #include "store/store.h"
@@ -59,7 +62,8 @@ struct SendPlan {
   std::optional<core::TimePoint> send_at;         // scheduled for later
 };
 
-// An error answer. status 0: the catalogue's status (or the configured override).
+// An error answer, from send or inbound (rules/inbound_rules.h). status 0: the catalogue's status
+// (or the configured override); see refusal_status.
 struct SendRefusal {
   int code = 0;
   int status = 0;
@@ -74,5 +78,15 @@ core::Expected<SendPlan, SendRefusal> plan_send(const SendInput& in, const Tenan
 std::optional<SendRefusal> profile_refusal(const SenderProfile& p);
 // Whether the profile's whitelist lets it reach `region` ("US", "GB", ...).
 bool allows_region(const SenderProfile& p, const std::string& region);
+// The content rules shared by send and inbound (contract §4): no text and no media (40316), type
+// SMS with media (40304), more than 10 media URLs (40317). Status 0, so both routes answer alike.
+std::optional<SendRefusal> content_refusal(bool has_text, std::size_t media_count,
+                                           const std::optional<std::string>& type = std::nullopt);
+
+// How a refusal answers, the same from every route: its own status, else the configured
+// error_status override, else the catalogue's; the catalogue's title with the refusal's detail.
+int refusal_status(const SendRefusal& no, const Settings& settings);
+core::ErrorObject refusal_error(const SendRefusal& no);
+core::ControlReply refusal_reply(const SendRefusal& no, const Settings& settings);
 
 }  // namespace harness::mock

@@ -5,7 +5,7 @@
 // records every attempt (AttemptLog) and serves the control-API views: GET /_mock/webhooks,
 // POST /_mock/inbound, GET /_mock/keys, and its /metrics lines.
 // Files: engine.cpp (outbound flows, delivery, redelivery), engine_inbound.cpp (inbound messages
-// and bursts; the body is decoded by inbound_post.h), engine_views.cpp (views and metrics), flow.h
+// and bursts; the body is decoded and checked by inbound_post.h), engine_views.cpp (views and metrics), flow.h
 // (the in-flight state they share).
 // What to do is decided by plan.h (pure); the engine only sequences it on the Scheduler's event
 // loop, and the shared HTTP client (net/http_client.h) carries each attempt out on that loop: an
@@ -106,10 +106,9 @@ class WebhookEngine final : public WebhookSink {
   void on_outbound_accepted(const OutboundContext& ctx);
   void on_inbound(const InboundContext& ctx) override;
 
-  // POST /_mock/inbound {from, to, text, media_urls?}: 200 {"data": inbound message};
-  // 400/10015 for a body that is not a JSON object; 422 for missing or invalid fields;
-  // 404/10005 when nobody owns `to`.
-  ControlReply handle_inbound_post(const std::string& body);
+  // POST /_mock/inbound, its body decoded and checked (inbound_post.h): 200 {"data": inbound
+  // message}; 404/10005 when nobody owns `to`; 500/10007 without an inbound directory.
+  ControlReply handle_inbound_post(const InboundRequest& req);
   // POST /_mock/webhooks/redeliver {"event_id"}: one of the last kRedeliverable events is sent
   // again now, same id and payload, to its URL chain with the usual retries and no chaos; its
   // attempts are recorded with "redelivery": true. 202 {"data":{event_id, event_type,

@@ -1,11 +1,10 @@
 // The webhook engine's inbound side (contract §7.3): a message from the carrier (POST
-// /_mock/inbound, decoded by inbound_post.h, or one of a scenario's bursts) is stored by the
+// /_mock/inbound, decoded and checked by inbound_post.h, or one of a scenario's bursts) is stored by the
 // InboundDirectory and its message.received event delivered like any other.
 #include "core/errors.h"
 #include "core/json_limits.h"
 #include "webhook/engine.h"
 #include "webhook/flow.h"
-#include "webhook/inbound_post.h"
 
 namespace harness::mock {
 
@@ -48,15 +47,13 @@ void WebhookEngine::on_inbound(const InboundContext& ctx) {
   }
 }
 
-ControlReply WebhookEngine::handle_inbound_post(const std::string& body) {
-  auto req = decode_inbound_post(body);
-  if (!req) return {req.error().http_status, core::error_body(req.error().error)};
+ControlReply WebhookEngine::handle_inbound_post(const InboundRequest& req) {
   InboundDirectory* dir = directory_.load();
   if (dir == nullptr) {
     return {500, core::error_body(10007, "Inbound messages are not available in this server.")};
   }
-  auto ctx = dir->accept_inbound(*req, clock_.now());
-  if (!ctx) return {404, core::error_body(10005, "No messaging profile owns " + req->to + ".", std::string("/to"))};
+  auto ctx = dir->accept_inbound(req, clock_.now());
+  if (!ctx) return {404, core::error_body(10005, "No messaging profile owns " + req.to + ".", std::string("/to"))};
   on_inbound(*ctx);
   core::json out = {{"data", ctx->message}};
   return ControlReply{200, core::dump_json(out)};

@@ -1,16 +1,15 @@
-// POST /_mock/inbound (contract §7.3): the body decoded into what arrives from the carrier. The
-// addresses are checked as the carrier would hand them over ('to' an E.164 number, 'from' a
-// number, short code or sender ID), and the content rules are the send path's
-// (core::content_problem), with the same codes and statuses. Pure: no engine, no store.
+// POST /_mock/inbound (contract §7.3): the body decoded into what arrives from the carrier, then
+// checked by the rules (rules/inbound_rules.h). Shape errors read as the send decoder's do: not a
+// JSON object (or too deep) 10015, a field of the wrong type 10015, a missing field 10004. Every
+// refusal answers through refusal_reply, as the send routes do. Pure: no engine, no store.
 #pragma once
 #include <string_view>
 #include "core/expected.h"
-#include "core/send_request.h"
+#include "rules/send_rules.h"
 #include "store/hooks.h"
 
 namespace harness::mock {
 
-// 400/10015 for a body that is not a JSON object (or too deep); 422 for missing or invalid fields.
-core::Expected<InboundRequest, core::RequestProblem> decode_inbound_post(std::string_view body);
+core::Expected<InboundRequest, SendRefusal> decode_inbound_post(std::string_view body);
 
 }  // namespace harness::mock

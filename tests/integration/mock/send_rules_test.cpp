@@ -1,10 +1,11 @@
 // Every send rule of POST /v2/messages against a running telnyx-mock: one row per error code,
-// each with the state it needs, the request that breaks the rule, and the answer Telnyx gives.
-#include <cctype>
+// each with the state it needs, the request that breaks the rule, and the answer Telnyx gives;
+// then the codes POST /_mock/inbound shares with send, answered alike by both routes.
 #include <functional>
 #include <vector>
 
 #include "mock_fixture.h"
+#include "support/row_name.h"
 
 namespace harness::mock::testing {
 namespace {
@@ -128,10 +129,7 @@ TEST_P(SendRuleRow, AnswersWithItsCode) { check(rules().at(GetParam())); }
 
 INSTANTIATE_TEST_SUITE_P(Table, SendRuleRow, ::testing::Range<size_t>(0, rules().size()),
                          [](const ::testing::TestParamInfo<size_t>& info) {
-                           std::string n = rules().at(info.param).name;
-                           std::string out;
-                           for (char c : n) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-                           return out;
+                           return harness::testing::row_name(rules().at(info.param).name);
                          });
 
 // A valid send still passes after each rule's fix, so no row passes by rejecting everything.
@@ -143,6 +141,50 @@ TEST_F(SendRulesTest, TheSameSenderSendsWhenNoRuleIsBroken) {
   r = post("/v2/messages", mms.dump());
   EXPECT_EQ(r.status, 200) << r.raw;
   EXPECT_EQ(r.body["data"]["type"], "MMS");
+}
+
+// The codes send and POST /_mock/inbound share answer with the same envelope from both routes:
+// the same status, code, title, detail and pointer, with and without an error_status override.
+class SharedRulesTest : public SendRulesTest {
+ public:
+  void expect_same_answer(const char* code, const json& content) {
+    SCOPED_TRACE(code);
+    const std::string ours = number();
+    json out = content;
+    out["from"] = ours;
+    out["to"] = "+17735550188";
+    json in = content;
+    in["from"] = "+17735550188";
+    in["to"] = ours;
+    auto sent = post("/v2/messages", out.dump());
+    auto received = post("/_mock/inbound", in.dump());
+    EXPECT_EQ(sent.code(), code) << sent.raw;
+    EXPECT_EQ(sent.status, received.status) << received.raw;
+    ASSERT_TRUE(received.body.contains("errors")) << received.raw;
+    EXPECT_EQ(sent.body["errors"], received.body["errors"]);
+  }
+  int status_of(const char* code) {
+    auto r = post("/v2/messages", json{{"from", number()}, {"to", "+17735550188"}}.dump());
+    EXPECT_EQ(r.code(), code);
+    return r.status;
+  }
+};
+
+TEST_F(SharedRulesTest, ContentCodesAnswerAlikeFromSendAndInbound) {
+  expect_same_answer("40316", json::object());
+  expect_same_answer("40317", json{{"media_urls", media(11)}});
+  expect_same_answer("10015", json{{"text", 5}});
+}
+
+class SharedRulesOverrideTest : public SharedRulesTest {
+ public:
+  SharedRulesOverrideTest() { opts_.config_yaml = "settings:\n  error_status: {40316: 422, 40317: 403}\n"; }
+};
+
+TEST_F(SharedRulesOverrideTest, AnErrorStatusOverrideHoldsForBothRoutes) {
+  EXPECT_EQ(status_of("40316"), 422);
+  expect_same_answer("40316", json::object());
+  expect_same_answer("40317", json{{"media_urls", media(11)}});
 }
 
 }  // namespace

@@ -4,11 +4,11 @@
 
 #include <gtest/gtest.h>
 
-#include <cctype>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "support/row_name.h"
 #include "store/scheduled.h"
 
 namespace harness::mock {
@@ -161,11 +161,7 @@ TEST_P(SendRuleRow, RefusesWithItsCode) {
 
 INSTANTIATE_TEST_SUITE_P(Table, SendRuleRow, ::testing::Range<size_t>(0, rows().size()),
                          [](const ::testing::TestParamInfo<size_t>& info) {
-                           std::string name;
-                           for (const char* p = rows().at(info.param).name; *p; ++p) {
-                             name += std::isalnum(static_cast<unsigned char>(*p)) ? *p : '_';
-                           }
-                           return name;
+                           return harness::testing::row_name(rows().at(info.param).name);
                          });
 
 TEST(SendRules, AValidSendPlansAnSmsFromTheNamedNumber) {
