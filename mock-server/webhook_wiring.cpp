@@ -41,13 +41,10 @@ std::optional<InboundContext> StoreInboundDirectory::accept_inbound(const Inboun
   m.cost = core::Money{"0.0000", "USD"};
   m.received_at = core::format_rfc3339(at);
   if (number->profile) {
-    const core::MessagingProfile& p = *number->profile;
+    core::MessagingProfile& p = *number->profile;
     m.messaging_profile_id = p.id;
     // Inbound webhooks go to the profile's URLs (contract §7.3).
-    ctx.routing.profile_url = p.webhook_url;
-    ctx.routing.profile_failover_url = p.webhook_failover_url;
-    ctx.routing.webhook_api_version = p.webhook_api_version;
-    ctx.routing.v1_secret = p.v1_secret;
+    ctx.routing.profile = std::move(p.webhook);
   }
   // Only a profile with a webhook URL can have the message.received webhook delivered to it.
   if (delivery_chain(ctx.routing).empty()) m.to.back().status = std::string("delivered");

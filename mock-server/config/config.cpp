@@ -45,16 +45,16 @@ ProfileConfig parse_profile(const YAML::Node& n) {
     if (!core::is_uuid(*p.id)) fail(n["id"], "profile id '" + *p.id + "' is not a UUID (8-4-4-4-12 hex)");
   }
   if (n["enabled"]) p.enabled = boolean(n["enabled"], "enabled");
-  if (n["webhook_url"]) p.webhook_url = optional_scalar(n["webhook_url"], "webhook_url");
-  if (n["webhook_failover_url"]) p.webhook_failover_url = optional_scalar(n["webhook_failover_url"], "webhook_failover_url");
+  core::WebhookTarget& w = p.webhook;
+  if (n["webhook_url"]) w.url = optional_scalar(n["webhook_url"], "webhook_url");
+  if (n["webhook_failover_url"]) w.failover_url = optional_scalar(n["webhook_failover_url"], "webhook_failover_url");
   if (n["webhook_api_version"]) {
-    p.webhook_api_version = scalar(n["webhook_api_version"], "webhook_api_version");
-    if (p.webhook_api_version != "1" && p.webhook_api_version != "2" &&
-        p.webhook_api_version != "2010-04-01") {
+    w.api_version = scalar(n["webhook_api_version"], "webhook_api_version");
+    if (w.api_version != "1" && w.api_version != "2" && w.api_version != "2010-04-01") {
       fail(n["webhook_api_version"], "webhook_api_version must be \"1\", \"2\" or \"2010-04-01\"");
     }
   }
-  if (n["v1_secret"]) p.v1_secret = optional_scalar(n["v1_secret"], "v1_secret");
+  if (n["v1_secret"]) w.v1_secret = optional_scalar(n["v1_secret"], "v1_secret");
   if (n["whitelisted_destinations"]) p.whitelisted_destinations = scalar_list(n["whitelisted_destinations"], "whitelisted_destinations");
   if (n["alpha_sender"]) p.alpha_sender = optional_scalar(n["alpha_sender"], "alpha_sender");
   if (n["numbers"]) {

@@ -46,6 +46,7 @@
 #include <string_view>
 #include <vector>
 #include "core/expected.h"
+#include "core/webhook_target.h"
 
 namespace harness::mock {
 
@@ -53,10 +54,7 @@ struct ProfileConfig {
   std::optional<std::string> id;
   std::string name;
   bool enabled = true;
-  std::optional<std::string> webhook_url;
-  std::optional<std::string> webhook_failover_url;
-  std::string webhook_api_version = "2";
-  std::optional<std::string> v1_secret;
+  core::WebhookTarget webhook;   // webhook_url, webhook_failover_url, webhook_api_version, v1_secret
   std::vector<std::string> whitelisted_destinations{"*"};
   std::optional<std::string> alpha_sender;
   std::vector<std::string> numbers;

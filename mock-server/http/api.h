@@ -153,7 +153,9 @@ class HttpFront {
   core::Message build_outbound(const SenderProfile& profile, const std::string& from, const core::SendRequest& r,
                                const std::string& type, const core::Segmentation& seg);
   static core::MessageAddress recipient_address(const std::string& e164);   // status queued
-  static WebhookRouting routing_for(const SenderProfile& profile, const core::SendRequest& r);
+  // The message's routing: the request's URLs and the profile's target (moved in where the
+  // caller's sender view is its own, so a send copies the profile's webhook settings once).
+  static WebhookRouting routing_for(core::WebhookTarget profile, const core::SendRequest& r);
   // Stores an accepted outbound message and starts its lifecycle: the webhook engine's plan, or
   // the store's default timeline without one.
   void start_outbound(const std::string& tenant, core::Message m, WebhookRouting routing,

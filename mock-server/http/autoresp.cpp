@@ -217,7 +217,7 @@ bool HttpFront::autorespond(const std::string& tenant, const core::Message& inbo
   r.text = c.resp_text;
   auto seg = core::segment(*c.resp_text);
   if (!seg.ok()) return true;   // checked when the config was written
-  start_outbound(tenant, build_outbound(*profile, own, r, "SMS", seg.value()), routing_for(*profile, r), std::nullopt, {});
+  start_outbound(tenant, build_outbound(*profile, own, r, "SMS", seg.value()), routing_for(profile->webhook, r), std::nullopt, {});
   return true;
 }
 

@@ -118,7 +118,7 @@ void HttpFront::send_group_mms(ApiContext& ctx) {
   ctx.res.status = 200;
   set_json(ctx.res, core::message_envelope(whole));
   for (auto& m : messages) {
-    start_outbound(ctx.tenant, std::move(m), routing_for(*profile, r), ctx.decision.final_status,
+    start_outbound(ctx.tenant, std::move(m), routing_for(profile->webhook, r), ctx.decision.final_status,
                    ctx.decision.final_errors);
   }
 }

@@ -45,7 +45,7 @@ bool HttpFront::apply_profile_fields(ApiContext& ctx, const core::json& b, core:
   if (b.contains("webhook_api_version")) {
     const auto& v = b["webhook_api_version"];
     if (!v.is_string() || (v != "1" && v != "2" && v != "2010-04-01")) return bad("webhook_api_version", "\"1\", \"2\" or \"2010-04-01\"");
-    p.webhook_api_version = v.get<std::string>();
+    p.webhook.api_version = v.get<std::string>();
   }
   if (b.contains("whitelisted_destinations")) {
     const auto& v = b["whitelisted_destinations"];
@@ -109,8 +109,8 @@ bool HttpFront::apply_profile_fields(ApiContext& ctx, const core::json& b, core:
   if (b.contains("v1_secret") && !b["v1_secret"].is_null() && !b["v1_secret"].is_string()) {
     return bad("v1_secret", "a string");
   }
-  if (b.contains("v1_secret") && b["v1_secret"].is_string()) p.v1_secret = b["v1_secret"].get<std::string>();
-  return opt_string("webhook_url", p.webhook_url) && opt_string("webhook_failover_url", p.webhook_failover_url) &&
+  if (b.contains("v1_secret") && b["v1_secret"].is_string()) p.webhook.v1_secret = b["v1_secret"].get<std::string>();
+  return opt_string("webhook_url", p.webhook.url) && opt_string("webhook_failover_url", p.webhook.failover_url) &&
          opt_string("alpha_sender", p.alpha_sender) && opt_string("ai_assistant_id", p.ai_assistant_id) &&
          opt_string("health_webhook_url", p.health_webhook_url) &&
          opt_string("resource_group_id", p.resource_group_id) && boolean("enabled", p.enabled) &&

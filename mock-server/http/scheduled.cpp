@@ -31,7 +31,7 @@ void HttpFront::schedule_outbound(ApiContext& ctx, core::Message m, const Sender
   s.message_id = m.id;
   s.send_at = send_at;
   s.profile_id = profile.id;
-  s.routing = routing_for(profile, r);
+  s.routing = routing_for(profile.webhook, r);
   s.final_status = ctx.decision.final_status;
   s.final_errors = ctx.decision.final_errors;
   // Stored first (no timeline: nothing happens to it until it fires), then registered.
@@ -56,12 +56,7 @@ void HttpFront::fire_scheduled(ScheduledSend&& s) {
   oc.tenant_id = s.tenant;
   oc.message = std::move(*queued);
   oc.routing = std::move(s.routing);
-  if (auto p = store_.sender_profile(s.tenant, s.profile_id)) {
-    oc.routing.profile_url = p->webhook_url;
-    oc.routing.profile_failover_url = p->webhook_failover_url;
-    oc.routing.webhook_api_version = p->webhook_api_version;
-    oc.routing.v1_secret = p->v1_secret;
-  }
+  if (auto p = store_.sender_profile(s.tenant, s.profile_id)) oc.routing.profile = std::move(p->webhook);
   oc.final_status = std::move(s.final_status);
   oc.final_errors = std::move(s.final_errors);
   OutboundPlan plan = sink->plan_outbound(oc);

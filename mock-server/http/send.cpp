@@ -72,8 +72,9 @@ void HttpFront::send(ApiContext& ctx, SendKind kind, bool schedule_endpoint) {
   ctx.res.status = 200;
   set_json(ctx.res, core::message_envelope(m));
 
-  start_outbound(ctx.tenant, std::move(m), routing_for(profile, r), ctx.decision.final_status,
-                 ctx.decision.final_errors);
+  // The view is this request's own: its webhook target moves into the routing, not copied.
+  start_outbound(ctx.tenant, std::move(m), routing_for(std::move(view.profile->webhook), r),
+                 ctx.decision.final_status, ctx.decision.final_errors);
 }
 
 core::Message HttpFront::build_outbound(const SenderProfile& profile, const std::string& from,
@@ -104,15 +105,12 @@ core::MessageAddress HttpFront::recipient_address(const std::string& e164) {
                               std::string("Wireless")};
 }
 
-WebhookRouting HttpFront::routing_for(const SenderProfile& profile, const core::SendRequest& r) {
+WebhookRouting HttpFront::routing_for(core::WebhookTarget profile, const core::SendRequest& r) {
   WebhookRouting w;
   w.message_url = r.webhook_url;
   w.message_failover_url = r.webhook_failover_url;
   w.use_profile_webhooks = r.use_profile_webhooks;
-  w.profile_url = profile.webhook_url;
-  w.profile_failover_url = profile.webhook_failover_url;
-  w.webhook_api_version = profile.webhook_api_version;
-  w.v1_secret = profile.v1_secret;
+  w.profile = std::move(profile);
   return w;
 }
 

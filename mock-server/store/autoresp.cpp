@@ -62,12 +62,11 @@ std::optional<AutorespConfig> AutorespConfigs::replace(const std::string& tenant
   if (it == configs_.end()) return std::nullopt;
   for (auto& old : it->second) {
     if (old.id != c.id) continue;
-    old.op = c.op;
-    old.keywords = c.keywords;
-    old.country_code = c.country_code;
-    old.resp_text = c.resp_text;
-    old.updated = c.updated;
-    old.updated_at = c.updated_at;
+    // Everything but the creation stamps comes from `c`, so a new field needs no line here.
+    AutorespConfig next = c;
+    next.created = old.created;
+    next.created_at = old.created_at;
+    old = std::move(next);
     return old;
   }
   return std::nullopt;

@@ -41,7 +41,8 @@ class AutorespConfigs {
                                                                  const std::string& except_id) const;
   // False when the profile already holds kMaxPerProfile configs.
   bool add(const std::string& tenant, const std::string& profile, AutorespConfig c);
-  // Replaces op, keywords, country_code and resp_text (updated/updated_at set by the caller).
+  // Replaces the config with id c.id by `c`, keeping its created/created_at (the caller sets
+  // updated/updated_at).
   std::optional<AutorespConfig> replace(const std::string& tenant, const std::string& profile, const AutorespConfig& c);
   bool remove(const std::string& tenant, const std::string& profile, const std::string& id);
   void clear();

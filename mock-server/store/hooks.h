@@ -10,19 +10,18 @@
 #include "core/clock.h"
 #include "core/errors.h"
 #include "core/message.h"
+#include "core/webhook_target.h"
 
 namespace harness::mock {
 
 // Where a message's events go (contract §7.6): per-message URLs first, then the profile's when
-// use_profile_webhooks is true. The engine applies the precedence and failover rules.
+// use_profile_webhooks is true. The engine applies the precedence and failover rules; the
+// profile's api_version "1" with its v1_secret signs with the v1 HMAC.
 struct WebhookRouting {
   std::optional<std::string> message_url;
   std::optional<std::string> message_failover_url;
   bool use_profile_webhooks = true;
-  std::optional<std::string> profile_url;
-  std::optional<std::string> profile_failover_url;
-  std::string webhook_api_version = "2";          // "1" -> HMAC with v1_secret
-  std::optional<std::string> v1_secret;
+  core::WebhookTarget profile;                    // the sending (or receiving) profile's
 };
 
 struct OutboundContext {

@@ -185,10 +185,7 @@ void Store::build_configured_locked() {
       p.id = pc.id ? *pc.id : core::uuid_v4(trng);
       p.name = pc.name;
       p.enabled = pc.enabled;
-      p.webhook_url = pc.webhook_url;
-      p.webhook_failover_url = pc.webhook_failover_url;
-      p.webhook_api_version = pc.webhook_api_version;
-      p.v1_secret = pc.v1_secret;
+      p.webhook = pc.webhook;
       p.whitelisted_destinations = pc.whitelisted_destinations;
       p.alpha_sender = pc.alpha_sender;
       p.organization_id = t.organization_id;
@@ -228,7 +225,7 @@ std::string Store::create_open_tenant_locked(const std::string& key) {
   p.whitelisted_destinations = {"*"};
   {  // its own stream, so the tenant's numbers stay what they were before profiles had secrets
     core::Rng srng = core::Rng(seed_ ^ core::stable_hash(key)).fork("open-tenant-secret");
-    p.v1_secret = new_v1_secret(srng);
+    p.webhook.v1_secret = new_v1_secret(srng);
   }
   p.organization_id = t.organization_id;
   p.created_at = p.updated_at = now_str();
@@ -305,7 +302,7 @@ std::vector<TenantSummary> Store::tenant_summaries() const {
       for (const auto& p : a.t->profiles) {
         if (!n.messaging_profile_id || p.id != *n.messaging_profile_id) continue;
         num.profile_name = p.name;
-        num.webhook_url = p.webhook_url;
+        num.webhook_url = p.webhook.url;
       }
       s.numbers.push_back(std::move(num));
     }

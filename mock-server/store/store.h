@@ -62,10 +62,7 @@ struct SenderProfile {
   bool all_destinations = false;           // whitelisted_destinations holds "*"
   std::vector<std::string> destinations;   // the whitelist, when not all_destinations
   std::optional<std::string> alpha_sender;
-  std::optional<std::string> webhook_url;
-  std::optional<std::string> webhook_failover_url;
-  std::string webhook_api_version;
-  std::optional<std::string> v1_secret;
+  core::WebhookTarget webhook;             // moved into the message's WebhookRouting once planned
 };
 
 // One opted-out recipient (GET /v2/messaging_optouts): `from` texted a STOP keyword to the

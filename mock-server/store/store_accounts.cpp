@@ -39,7 +39,7 @@ core::MessagingProfile Store::create_profile(const std::string& tenant, core::Me
   {
     std::lock_guard<std::mutex> lk(rng_mu_);
     p.id = core::uuid_v4(rng_);
-    if (!p.v1_secret) p.v1_secret = new_v1_secret(rng_);
+    if (!p.webhook.v1_secret) p.webhook.v1_secret = new_v1_secret(rng_);
   }
   p.organization_id = w.t->organization_id;
   p.created_at = p.updated_at = now_str();
@@ -72,7 +72,7 @@ std::optional<core::MessagingProfile> Store::regenerate_secret(const std::string
     if (p.id != id) continue;
     {
       std::lock_guard<std::mutex> lk(rng_mu_);
-      p.v1_secret = new_v1_secret(rng_);
+      p.webhook.v1_secret = new_v1_secret(rng_);
     }
     p.updated_at = now_str();
     return p;
@@ -225,10 +225,7 @@ SenderProfile sender_view(const core::MessagingProfile& p) {
   v.all_destinations = std::find(wl.begin(), wl.end(), "*") != wl.end();
   if (!v.all_destinations) v.destinations = wl;
   v.alpha_sender = p.alpha_sender;
-  v.webhook_url = p.webhook_url;
-  v.webhook_failover_url = p.webhook_failover_url;
-  v.webhook_api_version = p.webhook_api_version;
-  v.v1_secret = p.v1_secret;
+  v.webhook = p.webhook;
   return v;
 }
 

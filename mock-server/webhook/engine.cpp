@@ -89,7 +89,7 @@ OutboundPlan WebhookEngine::plan_outbound(const OutboundContext& ctx) {
   flow->steps = std::move(scheduled);
   flow->chain = std::move(chain);
   flow->signature = signature_kind(flow->settings->signing, ctx.routing);
-  flow->v1_secret = ctx.routing.v1_secret;
+  flow->v1_secret = ctx.routing.profile.v1_secret;
   flow->rng = core::Rng(flow->settings->seed).fork("message/" + ctx.message.id);
   bool has_sent = false;
   for (const auto& st : flow->steps) has_sent = has_sent || st.event == EventKind::Sent;

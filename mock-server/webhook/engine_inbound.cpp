@@ -21,7 +21,7 @@ void WebhookEngine::on_inbound(const InboundContext& ctx) {
   flow->settings = settings();
   flow->chain = delivery_chain(ctx.routing);
   flow->signature = signature_kind(flow->settings->signing, ctx.routing);
-  flow->v1_secret = ctx.routing.v1_secret;
+  flow->v1_secret = ctx.routing.profile.v1_secret;
   flow->rng = core::Rng(flow->settings->seed).fork("inbound/" + ctx.message.id);
   const core::Message message = ctx.message;
   const bool admitted = scheduler_.admit(

@@ -64,8 +64,8 @@ std::vector<std::string> delivery_chain(const WebhookRouting& r) {
   add(r.message_url);
   add(r.message_failover_url);
   if (r.use_profile_webhooks) {
-    add(r.profile_url);
-    add(r.profile_failover_url);
+    add(r.profile.url);
+    add(r.profile.failover_url);
   }
   return chain;
 }
@@ -199,8 +199,8 @@ std::string_view signature_kind_name(SignatureKind k) {
 }
 
 SignatureKind signature_kind(const SigningSettings& s, const WebhookRouting& r) {
-  const bool has_secret = r.v1_secret && !r.v1_secret->empty();
-  if (r.webhook_api_version == "1" && has_secret) return SignatureKind::Hmac;
+  const bool has_secret = r.profile.v1_secret && !r.profile.v1_secret->empty();
+  if (r.profile.api_version == "1" && has_secret) return SignatureKind::Hmac;
   const bool hmac = s.hmac && has_secret;
   if (s.ed25519 && hmac) return SignatureKind::Both;
   if (s.ed25519) return SignatureKind::Ed25519;

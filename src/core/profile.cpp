@@ -21,12 +21,11 @@ bool UrlShortenerSettings::operator==(const UrlShortenerSettings& o) const {
 
 bool MessagingProfile::operator==(const MessagingProfile& o) const {
   return record_type == o.record_type && id == o.id && name == o.name && enabled == o.enabled &&
-         webhook_url == o.webhook_url && webhook_failover_url == o.webhook_failover_url &&
-         webhook_api_version == o.webhook_api_version && whitelisted_destinations == o.whitelisted_destinations &&
+         webhook == o.webhook && whitelisted_destinations == o.whitelisted_destinations &&
          number_pool_settings == o.number_pool_settings && alpha_sender == o.alpha_sender &&
          daily_spend_limit == o.daily_spend_limit && daily_spend_limit_enabled == o.daily_spend_limit_enabled &&
          mms_fall_back_to_sms == o.mms_fall_back_to_sms && mms_transcoding == o.mms_transcoding &&
-         mobile_only == o.mobile_only && smart_encoding == o.smart_encoding && v1_secret == o.v1_secret &&
+         mobile_only == o.mobile_only && smart_encoding == o.smart_encoding &&
          url_shortener_settings == o.url_shortener_settings && redaction_enabled == o.redaction_enabled &&
          redaction_level == o.redaction_level && ai_assistant_id == o.ai_assistant_id &&
          health_webhook_url == o.health_webhook_url && resource_group_id == o.resource_group_id &&
@@ -67,9 +66,9 @@ void to_json(json& j, const MessagingProfile& p) {
            {"id", p.id},
            {"name", p.name},
            {"enabled", p.enabled},
-           {"webhook_url", p.webhook_url},
-           {"webhook_failover_url", p.webhook_failover_url},
-           {"webhook_api_version", p.webhook_api_version},
+           {"webhook_url", p.webhook.url},
+           {"webhook_failover_url", p.webhook.failover_url},
+           {"webhook_api_version", p.webhook.api_version},
            {"whitelisted_destinations", p.whitelisted_destinations},
            {"number_pool_settings", p.number_pool_settings},
            {"url_shortener_settings", p.url_shortener_settings},
@@ -89,7 +88,7 @@ void to_json(json& j, const MessagingProfile& p) {
            {"updated_at", p.updated_at}};
   if (j["whitelisted_destinations"].is_null()) j["whitelisted_destinations"] = json::array();
   if (p.daily_spend_limit) j["daily_spend_limit"] = *p.daily_spend_limit;
-  if (p.v1_secret) j["v1_secret"] = *p.v1_secret;
+  if (p.webhook.v1_secret) j["v1_secret"] = *p.webhook.v1_secret;
 }
 
 void from_json(const json& j, MessagingProfile& p) {
@@ -98,9 +97,9 @@ void from_json(const json& j, MessagingProfile& p) {
   p.name = j.at("name").get<std::string>();
   read_or_keep(j, "record_type", p.record_type);
   read_or_keep(j, "enabled", p.enabled);
-  read_opt(j, "webhook_url", p.webhook_url);
-  read_opt(j, "webhook_failover_url", p.webhook_failover_url);
-  read_or_keep(j, "webhook_api_version", p.webhook_api_version);
+  read_opt(j, "webhook_url", p.webhook.url);
+  read_opt(j, "webhook_failover_url", p.webhook.failover_url);
+  read_or_keep(j, "webhook_api_version", p.webhook.api_version);
   read_or_keep(j, "whitelisted_destinations", p.whitelisted_destinations);
   read_opt(j, "number_pool_settings", p.number_pool_settings);
   read_opt(j, "url_shortener_settings", p.url_shortener_settings);
@@ -116,7 +115,7 @@ void from_json(const json& j, MessagingProfile& p) {
   read_opt(j, "ai_assistant_id", p.ai_assistant_id);
   read_opt(j, "health_webhook_url", p.health_webhook_url);
   read_opt(j, "resource_group_id", p.resource_group_id);
-  read_opt(j, "v1_secret", p.v1_secret);
+  read_opt(j, "v1_secret", p.webhook.v1_secret);
   read_opt(j, "organization_id", p.organization_id);
   read_or_keep(j, "created_at", p.created_at);
   read_or_keep(j, "updated_at", p.updated_at);

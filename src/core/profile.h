@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 #include "core/json.h"
+#include "core/webhook_target.h"
 
 namespace harness::core {
 
@@ -29,9 +30,7 @@ struct MessagingProfile {
   std::string id;
   std::string name;
   bool enabled = true;
-  std::optional<std::string> webhook_url;
-  std::optional<std::string> webhook_failover_url;
-  std::string webhook_api_version = "2";              // "1" | "2" | "2010-04-01"
+  WebhookTarget webhook;                              // webhook_url, _failover_url, _api_version, v1_secret
   std::vector<std::string> whitelisted_destinations;  // ISO alpha-2; ["*"] = all
   std::optional<NumberPoolSettings> number_pool_settings;
   std::optional<UrlShortenerSettings> url_shortener_settings;
@@ -47,8 +46,8 @@ struct MessagingProfile {
   std::optional<std::string> ai_assistant_id;
   std::optional<std::string> health_webhook_url;
   std::optional<std::string> resource_group_id;
-  // The spec types these two as plain strings: omitted from the wire while unset, never null.
-  std::optional<std::string> v1_secret;
+  // The spec types organization_id and v1_secret (in `webhook`) as plain strings: omitted from
+  // the wire while unset, never null.
   std::optional<std::string> organization_id;
   std::string created_at;
   std::string updated_at;

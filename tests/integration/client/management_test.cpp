@@ -188,7 +188,7 @@ TEST_F(ManagementFlow, SearchBuyAssignSend) {
   auto again = c.create_or_update_profile(pp);
   ASSERT_TRUE(again.ok()) << again.error().summary();
   EXPECT_EQ(again->id, prof->id);
-  EXPECT_EQ(again->webhook_url, "https://hooks.example.test/b");
+  EXPECT_EQ(again->webhook.url, "https://hooks.example.test/b");
   EXPECT_EQ(fake.creates, 1);
   EXPECT_EQ(fake.updates, 1);
 

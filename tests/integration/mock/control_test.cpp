@@ -340,10 +340,10 @@ TEST_F(ControlTest, SinkGetsRoutingAndFinalStatus) {
   const auto& c = sink->out[0];
   EXPECT_EQ(c.message.id, r.body["data"]["id"].get<std::string>());
   EXPECT_EQ(c.routing.message_url, "http://127.0.0.1:9/m");
-  EXPECT_EQ(c.routing.profile_url, "http://127.0.0.1:9/p");
+  EXPECT_EQ(c.routing.profile.url, "http://127.0.0.1:9/p");
   EXPECT_FALSE(c.routing.use_profile_webhooks);
-  EXPECT_EQ(c.routing.webhook_api_version, "1");
-  EXPECT_EQ(c.routing.v1_secret, "sec");
+  EXPECT_EQ(c.routing.profile.api_version, "1");
+  EXPECT_EQ(c.routing.profile.v1_secret, "sec");
   EXPECT_EQ(c.final_status, "delivery_failed");
   EXPECT_EQ(c.final_errors, std::vector<int>{40008});
   // With an engine attached the store no longer advances on its own; the engine does.

@@ -75,7 +75,7 @@ TEST_F(DeliveryTest, FailedOutcomeCarriesErrors) {
 
 TEST_F(DeliveryTest, MessageUrlWinsOverProfileUrl) {
   WebhookRouting r = to("/message");
-  r.profile_url = url("/profile");
+  r.profile.url = url("/profile");
   accept(store, *engine, "m-p", r);
   ASSERT_TRUE(rx.wait_for(2));
   ASSERT_TRUE(eventually([&] { return engine->idle(); }));
@@ -85,7 +85,7 @@ TEST_F(DeliveryTest, MessageUrlWinsOverProfileUrl) {
 
 TEST_F(DeliveryTest, ProfileUrlUsedWhenNoMessageUrl) {
   WebhookRouting r;
-  r.profile_url = url("/profile");
+  r.profile.url = url("/profile");
   accept(store, *engine, "m-q", r);
   ASSERT_TRUE(rx.wait_for(2));
   EXPECT_EQ(rx.on("/profile").size(), 2u);
@@ -94,7 +94,7 @@ TEST_F(DeliveryTest, ProfileUrlUsedWhenNoMessageUrl) {
 TEST_F(DeliveryTest, ProfileUrlTriedAfterFailingMessageUrlsOnlyWithUseProfileWebhooks) {
   rx.respond_with([](const testing::Received& r, int) { return r.path == "/message" ? 500 : 200; });
   WebhookRouting r = to("/message");
-  r.profile_url = url("/profile");
+  r.profile.url = url("/profile");
   accept(store, *engine, "m-r", r);
   ASSERT_TRUE(eventually([&] { return rx.on("/profile").size() == 2; }));
   for (const auto& p : rx.on("/profile")) EXPECT_EQ(p.attempt(), 4);
@@ -257,9 +257,9 @@ TEST_F(DeliveryTest, UnreachableUrlIsAConnectionFailure) {
 
 TEST_F(DeliveryTest, HmacForApiV1ProfileWithSecret) {
   WebhookRouting r;
-  r.profile_url = url("/v1");
-  r.webhook_api_version = "1";
-  r.v1_secret = "s3cr3tExample";
+  r.profile.url = url("/v1");
+  r.profile.api_version = "1";
+  r.profile.v1_secret = "s3cr3tExample";
   accept(store, *engine, "m-hmac", r);
   ASSERT_TRUE(rx.wait_for(2));
   for (const auto& g : rx.all()) {
@@ -276,7 +276,7 @@ TEST_F(DeliveryTest, BothSignaturesWhenConfigured) {
   s.signing.hmac = true;
   engine->set_settings(s);
   WebhookRouting r = to("/both");
-  r.v1_secret = "k";
+  r.profile.v1_secret = "k";
   accept(store, *engine, "m-both", r);
   ASSERT_TRUE(rx.wait_for(2));
   const auto g = rx.all()[0];

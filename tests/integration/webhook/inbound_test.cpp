@@ -22,7 +22,7 @@ class InboundTest : public testing::ReceiverTest {
     ReceiverTest::SetUp();
     engine->set_inbound_directory(&store);
     WebhookRouting r;
-    r.profile_url = url("/inbound");
+    r.profile.url = url("/inbound");
     store.own("+13125550147", "tenant-1", r);
   }
   // The body decoded as the route does (its refusals are tested in the rules' table).

@@ -14,14 +14,14 @@ TEST(CoreProfileTest, FixtureRoundTrips) {
   ASSERT_TRUE(p.number_pool_settings);
   EXPECT_EQ(p.number_pool_settings->sticky_sender, false);
   EXPECT_EQ(p.number_pool_settings->geomatch, std::nullopt);
-  EXPECT_EQ(p.v1_secret, "s3cr3tExample");
+  EXPECT_EQ(p.webhook.v1_secret, "s3cr3tExample");
   EXPECT_EQ(json(p), wire);
 }
 
 TEST(CoreProfileTest, DefaultsForMinimalProfile) {
   const MessagingProfile p = json::parse(R"({"id":"p1","name":"n"})").get<MessagingProfile>();
   EXPECT_TRUE(p.enabled);
-  EXPECT_EQ(p.webhook_api_version, "2");
+  EXPECT_EQ(p.webhook.api_version, "2");
   EXPECT_TRUE(p.whitelisted_destinations.empty());
   const json j = p;
   EXPECT_EQ(j["whitelisted_destinations"], json::array());
@@ -51,7 +51,7 @@ TEST(CoreProfileTest, SpecStringsAreOmittedWhileUnset) {
   EXPECT_EQ(j["redaction_level"], 2);
   EXPECT_TRUE(j["url_shortener_settings"].is_null());
   p.daily_spend_limit = "10.00";
-  p.v1_secret = "s";
+  p.webhook.v1_secret = "s";
   j = p;
   EXPECT_EQ(j["daily_spend_limit"], "10.00");
   EXPECT_EQ(j["v1_secret"], "s");

@@ -77,9 +77,9 @@ tenants:
   ASSERT_EQ(v.tenants.size(), 1u);
   EXPECT_EQ(v.tenants[0].api_keys, (std::vector<std::string>{"KEYa", "KEYb"}));
   const auto& p = v.tenants[0].profiles.at(0);
-  EXPECT_EQ(p.webhook_url, "http://x/h");
-  EXPECT_FALSE(p.webhook_failover_url);
-  EXPECT_EQ(p.webhook_api_version, "1");
+  EXPECT_EQ(p.webhook.url, "http://x/h");
+  EXPECT_FALSE(p.webhook.failover_url);
+  EXPECT_EQ(p.webhook.api_version, "1");
   EXPECT_FALSE(p.enabled);
   EXPECT_EQ(p.whitelisted_destinations, (std::vector<std::string>{"US", "CA"}));
   EXPECT_EQ(p.numbers, std::vector<std::string>{"+13125550101"});

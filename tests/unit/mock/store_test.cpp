@@ -45,7 +45,7 @@ TEST(StoreTest, OpenModeTenantsAreIsolatedAndDeterministic) {
   auto other = a.authenticate("KEYtwo");
   EXPECT_NE(*other, *ta);
   EXPECT_TRUE(a.list_profiles(*other, {}).at(0).whitelisted_destinations == std::vector<std::string>{"*"});
-  EXPECT_FALSE(a.list_profiles(*other, {}).at(0).webhook_url);
+  EXPECT_FALSE(a.list_profiles(*other, {}).at(0).webhook.url);
 }
 
 TEST(StoreTest, EvictsOldestBeyondCapAndHonoursRetention) {

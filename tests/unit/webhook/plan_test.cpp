@@ -90,8 +90,8 @@ TEST(DeliveryChainTest, MessageUrlsFirstThenProfile) {
   WebhookRouting r;
   r.message_url = "http://m/1";
   r.message_failover_url = "http://m/2";
-  r.profile_url = "http://p/1";
-  r.profile_failover_url = "http://p/2";
+  r.profile.url = "http://p/1";
+  r.profile.failover_url = "http://p/2";
   EXPECT_EQ(delivery_chain(r),
             (std::vector<std::string>{"http://m/1", "http://m/2", "http://p/1", "http://p/2"}));
 }
@@ -99,15 +99,15 @@ TEST(DeliveryChainTest, MessageUrlsFirstThenProfile) {
 TEST(DeliveryChainTest, ProfileUrlsSkippedWithoutUseProfileWebhooks) {
   WebhookRouting r;
   r.message_url = "http://m/1";
-  r.profile_url = "http://p/1";
+  r.profile.url = "http://p/1";
   r.use_profile_webhooks = false;
   EXPECT_EQ(delivery_chain(r), (std::vector<std::string>{"http://m/1"}));
 }
 
 TEST(DeliveryChainTest, ProfileOnlyAndEmptyAndDuplicates) {
   WebhookRouting r;
-  r.profile_url = "http://p/1";
-  r.profile_failover_url = "http://p/1";   // same URL listed twice: tried once
+  r.profile.url = "http://p/1";
+  r.profile.failover_url = "http://p/1";   // same URL listed twice: tried once
   EXPECT_EQ(delivery_chain(r), (std::vector<std::string>{"http://p/1"}));
   WebhookRouting none;
   none.message_url = "";
@@ -259,16 +259,16 @@ TEST(SignatureKindTest, ProfileApiV1WithSecretGetsHmacOnly) {
   SigningSettings s;
   WebhookRouting r;
   EXPECT_EQ(signature_kind(s, r), SignatureKind::Ed25519);
-  r.webhook_api_version = "1";
+  r.profile.api_version = "1";
   EXPECT_EQ(signature_kind(s, r), SignatureKind::Ed25519);   // no secret: cannot HMAC
-  r.v1_secret = "s3cr3t";
+  r.profile.v1_secret = "s3cr3t";
   EXPECT_EQ(signature_kind(s, r), SignatureKind::Hmac);
-  r.webhook_api_version = "2";
+  r.profile.api_version = "2";
   s.hmac = true;
   EXPECT_EQ(signature_kind(s, r), SignatureKind::Both);
   s.ed25519 = false;
   EXPECT_EQ(signature_kind(s, r), SignatureKind::Hmac);
-  r.v1_secret.reset();
+  r.profile.v1_secret.reset();
   EXPECT_EQ(signature_kind(s, r), SignatureKind::None);
 }
 
