@@ -1,5 +1,6 @@
 // Scheduled messages: POST /v2/messages/schedule (and send_at on POST /v2/messages, which send()
-// validates and hands here), their firing at send_at on the mock's clock, and
+// validates and hands here), their firing at send_at on the mock's clock (the opt-out rule judged
+// again then), and
 // DELETE /v2/messages/{id}, which cancels one while its send_at is more than a minute away.
 #include "core/message_json.h"
 #include "http/api.h"
@@ -44,6 +45,13 @@ void HttpFront::fire_scheduled(ScheduledSend&& s) {
   auto m = store_.get_message(s.tenant, s.message_id);
   if (!m || m->status() != "scheduled") return;
   const core::TimePoint now = clock_.now();
+  // The opt-out rule is judged again now: a recipient who texted STOP since the message was
+  // scheduled is not texted. The message ends sending_failed with 40300 (it never reaches the
+  // carrier), and its message.finalized webhook says so.
+  if (!m->to.empty() && store_.opted_out(s.tenant, s.profile_id, m->from.phone_number, m->to[0].phone_number)) {
+    s.final_status = std::string("sending_failed");
+    s.final_errors = {40300};
+  }
   auto queued = store_.advance(s.tenant, s.message_id, "queued", {}, now);
   if (!queued) return;
   WebhookSink* sink = sink_.get();

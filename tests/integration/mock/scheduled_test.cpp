@@ -189,5 +189,46 @@ TEST_F(ScheduledTest, ResetDropsWhatWasScheduled) {
   for (const auto& g : rx_.all()) EXPECT_EQ(g.message_id(), again.body["data"]["id"]);
 }
 
+// Opt-outs are judged again when the message fires: a recipient who texted STOP after it was
+// scheduled is not texted; the message ends sending_failed with 40300 and no message.sent.
+TEST_F(ScheduledTest, ARecipientWhoOptedOutMeanwhileIsNotTexted) {
+  auto r = schedule(10min);
+  ASSERT_EQ(r.status, 200) << r.raw;
+  const std::string id = r.body["data"]["id"];
+  auto stop = post("/_mock/inbound", json{{"from", "+17735550188"}, {"to", own_number()}, {"text", "STOP"}}.dump());
+  ASSERT_EQ(stop.status, 200) << stop.raw;
+  EXPECT_EQ(status_of(id), "scheduled");
+
+  clock_.advance(10min + 1s);
+  EXPECT_NE(status_of(id), "scheduled");
+  ASSERT_TRUE(rx_.wait_for(1));
+  ASSERT_TRUE(eventually([&] { return status_of(id) == "sending_failed"; }));
+  const auto got = rx_.all();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].event_type(), "message.finalized");
+  EXPECT_EQ(got[0].message_id(), id);
+  const json& payload = got[0].json["data"]["payload"];
+  EXPECT_EQ(payload["to"][0]["status"], "sending_failed");
+  EXPECT_EQ(payload["errors"][0]["code"], "40300");
+  EXPECT_TRUE(payload["sent_at"].is_null());
+  auto read = get("/v2/messages/" + id);
+  EXPECT_EQ(read.body["data"]["errors"][0]["code"], "40300") << read.raw;
+}
+
+// START before send_at lifts the opt-out: the message goes out as scheduled.
+TEST_F(ScheduledTest, ARecipientWhoOptedBackInIsTexted) {
+  auto r = schedule(10min);
+  ASSERT_EQ(r.status, 200) << r.raw;
+  const std::string id = r.body["data"]["id"];
+  for (const char* word : {"STOP", "START"}) {
+    auto in = post("/_mock/inbound", json{{"from", "+17735550188"}, {"to", own_number()}, {"text", word}}.dump());
+    ASSERT_EQ(in.status, 200) << in.raw;
+  }
+  clock_.advance(10min + 1s);
+  ASSERT_TRUE(rx_.wait_for(2));
+  EXPECT_EQ(rx_.all()[0].event_type(), "message.sent");
+  EXPECT_TRUE(eventually([&] { return status_of(id) == "delivered"; }));
+}
+
 }  // namespace
 }  // namespace harness::mock::testing
