@@ -222,12 +222,11 @@ void HttpFront::complete_api(net::Exchange& ex, ApiContext& ctx, RequestIntercep
   } catch (const std::exception&) {
     error(ctx, 10007, "Internal error in the mock.", std::nullopt, std::nullopt, 500);
   }
-  const auto fault = ctx.fault;
-  FaultExecutor* executor = faults_.get();
   finish(ctx, icpt);
   // The socket action comes last: a client that retries the moment its connection fails finds
-  // the failed attempt already in the journal and the verdicts.
-  if (fault && !(executor && executor->execute(*fault, ex, ctx.decision.on_client_gave_up)))
+  // the failed attempt already in the journal and the verdicts. The executor is the one
+  // arm_fault took and asked, so what was recorded is what happens.
+  if (ctx.fault && !ctx.fault_executor->execute(*ctx.fault, ex, ctx.decision.on_client_gave_up))
     error(ctx, 10007, "fault not available", std::nullopt, std::nullopt, 500);
   if (!ex.finished()) ex.reply();
 }
@@ -258,7 +257,7 @@ void HttpFront::begin_api(ApiContext& ctx, RequestInterceptor* icpt) {
     v.headers.reserve(req.headers.size());
     for (const auto& [k, val] : req.headers) {
       std::string lk = k;
-      std::transform(lk.begin(), lk.end(), lk.begin(), ascii_lower_char);   // names are ASCII
+      std::transform(lk.begin(), lk.end(), lk.begin(), net::ascii_lower);   // names are ASCII
       v.headers.emplace_back(std::move(lk), val);
     }
     v.api_key = ctx.api_key;
@@ -350,11 +349,15 @@ void HttpFront::label(ApiContext& ctx) {
 }
 
 void HttpFront::arm_fault(ApiContext& ctx, FaultKind kind) {
-  if (faults_ && ctx.conn) {
+  // Read once: complete_api uses this executor even if another is set in between.
+  FaultExecutor* executor = faults_.get();
+  if (executor && ctx.conn && executor->supports(kind)) {
     ctx.fault = kind;
+    ctx.fault_executor = executor;
     return;
   }
-  // No executor: say so instead of pretending.
+  // No executor, or one that cannot do this: say so (before the request is recorded) instead of
+  // pretending.
   error(ctx, 10007, "fault not available", std::nullopt, std::nullopt, 500);
 }
 
@@ -408,7 +411,7 @@ void HttpFront::finish(ApiContext& ctx, RequestInterceptor* icpt) {
     cut(ctx.res.body, e.response_body, e.response_truncated);
     e.request_headers.reserve(ctx.req.headers.size());
     const auto keep = [&e](const std::string& k, auto&& v) {
-      if (iequals_ascii(k, "Authorization")) {
+      if (net::iequals(k, "Authorization")) {
         e.request_headers.emplace_back(k, "Bearer " + AccessLog::key_prefix(e.api_key));
       } else {
         e.request_headers.emplace_back(k, std::forward<decltype(v)>(v));

@@ -72,6 +72,7 @@ struct ApiContext {
   core::json parsed;                        // storage behind `body`
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();   // access log latency
   std::optional<FaultKind> fault = std::nullopt;   // socket fault to carry out once the request is recorded
+  FaultExecutor* fault_executor = nullptr;          // who carries it out: taken once, when armed
 };
 
 class HttpFront {

@@ -4,6 +4,7 @@
 // DELETE /v2/messages/{id}, which cancels one while its send_at is more than a minute away.
 #include "core/message_json.h"
 #include "http/api.h"
+#include "rules/send_rules.h"
 
 namespace harness::mock {
 
@@ -46,11 +47,14 @@ void HttpFront::fire_scheduled(ScheduledSend&& s) {
   if (!m || m->status() != "scheduled") return;
   const core::TimePoint now = clock_.now();
   // The opt-out rule is judged again now: a recipient who texted STOP since the message was
-  // scheduled is not texted. The message ends sending_failed with 40300 (it never reaches the
-  // carrier), and its message.finalized webhook says so.
-  if (!m->to.empty() && store_.opted_out(s.tenant, s.profile_id, m->from.phone_number, m->to[0].phone_number)) {
-    s.final_status = std::string("sending_failed");
-    s.final_errors = {40300};
+  // scheduled is not texted. The message ends sending_failed with the rule's code (it never
+  // reaches the carrier), and its message.finalized webhook says so.
+  if (!m->to.empty()) {
+    const std::string& to = m->to[0].phone_number;
+    if (auto no = opt_out_refusal(to, store_.opted_out(s.tenant, s.profile_id, m->from.phone_number, to))) {
+      s.final_status = std::string("sending_failed");
+      s.final_errors = {no->code};
+    }
   }
   auto queued = store_.advance(s.tenant, s.message_id, "queued", {}, now);
   if (!queued) return;

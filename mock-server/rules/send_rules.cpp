@@ -162,6 +162,13 @@ std::optional<SendRefusal> profile_refusal(const SenderProfile& p) {
   return std::nullopt;
 }
 
+std::optional<SendRefusal> opt_out_refusal(const std::string& to, bool opted_out) {
+  // A recipient who texted STOP to this profile (or number) gets nothing until START.
+  if (!opted_out) return std::nullopt;
+  return SendRefusal{40300, 0, "'" + to + "' has opted out (STOP) of messages from this sender; it can text START to opt back in.",
+                     std::string("/to")};
+}
+
 bool allows_region(const SenderProfile& p, const std::string& region) {
   return p.all_destinations || std::find(p.destinations.begin(), p.destinations.end(), region) != p.destinations.end();
 }
@@ -231,11 +238,7 @@ Result plan_send(const SendInput& in, const TenantView& view) {
     }
   }
 
-  // A recipient who texted STOP to this profile (or number) gets nothing until START (40300).
-  if (view.opted_out) {
-    return refuse(40300, "'" + r.to + "' has opted out (STOP) of messages from this sender; it can text START to opt back in.",
-                  "/to");
-  }
+  if (auto no = opt_out_refusal(r.to, view.opted_out)) return core::unexpected(std::move(*no));
 
   // Content. Status 0: the catalogue's, or the configured 403xx override.
   const bool has_text = r.text && !r.text->empty();

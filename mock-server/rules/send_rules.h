@@ -76,6 +76,9 @@ core::Expected<SendPlan, SendRefusal> plan_send(const SendInput& in, const Tenan
 // The profile-state rules shared with group MMS: disabled (40312), no whitelisted destinations
 // (40331). nullopt when the profile may send.
 std::optional<SendRefusal> profile_refusal(const SenderProfile& p);
+// The opt-out rule (40300): `to` texted STOP to the sender's profile (or number). Judged by
+// plan_send when a message is sent, and again when a scheduled message fires.
+std::optional<SendRefusal> opt_out_refusal(const std::string& to, bool opted_out);
 // Whether the profile's whitelist lets it reach `region` ("US", "GB", ...).
 bool allows_region(const SenderProfile& p, const std::string& region);
 // The content rules shared by send and inbound (contract §4): no text and no media (40316), type

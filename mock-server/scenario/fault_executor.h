@@ -13,8 +13,13 @@ namespace harness::mock {
 class FaultExecutor {
  public:
   virtual ~FaultExecutor() = default;
+  // Whether execute carries out `kind`. Asked once, when the HTTP layer arms the fault, before the
+  // request is recorded: a kind the executor refuses is answered 500 / 10007 "fault not
+  // available", and the journal and verdicts record that same answer.
+  virtual bool supports(FaultKind kind) const { return kind != FaultKind::None; }
   // Returns true when the fault was carried out (the exchange is ended: no HTTP response may be
-  // written); false to fall back to 500 / 10007.
+  // written). Called only for a kind supports() accepted; false (an executor breaking that
+  // promise) falls back to 500 / 10007, which the record of the request then does not show.
   // For AcceptThenDrop the request was already fully processed when this is called.
   // `on_client_gave_up` (may be empty) is called when a parked (Timeout) connection is closed
   // by the client.

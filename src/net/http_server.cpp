@@ -1,4 +1,5 @@
 #include "net/http_server.h"
+#include "net/headers.h"
 
 #include <http_parser.h>
 
@@ -33,22 +34,6 @@ const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
 
 tcp::socket& lowest(tcp::socket& s) { return s; }
 tcp::socket& lowest(TlsStream& s) { return s.next_layer(); }
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; }
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
-
-// A header's value by case-insensitive name: a scan of the few headers a request or response
-// has, instead of the multimap's lookup (whose comparator lower-cases through the locale).
-const std::string* find_header(const httplib::Headers& h, std::string_view name) {
-  for (const auto& [k, v] : h)
-    if (iequals(k, name)) return &v;
-  return nullptr;
-}
 
 // Reason phrases of the statuses the project sends; the phrase is informational (RFC 9112 §4).
 const char* reason(int status) {

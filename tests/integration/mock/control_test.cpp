@@ -8,6 +8,7 @@
 #include <mutex>
 #include "support/raw_http.h"
 #include "scenario/fault_executor.h"
+#include "scenario/faults.h"
 #include "mock_fixture.h"
 #include "support/paths.h"
 
@@ -381,6 +382,42 @@ TEST_F(ControlTest, FaultWithoutExecutorIs500AndWithExecutorDrops) {
   client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
   // The dropped request was still processed: its message is stored.
   EXPECT_EQ(wrap(client_->Get("/_mock/messages?api_key=KEYtest")).body["data"].size(), 1u);
+}
+
+// An executor that refuses one kind when asked at arming time, and would answer false if called.
+struct RefusingFaults : FaultExecutor {
+  std::atomic<int> calls{0};
+  bool supports(FaultKind kind) const override { return kind != FaultKind::ConnectionReset; }
+  bool execute(FaultKind, net::Exchange&, std::function<void()>) override {
+    ++calls;
+    return false;
+  }
+};
+
+// A fault the executor cannot carry out is answered 500 / 10007, and the journal and the
+// interceptor's completion record that 500: the refusal is known before the request is recorded.
+TEST_F(ControlTest, AFaultTheExecutorCannotDoIsRecordedAsTheAnswerSent) {
+  auto icpt = std::make_shared<ScriptedInterceptor>();
+  icpt->next.kind = Decision::Kind::Fault;
+  server_->set_interceptor(icpt);
+  auto refusing = std::make_shared<RefusingFaults>();
+  // FaultKind::None names no socket action: the real executor cannot do it.
+  for (const auto& [kind, executor] : std::vector<std::pair<FaultKind, std::shared_ptr<FaultExecutor>>>{
+           {FaultKind::None, std::make_shared<SocketFaultExecutor>()}, {FaultKind::ConnectionReset, refusing}}) {
+    icpt->next.fault = kind;
+    server_->set_fault_executor(executor);
+    auto r = send({{"to", "+17735550188"}, {"text", "a"}});
+    EXPECT_EQ(r.status, 500);
+    EXPECT_EQ(r.code(), "10007");
+    auto j = wrap(client_->Get("/_mock/requests?path=/v2/messages&limit=1"));
+    ASSERT_EQ(j.body["data"].size(), 1u) << j.raw;
+    EXPECT_EQ(j.body["data"][0]["status"], 500) << j.raw;
+    EXPECT_EQ(j.body["data"][0]["error_code"], "10007") << j.raw;
+    std::lock_guard<std::mutex> lk(icpt->mu);
+    ASSERT_FALSE(icpt->completed.empty());
+    EXPECT_EQ(icpt->completed.back().first, 500);
+  }
+  EXPECT_EQ(refusing->calls.load(), 0);   // asked, never told to act
 }
 
 TEST(TlsTest, ServesHttpsWithTheTestCertificate) {
