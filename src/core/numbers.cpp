@@ -3,292 +3,160 @@
 // "regulatory_requirements": [] because the mock has no regulatory model.
 #include "core/numbers.h"
 
+#include <tuple>
 #include <utility>
 #include "core/json_fields.h"
 
 namespace harness::core {
+using namespace detail;
+namespace {
 
-using detail::read_opt;
-using detail::read_or_keep;
+// Field tables, in the order a record is read.
+constexpr auto kPhoneNumberFields = std::make_tuple(
+    wire("id", &PhoneNumber::id, kRequired), wire("phone_number", &PhoneNumber::phone_number, kRequired),
+    wire("record_type", &PhoneNumber::record_type), wire("status", &PhoneNumber::status),
+    wire("messaging_profile_id", &PhoneNumber::messaging_profile_id),
+    wire("messaging_profile_name", &PhoneNumber::messaging_profile_name),
+    wire("connection_id", &PhoneNumber::connection_id), wire("phone_number_type", &PhoneNumber::phone_number_type),
+    wire("tags", &PhoneNumber::tags), wire("country_iso_alpha2", &PhoneNumber::country_iso_alpha2),
+    wire("created_at", &PhoneNumber::created_at), wire("updated_at", &PhoneNumber::updated_at),
+    wire("purchased_at", &PhoneNumber::purchased_at), wire("activated_at", &PhoneNumber::activated_at),
+    wire("external_pin", &PhoneNumber::external_pin),
+    wire("deletion_lock_enabled", &PhoneNumber::deletion_lock_enabled),
+    wire("billing_group_id", &PhoneNumber::billing_group_id), wire("connection_name", &PhoneNumber::connection_name),
+    wire("customer_reference", &PhoneNumber::customer_reference),
+    wire("emergency_address_id", &PhoneNumber::emergency_address_id),
+    wire("messaging_campaign_id", &PhoneNumber::messaging_campaign_id),
+    wire("source_type", &PhoneNumber::source_type),
+    wire("call_forwarding_enabled", &PhoneNumber::call_forwarding_enabled),
+    wire("call_recording_enabled", &PhoneNumber::call_recording_enabled),
+    wire("caller_id_name_enabled", &PhoneNumber::caller_id_name_enabled),
+    wire("cnam_listing_enabled", &PhoneNumber::cnam_listing_enabled),
+    wire("emergency_enabled", &PhoneNumber::emergency_enabled),
+    wire("emergency_status", &PhoneNumber::emergency_status),
+    wire("hd_voice_enabled", &PhoneNumber::hd_voice_enabled),
+    wire("inbound_call_screening", &PhoneNumber::inbound_call_screening),
+    wire("t38_fax_gateway_enabled", &PhoneNumber::t38_fax_gateway_enabled));
 
-bool PhoneNumber::operator==(const PhoneNumber& o) const {
-  return record_type == o.record_type && id == o.id && phone_number == o.phone_number && status == o.status &&
-         messaging_profile_id == o.messaging_profile_id && messaging_profile_name == o.messaging_profile_name &&
-         connection_id == o.connection_id && phone_number_type == o.phone_number_type && tags == o.tags &&
-         country_iso_alpha2 == o.country_iso_alpha2 && created_at == o.created_at && updated_at == o.updated_at &&
-         purchased_at == o.purchased_at && activated_at == o.activated_at && external_pin == o.external_pin &&
-         deletion_lock_enabled == o.deletion_lock_enabled && billing_group_id == o.billing_group_id &&
-         connection_name == o.connection_name && customer_reference == o.customer_reference &&
-         emergency_address_id == o.emergency_address_id && messaging_campaign_id == o.messaging_campaign_id &&
-         source_type == o.source_type && call_forwarding_enabled == o.call_forwarding_enabled &&
-         call_recording_enabled == o.call_recording_enabled && caller_id_name_enabled == o.caller_id_name_enabled &&
-         cnam_listing_enabled == o.cnam_listing_enabled && emergency_enabled == o.emergency_enabled &&
-         emergency_status == o.emergency_status && hd_voice_enabled == o.hd_voice_enabled &&
-         inbound_call_screening == o.inbound_call_screening && t38_fax_gateway_enabled == o.t38_fax_gateway_enabled;
-}
-bool MessagingFeature::operator==(const MessagingFeature& o) const {
-  return domestic_two_way == o.domestic_two_way && international_inbound == o.international_inbound &&
-         international_outbound == o.international_outbound;
-}
-bool MessagingHealth::operator==(const MessagingHealth& o) const {
-  return message_count == o.message_count && inbound_outbound_ratio == o.inbound_outbound_ratio &&
-         success_ratio == o.success_ratio && spam_ratio == o.spam_ratio;
-}
+constexpr auto kFeatureFields = std::make_tuple(
+    wire("domestic_two_way", &MessagingFeature::domestic_two_way),
+    wire("international_inbound", &MessagingFeature::international_inbound),
+    wire("international_outbound", &MessagingFeature::international_outbound));
+
+constexpr auto kHealthFields = std::make_tuple(
+    wire("message_count", &MessagingHealth::message_count),
+    wire("inbound_outbound_ratio", &MessagingHealth::inbound_outbound_ratio),
+    wire("success_ratio", &MessagingHealth::success_ratio), wire("spam_ratio", &MessagingHealth::spam_ratio));
+
+// features.sms and features.mms are nested, by hand.
+constexpr auto kSettingsFields = std::make_tuple(
+    wire("id", &MessagingSettings::id, kRequired), wire("phone_number", &MessagingSettings::phone_number, kRequired),
+    wire("record_type", &MessagingSettings::record_type),
+    wire("messaging_profile_id", &MessagingSettings::messaging_profile_id),
+    wire("messaging_product", &MessagingSettings::messaging_product),
+    wire("eligible_messaging_products", &MessagingSettings::eligible_messaging_products),
+    wire("traffic_type", &MessagingSettings::traffic_type), wire("type", &MessagingSettings::type),
+    wire("country_code", &MessagingSettings::country_code), wire("health", &MessagingSettings::health),
+    wire("organization_id", &MessagingSettings::organization_id), wire("tags", &MessagingSettings::tags),
+    wire("created_at", &MessagingSettings::created_at), wire("updated_at", &MessagingSettings::updated_at));
+
+constexpr auto kRegionFields = std::make_tuple(wire("region_type", &RegionInfo::region_type, kRequired),
+                                               wire("region_name", &RegionInfo::region_name, kRequired));
+
+// cost_information (kCostFields, nested) and features ([{"name": ...}]) by hand.
+constexpr auto kAvailableFields = std::make_tuple(
+    wire("phone_number", &AvailableNumber::phone_number, kRequired), wire("record_type", &AvailableNumber::record_type),
+    wire("vanity_format", &AvailableNumber::vanity_format, kOmitted),
+    wire("best_effort", &AvailableNumber::best_effort), wire("quickship", &AvailableNumber::quickship),
+    wire("reservable", &AvailableNumber::reservable),
+    wire("region_information", &AvailableNumber::region_information));
+constexpr auto kCostFields = std::make_tuple(wire("upfront_cost", &AvailableNumber::upfront_cost),
+                                             wire("monthly_cost", &AvailableNumber::monthly_cost),
+                                             wire("currency", &AvailableNumber::currency));
+
+// Also written: "regulatory_requirements": [] (the mock has no regulatory model).
+constexpr auto kOrderNumberFields = std::make_tuple(
+    wire("phone_number", &NumberOrderPhoneNumber::phone_number, kRequired),
+    wire("record_type", &NumberOrderPhoneNumber::record_type), wire("id", &NumberOrderPhoneNumber::id),
+    wire("phone_number_type", &NumberOrderPhoneNumber::phone_number_type),
+    wire("status", &NumberOrderPhoneNumber::status),
+    wire("requirements_met", &NumberOrderPhoneNumber::requirements_met),
+    wire("requirements_status", &NumberOrderPhoneNumber::requirements_status),
+    wire("bundle_id", &NumberOrderPhoneNumber::bundle_id, kOmitted),
+    wire("country_code", &NumberOrderPhoneNumber::country_code),
+    wire("country_iso_alpha2", &NumberOrderPhoneNumber::country_iso_alpha2));
+
+constexpr auto kOrderFields = std::make_tuple(
+    wire("id", &NumberOrder::id, kRequired), wire("record_type", &NumberOrder::record_type),
+    wire("status", &NumberOrder::status), wire("phone_numbers", &NumberOrder::phone_numbers),
+    wire("phone_numbers_count", &NumberOrder::phone_numbers_count),
+    wire("messaging_profile_id", &NumberOrder::messaging_profile_id, kOmitted),
+    wire("connection_id", &NumberOrder::connection_id, kOmitted),
+    wire("billing_group_id", &NumberOrder::billing_group_id, kOmitted),
+    wire("customer_reference", &NumberOrder::customer_reference, kOmitted),
+    wire("requirements_met", &NumberOrder::requirements_met),
+    wire("sub_number_orders_ids", &NumberOrder::sub_number_orders_ids),
+    wire("created_at", &NumberOrder::created_at), wire("updated_at", &NumberOrder::updated_at));
+
+}  // namespace
+
+bool PhoneNumber::operator==(const PhoneNumber& o) const { return equal_fields(*this, o, kPhoneNumberFields); }
+bool MessagingFeature::operator==(const MessagingFeature& o) const { return equal_fields(*this, o, kFeatureFields); }
+bool MessagingHealth::operator==(const MessagingHealth& o) const { return equal_fields(*this, o, kHealthFields); }
 bool MessagingSettings::operator==(const MessagingSettings& o) const {
-  return record_type == o.record_type && id == o.id && phone_number == o.phone_number &&
-         messaging_profile_id == o.messaging_profile_id && messaging_product == o.messaging_product &&
-         eligible_messaging_products == o.eligible_messaging_products && traffic_type == o.traffic_type &&
-         type == o.type && country_code == o.country_code && sms == o.sms && mms == o.mms && health == o.health &&
-         organization_id == o.organization_id && tags == o.tags && created_at == o.created_at &&
-         updated_at == o.updated_at;
+  return equal_fields(*this, o, kSettingsFields) && sms == o.sms && mms == o.mms;
 }
-bool RegionInfo::operator==(const RegionInfo& o) const {
-  return region_type == o.region_type && region_name == o.region_name;
-}
+bool RegionInfo::operator==(const RegionInfo& o) const { return equal_fields(*this, o, kRegionFields); }
 bool AvailableNumber::operator==(const AvailableNumber& o) const {
-  return record_type == o.record_type && phone_number == o.phone_number && vanity_format == o.vanity_format &&
-         best_effort == o.best_effort && quickship == o.quickship && reservable == o.reservable &&
-         region_information == o.region_information && upfront_cost == o.upfront_cost &&
-         monthly_cost == o.monthly_cost && currency == o.currency && features == o.features;
+  return equal_fields(*this, o, kAvailableFields) && equal_fields(*this, o, kCostFields) && features == o.features;
 }
 bool NumberOrderPhoneNumber::operator==(const NumberOrderPhoneNumber& o) const {
-  return record_type == o.record_type && id == o.id && phone_number == o.phone_number &&
-         phone_number_type == o.phone_number_type && status == o.status && requirements_met == o.requirements_met &&
-         requirements_status == o.requirements_status && bundle_id == o.bundle_id && country_code == o.country_code &&
-         country_iso_alpha2 == o.country_iso_alpha2;
+  return equal_fields(*this, o, kOrderNumberFields);
 }
-bool NumberOrder::operator==(const NumberOrder& o) const {
-  return record_type == o.record_type && id == o.id && status == o.status &&
-         phone_numbers_count == o.phone_numbers_count && phone_numbers == o.phone_numbers &&
-         messaging_profile_id == o.messaging_profile_id && connection_id == o.connection_id &&
-         billing_group_id == o.billing_group_id && customer_reference == o.customer_reference &&
-         requirements_met == o.requirements_met && sub_number_orders_ids == o.sub_number_orders_ids &&
-         created_at == o.created_at && updated_at == o.updated_at;
-}
+bool NumberOrder::operator==(const NumberOrder& o) const { return equal_fields(*this, o, kOrderFields); }
 
-// ---- PhoneNumber: required id, phone_number ----
-void to_json(json& j, const PhoneNumber& p) {
-  j = json{{"record_type", p.record_type},
-           {"id", p.id},
-           {"phone_number", p.phone_number},
-           {"status", p.status},
-           {"messaging_profile_id", p.messaging_profile_id},
-           {"messaging_profile_name", p.messaging_profile_name},
-           {"connection_id", p.connection_id},
-           {"phone_number_type", p.phone_number_type},
-           {"tags", p.tags},
-           {"country_iso_alpha2", p.country_iso_alpha2},
-           {"created_at", p.created_at},
-           {"updated_at", p.updated_at},
-           {"purchased_at", p.purchased_at},
-           {"activated_at", p.activated_at},
-           {"external_pin", p.external_pin},
-           {"deletion_lock_enabled", p.deletion_lock_enabled},
-           {"billing_group_id", p.billing_group_id},
-           {"connection_name", p.connection_name},
-           {"customer_reference", p.customer_reference},
-           {"emergency_address_id", p.emergency_address_id},
-           {"messaging_campaign_id", p.messaging_campaign_id},
-           {"source_type", p.source_type},
-           {"call_forwarding_enabled", p.call_forwarding_enabled},
-           {"call_recording_enabled", p.call_recording_enabled},
-           {"caller_id_name_enabled", p.caller_id_name_enabled},
-           {"cnam_listing_enabled", p.cnam_listing_enabled},
-           {"emergency_enabled", p.emergency_enabled},
-           {"emergency_status", p.emergency_status},
-           {"hd_voice_enabled", p.hd_voice_enabled},
-           {"inbound_call_screening", p.inbound_call_screening},
-           {"t38_fax_gateway_enabled", p.t38_fax_gateway_enabled}};
-  if (j["tags"].is_null()) j["tags"] = json::array();
-}
-void from_json(const json& j, PhoneNumber& p) {
-  p = PhoneNumber{};
-  p.id = j.at("id").get<std::string>();
-  p.phone_number = j.at("phone_number").get<std::string>();
-  read_or_keep(j, "record_type", p.record_type);
-  read_or_keep(j, "status", p.status);
-  read_opt(j, "messaging_profile_id", p.messaging_profile_id);
-  read_opt(j, "messaging_profile_name", p.messaging_profile_name);
-  read_opt(j, "connection_id", p.connection_id);
-  read_or_keep(j, "phone_number_type", p.phone_number_type);
-  read_or_keep(j, "tags", p.tags);
-  read_or_keep(j, "country_iso_alpha2", p.country_iso_alpha2);
-  read_or_keep(j, "created_at", p.created_at);
-  read_or_keep(j, "updated_at", p.updated_at);
-  read_opt(j, "purchased_at", p.purchased_at);
-  read_opt(j, "activated_at", p.activated_at);
-  read_opt(j, "external_pin", p.external_pin);
-  read_or_keep(j, "deletion_lock_enabled", p.deletion_lock_enabled);
-  read_opt(j, "billing_group_id", p.billing_group_id);
-  read_opt(j, "connection_name", p.connection_name);
-  read_opt(j, "customer_reference", p.customer_reference);
-  read_opt(j, "emergency_address_id", p.emergency_address_id);
-  read_opt(j, "messaging_campaign_id", p.messaging_campaign_id);
-  read_opt(j, "source_type", p.source_type);
-  read_or_keep(j, "call_forwarding_enabled", p.call_forwarding_enabled);
-  read_or_keep(j, "call_recording_enabled", p.call_recording_enabled);
-  read_or_keep(j, "caller_id_name_enabled", p.caller_id_name_enabled);
-  read_or_keep(j, "cnam_listing_enabled", p.cnam_listing_enabled);
-  read_or_keep(j, "emergency_enabled", p.emergency_enabled);
-  read_or_keep(j, "emergency_status", p.emergency_status);
-  read_or_keep(j, "hd_voice_enabled", p.hd_voice_enabled);
-  read_or_keep(j, "inbound_call_screening", p.inbound_call_screening);
-  read_or_keep(j, "t38_fax_gateway_enabled", p.t38_fax_gateway_enabled);
-}
+void to_json(json& j, const PhoneNumber& p) { j = to_object(p, kPhoneNumberFields); }
+void from_json(const json& j, PhoneNumber& p) { p = from_object(j, kPhoneNumberFields); }
 
-// ---- MessagingSettings: required id, phone_number ----
-void to_json(json& j, const MessagingFeature& f) {
-  j = json{{"domestic_two_way", f.domestic_two_way},
-           {"international_inbound", f.international_inbound},
-           {"international_outbound", f.international_outbound}};
-}
-void from_json(const json& j, MessagingFeature& f) {
-  f = MessagingFeature{};
-  read_or_keep(j, "domestic_two_way", f.domestic_two_way);
-  read_or_keep(j, "international_inbound", f.international_inbound);
-  read_or_keep(j, "international_outbound", f.international_outbound);
-}
-void to_json(json& j, const MessagingHealth& h) {
-  j = json{{"message_count", h.message_count},
-           {"inbound_outbound_ratio", h.inbound_outbound_ratio},
-           {"success_ratio", h.success_ratio},
-           {"spam_ratio", h.spam_ratio}};
-}
-void from_json(const json& j, MessagingHealth& h) {
-  h = MessagingHealth{};
-  read_or_keep(j, "message_count", h.message_count);
-  read_or_keep(j, "inbound_outbound_ratio", h.inbound_outbound_ratio);
-  read_or_keep(j, "success_ratio", h.success_ratio);
-  read_or_keep(j, "spam_ratio", h.spam_ratio);
-}
+void to_json(json& j, const MessagingFeature& f) { j = to_object(f, kFeatureFields); }
+void from_json(const json& j, MessagingFeature& f) { f = from_object(j, kFeatureFields); }
+void to_json(json& j, const MessagingHealth& h) { j = to_object(h, kHealthFields); }
+void from_json(const json& j, MessagingHealth& h) { h = from_object(j, kHealthFields); }
 void to_json(json& j, const MessagingSettings& s) {
-  j = json{{"record_type", s.record_type},
-           {"id", s.id},
-           {"phone_number", s.phone_number},
-           {"messaging_profile_id", s.messaging_profile_id},
-           {"messaging_product", s.messaging_product},
-           {"eligible_messaging_products", s.eligible_messaging_products},
-           {"traffic_type", s.traffic_type},
-           {"type", s.type},
-           {"country_code", s.country_code},
-           {"features", {{"sms", s.sms}, {"mms", s.mms}}},
-           {"health", s.health},
-           {"organization_id", s.organization_id},
-           {"tags", s.tags},
-           {"created_at", s.created_at},
-           {"updated_at", s.updated_at}};
-  for (const char* k : {"eligible_messaging_products", "tags"})
-    if (j[k].is_null()) j[k] = json::array();
+  j = to_object(s, kSettingsFields);
+  j["features"] = json{{"sms", s.sms}, {"mms", s.mms}};
 }
 void from_json(const json& j, MessagingSettings& s) {
-  s = MessagingSettings{};
-  s.id = j.at("id").get<std::string>();
-  s.phone_number = j.at("phone_number").get<std::string>();
-  read_or_keep(j, "record_type", s.record_type);
-  read_opt(j, "messaging_profile_id", s.messaging_profile_id);
-  read_or_keep(j, "messaging_product", s.messaging_product);
-  read_or_keep(j, "eligible_messaging_products", s.eligible_messaging_products);
-  read_or_keep(j, "traffic_type", s.traffic_type);
-  read_or_keep(j, "type", s.type);
-  read_or_keep(j, "country_code", s.country_code);
+  s = from_object(j, kSettingsFields);
   if (auto it = j.find("features"); it != j.end() && it->is_object()) {
     read_opt(*it, "sms", s.sms);
     read_opt(*it, "mms", s.mms);
   }
-  read_or_keep(j, "health", s.health);
-  read_opt(j, "organization_id", s.organization_id);
-  read_or_keep(j, "tags", s.tags);
-  read_or_keep(j, "created_at", s.created_at);
-  read_or_keep(j, "updated_at", s.updated_at);
 }
 
-// ---- AvailableNumber: required phone_number ----
-void to_json(json& j, const RegionInfo& r) {
-  j = json{{"region_type", r.region_type}, {"region_name", r.region_name}};
-}
-void from_json(const json& j, RegionInfo& r) {
-  r.region_type = j.at("region_type").get<std::string>();
-  r.region_name = j.at("region_name").get<std::string>();
-}
+void to_json(json& j, const RegionInfo& r) { j = to_object(r, kRegionFields); }
+void from_json(const json& j, RegionInfo& r) { r = from_object(j, kRegionFields); }
 void to_json(json& j, const AvailableNumber& a) {
+  j = to_object(a, kAvailableFields);
+  write_fields(j["cost_information"], a, kCostFields);
   json features = json::array();
   for (const auto& f : a.features) features.push_back(json{{"name", f}});
-  j = json{{"record_type", a.record_type},
-           {"phone_number", a.phone_number},
-           {"best_effort", a.best_effort},
-           {"quickship", a.quickship},
-           {"reservable", a.reservable},
-           {"region_information", a.region_information},
-           {"cost_information",
-            {{"upfront_cost", a.upfront_cost}, {"monthly_cost", a.monthly_cost}, {"currency", a.currency}}},
-           {"features", std::move(features)}};
-  if (j["region_information"].is_null()) j["region_information"] = json::array();
-  if (a.vanity_format) j["vanity_format"] = *a.vanity_format;   // a string in the spec: omitted, never null
+  j["features"] = std::move(features);
 }
 void from_json(const json& j, AvailableNumber& a) {
-  a = AvailableNumber{};
-  a.phone_number = j.at("phone_number").get<std::string>();
-  read_or_keep(j, "record_type", a.record_type);
-  read_opt(j, "vanity_format", a.vanity_format);
-  read_or_keep(j, "best_effort", a.best_effort);
-  read_or_keep(j, "quickship", a.quickship);
-  read_or_keep(j, "reservable", a.reservable);
-  read_or_keep(j, "region_information", a.region_information);
-  if (auto it = j.find("cost_information"); it != j.end() && it->is_object()) {
-    read_or_keep(*it, "upfront_cost", a.upfront_cost);
-    read_or_keep(*it, "monthly_cost", a.monthly_cost);
-    read_or_keep(*it, "currency", a.currency);
-  }
+  a = from_object(j, kAvailableFields);
+  if (auto it = j.find("cost_information"); it != j.end() && it->is_object()) read_fields(*it, a, kCostFields);
   if (auto it = j.find("features"); it != j.end() && !it->is_null()) {
     for (const auto& f : it->get_ref<const json::array_t&>()) a.features.push_back(f.at("name").get<std::string>());
   }
 }
 
-// ---- NumberOrder: required id ----
 void to_json(json& j, const NumberOrderPhoneNumber& p) {
-  j = json{{"record_type", p.record_type},
-           {"id", p.id},
-           {"phone_number", p.phone_number},
-           {"phone_number_type", p.phone_number_type},
-           {"status", p.status},
-           {"requirements_met", p.requirements_met},
-           {"requirements_status", p.requirements_status},
-           {"regulatory_requirements", json::array()},
-           {"country_code", p.country_code},
-           {"country_iso_alpha2", p.country_iso_alpha2}};
-  if (p.bundle_id) j["bundle_id"] = *p.bundle_id;
+  j = to_object(p, kOrderNumberFields);
+  j["regulatory_requirements"] = json::array();
 }
-void from_json(const json& j, NumberOrderPhoneNumber& p) {
-  p = NumberOrderPhoneNumber{};
-  p.phone_number = j.at("phone_number").get<std::string>();
-  read_or_keep(j, "record_type", p.record_type);
-  read_or_keep(j, "id", p.id);
-  read_or_keep(j, "phone_number_type", p.phone_number_type);
-  read_or_keep(j, "status", p.status);
-  read_or_keep(j, "requirements_met", p.requirements_met);
-  read_or_keep(j, "requirements_status", p.requirements_status);
-  read_opt(j, "bundle_id", p.bundle_id);
-  read_or_keep(j, "country_code", p.country_code);
-  read_or_keep(j, "country_iso_alpha2", p.country_iso_alpha2);
-}
-void to_json(json& j, const NumberOrder& o) {
-  j = json{{"record_type", o.record_type},
-           {"id", o.id},
-           {"status", o.status},
-           {"phone_numbers_count", o.phone_numbers_count},
-           {"phone_numbers", o.phone_numbers},
-           {"requirements_met", o.requirements_met},
-           {"sub_number_orders_ids", o.sub_number_orders_ids},
-           {"created_at", o.created_at},
-           {"updated_at", o.updated_at}};
-  for (const char* k : {"phone_numbers", "sub_number_orders_ids"})
-    if (j[k].is_null()) j[k] = json::array();
-  for (auto [k, v] : {std::pair<const char*, const std::optional<std::string>*>{"messaging_profile_id", &o.messaging_profile_id},
-                      {"connection_id", &o.connection_id},
-                      {"billing_group_id", &o.billing_group_id},
-                      {"customer_reference", &o.customer_reference}})
-    if (*v) j[k] = **v;
-}
+void from_json(const json& j, NumberOrderPhoneNumber& p) { p = from_object(j, kOrderNumberFields); }
+void to_json(json& j, const NumberOrder& o) { j = to_object(o, kOrderFields); }
 
 json number_order_list_item(const NumberOrder& o) {
   json j = o;
@@ -298,22 +166,10 @@ json number_order_list_item(const NumberOrder& o) {
   return j;
 }
 void from_json(const json& j, NumberOrder& o) {
-  o = NumberOrder{};
-  o.id = j.at("id").get<std::string>();
-  read_or_keep(j, "record_type", o.record_type);
-  read_or_keep(j, "status", o.status);
-  read_or_keep(j, "phone_numbers", o.phone_numbers);
+  o = from_object(j, kOrderFields);
   // Derived when absent so that a hand-written order stays consistent.
-  o.phone_numbers_count = static_cast<int>(o.phone_numbers.size());
-  read_or_keep(j, "phone_numbers_count", o.phone_numbers_count);
-  read_opt(j, "messaging_profile_id", o.messaging_profile_id);
-  read_opt(j, "connection_id", o.connection_id);
-  read_opt(j, "billing_group_id", o.billing_group_id);
-  read_opt(j, "customer_reference", o.customer_reference);
-  read_or_keep(j, "requirements_met", o.requirements_met);
-  read_or_keep(j, "sub_number_orders_ids", o.sub_number_orders_ids);
-  read_or_keep(j, "created_at", o.created_at);
-  read_or_keep(j, "updated_at", o.updated_at);
+  if (auto it = j.find("phone_numbers_count"); it == j.end() || it->is_null())
+    o.phone_numbers_count = static_cast<int>(o.phone_numbers.size());
 }
 
 }  // namespace harness::core

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <climits>
+#include <tuple>
+
+#include "core/json_fields.h"
 
 namespace harness::core {
 namespace {
@@ -20,25 +23,17 @@ std::optional<int> parse_positive_int(std::string_view s) {
   return static_cast<int>(v);
 }
 
+constexpr auto kMetaFields = std::make_tuple(detail::wire("page_number", &PageMeta::page_number, detail::kRequired),
+                                             detail::wire("page_size", &PageMeta::page_size, detail::kRequired),
+                                             detail::wire("total_pages", &PageMeta::total_pages, detail::kRequired),
+                                             detail::wire("total_results", &PageMeta::total_results, detail::kRequired));
+
 }  // namespace
 
-bool PageMeta::operator==(const PageMeta& o) const {
-  return page_number == o.page_number && page_size == o.page_size && total_pages == o.total_pages &&
-         total_results == o.total_results;
-}
+bool PageMeta::operator==(const PageMeta& o) const { return detail::equal_fields(*this, o, kMetaFields); }
 
-void to_json(json& j, const PageMeta& m) {
-  j = json{{"page_number", m.page_number},
-           {"page_size", m.page_size},
-           {"total_pages", m.total_pages},
-           {"total_results", m.total_results}};
-}
-void from_json(const json& j, PageMeta& m) {
-  m.page_number = j.at("page_number").get<int>();
-  m.page_size = j.at("page_size").get<int>();
-  m.total_pages = j.at("total_pages").get<int>();
-  m.total_results = j.at("total_results").get<int>();
-}
+void to_json(json& j, const PageMeta& m) { j = detail::to_object(m, kMetaFields); }
+void from_json(const json& j, PageMeta& m) { m = detail::from_object(j, kMetaFields); }
 
 Expected<PageRequest, PageParamError> parse_page(std::optional<std::string_view> number,
                                                   std::optional<std::string_view> size) {

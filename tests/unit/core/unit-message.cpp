@@ -1,35 +1,32 @@
 #include <gtest/gtest.h>
 
 #include "core/message.h"
-#include "support/paths.h"
+#include "round_trip.h"
 
 using namespace harness::core;
 using harness::testing::fixture;
+using harness::testing::round_trip_fixture;
 
 namespace {
 json data_of(const char* name) { return json::parse(fixture(name)).at("data"); }
 }  // namespace
 
 TEST(CoreMessageTest, OutboundFixtureRoundTrips) {
-  const json wire = data_of("message_outbound.json");
-  const Message m = wire.get<Message>();
+  const auto m = round_trip_fixture<Message>("message_outbound.json");
   EXPECT_EQ(m.id, "4f1e2d3c-5b6a-4978-8d9e-0a1b2c3d4e5f");
   EXPECT_EQ(m.from.phone_number, "+13125550147");
   EXPECT_EQ(m.from.status, std::nullopt);
   EXPECT_EQ(m.status(), "queued");
   EXPECT_EQ(m.num_chars, 17);
   EXPECT_EQ(m.cost, std::nullopt);
-  EXPECT_EQ(json(m), wire);
 }
 
 TEST(CoreMessageTest, InboundFixtureRoundTrips) {
-  const json wire = data_of("message_inbound.json");
-  const Message m = wire.get<Message>();
+  const auto m = round_trip_fixture<Message>("message_inbound.json");
   EXPECT_EQ(m.direction, "inbound");
   ASSERT_TRUE(m.cost);
   EXPECT_EQ(m.cost->amount, "0.0000");
   EXPECT_EQ(m.status(), "webhook_delivered");
-  EXPECT_EQ(json(m), wire);
 }
 
 TEST(CoreMessageTest, NullablesWrittenAsNullAndArraysAlways) {
