@@ -16,6 +16,7 @@
 
 #include "core/clock.h"
 #include "core/ids.h"
+#include "core/message_json.h"
 #include "core/signing.h"
 #include "loadgen/run/inbound_waves.h"
 #include "loadgen/run/modes.h"
@@ -77,7 +78,7 @@ class InboundFactory final : public RequestFactory {
     std::string b;
     b.reserve(768);
     auto str = [&b](const char* k, const std::string& v) {
-      b += '"'; b += k; b += "\":\""; json_escape_append(v, b); b += '"';
+      b += '"'; b += k; b += "\":"; core::append_json_string(b, v);
     };
     b += "{\"event_type\":\"message.received\",";
     str("id", event_uuid(o_.run_id, key, "event"));

@@ -3,6 +3,7 @@
 #include "core/clock.h"
 #include "core/errors.h"
 #include "core/ids.h"
+#include "core/message_json.h"
 #include "core/rng.h"
 
 namespace harness::loadgen {
@@ -58,9 +59,9 @@ int64_t WebhookWriter::write(std::string& out, const std::string& data, int atte
   b += data;
   b += ",\"meta\":{\"attempt\":";
   b += std::to_string(attempt + 1);
-  b += ",\"delivered_to\":\"";
-  json_escape_append("http://" + u.host_header() + path, b);
-  b += "\"}}";
+  b += ",\"delivered_to\":";
+  core::append_json_string(b, "http://" + u.host_header() + path);
+  b += "}}";
   const int64_t ts = core::unix_seconds(at);
   const std::string tss = std::to_string(ts);
   const std::string sig = kind == EventKind::Forged ? forger_.sign(tss, b) : signer_.sign(tss, b);

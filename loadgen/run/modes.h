@@ -111,9 +111,6 @@ struct RunHooks {
 core::Expected<Report, std::string> run_send(const SendOptions& o, const RunHooks& hooks);
 core::Expected<Report, std::string> run_inbound(const InboundOptions& o, const RunHooks& hooks);
 
-// Escapes a string for a JSON string literal (without the quotes).
-void json_escape_append(std::string_view s, std::string& out);
-
 // Shared plumbing: the engine config for a shard of `o`.
 EngineConfig engine_config(const LoadOptions& o, const RequestFactory& f, const RunHooks& hooks);
 Report base_report(const LoadOptions& o, const std::string& mode, const EngineResult& r, int64_t started_unix_ms);

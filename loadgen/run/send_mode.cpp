@@ -1,29 +1,10 @@
 #include <thread>
 
 #include "core/json.h"
+#include "core/message_json.h"
 #include "loadgen/run/modes.h"
 
 namespace harness::loadgen {
-
-void json_escape_append(std::string_view s, std::string& out) {
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-}
 
 EngineConfig engine_config(const LoadOptions& o, const RequestFactory& f, const RunHooks& hooks) {
   EngineConfig c;
@@ -104,9 +85,8 @@ class SendFactory final : public RequestFactory {
   void field(const char* name, const std::string& v, std::string& b) const {
     b += '"';
     b += name;
-    b += "\":\"";
-    json_escape_append(v, b);
-    b += '"';
+    b += "\":";
+    core::append_json_string(b, v);
   }
   void body_for(uint64_t seq, core::Rng& rng, std::string& b) const {
     const uint32_t shard = o_.load.shard_index;

@@ -1,8 +1,10 @@
 #include "core/message_json.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include "core/json.h"
 
 namespace harness::core {
@@ -34,7 +36,7 @@ void value(std::string& out, int64_t n) {
   out.append(buf, r.ptr);
 }
 
-void value(std::string& out, double d) { out += core::json(d).dump(); }
+void value(std::string& out, double d) { append_json_number(out, d); }
 
 template <class T>
 void value(std::string& out, const std::optional<T>& v) {
@@ -145,6 +147,60 @@ void append_json_string(std::string& out, std::string_view s) {
   }
   out.append(s.data() + plain, s.size() - plain);
   out += '"';
+}
+
+void append_json_number(std::string& out, double d) {
+  if (!std::isfinite(d)) {
+    out += "null";
+    return;
+  }
+  if (std::signbit(d)) out += '-';
+  d = std::fabs(d);
+  if (d == 0) {
+    out += "0.0";
+    return;
+  }
+  // The shortest digits that read back as `d`, as d.ddde[+-]x: `digits` without the point, the
+  // value is 0.<digits> x 10^n.
+  char sci[32];
+  const auto r = std::to_chars(sci, sci + sizeof sci, d, std::chars_format::scientific);
+  const std::string_view text(sci, static_cast<size_t>(r.ptr - sci));
+  const size_t e_at = text.find('e');
+  std::string digits(1, text[0]);
+  if (e_at > 1) digits.append(text.substr(2, e_at - 2));
+  const char* exp_begin = sci + e_at + 1;
+  if (*exp_begin == '+') ++exp_begin;
+  int exp10 = 0;
+  std::from_chars(exp_begin, r.ptr, exp10);
+  const int n = exp10 + 1;
+  const int k = static_cast<int>(digits.size());
+  // nlohmann's layout: plain decimals for -4 < n <= 15 (DBL_DIG), an exponent otherwise.
+  constexpr int kMinExp = -4;
+  constexpr int kMaxExp = 15;
+  if (k <= n && n <= kMaxExp) {   // 1200.0
+    out += digits;
+    out.append(static_cast<size_t>(n - k), '0');
+    out += ".0";
+  } else if (0 < n && n <= kMaxExp) {   // 12.5
+    out.append(digits, 0, static_cast<size_t>(n));
+    out += '.';
+    out.append(digits, static_cast<size_t>(n), std::string::npos);
+  } else if (kMinExp < n && n <= 0) {   // 0.0125
+    out += "0.";
+    out.append(static_cast<size_t>(-n), '0');
+    out += digits;
+  } else {   // 1.25e-07, 1e+20: sign always, at least two exponent digits
+    out += digits[0];
+    if (k > 1) {
+      out += '.';
+      out.append(digits, 1, std::string::npos);
+    }
+    const int e = n - 1;
+    out += e < 0 ? "e-" : "e+";
+    const int mag = std::abs(e);
+    if (mag < 10) out += '0';
+    out += std::to_string(mag);
+  }
 }
 
 void append_message_json(std::string& out, const core::Message& m) {
