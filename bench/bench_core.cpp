@@ -6,6 +6,7 @@
 #include <benchmark/benchmark.h>
 
 #include <string>
+#include <string_view>
 
 #include "core/encoding.h"
 #include "core/histogram.h"
@@ -90,26 +91,21 @@ void BM_MessageDecode(benchmark::State& state) {
 }
 BENCHMARK(BM_MessageDecode);
 
-void BM_Segment1530Gsm7(benchmark::State& state) {
-  const std::string text(1530, 'a');
+void BM_Segment(benchmark::State& state, const std::string& text) {
   for (auto _ : state) {
     auto r = segment(text);
     benchmark::DoNotOptimize(r);
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
 }
-BENCHMARK(BM_Segment1530Gsm7);
 
-void BM_Segment670Ucs2(benchmark::State& state) {
-  std::string text;
-  for (int i = 0; i < 670; ++i) text += "\xD0\x96";
-  for (auto _ : state) {
-    auto r = segment(text);
-    benchmark::DoNotOptimize(r);
-  }
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+std::string repeated(std::string_view unit, int n) {
+  std::string s;
+  for (int i = 0; i < n; ++i) s += unit;
+  return s;
 }
-BENCHMARK(BM_Segment670Ucs2);
+BENCHMARK_CAPTURE(BM_Segment, 1530Gsm7, std::string(1530, 'a'));
+BENCHMARK_CAPTURE(BM_Segment, 670Ucs2, repeated("\xD0\x96", 670));
 
 void BM_HistogramRecord(benchmark::State& state) {
   Histogram h;

@@ -36,11 +36,28 @@ Nanos duration_flag(const std::string& name, const std::string& v, bool allow_ze
   return *d;
 }
 
+http::Url url_flag(const std::string& name, const std::string& v) {
+  http::Url u;
+  std::string err;
+  if (!http::parse_url(v, u, err)) throw UsageError{name + ": " + err};
+  return u;
+}
+
 Template template_flag(const std::string& name, const std::string& v) {
   std::string err;
   Template t = Template::parse(v, err);
   if (!err.empty()) throw UsageError{name + ": " + err};
   return t;
+}
+
+// --from, --to, --text and --messaging-profile-id, which send and inbound modes share.
+template <class Options>
+void set_message_flags(Options& o, const std::string& from, const std::string& to, const std::string& text,
+                       const std::string& profile) {
+  o.from = template_flag("--from", from);
+  o.to = template_flag("--to", to);
+  o.text = template_flag("--text", text);
+  o.messaging_profile_id = profile;
 }
 
 // Raw flag values; validated into LoadOptions by load_options().
@@ -89,8 +106,7 @@ void add_output_flags(CLI::App* app, OutputFlags& f) {
 
 LoadOptions load_options(const LoadFlags& f, bool is_send) {
   LoadOptions o;
-  std::string err;
-  if (!http::parse_url(f.url, o.target, err)) throw UsageError{"--url: " + err};
+  o.target = url_flag("--url", f.url);
   o.path = is_send ? o.target.path + "/v2/messages" : (o.target.path.empty() ? "/" : o.target.path);
   {
     const size_t slash = f.shard.find('/');
@@ -186,12 +202,32 @@ int finish(const Report& r, const OutputFlags& out, const std::vector<Threshold>
   return kExitOk;
 }
 
+// A run's error on one line, or finish() of its report.
+int finish_run(const core::Expected<Report, std::string>& r, const OutputFlags& out,
+               const std::vector<Threshold>& ths) {
+  if (!r) {
+    std::cerr << "telnyx-loadgen: error: " << r.error() << "\n";
+    return kExitRunError;
+  }
+  return finish(r.value(), out, ths);
+}
+
+// Progress rewritten in place on a terminal (rather than one line per period).
+bool tty_progress(const OutputFlags& out) {
+  return out.progress == "tty" || (out.progress == "auto" && ::isatty(STDERR_FILENO));
+}
+
+// The in-place progress line ends without a newline; the summary starts on a fresh line.
+void end_progress_line(const OutputFlags& out) {
+  if (tty_progress(out)) std::cerr << "\n";
+}
+
 RunHooks hooks_for(const OutputFlags& out) {
   RunHooks h;
   h.stop = &g_stop;
   h.progress_interval = duration_flag("--progress-interval", out.progress_interval);
   h.log = [](const std::string& s) { std::cerr << "telnyx-loadgen: " << s << "\n"; };
-  const bool tty = out.progress == "tty" || (out.progress == "auto" && ::isatty(STDERR_FILENO));
+  const bool tty = tty_progress(out);
   if (out.progress == "off") return h;
   auto before = std::make_shared<LiveSnapshot>();
   auto last = std::make_shared<double>(0);
@@ -301,12 +337,7 @@ int main(int argc, char** argv) {
         }
         reps.push_back(r.value());
       }
-      auto m = merge_reports(reps);
-      if (!m) {
-        std::cerr << "telnyx-loadgen: error: " << m.error() << "\n";
-        return kExitRunError;
-      }
-      return finish(m.value(), mof, ths);
+      return finish_run(merge_reports(reps), mof, ths);
     }
     if (*send) {
       SendOptions o;
@@ -316,10 +347,7 @@ int main(int argc, char** argv) {
       if (api_key.empty()) throw UsageError{"--api-key (or TELNYX_API_KEY) is required"};
       if (api_key.find_first_of("\r\n") != std::string::npos) throw UsageError{"--api-key: bad characters"};
       o.api_key = api_key;
-      o.from = template_flag("--from", from);
-      o.to = template_flag("--to", to);
-      o.text = template_flag("--text", text);
-      o.messaging_profile_id = profile;
+      set_message_flags(o, from, to, text, profile);
       o.webhooks = webhooks;
       if (ack_status < 100 || ack_status > 599) throw UsageError{"--ack-status: must be 100..599"};
       if (!(ack_fail_rate >= 0 && ack_fail_rate <= 1)) throw UsageError{"--ack-fail-rate: must be 0..1"};
@@ -336,29 +364,17 @@ int main(int argc, char** argv) {
       o.receiver.seed = lf.seed;
       o.receiver.public_key_base64 = public_key;
       if (webhooks && public_key.empty() && !no_verify) o.keys_from = keys_from.empty() ? lf.url : keys_from;
-      if (!keys_from.empty()) {
-        http::Url u;
-        std::string err;
-        if (!http::parse_url(keys_from, u, err)) throw UsageError{"--keys-from: " + err};
-      }
+      if (!keys_from.empty()) url_flag("--keys-from", keys_from);
       o.load.config_echo["webhooks"] = webhooks;
-      const RunHooks hooks = hooks_for(of);
-      auto rep = run_send(o, hooks);
-      if (of.progress != "off" && (of.progress == "tty" || (of.progress == "auto" && ::isatty(STDERR_FILENO)))) std::cerr << "\n";
-      if (!rep) {
-        std::cerr << "telnyx-loadgen: error: " << rep.error() << "\n";
-        return kExitRunError;
-      }
-      return finish(rep.value(), of, ths);
+      auto rep = run_send(o, hooks_for(of));
+      end_progress_line(of);
+      return finish_run(rep, of, ths);
     }
     InboundOptions o;
     o.load = load_options(ilf, false);
     const auto ths = thresholds_of(iof);
     o.signing_key = signing_key;
-    o.from = template_flag("--from", in_from);
-    o.to = template_flag("--to", in_to);
-    o.text = template_flag("--text", in_text);
-    o.messaging_profile_id = in_profile;
+    set_message_flags(o, in_from, in_to, in_text, in_profile);
     o.mock_url = mock_url;
     for (const auto& [name, v] : {std::pair<const char*, double>{"--duplicate-rate", dup_rate},
                                   {"--bad-signature-rate", forged_rate}, {"--stale-rate", stale_rate}})
@@ -381,10 +397,7 @@ int main(int argc, char** argv) {
     o.chaos.stale_age = std::max<Nanos>(std::chrono::minutes(10), 2 * o.chaos.tolerance);   // always past it
     if ((reorder_rate > 0 || failed_rate > 0) && mock_url.empty())
       throw UsageError{"--reorder-rate and --failed-rate need --mock (status events are about the integration's replies)"};
-    if (!failover_url.empty()) {
-      std::string err;
-      if (!http::parse_url(failover_url, o.failover, err)) throw UsageError{"--failover-url: " + err};
-    }
+    if (!failover_url.empty()) o.failover = url_flag("--failover-url", failover_url);
     o.chaos.duplicate = dup_rate;
     o.chaos.forged = forged_rate;
     o.chaos.stale = stale_rate;
@@ -402,19 +415,12 @@ int main(int argc, char** argv) {
     o.load.config_echo["replay_after"] = replay_after;
     o.load.config_echo["tolerance"] = tolerance;
     if (!mock_url.empty()) {
-      http::Url u;
-      std::string err;
-      if (!http::parse_url(mock_url, u, err)) throw UsageError{"--mock: " + err};
+      url_flag("--mock", mock_url);
       if (o.from.uses_rand()) throw UsageError{"--from: with --mock the sender must not use {rand:N} (replies are matched by it)"};
     }
-    const RunHooks hooks = hooks_for(iof);
-    auto rep = run_inbound(o, hooks);
-    if (iof.progress != "off" && (iof.progress == "tty" || (iof.progress == "auto" && ::isatty(STDERR_FILENO)))) std::cerr << "\n";
-    if (!rep) {
-      std::cerr << "telnyx-loadgen: error: " << rep.error() << "\n";
-      return kExitRunError;
-    }
-    return finish(rep.value(), iof, ths);
+    auto rep = run_inbound(o, hooks_for(iof));
+    end_progress_line(iof);
+    return finish_run(rep, iof, ths);
   } catch (const UsageError& e) {
     std::cerr << "telnyx-loadgen: error: " << e.what << "\n";
     return kExitUsage;

@@ -75,20 +75,17 @@ def test_attached(telnyx_mock):
         assert [m["message"]["text"] for m in running.messages()] == ["from the test"]
 
 
-def test_unreachable_url_fails_the_test_with_one_line(pytester, user_env, monkeypatch):
-    monkeypatch.setenv("TELNYX_MOCK_URL", "http://127.0.0.1:1")
+@pytest.mark.parametrize("variable, value, line", [
+    ("TELNYX_MOCK_URL", "http://127.0.0.1:1", "*telnyx_mock: GET http://127.0.0.1:1/_mock/*"),
+    ("TELNYX_MOCK_BIN", "/nonexistent/telnyx-mock",
+     "*telnyx_mock: TELNYX_MOCK_BIN=/nonexistent/telnyx-mock is not an executable file*"),
+], ids=["unreachable_url", "missing_binary"])
+def test_bad_setting_fails_the_test_with_one_line(pytester, user_env, monkeypatch, variable, value, line):
+    monkeypatch.setenv(variable, value)
     pytester.makepyfile(test_x="def test_x(telnyx_mock):\n    pass\n")
     result = pytester.runpytest_subprocess(*PLUGIN_ARGS)
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*telnyx_mock: GET http://127.0.0.1:1/_mock/*"])
-
-
-def test_missing_binary_fails_the_test_with_one_line(pytester, user_env, monkeypatch):
-    monkeypatch.setenv("TELNYX_MOCK_BIN", "/nonexistent/telnyx-mock")
-    pytester.makepyfile(test_x="def test_x(telnyx_mock):\n    pass\n")
-    result = pytester.runpytest_subprocess(*PLUGIN_ARGS)
-    result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*telnyx_mock: TELNYX_MOCK_BIN=/nonexistent/telnyx-mock is not an executable file*"])
+    result.stdout.fnmatch_lines([line])
 
 
 def test_pip_installs_it_from_its_folder_and_pytest_finds_the_fixture(tmp_path, user_env, monkeypatch):

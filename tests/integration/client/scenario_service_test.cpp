@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <initializer_list>
 #include <map>
 #include <set>
 #include <thread>
@@ -146,6 +147,13 @@ class ScenarioService : public ::testing::Test {
     ASSERT_FALSE(err) << *err;
   }
 
+  // Loads scenarios/<name>.yaml with each (text, replacement) of `scaled` applied.
+  void load_scaled(const std::string& name, std::initializer_list<std::pair<std::string, std::string>> scaled) {
+    std::string yaml = scenario_text(name);
+    for (const auto& [from, to] : scaled) scale(yaml, from, to);
+    load(yaml);
+  }
+
   // Submits one message per recipient through POST /telnyx/send-sms.
   void submit(const std::vector<std::string>& recipients, const std::string& tag) {
     for (size_t i = 0; i < recipients.size(); ++i) {
@@ -267,10 +275,8 @@ class ScenarioService : public ::testing::Test {
 // Scaled: Retry-After / x-ratelimit-reset 2 s -> 1 s.
 TEST_F(ScenarioService, RateLimitStormSendsEachOnceAndHonoursRetryAfter) {
   start({});
-  std::string yaml = scenario_text("rate-limit-storm");
-  scale(yaml, "Retry-After: \"2\"", "Retry-After: \"1\"");
-  scale(yaml, "x-ratelimit-reset: \"2\"", "x-ratelimit-reset: \"1\"");
-  load(yaml);
+  load_scaled("rate-limit-storm", {{"Retry-After: \"2\"", "Retry-After: \"1\""},
+                                   {"x-ratelimit-reset: \"2\"", "x-ratelimit-reset: \"1\""}});
   submit(recipients(20), "storm");
   ASSERT_TRUE(settle()) << svc_->outbox().counts().pending;
   json rep = report();
@@ -319,11 +325,9 @@ TEST_F(ScenarioService, SlowApiReconcilesInsteadOfResending) {
   s.timeout = milliseconds(400);
   s.reconcile_window = milliseconds(3000);
   start(s);
-  std::string yaml = scenario_text("slow-api");
-  scale(yaml, "timeout_cap: 20s", "timeout_cap: 2s");
-  scale(yaml, "delay: 1500ms", "delay: 600ms");
-  scale(yaml, "delay: 800ms", "delay: 300ms");
-  load(yaml);
+  load_scaled("slow-api", {{"timeout_cap: 20s", "timeout_cap: 2s"},
+                           {"delay: 1500ms", "delay: 600ms"},
+                           {"delay: 800ms", "delay: 300ms"}});
   submit(recipients(20), "slow");
   ASSERT_TRUE(settle());
   json rep = report();
@@ -426,10 +430,7 @@ TEST_F(ScenarioService, DeliveryFailuresEndInTheirOutcome) {
 // Scaled: webhook delay up to 2 s -> 500 ms, delivery backoff [1s, 5s] -> [200ms, 500ms].
 TEST_F(ScenarioService, WebhookChaosKeepsStatusOrderedAndRefusesBadEvents) {
   start({});
-  std::string yaml = scenario_text("webhook-chaos");
-  scale(yaml, "max: 2s", "max: 500ms");
-  scale(yaml, "backoff: [1s, 5s]", "backoff: [200ms, 500ms]");
-  load(yaml);
+  load_scaled("webhook-chaos", {{"max: 2s", "max: 500ms"}, {"backoff: [1s, 5s]", "backoff: [200ms, 500ms]"}});
   submit(recipients(30), "chaos");
   ASSERT_TRUE(settle());
   json rep = report();
@@ -468,11 +469,9 @@ TEST_F(ScenarioService, WebhookChaosKeepsStatusOrderedAndRefusesBadEvents) {
 // certainly happen in the smaller burst).
 TEST_F(ScenarioService, InboundBurstRepliesOncePerMessage) {
   start({});
-  std::string yaml = scenario_text("inbound-burst");
-  scale(yaml, "count: 450", "count: 60");
-  scale(yaml, "count: 50", "count: 10");
-  scale(yaml, "duplicate: 0.02", "duplicate: 0.2");
-  load(yaml);
+  load_scaled("inbound-burst", {{"count: 450", "count: 60"},
+                                {"count: 50", "count: 10"},
+                                {"duplicate: 0.02", "duplicate: 0.2"}});
   submit(recipients(20), "burst");
   auto inbound_count = [&] {
     size_t n = 0;

@@ -53,17 +53,13 @@ TEST(CoreClockTest, RoundTripsFormattedValues) {
 }
 
 TEST(CoreClockTest, RejectsImpossibleDates) {
-  EXPECT_FALSE(parse_rfc3339("2025-02-30T00:00:00Z"));
-  EXPECT_FALSE(parse_rfc3339("2025-02-29T00:00:00Z"));   // 2025 is not a leap year
-  EXPECT_FALSE(parse_rfc3339("2100-02-29T00:00:00Z"));
   EXPECT_TRUE(parse_rfc3339("2000-02-29T00:00:00Z"));
-  EXPECT_FALSE(parse_rfc3339("2025-13-01T00:00:00Z"));
-  EXPECT_FALSE(parse_rfc3339("2025-00-01T00:00:00Z"));
-  EXPECT_FALSE(parse_rfc3339("2025-04-31T00:00:00Z"));
-  EXPECT_FALSE(parse_rfc3339("2025-03-01T24:00:00Z"));
-  EXPECT_FALSE(parse_rfc3339("2025-03-01T23:60:00Z"));
-  EXPECT_FALSE(parse_rfc3339("2025-03-01T23:59:60Z"));
-  EXPECT_FALSE(parse_rfc3339("2025-03-01T12:00:00+24:00"));
+  for (const char* s : {"2025-02-30T00:00:00Z",
+                        "2025-02-29T00:00:00Z",   // 2025 is not a leap year
+                        "2100-02-29T00:00:00Z", "2025-13-01T00:00:00Z", "2025-00-01T00:00:00Z",
+                        "2025-04-31T00:00:00Z", "2025-03-01T24:00:00Z", "2025-03-01T23:60:00Z",
+                        "2025-03-01T23:59:60Z", "2025-03-01T12:00:00+24:00"})
+    EXPECT_FALSE(parse_rfc3339(s)) << s;
 }
 
 TEST(CoreClockTest, RejectsGarbage) {

@@ -53,12 +53,10 @@ TEST(CoreIdsTest, UuidIsReproducibleFromSeed) {
 
 TEST(CoreIdsTest, IsUuidRejectsMalformed) {
   EXPECT_TRUE(is_uuid("4F1E2D3C-5B6A-4978-8D9E-0A1B2C3D4E5F"));
-  EXPECT_FALSE(is_uuid(""));
-  EXPECT_FALSE(is_uuid("4f1e2d3c5b6a49788d9e0a1b2c3d4e5f"));
-  EXPECT_FALSE(is_uuid("4f1e2d3c-5b6a-4978-8d9e-0a1b2c3d4e5"));
-  EXPECT_FALSE(is_uuid("4f1e2d3c-5b6a-4978-8d9e-0a1b2c3d4e5g"));
-  EXPECT_FALSE(is_uuid("4f1e2d3c-5b6a-4978-8d9e_0a1b2c3d4e5f"));
-  EXPECT_FALSE(is_uuid("{4f1e2d3c-5b6a-4978-8d9e-0a1b2c3d4e5}"));
+  for (const char* s : {"", "4f1e2d3c5b6a49788d9e0a1b2c3d4e5f", "4f1e2d3c-5b6a-4978-8d9e-0a1b2c3d4e5",
+                        "4f1e2d3c-5b6a-4978-8d9e-0a1b2c3d4e5g", "4f1e2d3c-5b6a-4978-8d9e_0a1b2c3d4e5f",
+                        "{4f1e2d3c-5b6a-4978-8d9e-0a1b2c3d4e5}"})
+    EXPECT_FALSE(is_uuid(s)) << s;
 }
 
 TEST(CoreIdsTest, NumericIdHasRequestedDigitsAndNoLeadingZero) {
