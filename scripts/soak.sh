@@ -34,9 +34,9 @@
 #
 # Exit: 0 when nothing was lost and telnyx-mock's RSS grew by at most RSS_LIMIT_MB between the
 # first sample after the warm-up and the last; 1 otherwise; 2 on bad input or a start failure.
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-die() { echo "scripts/soak.sh: $*" >&2; exit 2; }
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/../bench/lib.sh"
+root="$bench_root"
 
 to_seconds() {
   local v="$1"
@@ -71,33 +71,15 @@ if [[ -n "${CONFIG:-}" ]]; then
 fi
 for t in curl python3; do command -v "$t" >/dev/null || die "$t is required"; done
 
-mock="${MOCK_BIN:-$root/build-bench/mock-server/telnyx-mock}"
-loadgen="${LOADGEN_BIN:-$root/build-bench/loadgen/telnyx-loadgen}"
-if [[ -z "${MOCK_BIN:-}${LOADGEN_BIN:-}" && ( ! -x "$mock" || ! -x "$loadgen" ) ]]; then
-  echo "building telnyx-mock and telnyx-loadgen (Release) in build-bench ..." >&2
-  cmake -S "$root" -B "$root/build-bench" -DCMAKE_BUILD_TYPE=Release -DHARNESS_BUILD_TESTS=OFF >/dev/null ||
-    die "cmake configure failed"
-  cmake --build "$root/build-bench" -j2 --target telnyx-mock telnyx-loadgen >/dev/null || die "build failed"
-fi
-[[ -x "$mock" ]] || die "no telnyx-mock at $mock (set MOCK_BIN)"
-[[ -x "$loadgen" ]] || die "no telnyx-loadgen at $loadgen (set LOADGEN_BIN)"
+use_release_build "$root/build-bench"
 
 out="${OUT_DIR:-}"
 if [[ -z "$out" ]]; then out="$(mktemp -d "${TMPDIR:-/tmp}/soak.XXXXXX")"; else mkdir -p "$out" || die "cannot create $out"; fi
-mock_pid="" lg_pid=""
-cleanup() {
-  [[ -n "$lg_pid" ]] && kill "$lg_pid" 2>/dev/null && wait "$lg_pid" 2>/dev/null
-  [[ -n "$mock_pid" ]] && kill "$mock_pid" 2>/dev/null && wait "$mock_pid" 2>/dev/null
-  return 0
-}
-trap cleanup EXIT
+trap stop_started EXIT
 trap 'echo "scripts/soak.sh: interrupted" >&2; exit 130' INT TERM
 
-"$mock" --port 0 --log-level warn --scenario "$scenario" "${config_args[@]}" >"$out/mock.out" 2>"$out/mock.err" &
-mock_pid=$!
-for _ in $(seq 100); do grep -q '"url"' "$out/mock.out" 2>/dev/null && break; sleep 0.1; done
-url="$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$out/mock.out" | head -1)"
-[[ -n "$url" ]] || die "telnyx-mock did not start: $(head -c 300 "$out/mock.err")"
+launch_mock "$out/mock.out" "$out/mock.err" --log-level warn --scenario "$scenario" "${config_args[@]}"
+url="$mock_url"
 # Late copies: up to 2 s of chaos delay, then refused copies retried after 1 s and 5 s.
 grace=15
 echo "soak: ${secs}s at ${rate}/s, scenario $(basename "$scenario"), mock $url, warm-up ${warmup}s, samples every ${sample}s, output $out" >&2
@@ -106,6 +88,7 @@ echo "soak: ${secs}s at ${rate}/s, scenario $(basename "$scenario"), mock $url, 
   --from '' --to '+1773555{seq:4}' --text 'soak {seq}' --webhooks --grace "${grace}s" \
   --progress lines --progress-interval 30s --report-json "$out/loadgen.json" >"$out/loadgen.txt" 2>"$out/loadgen.err" &
 lg_pid=$!
+pids+=("$lg_pid")
 
 rss_of() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || true; }
 heap_in_use() { curl -s --max-time 10 "$url/metrics" | awk '$1 == "telnyx_mock_heap_in_use_bytes" {print $2}'; }
@@ -132,7 +115,7 @@ done
 set +e
 wait "$lg_pid"; lg_rc=$?
 set -e
-lg_pid=""
+pids=("$mock_pid")
 [[ -s "$out/loadgen.json" ]] || die "telnyx-loadgen wrote no report (exit $lg_rc): $(tail -c 300 "$out/loadgen.err")"
 # The mock finishes its own retries (the loadgen grace covers them); wait until nothing is queued.
 for _ in $(seq 30); do

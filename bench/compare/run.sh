@@ -21,10 +21,10 @@
 # Needs: wrk, hey, java (Debian packages wrk, hey, default-jre-headless are installed when
 # missing and the script runs as root), node + npm (npm ci here when node_modules is missing),
 # python3, curl, cmake and a C++17 compiler when it has to build.
-set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-die() { echo "bench/compare/run.sh: $*" >&2; exit 2; }
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/../lib.sh"
+here="$bench_root/bench/compare"
+root="$bench_root"
 
 duration="${1:-10s}"
 rounds="${2:-3}"
@@ -64,16 +64,7 @@ if [[ ! -d "$here/node_modules/wiremock" || ! -d "$here/node_modules/@stoplight/
   echo "npm ci (WireMock, Prism) ..." >&2
   (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci failed in bench/compare"
 fi
-mock="${MOCK_BIN:-$build/mock-server/telnyx-mock}"
-loadgen="${LOADGEN_BIN:-$build/loadgen/telnyx-loadgen}"
-if [[ -z "${MOCK_BIN:-}${LOADGEN_BIN:-}" && ( ! -x "$mock" || ! -x "$loadgen" ) ]]; then
-  echo "building telnyx-mock and telnyx-loadgen (Release) in $build ..." >&2
-  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DHARNESS_BUILD_TESTS=OFF >/dev/null ||
-    die "cmake configure failed"
-  cmake --build "$build" -j2 --target telnyx-mock telnyx-loadgen >/dev/null || die "build failed"
-fi
-[[ -x "$mock" ]] || die "no telnyx-mock at $mock"
-[[ -x "$loadgen" ]] || die "no telnyx-loadgen at $loadgen"
+use_release_build "$build"
 wm_jar="$(ls "$here"/node_modules/wiremock/build/wiremock-standalone-*.jar 2>/dev/null | head -1)"
 [[ -n "$wm_jar" ]] || die "the wiremock package ships no standalone jar"
 prism="$here/node_modules/.bin/prism"
@@ -87,13 +78,7 @@ java_version="$(java -version 2>&1 | awk -F'"' 'NR==1 {print $2}')"
 
 # ---- process bookkeeping ----------------------------------------------------------------------
 work="$(mktemp -d)"
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
+cleanup() { stop_started; rm -rf "$work"; }
 trap cleanup EXIT
 trap 'echo "bench/compare/run.sh: interrupted" >&2; exit 130' INT TERM
 # The watchdog bounds the measuring part: every load run below is bounded by its own duration,
@@ -109,15 +94,10 @@ main_pid=$$
 pids+=($!)
 started=$(date +%s)
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # start_mock <name> <flags...>: starts telnyx-mock on a free port; its base URL in $mock_url.
 start_mock() {
-  local name="$1" _; shift
-  "$mock" --port 0 --log-level error "$@" >"$work/$name.out" 2>"$work/$name.err" &
-  pids+=($!)
-  for _ in $(seq 100); do grep -q '"url"' "$work/$name.out" 2>/dev/null && break; sleep 0.1; done
-  mock_url="$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$work/$name.out" | head -1)"
-  [[ -n "$mock_url" ]] || die "telnyx-mock did not start: $(head -c 300 "$work/$name.err")"
+  local name="$1"; shift
+  launch_mock "$work/$name.out" "$work/$name.err" --log-level error "$@"
 }
 # wait_post <url>: until POST /v2/messages answers 200 (at most 60 s).
 wait_post() {

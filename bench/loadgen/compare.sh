@@ -6,28 +6,22 @@
 # which goes first (the mock's store grows during the run, and a shared machine is noisy).
 # Prints every figure and the ratio of the medians (goal: loadgen >= 0.9 x wrk); exit 0 when
 # the ratio is met, 1 otherwise.
-set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-build="${1:-$here/../../build}"
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/../lib.sh"
+here="$bench_root/bench/loadgen"
 secs="${2:-10}"
 conns="${3:-32}"
 threads="${4:-2}"
 rounds="${5:-3}"
-mock="$build/mock-server/telnyx-mock"
-loadgen="$build/loadgen/telnyx-loadgen"
-for b in "$mock" "$loadgen"; do [[ -x "$b" ]] || { echo "missing $b (build first)" >&2; exit 2; }; done
-command -v wrk >/dev/null || { echo "wrk is not installed" >&2; exit 2; }
+use_build "${1:-$bench_root/build}"
+command -v wrk >/dev/null || die "wrk is not installed"
 
 work="$(mktemp -d)"
-mock_pid=""
-cleanup() { [[ -n "$mock_pid" ]] && kill "$mock_pid" 2>/dev/null && wait "$mock_pid" 2>/dev/null; rm -rf "$work"; }
+cleanup() { stop_started; rm -rf "$work"; }
 trap cleanup EXIT
 
-"$mock" --port 0 --log-level error >"$work/mock.out" 2>"$work/mock.err" &
-mock_pid=$!
-for _ in $(seq 100); do grep -q '"url"' "$work/mock.out" 2>/dev/null && break; sleep 0.1; done
-url="$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$work/mock.out" | head -1)"
-[[ -n "$url" ]] || { echo "telnyx-mock did not start: $(cat "$work/mock.err")" >&2; exit 2; }
+launch_mock "$work/mock.out" "$work/mock.err" --log-level error
+url="$mock_url"
 echo "mock: $url  duration ${secs}s  connections $conns  threads $threads"
 
 # Warm both paths up briefly so neither pays first-connection costs in its measurement.

@@ -3,34 +3,23 @@
 # 5,000/s). Usage: bench/loadgen/rss.sh [build-dir] [duration-seconds=300] [rate=5000]
 # Samples VmRSS every 5 s; growth is measured from the first sample after 10 s (connections,
 # buffers and histograms are allocated by then) to the largest later sample.
-set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-build="${1:-$here/../../build}"
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/../lib.sh"
 secs="${2:-300}"
 rate="${3:-5000}"
-mock="$build/mock-server/telnyx-mock"
-loadgen="$build/loadgen/telnyx-loadgen"
-for b in "$mock" "$loadgen"; do [[ -x "$b" ]] || { echo "missing $b (build first)" >&2; exit 2; }; done
+use_build "${1:-$bench_root/build}"
 
 work="$(mktemp -d)"
-mock_pid=""
-lg_pid=""
-cleanup() {
-  [[ -n "$lg_pid" ]] && kill "$lg_pid" 2>/dev/null || true
-  [[ -n "$mock_pid" ]] && kill "$mock_pid" 2>/dev/null && wait "$mock_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
+cleanup() { stop_started; rm -rf "$work"; }
 trap cleanup EXIT
 
-"$mock" --port 0 --log-level error >"$work/mock.out" 2>"$work/mock.err" &
-mock_pid=$!
-for _ in $(seq 100); do grep -q '"url"' "$work/mock.out" 2>/dev/null && break; sleep 0.1; done
-url="$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$work/mock.out" | head -1)"
-[[ -n "$url" ]] || { echo "telnyx-mock did not start" >&2; exit 2; }
+launch_mock "$work/mock.out" "$work/mock.err" --log-level error
+url="$mock_url"
 
 "$loadgen" send --url "$url" --api-key KEY_rss --rate "$rate" --duration "${secs}s" -c 32 \
   --from '' --to '+1773555{seq:4}' --progress off --report-json "$work/r.json" >"$work/out.txt" &
 lg_pid=$!
+pids+=("$lg_pid")
 start=$(date +%s)
 base=""
 peak=0
@@ -44,7 +33,7 @@ while kill -0 "$lg_pid" 2>/dev/null; do
   if [[ -n "$base" && $rss -gt $peak ]]; then peak=$rss; fi
 done
 wait "$lg_pid" || true
-lg_pid=""
+pids=("$mock_pid")
 cat "$work/out.txt"
 [[ -n "$base" ]] || { echo "run too short to measure (need > 10 s)" >&2; exit 2; }
 growth=$(( peak - base ))

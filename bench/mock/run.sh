@@ -4,37 +4,31 @@
 # Usage: [ROUNDS=3] [WARMUP=6] [MOCK_ARGS=...] bench/mock/run.sh [build-dir] [duration] [connections] [wrk-threads]
 # Extra telnyx-mock flags via MOCK_ARGS (e.g. MOCK_ARGS=--no-webhooks to leave the webhook engine
 # out of the measurement). Prints both requests/s figures and telnyx-mock's share of the bare rate.
-set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
+fail_status=1   # read by bench/lib.sh
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/../lib.sh"
+here="$bench_root/bench/mock"
 build="${1:-build}"
 duration="${2:-10s}"
 conns="${3:-32}"
 wthreads="${4:-2}"
 mock="$build/mock-server/telnyx-mock"
 bare="$build/bench/mock/bench_bare_httplib"
-for b in "$mock" "$bare"; do
-  [ -x "$b" ] || { echo "missing $b: build targets telnyx-mock and bench_bare_httplib first" >&2; exit 1; }
-done
-command -v wrk >/dev/null || { echo "wrk is not installed" >&2; exit 1; }
-
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
+need_executables "$mock" "$bare"
+command -v wrk >/dev/null || die "wrk is not installed"
 
 out=$(mktemp)
+err=$(mktemp)
+trap 'stop_started; rm -f "$out" "$err"' EXIT
 # telnyx-mock with its default loop threads (one per core); MOCK_ARGS may add --threads N.
 # shellcheck disable=SC2086
-"$mock" --port 0 --log-level error ${MOCK_ARGS:-} >"$out" &
-pids+=($!)
-for _ in $(seq 1 100); do grep -q listening "$out" && break; sleep 0.1; done
-mock_url=$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$out")
-[ -n "$mock_url" ] || { echo "telnyx-mock did not start" >&2; exit 1; }
+launch_mock "$out" "$err" --log-level error ${MOCK_ARGS:-}
 
 # Size of a real telnyx-mock answer, so the bare server writes the same number of bytes.
 size=$(curl -s -o /dev/null -w '%{size_download}' -X POST "$mock_url/v2/messages" \
   -H 'Authorization: Bearer KEYbench' -H 'Content-Type: application/json' \
   -d '{"to":"+17735550188","text":"Your code is 4821"}')
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 # Worker threads >= connections: each keep-alive connection holds one worker in cpp-httplib.
 "$bare" "$port" "$size" $((conns + 8)) >/dev/null &
 pids+=($!)
