@@ -23,14 +23,24 @@ std::vector<harness::core::json> stored_messages(int n) {
                    {"sent_at", nullptr}, {"completed_at", nullptr}, {"errors", harness::core::json::array()}});
   return out;
 }
+
+// The status waves of `messages` stored messages under `c`, with the counters they moved.
+struct Waves {
+  std::vector<Wave> w;
+  InboundStats in;
+};
+Waves waves_of(int messages, const InboundChaos& c, uint64_t seed, uint64_t run_id) {
+  Waves out;
+  out.w = status_waves(stored_messages(messages), c, seed, run_id, out.in);
+  return out;
+}
 }  // namespace
 
 TEST(StatusWavesTest, EachMessageGetsSentAndFinalizedOnceInTheSeededOrder) {
   InboundChaos c;
   c.reorder = 0.25;
   c.failed = 0.2;
-  InboundStats in;
-  const auto w = status_waves(stored_messages(2000), c, 7, 42, in);
+  const auto [w, in] = waves_of(2000, c, 7, 42);
   ASSERT_EQ(w.size(), 2u);
   ASSERT_EQ(w[0].events.size(), 2000u);
   ASSERT_EQ(w[1].events.size(), 2000u);
@@ -64,10 +74,9 @@ TEST(StatusWavesTest, EachMessageGetsSentAndFinalizedOnceInTheSeededOrder) {
   EXPECT_NEAR(static_cast<double>(reordered), 500, 80);
   EXPECT_NEAR(static_cast<double>(failed), 400, 80);
   // The same seed and run id give the same waves; no chaos, no copies.
-  InboundStats again;
-  const auto w2 = status_waves(stored_messages(2000), c, 7, 42, again);
-  EXPECT_EQ(w2[0].events[17].event_id, w[0].events[17].event_id);
-  EXPECT_EQ(again.reordered, in.reordered);
+  const auto again = waves_of(2000, c, 7, 42);
+  EXPECT_EQ(again.w[0].events[17].event_id, w[0].events[17].event_id);
+  EXPECT_EQ(again.in.reordered, in.reordered);
   EXPECT_EQ(w[0].slots.size(), 2000u);
 }
 
@@ -75,8 +84,7 @@ TEST(StatusWavesTest, ChaosCopiesFollowTheirEvent) {
   InboundChaos c;
   c.duplicate = 0.1;
   c.forged = 0.05;
-  InboundStats in;
-  const auto w = status_waves(stored_messages(1000), c, 3, 1, in);
+  const auto w = waves_of(1000, c, 3, 1).w;
   std::map<EventKind, int> n;
   for (size_t k = 0; k < w[1].slots.size(); ++k) {
     const WaveSlot& s = w[1].slots[k];
