@@ -6,9 +6,11 @@
 #include <mutex>
 #include <thread>
 #include "control/builtin.h"
+#include "control/clock_route.h"
 #include "http/events.h"
 #include "control/metrics.h"
 #include "core/base64.h"
+#include "core/offset_clock.h"
 #include "core/rng.h"
 #include "http/api.h"
 #include "store/inventory.h"
@@ -23,7 +25,7 @@ namespace harness::mock {
 
 struct MockServer::Impl {
   MockServerOptions opts;
-  core::SystemClock system_clock;
+  core::OffsetClock default_clock;   // system time until POST /_mock/clock/advance moves it
   core::Clock* clock = nullptr;
   MockConfig config;
   core::Ed25519KeyPair keys;
@@ -55,7 +57,7 @@ struct MockServer::Impl {
 
 MockServer::MockServer(MockServerOptions opts) : impl_(std::make_unique<Impl>()) {
   impl_->opts = std::move(opts);
-  impl_->clock = impl_->opts.clock ? impl_->opts.clock : &impl_->system_clock;
+  impl_->clock = impl_->opts.clock ? impl_->opts.clock : &impl_->default_clock;
   // The store exists before start() so tests and engines can hold a reference early; start()
   // resets it once the configuration is loaded.
   impl_->store = std::make_unique<Store>(impl_->config, impl_->opts.seed, *impl_->clock);
@@ -142,6 +144,7 @@ std::optional<std::string> MockServer::start() {
   }
   register_builtin_control(BuiltinDeps{*d.store, *d.journal, d.metrics, d.control,
                                        [this] { return impl_->keys.public_key_base64(); }});
+  register_clock_control(ClockRouteDeps{d.control, *d.clock, d.front->scheduled_sends()});
   if (d.opts.builtin_webhooks && !d.sink && !d.webhooks) {
     // The built-in webhook engine (contract §7), signing with the key pair just settled.
     EngineOptions eo;

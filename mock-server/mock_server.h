@@ -43,7 +43,9 @@ struct MockServerOptions {
   std::optional<uint64_t> id_seed;
   int threads = 0;                     // event-loop threads; 0 = the number of cores
   std::string admin_token;             // when set, /_mock/* needs "Authorization: Bearer <token>"
-  core::Clock* clock = nullptr;        // not owned; nullptr = system clock
+  // Not owned; nullptr = a core::OffsetClock: the system clock until POST /_mock/clock/advance
+  // moves it forward (a ManualClock can be moved that way too; any other clock cannot).
+  core::Clock* clock = nullptr;
   std::optional<TlsOptions> tls;       // serve HTTPS instead of HTTP
   // Start the built-in webhook engine (unless another sink was set before start()). Off: messages
   // follow the store's default time-based lifecycle and no webhooks are sent (--no-webhooks).

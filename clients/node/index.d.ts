@@ -74,6 +74,8 @@ export class TelnyxMock {
   messages(o?: { apiKey?: string; limit?: number }): Promise<any[]>;
   numbers(apiKey?: string): Promise<string[]>;
   send(to: string, text: string, fields?: Record<string, unknown> & { apiKey?: string }): Promise<any>;
+  clock(): Promise<{ now: string; offset_seconds: number | null; advanceable: boolean }>;
+  advanceClock(by: number | string): Promise<{ now: string; previous: string; offset_seconds: number | null; advanceable: boolean; advanced_seconds: number; scheduled_fired: number }>;
   inbound(text: string, o?: { to?: string; from?: string; mediaUrls?: string[]; apiKey?: string }): Promise<any>;
   failureDetails(): Promise<string>;
 }

@@ -369,6 +369,20 @@ export class TelnyxMock {
     return (await this._json('POST', '/v2/messages', { to, text, ...fields }, { apiKey: apiKey ?? this.apiKey })).data;
   }
 
+  /** GET /_mock/clock: the mock's time `now` (RFC 3339), `offset_seconds` ahead of the system clock, `advanceable`. */
+  async clock() { return (await this._json('GET', '/_mock/clock')).data; }
+
+  /**
+   * POST /_mock/clock/advance: moves the mock's clock forward by `by`, seconds (a number) or a
+   * duration string ('90s', '11m', '1.5h'). Scheduled messages whose send_at it passes are sent
+   * before it resolves (`scheduled_fired`); their webhooks follow in real time. Rejects with
+   * MockError when the mock refuses (backwards, not a duration, past its limit, a fixed clock).
+   */
+  async advanceClock(by) {
+    const body = typeof by === 'string' ? { duration: by } : { seconds: by };
+    return (await this._json('POST', '/_mock/clock/advance', body)).data;
+  }
+
   /**
    * Simulate an inbound SMS: a message.received webhook to the profile that owns `to`
    * (default: the first number of `apiKey`'s tenant).

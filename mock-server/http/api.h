@@ -98,6 +98,8 @@ class HttpFront {
   void set_event_hub(std::shared_ptr<EventHub> h) { events_.set(std::move(h)); }
   // Answers inbound texts matching a profile's autoresponse configs (autoresp.cpp).
   std::shared_ptr<InboundResponder> inbound_responder() const { return responder_; }
+  // The scheduled messages waiting for their send_at (POST /_mock/clock/advance fires them).
+  std::shared_ptr<ScheduledSends> scheduled_sends() const { return scheduled_; }
 
  private:
   using Handler = void (HttpFront::*)(ApiContext&);

@@ -48,8 +48,12 @@ ScheduledSends::CancelResult ScheduledSends::cancel(const std::string& tenant, c
 }
 
 std::vector<ScheduledSend> ScheduledSends::take_due() {
-  std::vector<ScheduledSend> due;
   std::lock_guard<std::mutex> lk(mu_);
+  return take_due_locked();
+}
+
+std::vector<ScheduledSend> ScheduledSends::take_due_locked() {
+  std::vector<ScheduledSend> due;
   const auto now = clock_.now();
   while (!by_time_.empty() && std::get<0>(by_time_.begin()->first) <= now) {
     auto node = by_time_.extract(by_time_.begin());
@@ -64,6 +68,17 @@ void ScheduledSends::fire_due() {
   if (stopped_.load()) return;
   if (clock_.now().time_since_epoch().count() < earliest_.load(std::memory_order_relaxed)) return;
   for (auto& s : take_due()) fire_(std::move(s));
+}
+
+size_t ScheduledSends::fire_after(const std::function<bool()>& step) {
+  std::vector<ScheduledSend> due;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (!step() || stopping_) return 0;
+    due = take_due_locked();
+  }
+  for (auto& s : due) fire_(std::move(s));
+  return due.size();
 }
 
 void ScheduledSends::clear() {

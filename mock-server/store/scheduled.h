@@ -61,6 +61,10 @@ class ScheduledSends {
   CancelResult cancel(const std::string& tenant, const std::string& message_id);
   // Fires every entry whose send_at has come, on the calling thread. Cheap when none has.
   void fire_due();
+  // Runs `step` (a move of the clock; true when it moved) under this registry's lock, then fires
+  // on the calling thread every entry due by then, so neither the ticker nor a read takes one of
+  // them first (POST /_mock/clock/advance). How many it fired.
+  size_t fire_after(const std::function<bool()>& step);
   // Drops every entry (POST /_mock/reset: their messages are gone).
   void clear();
   size_t pending() const;
@@ -69,6 +73,7 @@ class ScheduledSends {
   using Key = std::tuple<core::TimePoint, std::string, std::string>;   // send_at, tenant, id
   void run();
   std::vector<ScheduledSend> take_due();
+  std::vector<ScheduledSend> take_due_locked();   // mu_ held
 
   const core::Clock& clock_;
   Fire fire_;

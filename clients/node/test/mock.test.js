@@ -135,6 +135,31 @@ describe('a mock per test', () => {
       return true;
     });
   });
+
+  test('advanceClock past send_at fires a scheduled message', async () => {
+    const start = await mock.clock();
+    assert.equal(start.offset_seconds, 0);
+    assert.equal(start.advanceable, true);
+    const sendAt = new Date(Date.parse(start.now) + 10 * 60 * 1000).toISOString();
+    const msg = await mock.send('+15005550001', 'in ten minutes', { send_at: sendAt, webhook_url: receiver.url });
+    assert.equal(msg.to[0].status, 'scheduled');
+    assert.equal((await mock.advanceClock(540)).scheduled_fired, 0);
+    const due = await mock.advanceClock('2m');
+    assert.equal(due.scheduled_fired, 1);
+    assert.equal(due.offset_seconds, 660);
+    assert.ok(Date.parse(due.now) >= Date.parse(sendAt));
+    const { status, body } = await mock.request('GET', `/v2/messages/${msg.id}`, undefined, { apiKey: mock.apiKey });
+    assert.equal(status, 200);
+    assert.notEqual(body.data.to[0].status, 'scheduled');
+    await mock.waitForWebhooks({ timeoutMs: 30000 });
+    assert.deepEqual(receiver.eventTypes(msg.id), ['message.sent', 'message.finalized']);
+  });
+
+  test('advanceClock refusals reject with MockError and move nothing', async () => {
+    await assert.rejects(mock.advanceClock(-60), (e) => e instanceof MockError && /HTTP 422.*only moves forward/.test(e.message));
+    await assert.rejects(mock.advanceClock('soon'), (e) => e instanceof MockError && /HTTP 400.*not a duration/.test(e.message));
+    assert.equal((await mock.clock()).offset_seconds, 0);
+  });
 });
 
 describe('start-up', () => {

@@ -19,6 +19,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
 
@@ -398,6 +399,25 @@ class TelnyxMock:
         """``POST /v2/messages`` (for tests of the mock itself; your app sends on its own)."""
         body = {"to": to, "text": text, **fields}
         return self._request("POST", "/v2/messages", body, api_key=api_key or self.api_key)["data"]
+
+    def clock(self) -> Dict[str, Any]:
+        """``GET /_mock/clock``: the mock's time ``now`` (RFC 3339, as its messages carry it), how
+        far it is ahead of the system clock (``offset_seconds``) and whether it is ``advanceable``."""
+        return self._request("GET", "/_mock/clock")["data"]
+
+    def advance_clock(self, seconds: Union[None, float, timedelta] = None, *,
+                      duration: Optional[str] = None) -> Dict[str, Any]:
+        """``POST /_mock/clock/advance``: moves the mock's clock forward by ``seconds`` (a number
+        or a ``timedelta``) or by a ``duration`` ("90s", "11m", "1.5h"). Scheduled messages whose
+        ``send_at`` it passes are sent before it returns (``scheduled_fired`` says how many); their
+        webhooks follow in real time. Raises MockError when the mock refuses (backwards, not a
+        duration, past its limit, a clock that cannot move)."""
+        body: Dict[str, Any] = {}
+        if seconds is not None:
+            body["seconds"] = seconds.total_seconds() if isinstance(seconds, timedelta) else seconds
+        if duration is not None:
+            body["duration"] = duration
+        return self._request("POST", "/_mock/clock/advance", body)["data"]
 
     def inbound(self, text: str, *, to: Optional[str] = None, from_: str = DEFAULT_FROM,
                 media_urls: Optional[List[str]] = None, api_key: Optional[str] = None) -> Dict[str, Any]:
