@@ -20,7 +20,6 @@
 #include "core/json.h"
 #include "mock_server.h"
 #include "raw_connection.h"
-#include "scenario_routes.h"
 #include "scenario/engine.h"
 #include "support/paths.h"
 
@@ -81,17 +80,15 @@ class TransportTest : public ::testing::Test {
     if (!settings.empty()) o.config_yaml = "settings: " + settings + "\n";
     if (tls) o.tls = TlsOptions{harness::testing::source_path("fixtures/tls/cert.pem"),
                                 harness::testing::source_path("fixtures/tls/key.pem")};
+    o.scenarios = !scenario.empty();
     server_ = std::make_unique<MockServer>(o);
-    if (!scenario.empty()) {
-      engine_ = std::make_shared<scenario::ScenarioEngine>(server_->clock());
-      auto err = engine_->load_yaml(scenario);
-      ASSERT_FALSE(err) << err->to_string();
-      server_->set_interceptor(engine_);
-      server_->set_fault_executor(engine_->fault_executor());
-      scenario::register_control_routes(server_->control(), engine_);
-    }
     auto err = server_->start();
     ASSERT_FALSE(err) << *err;
+    if (!scenario.empty()) {
+      engine_ = server_->scenario_engine();
+      auto bad = engine_->load_yaml(scenario);
+      ASSERT_FALSE(bad) << bad->to_string();
+    }
   }
   void TearDown() override {
     if (server_) server_->stop();

@@ -17,7 +17,6 @@
 #include "core/clock.h"
 #include "core/json.h"
 #include "mock_server.h"
-#include "scenario_routes.h"
 #include "scenario/engine.h"
 #include "support/raw_http.h"
 
@@ -76,13 +75,11 @@ class ScenarioServerTest : public ::testing::Test {
   void SetUp() override {
     opts_.clock = &clock_;
     opts_.threads = 16;
+    opts_.scenarios = true;
     server_ = std::make_unique<MockServer>(opts_);
-    engine_ = std::make_shared<ScenarioEngine>(server_->clock());
-    server_->set_interceptor(engine_);
-    server_->set_fault_executor(engine_->fault_executor());
-    register_control_routes(server_->control(), engine_);
     auto err = server_->start();
     ASSERT_FALSE(err) << *err;
+    engine_ = server_->scenario_engine();
   }
   void TearDown() override {
     if (server_) server_->stop();

@@ -19,11 +19,9 @@
 #include "core/json.h"
 #include "core/signing.h"
 #include "mock_server.h"
-#include "scenario_routes.h"
 #include "scenario/engine.h"
 #include "support/scoped_server.h"
 #include "webhook/engine.h"
-#include "scenario_webhooks.h"
 
 namespace harness::mock {
 namespace {
@@ -195,17 +193,13 @@ class BuggyClientsTest : public ::testing::Test {
     MockServerOptions o;
     o.clock = &clock_;
     o.threads = 16;
+    o.scenarios = true;   // with its link to the built-in webhook engine, as in the binary
     server_ = std::make_unique<MockServer>(o);
-    scenarios_ = std::make_shared<scenario::ScenarioEngine>(server_->clock());
-    server_->set_interceptor(scenarios_);
-    server_->set_fault_executor(scenarios_->fault_executor());
-    scenario::register_control_routes(server_->control(), scenarios_);
     auto err = server_->start();
     ASSERT_FALSE(err) << *err;
-    link_ = std::make_unique<ScenarioWebhookFollower>(scenarios_, server_->webhook_engine());
+    scenarios_ = server_->scenario_engine();
   }
   void TearDown() override {
-    link_.reset();
     // The engine closes its keep-alive connections to the app first, so the app stops at once.
     if (auto w = server_->webhook_engine()) w->shutdown();
     server_->stop();
@@ -271,7 +265,6 @@ class BuggyClientsTest : public ::testing::Test {
   core::ManualClock clock_;
   std::unique_ptr<MockServer> server_;
   std::shared_ptr<scenario::ScenarioEngine> scenarios_;
-  std::unique_ptr<ScenarioWebhookFollower> link_;
   std::unique_ptr<App> app_;
   std::string number_;
 };
