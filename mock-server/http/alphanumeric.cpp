@@ -46,7 +46,7 @@ std::vector<core::json> HttpFront::alpha_sender_records(const std::string& tenan
 
 void HttpFront::profile_alphanumeric_ids(ApiContext& ctx) {
   const std::string id = ctx.m[1];
-  if (!store_.get_profile(ctx.tenant, id)) return error(ctx, 10005, "Messaging profile " + id + " was not found.");
+  if (!store_.get_profile(ctx.tenant, id)) return not_found(ctx, "Messaging profile " + id);
   core::PageRequest pr;
   if (!page(ctx, pr)) return;
   const auto all = alpha_sender_records(ctx.tenant, id);
@@ -124,7 +124,7 @@ void HttpFront::get_alpha_sender(ApiContext& ctx) {
   for (auto& j : alpha_sender_records(ctx.tenant, std::nullopt)) {
     if (j["id"] == id) return send_data(ctx, j);
   }
-  error(ctx, 10005, "Alphanumeric sender ID " + id + " was not found.");
+  not_found(ctx, "Alphanumeric sender ID " + id);
 }
 
 void HttpFront::delete_alpha_sender(ApiContext& ctx) {
@@ -144,7 +144,7 @@ void HttpFront::delete_alpha_sender(ApiContext& ctx) {
     alpha_extras_->set_fallback(ctx.tenant, id, std::nullopt);
     return send_data(ctx, j);
   }
-  error(ctx, 10005, "Alphanumeric sender ID " + id + " was not found.");
+  not_found(ctx, "Alphanumeric sender ID " + id);
 }
 
 }  // namespace harness::mock

@@ -135,6 +135,14 @@ class HttpFront {
              std::optional<std::string> pointer = std::nullopt,
              std::optional<std::string> parameter = std::nullopt, int status = 0);
   void send_data(ApiContext& ctx, const core::json& data, int status = 200);
+  // 404 / 10005 "<what> was not found."
+  void not_found(ApiContext& ctx, const std::string& what) { error(ctx, 10005, what + " was not found."); }
+  // `found` as {"data": ...}, or not_found(what) when there is none.
+  template <class T>
+  void send_found(ApiContext& ctx, const std::optional<T>& found, const std::string& what) {
+    if (found) return send_data(ctx, *found);
+    not_found(ctx, what);
+  }
   void send_list(ApiContext& ctx, const core::json& items, const core::PageMeta& meta);
   // page[number] / page[size]; false after sending the 400 when invalid.
   bool page(ApiContext& ctx, core::PageRequest& out);

@@ -117,7 +117,7 @@ bool HttpFront::read_autoresp(ApiContext& ctx, AutorespConfig& c) {
 bool HttpFront::autoresp_profile(ApiContext& ctx) {
   const std::string id = ctx.m[1];
   if (store_.get_profile(ctx.tenant, id)) return true;
-  error(ctx, 10005, "Messaging profile " + id + " was not found.");
+  not_found(ctx, "Messaging profile " + id);
   return false;
 }
 
@@ -169,13 +169,13 @@ void HttpFront::create_autoresp(ApiContext& ctx) {
 void HttpFront::get_autoresp(ApiContext& ctx) {
   if (!autoresp_profile(ctx)) return;
   if (auto c = autoresp_->get(ctx.tenant, ctx.m[1], ctx.m[2])) return send_data(ctx, config_json(*c));
-  error(ctx, 10005, "Autoresponse config " + ctx.m[2].str() + " was not found.");
+  not_found(ctx, "Autoresponse config " + ctx.m[2].str());
 }
 
 void HttpFront::update_autoresp(ApiContext& ctx) {
   if (!autoresp_profile(ctx)) return;
   const std::string id = ctx.m[2];
-  if (!autoresp_->get(ctx.tenant, ctx.m[1], id)) return error(ctx, 10005, "Autoresponse config " + id + " was not found.");
+  if (!autoresp_->get(ctx.tenant, ctx.m[1], id)) return not_found(ctx, "Autoresponse config " + id);
   AutorespConfig c;
   if (!read_autoresp(ctx, c)) return;
   if (auto clash = autoresp_->conflict(ctx.tenant, ctx.m[1], c.keywords, c.country_code, id)) {
@@ -186,13 +186,13 @@ void HttpFront::update_autoresp(ApiContext& ctx) {
   c.updated = clock_.now();
   c.updated_at = core::format_rfc3339(c.updated);
   if (auto done = autoresp_->replace(ctx.tenant, ctx.m[1], c)) return send_data(ctx, config_json(*done));
-  error(ctx, 10005, "Autoresponse config " + id + " was not found.");
+  not_found(ctx, "Autoresponse config " + id);
 }
 
 void HttpFront::delete_autoresp(ApiContext& ctx) {
   if (!autoresp_profile(ctx)) return;
   if (!autoresp_->remove(ctx.tenant, ctx.m[1], ctx.m[2])) {
-    return error(ctx, 10005, "Autoresponse config " + ctx.m[2].str() + " was not found.");
+    return not_found(ctx, "Autoresponse config " + ctx.m[2].str());
   }
   ctx.res.status = 200;
   set_json(ctx.res, "\"OK\"");

@@ -146,7 +146,7 @@ std::optional<std::vector<core::Message>> HttpFront::group_members(const std::st
 void HttpFront::get_group(ApiContext& ctx) {
   const std::string id = ctx.m[1];
   auto members = group_members(ctx.tenant, id);
-  if (!members) return error(ctx, 10005, "Group message " + id + " was not found.");
+  if (!members) return not_found(ctx, "Group message " + id);
   std::string out = "{\"data\":[";
   for (size_t i = 0; i < members->size(); ++i) {
     if (i) out += ',';

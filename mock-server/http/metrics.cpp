@@ -89,7 +89,7 @@ void HttpFront::list_profile_metrics(ApiContext& ctx) {
 
 void HttpFront::profile_metrics(ApiContext& ctx) {
   const std::string id = ctx.m[1];
-  if (!store_.get_profile(ctx.tenant, id)) return error(ctx, 10005, "Messaging profile " + id + " was not found.");
+  if (!store_.get_profile(ctx.tenant, id)) return not_found(ctx, "Messaging profile " + id);
   core::Duration width{};
   const auto frame = metrics_frame(ctx, &width);
   if (!frame) return;

@@ -74,7 +74,7 @@ void HttpFront::list_numbers_messaging(ApiContext& ctx) {
 void HttpFront::update_phone_number(ApiContext& ctx) {
   const std::string id = ctx.m[1];
   auto current = store_.get_number(ctx.tenant, id);
-  if (!current || core::is_short_code(current->phone_number)) return error(ctx, 10005, "Phone number " + id + " was not found.");
+  if (!current || core::is_short_code(current->phone_number)) return not_found(ctx, "Phone number " + id);
   if (!require_object(ctx)) return;
   const auto& b = *ctx.body;
   core::PhoneNumber edited = *current;   // validated on a copy: a bad field changes nothing
@@ -110,19 +110,19 @@ void HttpFront::update_phone_number(ApiContext& ctx) {
     num.messaging_profile_id = profile_id;
     num.messaging_profile_name = profile_name;
   });
-  if (!n) return error(ctx, 10005, "Phone number " + id + " was not found.");
+  if (!n) return not_found(ctx, "Phone number " + id);
   send_data(ctx, *n);
 }
 
 void HttpFront::delete_phone_number(ApiContext& ctx) {
   const std::string id = ctx.m[1];
   auto current = store_.get_number(ctx.tenant, id);
-  if (!current || core::is_short_code(current->phone_number)) return error(ctx, 10005, "Phone number " + id + " was not found.");
+  if (!current || core::is_short_code(current->phone_number)) return not_found(ctx, "Phone number " + id);
   if (current->deletion_lock_enabled) {
     return error(ctx, 10010, "Phone number " + id + " has its deletion lock enabled.", std::nullopt, std::nullopt, 403);
   }
   auto gone = store_.delete_number(ctx.tenant, id);
-  if (!gone) return error(ctx, 10005, "Phone number " + id + " was not found.");
+  if (!gone) return not_found(ctx, "Phone number " + id);
   send_data(ctx, project(core::json(*gone),
                          {"record_type", "id", "phone_number", "status", "phone_number_type", "tags",
                           "deletion_lock_enabled", "created_at", "updated_at", "purchased_at", "activated_at",
@@ -148,14 +148,14 @@ void HttpFront::list_short_codes(ApiContext& ctx) {
 void HttpFront::get_short_code(ApiContext& ctx) {
   const std::string id = ctx.m[1];
   auto n = store_.get_number(ctx.tenant, id);
-  if (!n || !core::is_short_code(n->phone_number)) return error(ctx, 10005, "Short code " + id + " was not found.");
+  if (!n || !core::is_short_code(n->phone_number)) return not_found(ctx, "Short code " + id);
   send_data(ctx, short_code_json(*n));
 }
 
 void HttpFront::update_short_code(ApiContext& ctx) {
   const std::string id = ctx.m[1];
   auto n = store_.get_number(ctx.tenant, id);
-  if (!n || !core::is_short_code(n->phone_number)) return error(ctx, 10005, "Short code " + id + " was not found.");
+  if (!n || !core::is_short_code(n->phone_number)) return not_found(ctx, "Short code " + id);
   if (!require_object(ctx)) return;
   const auto& b = *ctx.body;
   if (!b.contains("messaging_profile_id")) {
@@ -181,7 +181,7 @@ void HttpFront::update_short_code(ApiContext& ctx) {
   }
   n = store_.set_number_profile(ctx.tenant, id, target);
   if (n && tags) n = store_.update_number(ctx.tenant, id, [&](core::PhoneNumber& num) { num.tags = *tags; });
-  if (!n) return error(ctx, 10005, "Short code " + id + " was not found.");
+  if (!n) return not_found(ctx, "Short code " + id);
   send_data(ctx, short_code_json(*n));
 }
 
@@ -214,19 +214,19 @@ void HttpFront::get_phone_number(ApiContext& ctx) {
   const std::string id = ctx.m[1];
   auto n = store_.get_number(ctx.tenant, id);
   if (n && !core::is_short_code(n->phone_number)) return send_data(ctx, *n);
-  error(ctx, 10005, "Phone number " + id + " was not found.");
+  not_found(ctx, "Phone number " + id);
 }
 
 void HttpFront::get_number_messaging(ApiContext& ctx) {
   const std::string id = ctx.m[1];
   if (auto n = store_.get_number(ctx.tenant, id)) return send_data(ctx, messaging_settings(ctx.tenant, *n));
-  error(ctx, 10005, "Phone number " + id + " was not found.");
+  not_found(ctx, "Phone number " + id);
 }
 
 void HttpFront::patch_number_messaging(ApiContext& ctx) {
   const std::string id = ctx.m[1];
   auto n = store_.get_number(ctx.tenant, id);
-  if (!n) return error(ctx, 10005, "Phone number " + id + " was not found.");
+  if (!n) return not_found(ctx, "Phone number " + id);
   if (!require_object(ctx)) return;
   const auto& b = *ctx.body;
   // contract §8.3: omitted or null keeps the profile, "" unassigns it.
@@ -242,7 +242,7 @@ void HttpFront::patch_number_messaging(ApiContext& ctx) {
       }
     }
     n = store_.set_number_profile(ctx.tenant, id, target);
-    if (!n) return error(ctx, 10005, "Phone number " + id + " was not found.");
+    if (!n) return not_found(ctx, "Phone number " + id);
   }
   send_data(ctx, messaging_settings(ctx.tenant, *n));
 }

@@ -100,8 +100,7 @@ void HttpFront::create_order(ApiContext& ctx) {
 
 void HttpFront::get_order(ApiContext& ctx) {
   const std::string id = ctx.m[1];
-  if (auto o = store_.get_order(ctx.tenant, id)) return send_data(ctx, *o);
-  error(ctx, 10005, "Number order " + id + " was not found.");
+  send_found(ctx, store_.get_order(ctx.tenant, id), "Number order " + id);
 }
 
 void HttpFront::list_orders(ApiContext& ctx) {
@@ -114,7 +113,7 @@ void HttpFront::list_orders(ApiContext& ctx) {
 
 void HttpFront::update_order(ApiContext& ctx) {
   const std::string id = ctx.m[1];
-  if (!store_.get_order(ctx.tenant, id)) return error(ctx, 10005, "Number order " + id + " was not found.");
+  if (!store_.get_order(ctx.tenant, id)) return not_found(ctx, "Number order " + id);
   if (!require_object(ctx)) return;
   const auto& b = *ctx.body;
   std::optional<std::optional<std::string>> reference;
@@ -132,7 +131,7 @@ void HttpFront::update_order(ApiContext& ctx) {
   auto o = store_.update_order(ctx.tenant, id, [&](core::NumberOrder& order) {
     if (reference) order.customer_reference = *reference;
   });
-  if (!o) return error(ctx, 10005, "Number order " + id + " was not found.");
+  if (!o) return not_found(ctx, "Number order " + id);
   send_data(ctx, *o);
 }
 }  // namespace harness::mock

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
+#include <type_traits>
 #include "core/rng.h"
 #include "http/api.h"
 #include "http/listing.h"
@@ -30,6 +31,20 @@ bool HttpFront::apply_profile_fields(ApiContext& ctx, const core::json& b, core:
     if (v.is_null()) { dst.reset(); return true; }
     if (!v.is_string()) return bad(f, "a string or null");
     dst = v.get<std::string>();
+    return true;
+  };
+  // An object field read into an optional settings struct; null clears it. `not_object` and
+  // `bad_shape` say what it must be when it is not an object, or not one of the right shape.
+  auto opt_object = [&](const char* f, auto& dst, const char* not_object, const char* bad_shape) {
+    if (!b.contains(f)) return true;
+    const auto& v = b[f];
+    if (v.is_null()) { dst.reset(); return true; }
+    if (!v.is_object()) return bad(f, not_object);
+    try {
+      dst = v.get<typename std::decay_t<decltype(dst)>::value_type>();
+    } catch (const std::exception&) {
+      return bad(f, bad_shape);
+    }
     return true;
   };
   auto boolean = [&](const char* f, bool& dst) {
@@ -59,32 +74,11 @@ bool HttpFront::apply_profile_fields(ApiContext& ctx, const core::json& b, core:
     }
     p.whitelisted_destinations = std::move(list);
   }
-  if (b.contains("number_pool_settings")) {
-    const auto& v = b["number_pool_settings"];
-    if (v.is_null()) {
-      p.number_pool_settings.reset();
-    } else {
-      if (!v.is_object()) return bad("number_pool_settings", "an object or null");
-      try {
-        p.number_pool_settings = v.get<core::NumberPoolSettings>();
-      } catch (const std::exception&) {
-        return bad("number_pool_settings", "{long_code_weight, toll_free_weight, skip_unhealthy, ...}");
-      }
-    }
-  }
-  if (b.contains("url_shortener_settings")) {
-    const auto& v = b["url_shortener_settings"];
-    if (v.is_null()) {
-      p.url_shortener_settings.reset();
-    } else {
-      try {
-        if (!v.is_object()) throw std::invalid_argument("not an object");
-        p.url_shortener_settings = v.get<core::UrlShortenerSettings>();
-      } catch (const std::exception&) {
-        return bad("url_shortener_settings", "null or {domain, prefix?, replace_blacklist_only?, send_webhooks?}");
-      }
-    }
-  }
+  if (!opt_object("number_pool_settings", p.number_pool_settings, "an object or null",
+                  "{long_code_weight, toll_free_weight, skip_unhealthy, ...}"))
+    return false;
+  const char* shortener = "null or {domain, prefix?, replace_blacklist_only?, send_webhooks?}";
+  if (!opt_object("url_shortener_settings", p.url_shortener_settings, shortener, shortener)) return false;
   if (b.contains("daily_spend_limit")) {
     // A decimal string such as "100.00" (the spec types it as a string, not a number).
     const auto& v = b["daily_spend_limit"];
@@ -151,14 +145,13 @@ void HttpFront::create_profile(ApiContext& ctx) {
 
 void HttpFront::get_profile(ApiContext& ctx) {
   const std::string id = ctx.m[1];
-  if (auto p = store_.get_profile(ctx.tenant, id)) return send_data(ctx, *p);
-  error(ctx, 10005, "Messaging profile " + id + " was not found.");
+  send_found(ctx, store_.get_profile(ctx.tenant, id), "Messaging profile " + id);
 }
 
 void HttpFront::update_profile(ApiContext& ctx) {
   const std::string id = ctx.m[1];
   auto current = store_.get_profile(ctx.tenant, id);
-  if (!current) return error(ctx, 10005, "Messaging profile " + id + " was not found.");
+  if (!current) return not_found(ctx, "Messaging profile " + id);
   if (!require_object(ctx)) return;
   // Validate on a copy first so a bad field changes nothing.
   core::MessagingProfile edited = *current;
@@ -168,19 +161,18 @@ void HttpFront::update_profile(ApiContext& ctx) {
     p = edited;
     p.created_at = created;
   });
-  if (!updated) return error(ctx, 10005, "Messaging profile " + id + " was not found.");
+  if (!updated) return not_found(ctx, "Messaging profile " + id);
   send_data(ctx, *updated);
 }
 
 void HttpFront::delete_profile(ApiContext& ctx) {
   const std::string id = ctx.m[1];
-  if (auto p = store_.delete_profile(ctx.tenant, id)) return send_data(ctx, *p);
-  error(ctx, 10005, "Messaging profile " + id + " was not found.");
+  send_found(ctx, store_.delete_profile(ctx.tenant, id), "Messaging profile " + id);
 }
 
 void HttpFront::profile_numbers(ApiContext& ctx) {
   const std::string id = ctx.m[1];
-  if (!store_.get_profile(ctx.tenant, id)) return error(ctx, 10005, "Messaging profile " + id + " was not found.");
+  if (!store_.get_profile(ctx.tenant, id)) return not_found(ctx, "Messaging profile " + id);
   core::PageRequest pr;
   if (!page(ctx, pr)) return;
   auto all = store_.numbers_on_profile(ctx.tenant, id);
@@ -194,7 +186,7 @@ void HttpFront::profile_numbers(ApiContext& ctx) {
 
 void HttpFront::profile_short_codes(ApiContext& ctx) {
   const std::string id = ctx.m[1];
-  if (!store_.get_profile(ctx.tenant, id)) return error(ctx, 10005, "Messaging profile " + id + " was not found.");
+  if (!store_.get_profile(ctx.tenant, id)) return not_found(ctx, "Messaging profile " + id);
   core::PageRequest pr;
   if (!page(ctx, pr)) return;
   auto all = tenant_numbers(ctx.tenant, true);
@@ -206,8 +198,7 @@ void HttpFront::profile_short_codes(ApiContext& ctx) {
 
 void HttpFront::regenerate_secret(ApiContext& ctx) {
   const std::string id = ctx.m[1];
-  if (auto p = store_.regenerate_secret(ctx.tenant, id)) return send_data(ctx, *p);
-  error(ctx, 10005, "Messaging profile " + id + " was not found.");
+  send_found(ctx, store_.regenerate_secret(ctx.tenant, id), "Messaging profile " + id);
 }
 
 void HttpFront::list_optouts(ApiContext& ctx) {

@@ -82,11 +82,11 @@ void HttpFront::cancel_message(ApiContext& ctx) {
   const std::string id = ctx.m[1];
   scheduled_->fire_due();
   auto m = store_.get_message(ctx.tenant, id);
-  if (!m) return error(ctx, 10005, "Message " + id + " was not found.");
+  if (!m) return not_found(ctx, "Message " + id);
   switch (scheduled_->cancel(ctx.tenant, id)) {
     case ScheduledSends::CancelResult::Cancelled: {
       auto cancelled = store_.advance(ctx.tenant, id, "cancelled", {}, clock_.now());
-      if (!cancelled) return error(ctx, 10005, "Message " + id + " was not found.");
+      if (!cancelled) return not_found(ctx, "Message " + id);
       // The spec answers the cancelled message itself, not wrapped in `data`, and without
       // wait_seconds.
       core::json j = *cancelled;

@@ -152,7 +152,7 @@ void HttpFront::get_message(ApiContext& ctx) {
       return;
     }
     // contract §3.5/§12: unknown, another tenant's, or older than the retention -> 404 / 10005.
-    error(ctx, 10005, "Message " + id + " was not found.");
+    not_found(ctx, "Message " + id);
     return;
   }
   set_json(ctx.res, core::message_envelope(*m));

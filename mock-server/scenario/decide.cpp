@@ -25,6 +25,25 @@ bool field_globs_match(const std::vector<FieldGlob>& globs, const RequestView& r
   return true;
 }
 
+}  // namespace
+
+void respond_with_error(Decision& d, int status, int code) {
+  d.kind = Decision::Kind::Respond;
+  d.status = status;
+  d.error_code = code;
+  d.body = core::error_body(code);
+}
+
+void respond_rate_limited(Decision& d, int64_t limit, int64_t reset_s, bool retry_after) {
+  respond_with_error(d, 429, 10011);
+  d.headers.emplace_back("x-ratelimit-limit", std::to_string(limit));
+  d.headers.emplace_back("x-ratelimit-remaining", "0");
+  d.headers.emplace_back("x-ratelimit-reset", std::to_string(reset_s));
+  if (retry_after) d.headers.emplace_back("Retry-After", std::to_string(reset_s));
+}
+
+namespace {
+
 void apply_action(const Action& a, Decision& d) {
   d.delay = a.delay;
   switch (a.kind) {
@@ -88,15 +107,8 @@ void apply_rate_limits(const Scenario& sc, const Prepared& p, ScenarioState& st,
     if (h.b->tokens >= 1.0) continue;
     const RateLimit& rl = sc.rate_limits[h.index];
     const int64_t wait = std::max<int64_t>(1, ceil_seconds((1.0 - h.b->tokens) / rl.rate_per_second));
-    d.kind = Decision::Kind::Respond;
-    d.status = 429;
-    d.error_code = 10011;
-    d.body = core::error_body(10011);
+    respond_rate_limited(d, static_cast<int64_t>(rl.burst), wait, rl.retry_after);
     d.rule = "rate_limit:" + std::to_string(h.index + 1);
-    d.headers.emplace_back("x-ratelimit-limit", std::to_string(static_cast<int64_t>(rl.burst)));
-    d.headers.emplace_back("x-ratelimit-remaining", "0");
-    d.headers.emplace_back("x-ratelimit-reset", std::to_string(wait));
-    if (rl.retry_after) d.headers.emplace_back("Retry-After", std::to_string(wait));
     return;
   }
   const Hit* tightest = nullptr;

@@ -94,7 +94,7 @@ Prepared prepare(const Scenario& sc, const RequestView& req);
 Decision decide(const Scenario& sc, const Prepared& p, ScenarioState& st, core::TimePoint now);
 Decision decide(const Scenario& sc, const RequestView& req, ScenarioState& st, core::TimePoint now);
 
-// Helpers shared with the verdict recorder and tests.
+// Helpers shared with magic numbers, the verdict recorder and tests.
 bool matches(const Match& m, const RequestView& req);
 std::optional<std::string> select_key(const KeySelector& k, const RequestView& req);
 // A top-level or dotted body field as text: strings as they are, numbers and booleans as JSON,
@@ -105,5 +105,11 @@ constexpr size_t kMaxFieldDepth = 8;
 constexpr size_t kMaxFieldValues = 1024;
 std::optional<std::string> body_field(const RequestView& req, std::string_view dotted);
 bool is_send(const RequestView& req);   // POST /v2/messages and its variants
+
+// Respond with Telnyx's error envelope for `code` and this HTTP status.
+void respond_with_error(Decision& d, int status, int code);
+// Respond 429 / 10011 with the rate-limit headers (contract §12): x-ratelimit-limit `limit`,
+// remaining 0, x-ratelimit-reset `reset_s` and, with `retry_after`, Retry-After equal to it.
+void respond_rate_limited(Decision& d, int64_t limit, int64_t reset_s, bool retry_after);
 
 }  // namespace harness::mock::scenario

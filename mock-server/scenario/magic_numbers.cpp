@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/errors.h"
+#include "scenario/decide.h"
 
 namespace harness::mock::scenario {
 
@@ -37,21 +38,11 @@ void apply_magic_number(const MagicNumber& m, Decision& d) {
       d.final_errors = {40008};
       break;
     case K::Blocked:
-      d.kind = Decision::Kind::Respond;
-      d.status = 400;
-      d.error_code = 40300;
-      d.body = core::error_body(40300);
+      respond_with_error(d, 400, 40300);
       break;
     case K::RateLimited:
-      d.kind = Decision::Kind::Respond;
-      d.status = 429;
-      d.error_code = 10011;
-      d.body = core::error_body(10011);
-      // Contract §12: Retry-After equals x-ratelimit-reset; this number never has quota left.
-      d.headers.emplace_back("x-ratelimit-limit", "0");
-      d.headers.emplace_back("x-ratelimit-remaining", "0");
-      d.headers.emplace_back("x-ratelimit-reset", "1");
-      d.headers.emplace_back("Retry-After", "1");
+      // This number never has quota left.
+      respond_rate_limited(d, 0, 1, true);
       break;
     case K::LostResponse:
       d.kind = Decision::Kind::Fault;

@@ -8,6 +8,17 @@
 #include "core/ids.h"
 
 namespace harness::mock {
+namespace {
+
+// The entry with this id (a profile, number or order) in one of an account's lists, or nullptr.
+template <class T>
+const T* find_by_id(const std::vector<T>& list, const std::string& id) {
+  for (const auto& x : list)
+    if (x.id == id) return &x;
+  return nullptr;
+}
+
+}  // namespace
 
 // ---- profiles ----
 
@@ -27,10 +38,7 @@ std::vector<core::MessagingProfile> Store::list_profiles(const std::string& tena
 std::optional<core::MessagingProfile> Store::get_profile(const std::string& tenant,
                                                          const std::string& id) const {
   auto a = read_account(tenant);
-  if (!a) return std::nullopt;
-  for (const auto& p : a.t->profiles) {
-    if (p.id == id) return p;
-  }
+  if (const auto* p = a ? find_by_id(a.t->profiles, id) : nullptr) return *p;
   return std::nullopt;
 }
 
@@ -121,10 +129,7 @@ std::vector<core::PhoneNumber> Store::numbers_on_profile(const std::string& tena
 std::optional<core::PhoneNumber> Store::get_number(const std::string& tenant,
                                                    const std::string& id) const {
   auto a = read_account(tenant);
-  if (!a) return std::nullopt;
-  for (const auto& n : a.t->numbers) {
-    if (n.id == id) return n;
-  }
+  if (const auto* n = a ? find_by_id(a.t->numbers, id) : nullptr) return *n;
   return std::nullopt;
 }
 
@@ -234,10 +239,7 @@ SenderProfile sender_view(const core::MessagingProfile& p) {
 std::optional<SenderProfile> Store::sender_profile(const std::string& tenant,
                                                    const std::string& profile_id) const {
   auto a = read_account(tenant);
-  if (!a) return std::nullopt;
-  for (const auto& p : a.t->profiles) {
-    if (p.id == profile_id) return sender_view(p);
-  }
+  if (const auto* p = a ? find_by_id(a.t->profiles, profile_id) : nullptr) return sender_view(*p);
   return std::nullopt;
 }
 
@@ -248,9 +250,7 @@ std::optional<SenderProfile> Store::number_sender(const std::string& tenant,
   for (const auto& n : a.t->numbers) {
     if (n.phone_number != e164) continue;
     if (!n.messaging_profile_id) return std::nullopt;
-    for (const auto& p : a.t->profiles) {
-      if (p.id == *n.messaging_profile_id) return sender_view(p);
-    }
+    if (const auto* p = find_by_id(a.t->profiles, *n.messaging_profile_id)) return sender_view(*p);
     return std::nullopt;
   }
   return std::nullopt;
@@ -334,10 +334,7 @@ OrderResult Store::create_order(const std::string& tenant, const std::vector<std
 std::optional<core::NumberOrder> Store::get_order(const std::string& tenant,
                                                   const std::string& id) const {
   auto a = read_account(tenant);
-  if (!a) return std::nullopt;
-  for (const auto& o : a.t->orders) {
-    if (o.id == id) return o;
-  }
+  if (const auto* o = a ? find_by_id(a.t->orders, id) : nullptr) return *o;
   return std::nullopt;
 }
 

@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/socket_io.h"
+
 namespace harness::testing {
 
 class Peer {
@@ -47,15 +49,7 @@ class Peer {
         buffered.append(buf, static_cast<size_t>(n));
       }
     }
-    bool send_all(const std::string& s) {
-      size_t off = 0;
-      while (off < s.size()) {
-        const ssize_t n = ::send(fd, s.data() + off, s.size() - off, MSG_NOSIGNAL);
-        if (n <= 0) return false;
-        off += static_cast<size_t>(n);
-      }
-      return true;
-    }
+    bool send_all(const std::string& s) { return harness::testing::send_all(fd, s); }
     // Waits until the client closes (or the peer stops).
     void hold() {
       char buf[4096];

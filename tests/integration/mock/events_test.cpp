@@ -34,8 +34,10 @@ std::unique_ptr<RawConnection> subscribe(int port, const std::string& query, con
   return c;
 }
 
-// The status code and body of a non-streamed answer.
-std::pair<int, core::json> refused(RawConnection& c) {
+// Asks for a stream that is refused: the status code and body of the answer.
+std::pair<int, core::json> refused(int port, const std::string& query, const std::string& token = "") {
+  RawConnection c(port);
+  EXPECT_TRUE(c.send_all(events_request(query, token)));
   const std::string got = c.read_to_end();
   const int status = got.size() > 12 ? std::atoi(got.c_str() + 9) : -1;
   const size_t body = got.find("\r\n\r\n");
@@ -80,9 +82,7 @@ TEST_F(EventsTest, SubscriberSeesOnlyItsTenant) {
 }
 
 TEST_F(EventsTest, UnknownApiKeyIsABadRequest) {
-  RawConnection c(server_->port());
-  ASSERT_TRUE(c.send_all(events_request("?api_key=nope")));
-  auto [status, body] = refused(c);
+  auto [status, body] = refused(server_->port(), "?api_key=nope");
   EXPECT_EQ(status, 400);
   ASSERT_TRUE(body.contains("errors")) << body;
   EXPECT_EQ(body["errors"][0]["code"], "10015");
@@ -117,16 +117,12 @@ class EventsTokenTest : public MockFixture {
 
 TEST_F(EventsTokenTest, AdminTokenByHeaderOrQuery) {
   {
-    RawConnection c(server_->port());
-    ASSERT_TRUE(c.send_all(events_request("")));
-    auto [status, body] = refused(c);
+    auto [status, body] = refused(server_->port(), "");
     EXPECT_EQ(status, 401);
     EXPECT_EQ(body["errors"][0]["code"], "10009") << body;
   }
   {
-    RawConnection c(server_->port());
-    ASSERT_TRUE(c.send_all(events_request("?access_token=wrong")));
-    EXPECT_EQ(refused(c).first, 401);
+    EXPECT_EQ(refused(server_->port(), "?access_token=wrong").first, 401);
   }
   auto by_header = subscribe(server_->port(), "", "s3cret");
   auto by_query = subscribe(server_->port(), "?access_token=s3cret");
@@ -141,9 +137,7 @@ TEST_F(EventsLimitTest, BeyondTheLimitIs429ThenASlotFreesUp) {
   auto a = subscribe(server_->port(), "");
   auto b = subscribe(server_->port(), "");
   {
-    RawConnection c(server_->port());
-    ASSERT_TRUE(c.send_all(events_request("")));
-    auto [status, body] = refused(c);
+    auto [status, body] = refused(server_->port(), "");
     EXPECT_EQ(status, 429);
     ASSERT_TRUE(body.contains("errors")) << body;
     EXPECT_EQ(body["errors"][0]["code"], "10011");

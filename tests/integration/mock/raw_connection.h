@@ -11,6 +11,8 @@
 #include <chrono>
 #include <string>
 
+#include "support/socket_io.h"
+
 namespace harness::mock::testing {
 
 class RawConnection {
@@ -33,15 +35,7 @@ class RawConnection {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
   }
-  bool send_all(const std::string& s) {
-    size_t off = 0;
-    while (off < s.size()) {
-      const ssize_t n = ::send(fd_, s.data() + off, s.size() - off, MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      off += static_cast<size_t>(n);
-    }
-    return true;
-  }
+  bool send_all(const std::string& s) { return harness::testing::send_all(fd_, s); }
   // Reads until `done(received)` holds, the peer closes, or `limit` passes.
   template <typename Done>
   std::string read_until(Done done, std::chrono::milliseconds limit = std::chrono::seconds(5)) {

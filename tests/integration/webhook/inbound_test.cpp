@@ -31,6 +31,18 @@ class InboundTest : public testing::ReceiverTest {
     EXPECT_TRUE(req.ok()) << body;
     return req ? engine->handle_inbound_post(*req) : ControlReply{0, "", ""};
   }
+  // Starts a burst of `count` texts from +17735550188 to the owned number, `rate` a second.
+  void start_burst(uint64_t count, double rate, const std::string& text = "") {
+    WebhookSettings s = testing::fast_settings();
+    InboundBurst b;
+    b.from = "+17735550188";
+    b.to = "+13125550147";
+    b.count = count;
+    b.rate_per_second = rate;
+    if (!text.empty()) b.text = text;
+    s.inbound.push_back(b);
+    engine->set_settings(s);
+  }
   static std::string code_of(const ControlReply& r) {
     return json::parse(r.body)["errors"][0]["code"].get<std::string>();
   }
@@ -93,15 +105,7 @@ TEST_F(InboundTest, WithoutDirectoryIsAServerError) {
 }
 
 TEST_F(InboundTest, ScheduledBurstDeliversEveryMessage) {
-  WebhookSettings s = testing::fast_settings();
-  InboundBurst b;
-  b.from = "+17735550188";
-  b.to = "+13125550147";
-  b.count = 5;
-  b.rate_per_second = 500;
-  b.text = "hello {i} of 5";
-  s.inbound.push_back(b);
-  engine->set_settings(s);
+  start_burst(5, 500, "hello {i} of 5");
   ASSERT_TRUE(rx.wait_for(5));
   ASSERT_TRUE(eventually([&] { return engine->idle(); }));
   std::set<std::string> texts;
@@ -114,14 +118,7 @@ TEST_F(InboundTest, ScheduledBurstDeliversEveryMessage) {
 }
 
 TEST_F(InboundTest, ReplacingTheScenarioStopsItsBurst) {
-  WebhookSettings s = testing::fast_settings();
-  InboundBurst b;
-  b.from = "+17735550188";
-  b.to = "+13125550147";
-  b.count = 1000;
-  b.rate_per_second = 20;   // 50 ms apart: far from done when replaced
-  s.inbound.push_back(b);
-  engine->set_settings(s);
+  start_burst(1000, 20);   // 50 ms apart: far from done when replaced
   ASSERT_TRUE(rx.wait_for(1));
   engine->set_settings(testing::fast_settings());
   ASSERT_TRUE(eventually([&] { return engine->idle(); }));

@@ -50,15 +50,23 @@ WebhookSettings one_attempt(std::chrono::milliseconds deadline) {
   return s;
 }
 
-class IsolationTest : public testing::EngineTest {};
+class IsolationTest : public testing::EngineTest {
+ protected:
+  // Sends message `id`'s webhook to `peer` with one attempt and this deadline; the one record of
+  // that attempt once it is over.
+  AttemptRecord only_attempt(Peer& peer, const std::string& id, std::chrono::milliseconds deadline) {
+    make_engine();
+    engine->set_settings(one_attempt(deadline));
+    accept(store, *engine, id, to_url(peer.url("/hook")));
+    EXPECT_TRUE(eventually([&] { return records_of(*engine, id).size() == 1; }));
+    const auto records = records_of(*engine, id);
+    return records.empty() ? AttemptRecord{} : records[0];
+  }
+};
 
 TEST_F(IsolationTest, ReceiverThatNeverAnswersFailsAtTheDeadline) {
   Peer peer(never_answer);
-  make_engine();
-  engine->set_settings(one_attempt(200ms));
-  accept(store, *engine, "m-silent", to_url(peer.url("/hook")));
-  ASSERT_TRUE(eventually([&] { return records_of(*engine, "m-silent").size() == 1; }));
-  const auto rec = records_of(*engine, "m-silent")[0];
+  const auto rec = only_attempt(peer, "m-silent", 200ms);
   EXPECT_EQ(rec.error, "timeout");
   EXPECT_EQ(rec.http_status, 0);
   EXPECT_GE(rec.latency_ms, 200.0);
@@ -67,11 +75,7 @@ TEST_F(IsolationTest, ReceiverThatNeverAnswersFailsAtTheDeadline) {
 
 TEST_F(IsolationTest, DrippingReceiverFailsAtTheWholeDeadline) {
   Peer peer(drip);
-  make_engine();
-  engine->set_settings(one_attempt(300ms));
-  accept(store, *engine, "m-drip", to_url(peer.url("/hook")));
-  ASSERT_TRUE(eventually([&] { return records_of(*engine, "m-drip").size() == 1; }));
-  const auto rec = records_of(*engine, "m-drip")[0];
+  const auto rec = only_attempt(peer, "m-drip", 300ms);
   EXPECT_EQ(rec.error, "timeout");
   EXPECT_GT(engine->client_stats().bytes_read, 0u);   // it did answer, a byte at a time
 }

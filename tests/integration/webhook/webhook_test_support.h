@@ -17,6 +17,7 @@
 #include "core/json.h"
 #include "core/message.h"
 #include "core/signing.h"
+#include "support/sample_message.h"
 #include "support/scoped_server.h"
 #include "webhook/engine.h"
 #include "store/hooks.h"
@@ -253,14 +254,7 @@ inline WebhookSettings fast_settings() {
 }
 
 inline core::Message outbound_message(const std::string& id) {
-  core::Message m;
-  m.id = id;
-  m.from.phone_number = "+13125550147";
-  core::MessageAddress to;
-  to.phone_number = "+17735550188";
-  to.status = "queued";
-  m.to.push_back(to);
-  m.text = "Your code is 4821";
+  core::Message m = harness::testing::sample_sms(id, "queued");
   m.received_at = "2025-03-01T12:00:00.412+00:00";
   return m;
 }

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "support/row_name.h"
+#include "support/refusal_rows.h"
 #include "webhook/inbound_post.h"
 
 namespace harness::mock {
@@ -58,16 +58,11 @@ TEST_P(InboundRuleRow, RefusesWithItsCode) {
   SCOPED_TRACE(row.name);
   auto in = decode_inbound_post(row.body);
   ASSERT_FALSE(in.ok());
-  EXPECT_EQ(in.error().code, row.code);
-  EXPECT_EQ(refusal_status(in.error(), Settings{}), row.status);
-  EXPECT_EQ(in.error().pointer.value_or(""), row.pointer);
-  EXPECT_FALSE(in.error().detail.empty());
+  harness::testing::expect_refusal(row, in.error(), refusal_status(in.error(), Settings{}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, InboundRuleRow, ::testing::Range<size_t>(0, rows().size()),
-                         [](const ::testing::TestParamInfo<size_t>& info) {
-                           return harness::testing::row_name(rows().at(info.param).name);
-                         });
+                         harness::testing::row_names(rows));
 
 TEST(InboundRules, DecodesAddressesTextAndMedia) {
   auto r = decode_inbound_post(

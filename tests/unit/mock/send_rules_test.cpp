@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "support/row_name.h"
+#include "support/refusal_rows.h"
 #include "store/scheduled.h"
 
 namespace harness::mock {
@@ -153,16 +153,11 @@ TEST_P(SendRuleRow, RefusesWithItsCode) {
   row.change(c);
   auto plan = plan_send(SendInput{c.request, c.kind, c.schedule_endpoint, c.open_mode}, c.view);
   ASSERT_FALSE(plan.ok());
-  EXPECT_EQ(plan.error().code, row.code);
-  EXPECT_EQ(plan.error().status, row.status);
-  EXPECT_EQ(plan.error().pointer.value_or(""), row.pointer);
-  EXPECT_FALSE(plan.error().detail.empty());
+  harness::testing::expect_refusal(row, plan.error(), plan.error().status);
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, SendRuleRow, ::testing::Range<size_t>(0, rows().size()),
-                         [](const ::testing::TestParamInfo<size_t>& info) {
-                           return harness::testing::row_name(rows().at(info.param).name);
-                         });
+                         harness::testing::row_names(rows));
 
 TEST(SendRules, AValidSendPlansAnSmsFromTheNamedNumber) {
   Case c = valid();

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <atomic>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string_view>
@@ -31,9 +32,22 @@ std::vector<core::Message> put_outbound(Store& s, const std::string& tenant, int
   return out;
 }
 
-TEST(StoreTest, OpenModeTenantsAreIsolatedAndDeterministic) {
+// A store (seed 1) over a manual clock; a test changes cfg before its first store().
+class StoreTest : public ::testing::Test {
+ protected:
+  Store& store() {
+    if (!store_) store_ = std::make_unique<Store>(cfg, 1, clock);
+    return *store_;
+  }
   MockConfig cfg;
   core::ManualClock clock;
+
+ private:
+  std::unique_ptr<Store> store_;
+};
+class StoreMemoTest : public StoreTest {};
+
+TEST_F(StoreTest, OpenModeTenantsAreIsolatedAndDeterministic) {
   Store a(cfg, 7, clock), b(cfg, 7, clock);
   auto ta = a.authenticate("KEYone");
   ASSERT_TRUE(ta);
@@ -48,12 +62,10 @@ TEST(StoreTest, OpenModeTenantsAreIsolatedAndDeterministic) {
   EXPECT_FALSE(a.list_profiles(*other, {}).at(0).webhook.url);
 }
 
-TEST(StoreTest, EvictsOldestBeyondCapAndHonoursRetention) {
-  MockConfig cfg;
+TEST_F(StoreTest, EvictsOldestBeyondCapAndHonoursRetention) {
   cfg.settings.max_messages = 2;
   cfg.settings.retention_seconds = 60;
-  core::ManualClock clock;
-  Store s(cfg, 1, clock);
+  Store& s = store();
   auto t = *s.authenticate("KEYx");
   auto m1 = outbound(s), m2 = outbound(s), m3 = outbound(s);
   s.put_message(t, m1);
@@ -69,12 +81,10 @@ TEST(StoreTest, EvictsOldestBeyondCapAndHonoursRetention) {
 
 // Beyond the store cap the tenant holding the most loses its oldest, whoever sent last; the
 // per-tenant cap evicts only the sender's own.
-TEST(StoreTest, StoreCapEvictsFromTheTenantHoldingTheMost) {
-  MockConfig cfg;
+TEST_F(StoreTest, StoreCapEvictsFromTheTenantHoldingTheMost) {
   cfg.settings.max_messages = 4;
   cfg.settings.max_messages_per_tenant = 3;
-  core::ManualClock clock;
-  Store s(cfg, 1, clock);
+  Store& s = store();
   auto big = *s.authenticate("KEYbig"), small = *s.authenticate("KEYsmall");
   std::vector<core::Message> b = put_outbound(s, big, 4);
   EXPECT_FALSE(s.get_message(big, b[0].id));   // its own cap
@@ -98,11 +108,9 @@ TEST(StoreTest, StoreCapEvictsFromTheTenantHoldingTheMost) {
 
 // A sender never waits for a busy tenant to evict from it: the store goes over its cap while
 // that tenant's messages are locked, and back under it with the next send once they are not.
-TEST(StoreTest, SendsDoNotWaitForABusyTenantToEvict) {
-  MockConfig cfg;
+TEST_F(StoreTest, SendsDoNotWaitForABusyTenantToEvict) {
   cfg.settings.max_messages = 4;
-  core::ManualClock clock;
-  Store s(cfg, 1, clock);
+  Store& s = store();
   auto busy = *s.authenticate("KEYbusy"), other = *s.authenticate("KEYother");
   std::vector<core::Message> b = put_outbound(s, busy, 4);
   std::mutex mu;
@@ -140,11 +148,9 @@ TEST(StoreTest, SendsDoNotWaitForABusyTenantToEvict) {
   EXPECT_TRUE(s.get_message(other, o2.id));
 }
 
-TEST(StoreTest, ResetForgetsEveryTenantsMessagesAndCounts) {
-  MockConfig cfg;
+TEST_F(StoreTest, ResetForgetsEveryTenantsMessagesAndCounts) {
   cfg.settings.max_messages = 3;
-  core::ManualClock clock;
-  Store s(cfg, 1, clock);
+  Store& s = store();
   auto a = *s.authenticate("KEYa");
   for (int i = 0; i < 3; ++i) s.put_message(a, outbound(s));
   s.reset();
@@ -223,10 +229,8 @@ TEST_F(StoredMessageTest, AdvanceFinishesPendingTimelineStepsFirstSoStatusNeverG
   EXPECT_EQ(s.get_message(t, m.id)->status(), "sent");
 }
 
-TEST(StoreTest, DefaultLifecycleWithoutAnEngine) {
-  MockConfig cfg;
-  core::ManualClock clock;
-  Store s(cfg, 1, clock);   // auto lifecycle on: nobody else advances messages
+TEST_F(StoreTest, DefaultLifecycleWithoutAnEngine) {
+  Store& s = store();   // auto lifecycle on: nobody else advances messages
   auto t = *s.authenticate("KEYx");
   auto ok = outbound(s), failed = outbound(s);
   s.put_message(t, ok);
@@ -243,9 +247,7 @@ TEST(StoreTest, DefaultLifecycleWithoutAnEngine) {
   EXPECT_EQ(f->errors[0].code, "40001");
 }
 
-TEST(StoreTest, MessageIdsAreUniqueAndContinueAcrossResetUnlessRewound) {
-  MockConfig cfg;
-  core::ManualClock clock;
+TEST_F(StoreTest, MessageIdsAreUniqueAndContinueAcrossResetUnlessRewound) {
   Store a(cfg, 9, clock), b(cfg, 9, clock), c(cfg, 10, clock);
   std::set<std::string> seen;
   std::vector<std::string> first;
@@ -273,10 +275,8 @@ TEST(StoreTest, MessageIdsAreUniqueAndContinueAcrossResetUnlessRewound) {
   EXPECT_EQ(seen.count(d.new_message_id()), 0u);
 }
 
-TEST(StoreTest, OrdersRejectOwnedNumbersAndUnknownProfiles) {
-  MockConfig cfg;
-  core::ManualClock clock;
-  Store s(cfg, 1, clock);
+TEST_F(StoreTest, OrdersRejectOwnedNumbersAndUnknownProfiles) {
+  Store& s = store();
   auto t = *s.authenticate("KEYx");
   auto owned = s.list_numbers(t)[0].phone_number;
   EXPECT_EQ(s.create_order(t, {"+13125550100", owned}, std::nullopt, std::nullopt).problem, OrderProblem::AlreadyOwned);
@@ -289,10 +289,8 @@ TEST(StoreTest, OrdersRejectOwnedNumbersAndUnknownProfiles) {
   EXPECT_FALSE(s.is_owned("+13125550100"));
 }
 
-TEST(StoreTest, DeletingAProfileUnassignsItsNumbers) {
-  MockConfig cfg;
-  core::ManualClock clock;
-  Store s(cfg, 1, clock);
+TEST_F(StoreTest, DeletingAProfileUnassignsItsNumbers) {
+  Store& s = store();
   auto t = *s.authenticate("KEYx");
   auto pid = s.list_profiles(t, {})[0].id;
   EXPECT_EQ(s.numbers_on_profile(t, pid).size(), 3u);
@@ -383,9 +381,8 @@ MockConfig configured(const std::string& key) {
   return cfg;
 }
 
-TEST(StoreMemoTest, TwoStoresInOneThreadNeverShareAnAnswer) {
+TEST_F(StoreMemoTest, TwoStoresInOneThreadNeverShareAnAnswer) {
   const MockConfig ca = configured("KEYalpha"), cb = configured("KEYbeta");
-  core::ManualClock clock;
   Store a(ca, 1, clock), b(cb, 1, clock);
   for (int i = 0; i < 3; ++i) {   // alternating: each look-up follows one on the other store
     EXPECT_TRUE(a.authenticate("KEYalpha"));
@@ -403,10 +400,8 @@ TEST(StoreMemoTest, TwoStoresInOneThreadNeverShareAnAnswer) {
   EXPECT_TRUE(a.get_message(ta, m.id));
 }
 
-TEST(StoreMemoTest, AResetIsSeenAtOnce) {
-  MockConfig cfg;   // open mode
-  core::ManualClock clock;
-  Store s(cfg, 1, clock);
+TEST_F(StoreMemoTest, AResetIsSeenAtOnce) {
+  Store& s = store();
   const std::string t = *s.authenticate("KEYreset");
   auto before = outbound(s);
   s.put_message(t, before);
@@ -424,10 +419,8 @@ TEST(StoreMemoTest, AResetIsSeenAtOnce) {
   EXPECT_EQ(s.message_count(), 1u);
 }
 
-TEST(StoreMemoTest, AfterResetsRacingSendsBothThreadsSeeTheLiveStore) {
-  MockConfig cfg;   // open mode
-  core::ManualClock clock;
-  Store s(cfg, 1, clock);
+TEST_F(StoreMemoTest, AfterResetsRacingSendsBothThreadsSeeTheLiveStore) {
+  Store& s = store();
   std::atomic<bool> stop{false};
   std::atomic<int> sent{0};
   bool sender_found_its_last = false;

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "support/bad_yaml.h"
 #include "helpers.h"
 #include "scenario/loader.h"
 
@@ -119,12 +120,7 @@ TEST(LoaderTest, InboundBurstsGoToTheWebhookSettings) {
 
 // ---- bad configurations: each names the line, the column and what was expected ----
 
-struct BadCase {
-  const char* yaml;
-  int line;
-  int column;
-  const char* expect_in_message;
-};
+using BadCase = harness::testing::BadYaml;
 
 class ScenarioBadConfigTest : public ::testing::TestWithParam<BadCase> {};
 
@@ -133,9 +129,7 @@ TEST_P(ScenarioBadConfigTest, RejectedWithPosition) {
   auto r = parse_scenario(c.yaml, "bad.yaml");
   ASSERT_FALSE(r.ok()) << c.yaml;
   EXPECT_EQ(r.error().source, "bad.yaml");
-  EXPECT_EQ(r.error().line, c.line) << r.error().to_string();
-  EXPECT_EQ(r.error().column, c.column) << r.error().to_string();
-  EXPECT_NE(r.error().message.find(c.expect_in_message), std::string::npos) << r.error().to_string();
+  harness::testing::expect_refused_at(c, r.error());
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "helpers.h"
 #include "scenario/verdicts.h"
 
@@ -20,10 +22,28 @@ Decision with_retry_after(int seconds) {
   return d;
 }
 
+// The recorder under test, with the default settings unless a test changes them.
+class VerdictsTest : public ::testing::Test {
+ protected:
+  void configure(const std::function<void(VerdictSettings&)>& change) {
+    VerdictSettings s;
+    change(s);
+    v.set_settings(s);
+  }
+  // With idempotency-key duplicates on: a send carrying this Idempotency-Key.
+  Req keyed(const std::string& text, const std::string& key) {
+    configure([](VerdictSettings& s) { s.idempotency_key = true; });
+    Req r = send("+1", "KEY_a", text);
+    r.header("idempotency-key", key);
+    return r;
+  }
+  VerdictRecorder v;
+};
+class VerifyTest : public VerdictsTest {};
+
 core::json report_of(const VerdictRecorder& v) { return {{"verdicts", v.to_json()}, {"rules", core::json::array()}}; }
 
-TEST(VerdictsTest, DuplicateSendsWithinTheWindow) {
-  VerdictRecorder v;
+TEST_F(VerdictsTest, DuplicateSendsWithinTheWindow) {
   auto a = send("+17735550188", "KEY_a", "code 1");
   v.on_request(a, t0());
   v.on_completed(a, Decision{}, 200, std::string("m1"), t0());
@@ -44,8 +64,7 @@ TEST(VerdictsTest, DuplicateSendsWithinTheWindow) {
 // Regression: every repeat of the same content used to rebuild the list of all earlier ids
 // under the recorder's lock (O(n) per request; a load test of one repeated SMS crawled). Counts
 // stay exact; listed items are bounded and name the previous send and the repeat.
-TEST(VerdictsTest, RepeatedContentStaysBoundedAndCountsExactly) {
-  VerdictRecorder v;
+TEST_F(VerdictsTest, RepeatedContentStaysBoundedAndCountsExactly) {
   auto a = send("+17735550188", "KEY_a", "same text");
   const int n = 5000;
   for (int i = 0; i < n; ++i) {
@@ -63,11 +82,8 @@ TEST(VerdictsTest, RepeatedContentStaysBoundedAndCountsExactly) {
 // Regression (soak): a content map keyed by every distinct message grew to the cap, was cleared
 // and grew again, so the mock's memory climbed for the whole run. Now contents leave when the
 // window passes or, beyond the cap, oldest first; memory is flat under any load.
-TEST(VerdictsTest, RememberedContentsLeaveWithTheWindowAndBeyondTheCap) {
-  VerdictRecorder v;
-  VerdictSettings s;
-  s.duplicate_window = std::chrono::seconds(60);
-  v.set_settings(s);
+TEST_F(VerdictsTest, RememberedContentsLeaveWithTheWindowAndBeyondTheCap) {
+  configure([](VerdictSettings& s) { s.duplicate_window = std::chrono::seconds(60); });
   auto at = [](int ms) { return t0() + std::chrono::milliseconds(ms); };
   for (int i = 0; i < 1000; ++i) {   // 1,000 distinct texts over 10 s
     auto r = send("+17735550188", "KEY_a", "text " + std::to_string(i));
@@ -101,30 +117,16 @@ TEST(VerdictsTest, RememberedContentsLeaveWithTheWindowAndBeyondTheCap) {
   EXPECT_EQ(big.duplicates(), 1u);   // the oldest were forgotten
 }
 
-TEST(VerdictsTest, DuplicateByIdempotencyKeyWhenEnabled) {
-  VerdictRecorder v;
-  VerdictSettings s;
-  s.idempotency_key = true;
-  v.set_settings(s);
-  auto a = send("+1", "KEY_a", "one");
-  a.header("idempotency-key", "k-1");
-  auto b = send("+1", "KEY_a", "two");
-  b.header("idempotency-key", "k-1");
+TEST_F(VerdictsTest, DuplicateByIdempotencyKeyWhenEnabled) {
+  Req a = keyed("one", "k-1"), b = keyed("two", "k-1");
   v.on_completed(a, Decision{}, 200, std::string("m1"), t0());
   v.on_completed(b, Decision{}, 200, std::string("m2"), t0());
   EXPECT_EQ(v.duplicates(), 1u);
   EXPECT_EQ(v.to_json()["duplicates"]["items"][0]["by"], "idempotency_key");
 }
 
-TEST(VerdictsTest, IdempotencyKeySeenAtArrivalIsUsedAtCompletion) {
-  VerdictRecorder v;
-  VerdictSettings s;
-  s.idempotency_key = true;
-  v.set_settings(s);
-  auto a = send("+1", "KEY_a", "one");
-  a.header("idempotency-key", "k-9");
-  auto b = send("+1", "KEY_a", "two");
-  b.header("idempotency-key", "k-9");
+TEST_F(VerdictsTest, IdempotencyKeySeenAtArrivalIsUsedAtCompletion) {
+  Req a = keyed("one", "k-9"), b = keyed("two", "k-9");
   for (auto* r : {&a, &b}) {
     v.on_request(*r, t0());
     RequestView bare = r->view;
@@ -134,8 +136,7 @@ TEST(VerdictsTest, IdempotencyKeySeenAtArrivalIsUsedAtCompletion) {
   EXPECT_EQ(v.duplicates(), 1u);
 }
 
-TEST(VerdictsTest, RawBodyIsEnoughForDuplicates) {
-  VerdictRecorder v;
+TEST_F(VerdictsTest, RawBodyIsEnoughForDuplicates) {
   auto a = send("+1", "KEY_a", "same");
   RequestView raw_only = a.view;
   raw_only.body = nullptr;   // as handed over after the handler ran
@@ -145,8 +146,7 @@ TEST(VerdictsTest, RawBodyIsEnoughForDuplicates) {
   EXPECT_EQ(v.to_json()["duplicates"]["items"][0]["to"], "+1");
 }
 
-TEST(VerdictsTest, RetryAfterViolationsAreMeasured) {
-  VerdictRecorder v;
+TEST_F(VerdictsTest, RetryAfterViolationsAreMeasured) {
   auto a = send("+1");
   v.on_request(a, t0());
   v.on_completed(a, with_retry_after(2), 429, std::nullopt, t0());
@@ -161,8 +161,7 @@ TEST(VerdictsTest, RetryAfterViolationsAreMeasured) {
   EXPECT_EQ(v.retry_after_violations(), 1u);
 }
 
-TEST(VerdictsTest, RetriesOfPermanentFailures) {
-  VerdictRecorder v;
+TEST_F(VerdictsTest, RetriesOfPermanentFailures) {
   auto a = send("+1", "KEY_revoked");
   Decision d;
   d.error_code = 10009;
@@ -186,8 +185,7 @@ Req with_body(core::json body, const std::string& key = "KEY_a") {
   return Req("POST", "/v2/messages", std::move(body), key);
 }
 
-TEST(VerdictsTest, DuplicatesAreLogicalMessagesWhateverElseDiffers) {
-  VerdictRecorder v;
+TEST_F(VerdictsTest, DuplicatesAreLogicalMessagesWhateverElseDiffers) {
   core::json m{{"from", "+13125550147"}, {"to", "+17735550188"}, {"text", "code 1"}};
   v.on_completed(with_body(m), Decision{}, 200, std::string("m1"), t0());
   core::json retry = m;
@@ -201,8 +199,7 @@ TEST(VerdictsTest, DuplicatesAreLogicalMessagesWhateverElseDiffers) {
   EXPECT_EQ(v.duplicates(), 1u);
 }
 
-TEST(VerdictsTest, ARepliedInboundIsNoDuplicateButAnsweringItTwiceIs) {
-  VerdictRecorder v;
+TEST_F(VerdictsTest, ARepliedInboundIsNoDuplicateButAnsweringItTwiceIs) {
   auto reply = with_body({{"from", "+13125550147"}, {"to", "+17735550188"}, {"text", "Thanks, we got it"}});
   v.on_inbound("KEY_a", "+17735550188", t0());
   v.on_completed(reply, Decision{}, 200, std::string("r1"), t0() + std::chrono::seconds(1));
@@ -234,8 +231,7 @@ TEST(VerdictsTest, ARepliedInboundIsNoDuplicateButAnsweringItTwiceIs) {
   EXPECT_EQ(v.duplicates(), 2u);
 }
 
-TEST(VerdictsTest, SharedIdempotencyKeyIsNamedInTheDuplicate) {
-  VerdictRecorder v;
+TEST_F(VerdictsTest, SharedIdempotencyKeyIsNamedInTheDuplicate) {
   auto a = send("+1", "KEY_a", "one");
   a.header("idempotency-key", "k-1");
   v.on_request(a, t0());
@@ -251,8 +247,7 @@ TEST(VerdictsTest, SharedIdempotencyKeyIsNamedInTheDuplicate) {
   EXPECT_FALSE(v.to_json()["duplicates"]["items"][1].contains("idempotency_key"));
 }
 
-TEST(VerdictsTest, RetryVerdictsMatchTheLogicalRequest) {
-  VerdictRecorder v;
+TEST_F(VerdictsTest, RetryVerdictsMatchTheLogicalRequest) {
   core::json m{{"from", "+13125550147"}, {"to", "+17735550188"}, {"text", "hello"}};
   auto first = with_body(m);
   v.on_request(first, t0());
@@ -274,11 +269,8 @@ TEST(VerdictsTest, RetryVerdictsMatchTheLogicalRequest) {
   EXPECT_EQ(v.permanent_error_retries(), 1u);
 }
 
-TEST(VerdictsTest, RetriesWithoutBackoffAfterFailures) {
-  VerdictRecorder v;
-  VerdictSettings s;
-  s.min_retry_backoff = std::chrono::milliseconds(100);
-  v.set_settings(s);
+TEST_F(VerdictsTest, RetriesWithoutBackoffAfterFailures) {
+  configure([](VerdictSettings& s) { s.min_retry_backoff = std::chrono::milliseconds(100); });
   core::json m{{"from", "+13125550147"}, {"to", "+17735550188"}, {"text", "hello"}};
   auto a = with_body(m);
   v.on_request(a, t0());
@@ -315,8 +307,7 @@ TEST(VerdictsTest, RetriesWithoutBackoffAfterFailures) {
   EXPECT_EQ(v.retries_without_backoff(), 2u);
 }
 
-TEST(VerifyTest, EveryCountedVerdictOfTheReportIsAnExpectation) {
-  VerdictRecorder v;
+TEST_F(VerifyTest, EveryCountedVerdictOfTheReportIsAnExpectation) {
   core::json report = report_of(v);
   report["verdicts"]["forged_webhooks_accepted"] = {{"count", 2}, {"items", core::json::array()}};
   EXPECT_TRUE(verify_expectations({{"double_replies", 0}, {"retries_without_backoff", 0}}, report).ok);
@@ -328,8 +319,7 @@ TEST(VerifyTest, EveryCountedVerdictOfTheReportIsAnExpectation) {
   EXPECT_NE(unknown.bad_request->find("forged_webhooks_accepted"), std::string::npos);
 }
 
-TEST(VerifyTest, ExactRangesAndRules) {
-  VerdictRecorder v;
+TEST_F(VerifyTest, ExactRangesAndRules) {
   auto a = send("+1");
   v.on_completed(a, Decision{}, 200, std::string("m1"), t0());
   v.on_completed(a, Decision{}, 200, std::string("m2"), t0());

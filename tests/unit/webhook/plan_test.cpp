@@ -9,6 +9,7 @@
 #include "core/json.h"
 #include "core/signing.h"
 #include "core/webhook_event.h"
+#include "support/sample_message.h"
 
 namespace harness::mock {
 namespace {
@@ -16,17 +17,7 @@ namespace {
 using namespace std::chrono_literals;
 using core::json;
 
-core::Message sample_message() {
-  core::Message m;
-  m.id = "4f1e2d3c-5b6a-4978-8d9e-0a1b2c3d4e5f";
-  m.from.phone_number = "+13125550147";
-  core::MessageAddress to;
-  to.phone_number = "+17735550188";
-  to.status = "sent";
-  m.to.push_back(to);
-  m.text = "Your code is 4821";
-  return m;
-}
+core::Message sample_message() { return harness::testing::sample_sms("4f1e2d3c-5b6a-4978-8d9e-0a1b2c3d4e5f", "sent"); }
 
 std::map<std::string, std::string> as_map(const HeaderList& h) {
   std::map<std::string, std::string> m;
@@ -278,43 +269,45 @@ class HeadersTest : public ::testing::Test {
   core::Ed25519Signer signer{key};
   std::string body = R"({"data":{"id":"x"},"meta":{"attempt":1,"delivered_to":"http://h/"}})";
   int64_t now = 1740830404;
+
+  // The headers of one Ed25519-signed attempt.
+  std::map<std::string, std::string> ed25519_headers(const EventChaos& c, std::chrono::seconds stale_by,
+                                                     const std::string& user_agent = "") {
+    return as_map(attempt_headers(SignatureKind::Ed25519, signer, std::nullopt, user_agent, body, now, c, stale_by));
+  }
+  // What a receiver checking the Ed25519 signature in `h` at time `at` concludes.
+  core::VerifyStatus verify(std::map<std::string, std::string>& h, int64_t at) {
+    return core::verify_ed25519(key.public_key_base64(), h["telnyx-signature-ed25519"], h["telnyx-timestamp"], body,
+                                at);
+  }
 };
 
 TEST_F(HeadersTest, GenuineEd25519Verifies) {
-  auto h = as_map(attempt_headers(SignatureKind::Ed25519, signer, std::nullopt, "ua/1", body, now,
-                                  EventChaos{}, 600s));
+  auto h = ed25519_headers(EventChaos{}, 600s, "ua/1");
   EXPECT_EQ(h["Content-Type"], "application/json");
   EXPECT_EQ(h["User-Agent"], "ua/1");
   EXPECT_EQ(h["telnyx-timestamp"], "1740830404");
   EXPECT_EQ(h.count("X-Telnyx-Signature"), 0u);
-  EXPECT_EQ(core::verify_ed25519(key.public_key_base64(), h["telnyx-signature-ed25519"],
-                                 h["telnyx-timestamp"], body, now),
-            core::VerifyStatus::Ok);
+  EXPECT_EQ(verify(h, now), core::VerifyStatus::Ok);
 }
 
 TEST_F(HeadersTest, BadSignatureIsWellFormedButMismatches) {
   EventChaos c;
   c.bad_signature = true;
-  auto h = as_map(attempt_headers(SignatureKind::Ed25519, signer, std::nullopt, "", body, now, c, 600s));
+  auto h = ed25519_headers(c, 600s);
   EXPECT_EQ(h.count("User-Agent"), 0u);
-  EXPECT_EQ(core::verify_ed25519(key.public_key_base64(), h["telnyx-signature-ed25519"],
-                                 h["telnyx-timestamp"], body, now),
-            core::VerifyStatus::Mismatch);
+  EXPECT_EQ(verify(h, now), core::VerifyStatus::Mismatch);
 }
 
 TEST_F(HeadersTest, StaleTimestampIsSignedButTooOld) {
   EventChaos c;
   c.stale_timestamp = true;
-  auto h = as_map(attempt_headers(SignatureKind::Ed25519, signer, std::nullopt, "", body, now, c, 10s));
+  auto h = ed25519_headers(c, 10s);
   // Even a configured stale_by below the tolerance yields a timestamp beyond it.
   EXPECT_LT(std::stoll(h["telnyx-timestamp"]), now - 300);
-  EXPECT_EQ(core::verify_ed25519(key.public_key_base64(), h["telnyx-signature-ed25519"],
-                                 h["telnyx-timestamp"], body, now),
-            core::VerifyStatus::StaleTimestamp);
+  EXPECT_EQ(verify(h, now), core::VerifyStatus::StaleTimestamp);
   // Correctly signed: it verifies at its own time.
-  EXPECT_EQ(core::verify_ed25519(key.public_key_base64(), h["telnyx-signature-ed25519"],
-                                 h["telnyx-timestamp"], body, std::stoll(h["telnyx-timestamp"])),
-            core::VerifyStatus::Ok);
+  EXPECT_EQ(verify(h, std::stoll(h["telnyx-timestamp"])), core::VerifyStatus::Ok);
 }
 
 TEST_F(HeadersTest, HmacForApiV1) {
