@@ -50,14 +50,14 @@ void HttpFront::profile_alphanumeric_ids(ApiContext& ctx) {
   core::PageRequest pr;
   if (!page(ctx, pr)) return;
   const auto all = alpha_sender_records(ctx.tenant, id);
-  send_list(ctx, page_items(all, pr, [](const core::json& j) { return j; }), core::page_meta(pr, all.size()));
+  send_page(ctx, pr, all, [](const core::json& j) { return j; });
 }
 
 void HttpFront::list_alpha_senders(ApiContext& ctx) {
   core::PageRequest pr;
   if (!page(ctx, pr)) return;
   const auto all = alpha_sender_records(ctx.tenant, param(ctx, "filter[messaging_profile_id]"));
-  send_list(ctx, page_items(all, pr, [](const core::json& j) { return j; }), core::page_meta(pr, all.size()));
+  send_page(ctx, pr, all, [](const core::json& j) { return j; });
 }
 
 void HttpFront::create_alpha_sender(ApiContext& ctx) {

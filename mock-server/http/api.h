@@ -24,6 +24,7 @@
 #include "config/config.h"
 #include "control/control_api.h"
 #include "http/events.h"
+#include "http/listing.h"
 #include "control/metrics.h"
 #include "core/clock.h"
 #include "core/json.h"
@@ -144,6 +145,11 @@ class HttpFront {
     not_found(ctx, what);
   }
   void send_list(ApiContext& ctx, const core::json& items, const core::PageMeta& meta);
+  // One page of `all` (each element through `to_item`) with its meta: every list route ends here.
+  template <class T, class F>
+  void send_page(ApiContext& ctx, const core::PageRequest& pr, const std::vector<T>& all, F&& to_item) {
+    send_list(ctx, page_items(all, pr, std::forward<F>(to_item)), core::page_meta(pr, all.size()));
+  }
   // page[number] / page[size]; false after sending the 400 when invalid.
   bool page(ApiContext& ctx, core::PageRequest& out);
   // The error envelope of a request decoding problem.

@@ -145,7 +145,7 @@ void HttpFront::list_autoresp(ApiContext& ctx) {
               return false;
             }),
             all.end());
-  send_list(ctx, page_items(all, pr, config_json), core::page_meta(pr, all.size()));
+  send_page(ctx, pr, all, config_json);
 }
 
 void HttpFront::create_autoresp(ApiContext& ctx) {

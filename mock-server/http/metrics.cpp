@@ -81,10 +81,9 @@ void HttpFront::list_profile_metrics(ApiContext& ctx) {
     if (at >= since && m.messaging_profile_id) by_profile[*m.messaging_profile_id].add(m);
   });
   const auto profiles = store_.list_profiles(ctx.tenant, ProfileFilter{});
-  send_list(ctx, page_items(profiles, pr, [&](const core::MessagingProfile& p) {
-              return overview(p.id, store_.numbers_on_profile(ctx.tenant, p.id).size(), by_profile[p.id]);
-            }),
-            core::page_meta(pr, profiles.size()));
+  send_page(ctx, pr, profiles, [&](const core::MessagingProfile& p) {
+    return overview(p.id, store_.numbers_on_profile(ctx.tenant, p.id).size(), by_profile[p.id]);
+  });
 }
 
 void HttpFront::profile_metrics(ApiContext& ctx) {

@@ -42,17 +42,16 @@ void HttpFront::list_phone_numbers_slim(ApiContext& ctx) {
   core::PageRequest pr;
   if (!page(ctx, pr)) return;
   auto all = tenant_numbers(ctx.tenant, false);
-  send_list(ctx, page_items(all, pr, [](const core::PhoneNumber& n) {
-              return project(core::json(n),
-                             {"record_type", "id", "phone_number", "status", "phone_number_type", "country_iso_alpha2",
-                              "created_at", "updated_at", "purchased_at", "activated_at", "billing_group_id",
-                              "connection_id", "customer_reference", "emergency_address_id", "external_pin",
-                              "call_forwarding_enabled", "call_recording_enabled", "caller_id_name_enabled",
-                              "cnam_listing_enabled", "emergency_enabled", "emergency_status", "hd_voice_enabled",
-                              "inbound_call_screening", "t38_fax_gateway_enabled"},
-                             {"activated_at"});
-            }),
-            core::page_meta(pr, all.size()));
+  send_page(ctx, pr, all, [](const core::PhoneNumber& n) {
+    return project(core::json(n),
+                   {"record_type", "id", "phone_number", "status", "phone_number_type", "country_iso_alpha2",
+                    "created_at", "updated_at", "purchased_at", "activated_at", "billing_group_id",
+                    "connection_id", "customer_reference", "emergency_address_id", "external_pin",
+                    "call_forwarding_enabled", "call_recording_enabled", "caller_id_name_enabled",
+                    "cnam_listing_enabled", "emergency_enabled", "emergency_status", "hd_voice_enabled",
+                    "inbound_call_screening", "t38_fax_gateway_enabled"},
+                   {"activated_at"});
+  });
 }
 
 void HttpFront::list_numbers_messaging(ApiContext& ctx) {
@@ -67,8 +66,7 @@ void HttpFront::list_numbers_messaging(ApiContext& ctx) {
     all.erase(std::remove_if(all.begin(), all.end(), [&](const core::PhoneNumber& n) { return n.phone_number != *f; }),
               all.end());
   }
-  send_list(ctx, page_items(all, pr, [&](const core::PhoneNumber& n) { return messaging_settings(ctx.tenant, n); }),
-            core::page_meta(pr, all.size()));
+  send_page(ctx, pr, all, [&](const core::PhoneNumber& n) { return messaging_settings(ctx.tenant, n); });
 }
 
 void HttpFront::update_phone_number(ApiContext& ctx) {
@@ -141,8 +139,7 @@ void HttpFront::list_short_codes(ApiContext& ctx) {
     all.erase(std::remove_if(all.begin(), all.end(), [&](const core::PhoneNumber& n) { return n.messaging_profile_id != *f; }),
               all.end());
   }
-  send_list(ctx, page_items(all, pr, [this](const core::PhoneNumber& n) { return short_code_json(n); }),
-            core::page_meta(pr, all.size()));
+  send_page(ctx, pr, all, [this](const core::PhoneNumber& n) { return short_code_json(n); });
 }
 
 void HttpFront::get_short_code(ApiContext& ctx) {
@@ -206,8 +203,7 @@ void HttpFront::list_phone_numbers(ApiContext& ctx) {
     all.erase(std::remove_if(all.begin(), all.end(), [&](const core::PhoneNumber& n) { return n.status != *s; }),
               all.end());
   }
-  send_list(ctx, page_items(all, pr, [](const core::PhoneNumber& n) { return core::json(n); }),
-            core::page_meta(pr, all.size()));
+  send_page(ctx, pr, all, [](const core::PhoneNumber& n) { return core::json(n); });
 }
 
 void HttpFront::get_phone_number(ApiContext& ctx) {

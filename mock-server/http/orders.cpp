@@ -107,8 +107,7 @@ void HttpFront::list_orders(ApiContext& ctx) {
   core::PageRequest pr;
   if (!page(ctx, pr)) return;
   auto all = store_.list_orders(ctx.tenant);
-  send_list(ctx, page_items(all, pr, [](const core::NumberOrder& o) { return core::number_order_list_item(o); }),
-            core::page_meta(pr, all.size()));
+  send_page(ctx, pr, all, [](const core::NumberOrder& o) { return core::number_order_list_item(o); });
 }
 
 void HttpFront::update_order(ApiContext& ctx) {

@@ -122,8 +122,7 @@ void HttpFront::list_profiles(ApiContext& ctx) {
   if (!f.name_eq) f.name_eq = param(ctx, "filter[name]");
   f.name_contains = param(ctx, "filter[name][contains]");
   auto all = store_.list_profiles(ctx.tenant, f);
-  send_list(ctx, page_items(all, pr, [](const core::MessagingProfile& p) { return core::json(p); }),
-            core::page_meta(pr, all.size()));
+  send_page(ctx, pr, all, [](const core::MessagingProfile& p) { return core::json(p); });
 }
 
 void HttpFront::create_profile(ApiContext& ctx) {
@@ -176,12 +175,11 @@ void HttpFront::profile_numbers(ApiContext& ctx) {
   core::PageRequest pr;
   if (!page(ctx, pr)) return;
   auto all = store_.numbers_on_profile(ctx.tenant, id);
-  send_list(ctx, page_items(all, pr, [&](const core::PhoneNumber& n) {
-              core::json j = messaging_settings(ctx.tenant, n);
-              j["record_type"] = "messaging_phone_number";
-              return j;
-            }),
-            core::page_meta(pr, all.size()));
+  send_page(ctx, pr, all, [&](const core::PhoneNumber& n) {
+    core::json j = messaging_settings(ctx.tenant, n);
+    j["record_type"] = "messaging_phone_number";
+    return j;
+  });
 }
 
 void HttpFront::profile_short_codes(ApiContext& ctx) {
@@ -192,8 +190,7 @@ void HttpFront::profile_short_codes(ApiContext& ctx) {
   auto all = tenant_numbers(ctx.tenant, true);
   all.erase(std::remove_if(all.begin(), all.end(), [&](const core::PhoneNumber& n) { return n.messaging_profile_id != id; }),
             all.end());
-  send_list(ctx, page_items(all, pr, [this](const core::PhoneNumber& n) { return short_code_json(n); }),
-            core::page_meta(pr, all.size()));
+  send_page(ctx, pr, all, [this](const core::PhoneNumber& n) { return short_code_json(n); });
 }
 
 void HttpFront::regenerate_secret(ApiContext& ctx) {
@@ -211,10 +208,9 @@ void HttpFront::list_optouts(ApiContext& ctx) {
               return (profile && o.messaging_profile_id != *profile) || (from && o.from != *from);
             }),
             all.end());
-  send_list(ctx, page_items(all, pr, [](const OptOut& o) {
-              return core::json{{"from", o.from}, {"to", o.to}, {"messaging_profile_id", o.messaging_profile_id},
-                                {"keyword", o.keyword}, {"created_at", o.created_at}};
-            }),
-            core::page_meta(pr, all.size()));
+  send_page(ctx, pr, all, [](const OptOut& o) {
+    return core::json{{"from", o.from}, {"to", o.to}, {"messaging_profile_id", o.messaging_profile_id},
+                      {"keyword", o.keyword}, {"created_at", o.created_at}};
+  });
 }
 }  // namespace harness::mock
