@@ -63,25 +63,6 @@ std::function<std::string()> allocator_metrics() {
 #endif
 }
 
-HeapTrimmer::HeapTrimmer(std::chrono::seconds interval) {
-  if (interval.count() <= 0) return;
-  thread_ = std::thread([this, interval] {
-    std::unique_lock<std::mutex> lk(mu_);
-    while (!cv_.wait_for(lk, interval, [this] { return stop_; })) {
-      lk.unlock();
-      release_free_pages();
-      lk.lock();
-    }
-  });
-}
-
-HeapTrimmer::~HeapTrimmer() {
-  {
-    std::lock_guard<std::mutex> lk(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+HeapTrimmer::HeapTrimmer(std::chrono::seconds interval) : ticker_(interval, release_free_pages) {}
 
 }  // namespace harness::mock

@@ -3,11 +3,9 @@
 // limit.
 #pragma once
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
+#include "core/ticker.h"
 
 namespace harness::mock {
 
@@ -26,15 +24,9 @@ std::function<std::string()> allocator_metrics();
 class HeapTrimmer {
  public:
   explicit HeapTrimmer(std::chrono::seconds interval);
-  ~HeapTrimmer();
-  HeapTrimmer(const HeapTrimmer&) = delete;
-  HeapTrimmer& operator=(const HeapTrimmer&) = delete;
 
  private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  core::Ticker ticker_;
 };
 
 }  // namespace harness::mock

@@ -109,25 +109,10 @@ void AccessLog::write(const std::string& line) {
 }
 
 BatchedLineWriter::BatchedLineWriter(std::FILE* out, std::chrono::milliseconds interval, size_t max_buffer)
-    : out_(out), max_buffer_(max_buffer) {
-  thread_ = std::thread([this, interval] {
-    std::unique_lock<std::mutex> lk(mu_);
-    while (!stop_) {
-      cv_.wait_for(lk, interval, [this] { return stop_; });
-      lk.unlock();
-      flush();
-      lk.lock();
-    }
-  });
-}
+    : out_(out), max_buffer_(max_buffer), ticker_(std::in_place, interval, [this] { flush(); }) {}
 
 BatchedLineWriter::~BatchedLineWriter() {
-  {
-    std::lock_guard<std::mutex> lk(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  ticker_.reset();   // no periodic flush can run after this one
   flush();
 }
 

@@ -10,15 +10,14 @@
 // Thread-safe: lines from different loop and webhook threads never interleave.
 #pragma once
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include "core/clock.h"
+#include "core/ticker.h"
 
 namespace harness::mock {
 
@@ -70,11 +69,9 @@ class BatchedLineWriter {
   const size_t max_buffer_;
   std::mutex io_mu_;    // one batch written at a time, in order; taken before mu_
   std::string spare_;   // under io_mu_: the batch being written
-  std::mutex mu_;       // buf_, stop_
-  std::condition_variable cv_;
+  std::mutex mu_;       // buf_
   std::string buf_;
-  bool stop_ = false;
-  std::thread thread_;
+  std::optional<core::Ticker> ticker_;   // last: flushes every interval until reset
 };
 
 }  // namespace harness::mock

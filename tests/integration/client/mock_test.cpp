@@ -7,7 +7,6 @@
 #include <thread>
 
 #include "client/client.h"
-#include "mock_scenarios.h"
 #include "mock_server.h"
 
 namespace harness::client {
@@ -28,8 +27,9 @@ class ClientAgainstMock : public ::testing::Test {
     return p;
   }
   void SetUp() override {
-    server_ = std::make_unique<mock::MockServer>(mock::MockServerOptions{});
-    scenarios_.attach(*server_);
+    mock::MockServerOptions mo;
+    mo.scenarios = true;
+    server_ = std::make_unique<mock::MockServer>(mo);
     auto err = server_->start();
     ASSERT_FALSE(err) << *err;
   }
@@ -67,7 +67,6 @@ class ClientAgainstMock : public ::testing::Test {
   ManualSleeper sleeper_{clock_};
   RecordingTelemetry telemetry_;
   std::unique_ptr<mock::MockServer> server_;
-  harness::testing::MockScenarios scenarios_;
 };
 
 TEST_F(ClientAgainstMock, ManagementFlowSearchBuyAssignSend) {

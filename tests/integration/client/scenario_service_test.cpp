@@ -26,7 +26,7 @@
 #include <thread>
 
 #include "client/client.h"
-#include "mock_scenarios.h"
+#include "scenario/engine.h"
 #include "mock_server.h"
 #include "support/paths.h"
 #include "tools/service/service.h"
@@ -88,8 +88,8 @@ class ScenarioService : public ::testing::Test {
   void start(const Settings& s) {
     mock::MockServerOptions mo;
     mo.config_yaml = mock_config();
+    mo.scenarios = true;
     mock_ = std::make_unique<mock::MockServer>(mo);
-    scenarios_.attach(*mock_);
     auto err = mock_->start();
     ASSERT_FALSE(err) << *err;
     control_ = std::make_unique<httplib::Client>(mock_->base_url());
@@ -143,8 +143,9 @@ class ScenarioService : public ::testing::Test {
   }
 
   void load(const std::string& yaml) {
-    auto err = scenarios_.load(yaml);
-    ASSERT_FALSE(err) << *err;
+    // The server hands the scenario's webhook settings to its webhook engine from inside the load.
+    auto err = mock_->scenario_engine()->load_yaml(yaml, "<test>");
+    ASSERT_FALSE(err) << err->to_string();
   }
 
   // Loads scenarios/<name>.yaml with each (text, replacement) of `scaled` applied.
@@ -262,7 +263,6 @@ class ScenarioService : public ::testing::Test {
 
   core::SystemClock clock_;
   std::unique_ptr<mock::MockServer> mock_;
-  harness::testing::MockScenarios scenarios_;
   std::unique_ptr<Service> svc_;
   std::unique_ptr<httplib::Client> control_, http_;
   std::string db_;

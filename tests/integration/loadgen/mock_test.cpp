@@ -9,7 +9,6 @@
 
 #include "core/clock.h"
 #include "core/signing.h"
-#include "integration/client/mock_scenarios.h"
 #include "loadgen/run/modes.h"
 #include "mock_server.h"
 #include "support/paths.h"
@@ -74,9 +73,9 @@ TEST(MockLoadTest, CorrectedLatencyShowsAOneInAThousandStallThatUncorrectedHides
   // sanitizer build does not; the regular build runs it.
   GTEST_SKIP() << "latency proof: not meaningful under AddressSanitizer";
 #endif
-  harness::mock::MockServer srv({});
-  harness::testing::MockScenarios scenarios;
-  scenarios.attach(srv);
+  harness::mock::MockServerOptions mo;
+  mo.scenarios = true;
+  harness::mock::MockServer srv(mo);
   ASSERT_FALSE(srv.start());
   httplib::Client control(srv.base_url());
   const std::string yaml =
@@ -238,9 +237,9 @@ TEST(MockLoadTest, InboundEventsAreMatchedToTheIntegrationsReplies) {
 // stored) on a reused keep-alive connection is a counted transport error, never a silent resend
 // that would store a second message.
 TEST(MockLoadTest, DroppedAnswerOnReusedConnectionIsNotResent) {
-  harness::mock::MockServer srv({});
-  harness::testing::MockScenarios scenarios;   // magic numbers come with the scenario engine
-  scenarios.attach(srv);
+  harness::mock::MockServerOptions mo;
+  mo.scenarios = true;   // magic numbers come with the scenario engine
+  harness::mock::MockServer srv(mo);
   ASSERT_FALSE(srv.start());
   SendOptions o = send_options(srv, 6, 1s);
   o.load.threads = 1;
